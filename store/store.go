@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Callers test them with errors.Is.
+var (
+	// ErrNotFound: the row asked for does not exist.
+	ErrNotFound = errors.New("store: not found")
+	// ErrDuplicate: a message with the same dedupe key is already stored.
+	ErrDuplicate = errors.New("store: duplicate message")
+	// ErrUnavailable: the database cannot be reached or refused the work for a
+	// reason that may pass (connection refused, shutting down, serialization
+	// failure). Edges map it to a temporary failure: SMTP 451, exit 75.
+	ErrUnavailable = errors.New("store: database unavailable")
+)
+
+// Status of a ticket (SPEC "Tickets").
+type Status string
+
+const (
+	StatusOpen     Status = "open"
+	StatusAnswered Status = "answered"
+	StatusResolved Status = "resolved"
+	StatusClosed   Status = "closed"
+)
+
+// Kind of a message (SPEC "JSON").
+type Kind string
+
+const (
+	KindRequest      Kind = "request"
+	KindReply        Kind = "reply"
+	KindAgent        Kind = "agent"
+	KindNote         Kind = "note"
+	KindAlert        Kind = "alert"
+	KindAck          Kind = "ack"
+	KindNotification Kind = "notification"
+)
+
+// Direction of a message.
+type Direction string
+
+const (
+	DirIn  Direction = "in"
+	DirOut Direction = "out"
+)
+
+// Outbox states (SPEC "JSON", outbox).
+type OutState string
+
+const (
+	OutQueued   OutState = "queued"
+	OutSent     OutState = "sent"
+	OutRetrying OutState = "retrying"
+	OutFailed   OutState = "failed"
+)
+
+// Ticket is one help-desk request and its state.
+type Ticket struct {
+	ID             int64
+	Number         string
+	Subject        string
+	Status         Status
+	Category       string
+	CategorySource string // "tag", "inferred", "rule", "agent" or "" (SPEC "Categories")
+	Confidence     float64
+	Requester      string
+	LinkedTo       string // number of the ticket this one referred to without joining it
+	NoAckReason    string // why no acknowledgment went out, "" when one did
+	IncidentKey    string // monitoring correlation key (issue 7), "" otherwise
+	Repeats        int
+	Participants   []string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Attachment of a message; content is stored once per SHA256.
+type Attachment struct {
+	Filename    string
+	ContentType string
+	ContentID   string
+	Inline      bool
+	Size        int64
+	SHA256      string // hex
+	Data        []byte // content; only set when writing or when asked for
+}
+
+// Envelope is what the transport knew about a message besides its bytes.
+type Envelope struct {
+	Transport  string   `json:"transport"` // "smtp", "imap", "pipe", "relay"
+	MailFrom   string   `json:"mail_from"`
+	RcptTo     []string `json:"rcpt_to"`
+	ClientAddr string   `json:"client_addr,omitempty"`
+	Helo       string   `json:"helo,omitempty"`
+	TLS        bool     `json:"tls,omitempty"`
+	Mailbox    string   `json:"mailbox,omitempty"`
+}
+
+// Message is one mail, in or out, attached to a ticket or not (a message
+// without a usable sender is stored without a ticket).
+type Message struct {
+	ID         int64
+	TicketID   int64 // 0: not attached to any ticket
+	Direction  Direction
+	Kind       Kind
+	From       string
+	FromName   string
+	To         []string
+	Cc         []string
+	Subject    string
+	MessageID  string // with angle brackets, as in the header; "" when absent
+	InReplyTo  string
+	References []string
+	Date       time.Time
+	Text       string // the new text: quotes and signatures removed
+	Raw        []byte // the RFC 5322 bytes, never altered
+	RawSHA256  string // hex
+	ParseError string // what went wrong while parsing, "" when nothing did
+	Envelope   Envelope
+	// DedupeKey identifies the message for idempotency: its Message-ID, or
+	// "sha256:<hex of raw>" when it has none. Unique across all messages.
+	DedupeKey   string
+	Attachments []Attachment
+	CreatedAt   time.Time
+}
+
+// StatusChange is one entry of a ticket's status history.
+type StatusChange struct {
+	From   Status
+	To     Status
+	Reason string
+	At     time.Time
+}
+
+// TicketDetail is a ticket with its whole history.
+type TicketDetail struct {
+	Ticket
+	Messages []Message // oldest first; Raw and attachment Data not loaded
+	History  []StatusChange
+}
+
+// Outbound is one message queued for delivery.
+type Outbound struct {
+	ID            int64
+	TicketID      int64
+	TicketNumber  string
+	MessageRowID  int64 // the messages row that records it in the ticket's history
+	MailFrom      string
+	To            []string // envelope recipients
+	Subject       string
+	MessageID     string
+	Raw           []byte
+	State         OutState
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        time.Time
+}
+
+// TicketFilter selects tickets for listing.
+type TicketFilter struct {
+	Status   Status
+	Category string
+	Limit    int // 0: no limit
+}
+
+// NewTicket is what CreateTicket needs.
+type NewTicket struct {
+	Subject        string
+	Category       string
+	CategorySource string
+	Confidence     float64
+	Requester      string
+	LinkedTo       string
+	NoAckReason    string
+	IncidentKey    string
+	CreatedAt      time.Time
+}
+
+// Tx is the work that happens inside one transaction. Every method runs in
+// that transaction, so the pipeline's dedupe, threading, ticket creation and
+// acknowledgment enqueue commit or roll back together.
+type Tx interface {
+	// InsertMessage stores a message (ticket or not) with its attachments.
+	// It returns ErrDuplicate when a message with the same DedupeKey is
+	// stored already, leaving the transaction usable.
+	InsertMessage(ctx context.Context, m *Message) (int64, error)
+	// AttachMessage sets the ticket of a stored message.
+	AttachMessage(ctx context.Context, messageRowID, ticketID int64) error
+	// MessageByDedupeKey returns the stored message (without Raw) or ErrNotFound.
+	MessageByDedupeKey(ctx context.Context, key string) (Message, error)
+
+	// CreateTicket allocates the next number of the creation year, gap-free
+	// and unique across processes, and records the requester as participant.
+	CreateTicket(ctx context.Context, t NewTicket) (Ticket, error)
+	TicketByNumber(ctx context.Context, number string) (Ticket, error)
+	// TicketByMessageIDs returns the ticket of the most recently stored
+	// message whose Message-ID is one of ids, or ErrNotFound.
+	TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error)
+	// TicketByIncidentKey returns the newest ticket with that key, or ErrNotFound.
+	TicketByIncidentKey(ctx context.Context, key string) (Ticket, error)
+	IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error)
+	AddParticipants(ctx context.Context, ticketID int64, addrs []string) error
+	SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error
+	SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error
+	SetNoAckReason(ctx context.Context, ticketID int64, reason string) error
+	// BumpRepeats adds one to the ticket's repeat counter and returns it.
+	BumpRepeats(ctx context.Context, ticketID int64) (int, error)
+	Touch(ctx context.Context, ticketID int64, at time.Time) error
+
+	// Enqueue queues an outbound message; it is delivered after commit.
+	Enqueue(ctx context.Context, o *Outbound) (int64, error)
+	// CountOutboundTo counts messages of the given kind queued to addr since t
+	// (acknowledgment rate limit).
+	CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error)
+}
+
+// TxFunc is one unit of work run inside a transaction.
+type TxFunc func(ctx context.Context, tx Tx) error
+
+// Store is a Guichet database. Implementations: PostgreSQL (pgx) and
+// embedded SQLite. Both pass storetest.Run.
+type Store interface {
+	// InTx runs fn in one transaction and commits when it returns nil.
+	InTx(ctx context.Context, fn TxFunc) error
+	// InTxBatch runs each fn in its own savepoint of one shared transaction
+	// and commits once (group commit). errs[i] is fn[i]'s own error (its
+	// savepoint was rolled back); err is set when the transaction itself
+	// failed, in which case nothing was committed.
+	InTxBatch(ctx context.Context, fns []TxFunc) (errs []error, err error)
+
+	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)
+	Ticket(ctx context.Context, number string) (TicketDetail, error)
+	// RawMessage returns the raw bytes of a stored message.
+	RawMessage(ctx context.Context, messageRowID int64) ([]byte, error)
+	// AttachmentData returns the content of an attachment by its hash.
+	AttachmentData(ctx context.Context, sha256 string) ([]byte, error)
+	// Unticketed lists stored messages attached to no ticket.
+	Unticketed(ctx context.Context) ([]Message, error)
+
+	// ClaimOutbound claims up to n messages due at now for delivery for the
+	// given lease; a claimed message is not claimed again until the lease
+	// ends (PostgreSQL: FOR UPDATE SKIP LOCKED).
+	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error)
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkRetry records a temporary failure and the next attempt time.
+	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
+	MarkFailed(ctx context.Context, id int64, lastErr string) error
+	// Requeue puts a failed message back in the queue, due now.
+	Requeue(ctx context.Context, id int64, now time.Time) error
+	Outbox(ctx context.Context) ([]Outbound, error)
+
+	// Secret returns the installation's key, generating and storing one
+	// the first time.
+	Secret(ctx context.Context) ([]byte, error)
+
+	// MailboxState returns the last stored UID of an IMAP mailbox for a
+	// UIDVALIDITY; (0, 0, ErrNotFound) when none is recorded.
+	MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+
+	// AcquireLease takes or renews the named lease for holder until now+ttl;
+	// it returns false while another holder's lease is unexpired. One IMAP
+	// mailbox is polled by one process at a time this way.
+	AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+
+	Close()
+}
