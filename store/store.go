@@ -103,24 +103,26 @@ type Envelope struct {
 // Message is one mail, in or out, attached to a ticket or not (a message
 // without a usable sender is stored without a ticket).
 type Message struct {
-	ID         int64
-	TicketID   int64 // 0: not attached to any ticket
-	Direction  Direction
-	Kind       Kind
-	From       string
-	FromName   string
-	To         []string
-	Cc         []string
-	Subject    string
-	MessageID  string // with angle brackets, as in the header; "" when absent
-	InReplyTo  string
-	References []string
-	Date       time.Time
-	Text       string // the new text: quotes and signatures removed
-	Raw        []byte // the RFC 5322 bytes, never altered
-	RawSHA256  string // hex
-	ParseError string // what went wrong while parsing, "" when nothing did
-	Envelope   Envelope
+	ID       int64
+	TicketID int64 // 0: not attached to any ticket
+	// TicketNumber is filled on reads (MessageByDedupeKey, Ticket, Unticketed).
+	TicketNumber string
+	Direction    Direction
+	Kind         Kind
+	From         string
+	FromName     string
+	To           []string
+	Cc           []string
+	Subject      string
+	MessageID    string // with angle brackets, as in the header; "" when absent
+	InReplyTo    string
+	References   []string
+	Date         time.Time
+	Text         string // the new text: quotes and signatures removed
+	Raw          []byte // the RFC 5322 bytes, never altered
+	RawSHA256    string // hex
+	ParseError   string // what went wrong while parsing, "" when nothing did
+	Envelope     Envelope
 	// DedupeKey identifies the message for idempotency: its Message-ID, or
 	// "sha256:<hex of raw>" when it has none. Unique across all messages.
 	DedupeKey   string
@@ -190,8 +192,9 @@ type Tx interface {
 	// It returns ErrDuplicate when a message with the same DedupeKey is
 	// stored already, leaving the transaction usable.
 	InsertMessage(ctx context.Context, m *Message) (int64, error)
-	// AttachMessage sets the ticket of a stored message.
-	AttachMessage(ctx context.Context, messageRowID, ticketID int64) error
+	// AttachMessage sets the ticket and kind of a stored message (threading
+	// decides both after the insert that settled dedupe).
+	AttachMessage(ctx context.Context, messageRowID, ticketID int64, kind Kind) error
 	// MessageByDedupeKey returns the stored message (without Raw) or ErrNotFound.
 	MessageByDedupeKey(ctx context.Context, key string) (Message, error)
 

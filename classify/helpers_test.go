@@ -1,0 +1,5 @@
+package classify
+
+import "mime"
+
+type mimeWordDecoder = mime.WordDecoder

@@ -1,0 +1,145 @@
+package classify
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"guichet/ingest/ticketref"
+)
+
+// Tag returns the category named by the first category tag in subject that
+// names an existing code (SPEC "Categories"). Tags are
+//
+//	[N.M]  [N-M]  (N.M)  (N-M)  [ N.M ]          anywhere in the subject
+//	N.M :  N.M:  N.M -  N.M –                    at the start, after reply/forward
+//	                                              prefixes and our ticket tag
+//
+// The digits must fill the brackets ("[2.2.1]", "[v2.2]" and "[Ticket#…]" are
+// not tags) and the start form must be followed by its colon or dash
+// ("2.2.1 : notes", "1.7km" are not tags). "1.10" is its own code, not 1.1.
+func (c *Catalogue) Tag(subject string) (Category, bool) {
+	rest := ticketref.TrimPrefixes(subject)
+	startPos := len(subject) - len(rest)
+	startDone := false
+	tryStart := func() (Category, bool) {
+		startDone = true
+		if code, ok := startTag(rest); ok {
+			if cat, ok := c.Lookup(code); ok {
+				return cat, true
+			}
+		}
+		return Category{}, false
+	}
+	for i := 0; i < len(subject); i++ {
+		b := subject[i]
+		if b != '[' && b != '(' {
+			continue
+		}
+		if !startDone && i >= startPos {
+			if cat, ok := tryStart(); ok {
+				return cat, true
+			}
+		}
+		if code, ok := bracketTag(subject[i:]); ok {
+			if cat, ok := c.Lookup(code); ok {
+				return cat, true
+			}
+		}
+	}
+	if !startDone {
+		return tryStart()
+	}
+	return Category{}, false
+}
+
+// bracketTag reads "[N.M]", "(N-M)" or "[ N.M ]" at the start of s and
+// returns "N.M".
+func bracketTag(s string) (string, bool) {
+	closing := byte(']')
+	if s[0] == '(' {
+		closing = ')'
+	}
+	i := skipBlank(s, 1)
+	code, j, ok := codeAt(s, i)
+	if !ok {
+		return "", false
+	}
+	j = skipBlank(s, j)
+	if j >= len(s) || s[j] != closing {
+		return "", false
+	}
+	return code, true
+}
+
+// startTag reads "N.M :", "N.M:", "N.M -" or "N.M –" at the start of s.
+func startTag(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	code, j, ok := codeAt(s, 0)
+	if !ok || strings.Contains(s[:j], "-") {
+		// "N-M" only in brackets: "2026-11 : panne" is a date, not a tag.
+		return "", false
+	}
+	k := skipBlank(s, j)
+	switch {
+	case k < len(s) && s[k] == ':', strings.HasPrefix(s[k:], "："):
+		return code, true
+	case k < len(s) && s[k] == '-', strings.HasPrefix(s[k:], "–"), strings.HasPrefix(s[k:], "—"):
+		// A dash must stand apart: "1.7-beta" is a version.
+		_, size := utf8.DecodeRuneInString(s[k:])
+		after := s[k+size:]
+		if after == "" || after[0] == ' ' || after[0] == '\t' || strings.HasPrefix(after, "\u00a0") {
+			return code, true
+		}
+	}
+	return "", false
+}
+
+// codeAt reads digits, '.' or '-', digits at s[i:], at most three digits on
+// each side, and returns the code with a dot and the index after it.
+func codeAt(s string, i int) (code string, end int, ok bool) {
+	g := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == g || i-g > 3 || i >= len(s) || (s[i] != '.' && s[i] != '-') {
+		return "", 0, false
+	}
+	sep := i
+	i++
+	m := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i == m || i-m > 3 {
+		return "", 0, false
+	}
+	// Digits glued to more of a number ("2.2.1", "1.7.3-beta", "1.7a") are
+	// a version, not a tag; callers check what follows, this checks '.'.
+	if i < len(s) && (s[i] == '.' || s[i] == ',' || isLetter(s[i])) {
+		return "", 0, false
+	}
+	return s[g:sep] + "." + s[m:i], i, true
+}
+
+func isDigit(b byte) bool  { return '0' <= b && b <= '9' }
+func isLetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+
+// skipBlank skips spaces, tabs and the no-break spaces (U+00A0, U+202F) that
+// French typography puts before ":" and that Outlook sends.
+func skipBlank(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t':
+			i++
+		case strings.HasPrefix(s[i:], "\u00a0"):
+			i += 2
+		case strings.HasPrefix(s[i:], "\u202f"):
+			i += 3
+		default:
+			return i
+		}
+	}
+	return i
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"guichet/config"
+	"guichet/ingest"
+	"guichet/store"
+)
+
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// runIngest is the MTA pipe: each FILE (or stdin) is one message.
+// Exit 0: all stored; 75: the store is unreachable (the MTA retries);
+// 65: a message was stored but cannot become a ticket (no usable sender,
+// empty input).
+func runIngest(ctx context.Context, args []string, e env) int {
+	fs := flags("ingest", "[--mailbox NAME] [--sender ADDR] [--rcpt ADDR ...] [FILE ...]", e)
+	mailbox := fs.String("mailbox", "", "name of the mailbox the message came from (a monitoring mailbox makes it an alert)")
+	sender := fs.String("sender", "", "envelope sender, as Postfix passes ${sender}")
+	var rcpts multi
+	fs.Var(&rcpts, "rcpt", "envelope recipient, as Postfix passes ${recipient} (repeatable)")
+	config.Register(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	c, err := config.Load(fs, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
+		return exitUsage
+	}
+	log := logger(e.stderr)
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return fail(e, "ingest", err)
+	}
+	defer st.Close()
+	p, err := build(ctx, c, st, log)
+	if err != nil {
+		return fail(e, "ingest", err)
+	}
+
+	envl := store.Envelope{Transport: "pipe", MailFrom: *sender, RcptTo: rcpts, Mailbox: *mailbox}
+	if *sender == "<>" {
+		envl.MailFrom = ""
+	}
+	inputs := fs.Args()
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	worst := exitOK
+	for _, name := range inputs {
+		code := ingestOne(ctx, p.pipeline, name, envl, e)
+		if code == exitTempFail || (code != exitOK && worst == exitOK) {
+			worst = code
+		}
+		if code == exitTempFail {
+			break
+		}
+	}
+	return worst
+}
+
+func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.Envelope, e env) int {
+	var raw []byte
+	var err error
+	if name == "-" {
+		raw, err = io.ReadAll(e.stdin)
+	} else {
+		raw, err = os.ReadFile(name)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
+		return exitDataErr
+	}
+	if len(strings.TrimSpace(string(raw))) == 0 {
+		fmt.Fprintf(e.stderr, "guichet ingest: %s: empty input, not a message\n", label(name))
+		return exitDataErr
+	}
+	res, err := d.Deliver(ctx, raw, envl)
+	if err != nil {
+		return fail(e, "ingest", fmt.Errorf("%s: %w", label(name), err))
+	}
+	fmt.Fprintln(e.stdout, describe(res))
+	if res.ParseError != "" {
+		fmt.Fprintf(e.stderr, "guichet ingest: %s: stored raw; parse problem: %s\n", label(name), res.ParseError)
+	}
+	if res.Action == ingest.Unticketed {
+		return exitDataErr
+	}
+	return exitOK
+}
+
+func label(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}
+
+// describe is the one line ingest prints per message: the ticket number
+// first, then what happened.
+func describe(r ingest.Result) string {
+	num := r.Ticket
+	if num == "" {
+		num = "-"
+	}
+	s := num + " " + string(r.Action)
+	if r.LinkedTo != "" {
+		s += " (linked to " + r.LinkedTo + ")"
+	}
+	if r.Reason != "" {
+		s += ": " + r.Reason
+	}
+	return s
+}

@@ -1,0 +1,96 @@
+// Command guichet is Guichet's one binary: it wires the packages together
+// and maps their errors to exit codes. See SPEC.md "Command line".
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"guichet/store"
+)
+
+// Exit codes (sysexits.h), as a Postfix pipe transport reads them.
+const (
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 64
+	exitDataErr  = 65
+	exitTempFail = 75
+)
+
+// env is what a command sees of the outside world.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, e env) int
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "runs the SMTP receiver, IMAP pollers and outbox sender until SIGINT/SIGTERM", runServe},
+		{"ingest", "processes messages from files or standard input as if they had arrived by mail", runIngest},
+		{"migrate", "applies the schema migrations", runMigrate},
+		{"tickets", "lists tickets, newest first", runTickets},
+		{"ticket", "shows one ticket with its whole history", runTicket},
+		{"outbox", "shows outbound messages and their delivery state; 'outbox retry ID' requeues a failed one", runOutbox},
+		{"categories", "prints the category catalogue", runCategories},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: guichet COMMAND [options]   (guichet COMMAND --help for its options)")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+}
+
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(e.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	fmt.Fprintf(e.stderr, "guichet: unknown command %q\n", args[0])
+	usage(e.stderr)
+	return exitUsage
+}
+
+// fail prints one clear line and returns the exit code that fits err.
+func fail(e env, cmd string, err error) int {
+	fmt.Fprintf(e.stderr, "guichet %s: %v\n", cmd, err)
+	if isTemporary(err) {
+		return exitTempFail
+	}
+	return exitFailure
+}
+
+func isTemporary(err error) bool {
+	return errors.Is(err, store.ErrUnavailable)
+}

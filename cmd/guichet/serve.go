@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"guichet/config"
+	"guichet/ingest/imappoll"
+	"guichet/ingest/smtpd"
+	"guichet/outbound"
+)
+
+// runServe runs every configured part until ctx ends (SIGINT/SIGTERM), then
+// stops accepting, lets in-flight work finish and exits 0.
+func runServe(ctx context.Context, args []string, e env) int {
+	fs := flags("serve", "[options]", e)
+	config.Register(fs)
+	if code := parse(fs, args); code >= 0 {
+		return code
+	}
+	c, err := config.Load(fs, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "guichet serve: %v\n", err)
+		return exitUsage
+	}
+	log := logger(e.stderr)
+	st, err := openStore(ctx, c, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+	defer st.Close()
+	p, err := build(ctx, c, st, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+
+	relay, err := outbound.NewRelay(c.RelayURL, c.DataDir)
+	if err != nil {
+		return fail(e, "serve", fmt.Errorf("relay: %w", err))
+	}
+	sender := outbound.NewSender(outbound.SenderOptions{
+		Store: st, Relay: relay, Logger: log.With("part", "outbox"),
+		RetryMin: c.RetryMin, RetryMaxAge: c.RetryMaxAge,
+	})
+	p.pipeline.OnCommit(sender.Kick)
+
+	// The transports stop first; the pipeline's committer and the sender
+	// stop after them, so that every accepted message is committed.
+	var transports, workers sync.WaitGroup
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	errs := make(chan error, 8)
+	goRun := func(wg *sync.WaitGroup, name string, f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil {
+				errs <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	goRun(&workers, "pipeline", func() error { return p.pipeline.Run(workCtx) })
+	goRun(&workers, "outbox", func() error { return sender.Run(workCtx) })
+
+	ready := []any{"database", backend(c), "data_dir", c.DataDir, "relay", relayName(c)}
+	if !off(c.SMTPAddr) {
+		srv, ln, err := smtpServer(c, p, log)
+		if err != nil {
+			stopWork()
+			workers.Wait()
+			return fail(e, "serve", err)
+		}
+		goRun(&transports, "smtp", func() error { return srv.Serve(ctx, ln) })
+		ready = append(ready, "smtp", ln.Addr().String())
+	}
+	boxes, err := mailboxes(c)
+	if err != nil {
+		stopWork()
+		workers.Wait()
+		return fail(e, "serve", err)
+	}
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+	for _, mb := range boxes {
+		poller, err := imappoll.New(imappoll.Options{
+			Mailbox: mb, Deliverer: p.pipeline, State: st, Holder: holder,
+			Logger: log.With("part", "imap", "mailbox", mb.Name),
+		})
+		if err != nil {
+			stopWork()
+			workers.Wait()
+			return fail(e, "serve", fmt.Errorf("mailbox %s: %w", mb.Name, err))
+		}
+		goRun(&transports, "imap "+mb.Name, func() error { return poller.Run(ctx) })
+		ready = append(ready, "imap_"+mb.Name, redact(mb.URL))
+	}
+	log.Info("guichet ready", ready...)
+
+	code := exitOK
+	select {
+	case <-ctx.Done():
+	case err := <-errs:
+		log.Error("stopping", "err", err)
+		code = exitFailure
+	}
+	log.Info("shutting down: finishing in-flight messages")
+	transports.Wait()
+	stopWork()
+	workers.Wait()
+	log.Info("stopped")
+	return code
+}
+
+func off(addr string) bool { return addr == "" || strings.EqualFold(addr, "off") }
+
+func backend(c *config.Config) string {
+	if c.DatabaseURL != "" {
+		return "postgresql"
+	}
+	return "sqlite"
+}
+
+func relayName(c *config.Config) string {
+	if c.RelayURL == "" {
+		return "files in " + c.DataDir + "/outbox"
+	}
+	return redact(c.RelayURL)
+}
+
+// redact hides a password in a URL for logs.
+func redact(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
+			return scheme + "://" + user + ":xxx@" + rest[at+1:]
+		}
+	}
+	return u
+}
+
+func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, net.Listener, error) {
+	var tlsConf *tls.Config
+	if c.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		if err != nil {
+			return nil, nil, fmt.Errorf("TLS certificate: %w", err)
+		}
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	own := append([]string{c.SupportAddress}, c.AlertAddresses...)
+	srv, err := smtpd.New(smtpd.Options{
+		Addr:          c.SMTPAddr,
+		Hostname:      c.Hostname,
+		Domains:       c.Domains,
+		Addresses:     own,
+		MaxBytes:      c.SMTPMaxBytes,
+		RatePerMinute: c.SMTPRate,
+		TLSConfig:     tlsConf,
+		Logger:        log.With("part", "smtp"),
+	}, p.pipeline)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtp: %w", err)
+	}
+	ln, err := net.Listen("tcp", c.SMTPAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtp: %w", err)
+	}
+	return srv, ln, nil
+}
+
+func mailboxes(c *config.Config) ([]imappoll.Mailbox, error) {
+	var out []imappoll.Mailbox
+	if c.IMAPURL != "" {
+		mb, err := imappoll.ParseURL(c.IMAPURL)
+		if err != nil {
+			return nil, fmt.Errorf("GUICHET_IMAP_URL: %w", err)
+		}
+		if mb.Name == "" {
+			mb.Name = "imap"
+		}
+		out = append(out, mb)
+	}
+	for _, m := range c.Mailboxes {
+		mb, err := imappoll.ParseURL(m.URL)
+		if err != nil {
+			return nil, fmt.Errorf("mailbox %s: %w", m.Name, err)
+		}
+		mb.Name = m.Name
+		if m.Kind != "" {
+			mb.Kind = m.Kind
+		}
+		if m.After != "" {
+			mb.After = m.After
+		}
+		if m.PasswordFile != "" {
+			mb.PasswordFile = m.PasswordFile
+		}
+		if m.Interval != "" {
+			d, err := time.ParseDuration(m.Interval)
+			if err != nil {
+				return nil, fmt.Errorf("mailbox %s: interval: %w", m.Name, err)
+			}
+			mb.Interval = d
+		}
+		out = append(out, mb)
+	}
+	return out, nil
+}

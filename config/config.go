@@ -1,0 +1,254 @@
+// Package config reads Guichet's configuration: environment variables, the
+// equivalent command-line flags (flags win), and an optional TOML file for
+// lists (agents, mailboxes, alert rules). SPEC "Configuration" names them.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Agent is a declared agent.
+type Agent struct {
+	Address string   `toml:"address"`
+	Name    string   `toml:"name"`
+	Teams   []string `toml:"teams"`
+}
+
+// Team receives the categories of some groups.
+type Team struct {
+	Name    string `toml:"name"`
+	Address string `toml:"address"`
+	Groups  []int  `toml:"groups"`
+}
+
+// Mailbox is an IMAP mailbox to poll.
+type Mailbox struct {
+	Name         string `toml:"name"`
+	URL          string `toml:"url"`
+	PasswordFile string `toml:"password_file"`
+	Kind         string `toml:"kind"`
+	After        string `toml:"after"`
+	Interval     string `toml:"interval"`
+}
+
+// AlertRule marks mail from matching senders as monitoring mail.
+type AlertRule struct {
+	Name     string `toml:"name"`
+	From     string `toml:"from"`
+	Category string `toml:"category"`
+}
+
+// Config is the whole configuration.
+type Config struct {
+	DatabaseURL    string
+	DataDir        string
+	SupportAddress string
+	CentreName     string
+	Domains        []string
+	Hostname       string
+	SMTPAddr       string
+	SMTPMaxBytes   int64
+	SMTPRate       int
+	TLSCert        string
+	TLSKey         string
+	HTTPAddr       string
+	PublicURL      string
+	RelayURL       string
+	IMAPURL        string
+	AgentList      []string
+	AlertAddresses []string
+	Secret         string
+	AckPerHour     int
+	RetryMin       time.Duration
+	RetryMaxAge    time.Duration
+	ReopenDays     int
+	ConfigFile     string
+
+	// From the TOML file.
+	Agents     []Agent     `toml:"agents"`
+	Teams      []Team      `toml:"teams"`
+	Mailboxes  []Mailbox   `toml:"mailboxes"`
+	AlertRules []AlertRule `toml:"alert_rules"`
+}
+
+// setting is one variable: its environment name, its flag, its default.
+type setting struct {
+	env, flag, def, usage string
+	set               func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func list(p func(*Config) *[]string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		*p(c) = nil
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+				*p(c) = append(*p(c), s)
+			}
+		}
+		return nil
+	}
+}
+
+func integer(p func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 {
+			return fmt.Errorf("not a non-negative whole number: %q", v)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func duration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return fmt.Errorf("not a positive duration such as 90s or 2h: %q", v)
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+func settings() []setting {
+	return []setting{
+		{"GUICHET_DATABASE_URL", "database-url", "", "postgres://… selects PostgreSQL; empty: embedded SQLite in the data directory", str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"GUICHET_DATA_DIR", "data-dir", "./guichet-data", "embedded database, file outbox", str(func(c *Config) *string { return &c.DataDir })},
+		{"GUICHET_SUPPORT_ADDRESS", "support-address", "support@localhost", "the help centre's address", str(func(c *Config) *string { return &c.SupportAddress })},
+		{"GUICHET_CENTRE_NAME", "centre-name", "Centre d'assistance", "display name of outgoing mail", str(func(c *Config) *string { return &c.CentreName })},
+		{"GUICHET_DOMAINS", "domains", "", "domains whose recipients the SMTP receiver accepts (default: the support address's domain)", list(func(c *Config) *[]string { return &c.Domains })},
+		{"GUICHET_HOSTNAME", "hostname", "", "SMTP banner and EHLO name (default: the support address's domain)", str(func(c *Config) *string { return &c.Hostname })},
+		{"GUICHET_SMTP_ADDR", "smtp-addr", "127.0.0.1:2525", "SMTP receiver address; off disables it", str(func(c *Config) *string { return &c.SMTPAddr })},
+		{"GUICHET_SMTP_MAX_BYTES", "smtp-max-bytes", "26214400", "largest message accepted over SMTP", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("not a positive number of bytes: %q", v)
+			}
+			c.SMTPMaxBytes = n
+			return nil
+		}},
+		{"GUICHET_SMTP_RATE", "smtp-rate", "120", "messages per client address per minute; 0 disables the limit", integer(func(c *Config) *int { return &c.SMTPRate })},
+		{"GUICHET_TLS_CERT", "tls-cert", "", "certificate file for STARTTLS", str(func(c *Config) *string { return &c.TLSCert })},
+		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
+		{"GUICHET_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP address; off disables it", str(func(c *Config) *string { return &c.HTTPAddr })},
+		{"GUICHET_PUBLIC_URL", "public-url", "", "public base URL of the tracking pages", str(func(c *Config) *string { return &c.PublicURL })},
+		{"GUICHET_RELAY_URL", "relay-url", "", "smtp://, smtp+starttls:// or smtps:// relay; empty: .eml files in the data directory's outbox", str(func(c *Config) *string { return &c.RelayURL })},
+		{"GUICHET_IMAP_URL", "imap-url", "", "one IMAP mailbox to poll", str(func(c *Config) *string { return &c.IMAPURL })},
+		{"GUICHET_AGENTS", "agents", "", "comma-separated agent addresses", list(func(c *Config) *[]string { return &c.AgentList })},
+		{"GUICHET_ALERT_ADDRESSES", "alert-addresses", "", "recipients whose mail is monitoring mail (default: alertes@ + the support domain)", list(func(c *Config) *[]string { return &c.AlertAddresses })},
+		{"GUICHET_SECRET", "secret", "", "key for signed reply addresses and tracking links (default: generated once, kept in the store)", str(func(c *Config) *string { return &c.Secret })},
+		{"GUICHET_ACK_PER_HOUR", "ack-per-hour", "5", "acknowledgments per address per hour", integer(func(c *Config) *int { return &c.AckPerHour })},
+		{"GUICHET_RETRY_MIN", "retry-min", "1m", "first delay before retrying a delivery", duration(func(c *Config) *time.Duration { return &c.RetryMin })},
+		{"GUICHET_RETRY_MAX_AGE", "retry-max-age", "48h", "how long a delivery is retried", duration(func(c *Config) *time.Duration { return &c.RetryMaxAge })},
+		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
+		{"GUICHET_CONFIG", "config", "", "TOML file with agents, teams, mailboxes and alert rules", str(func(c *Config) *string { return &c.ConfigFile })},
+	}
+}
+
+// Register adds every setting as a flag of fs; Load reads them afterwards.
+// The flags' defaults show the environment's value when it is set.
+func Register(fs *flag.FlagSet) {
+	for _, s := range settings() {
+		fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.usage, s.env, s.def))
+	}
+}
+
+// Load builds the configuration from defaults, then the environment, then
+// the flags of fs that were set (fs may be nil), then the TOML file.
+func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	set := map[string]string{}
+	if fs != nil {
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
+	}
+	var errs []error
+	for _, s := range settings() {
+		v, origin := s.def, "default"
+		if e := getenv(s.env); e != "" {
+			v, origin = e, s.env
+		}
+		if f, ok := set[s.flag]; ok {
+			v, origin = f, "--"+s.flag
+		}
+		if err := s.set(c, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", origin, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if c.ConfigFile != "" {
+		if _, err := toml.DecodeFile(c.ConfigFile, c); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", c.ConfigFile, err)
+		}
+	}
+	return c, c.finish()
+}
+
+// finish derives defaults that depend on other settings and validates.
+func (c *Config) finish() error {
+	a, err := mail.ParseAddress(c.SupportAddress)
+	if err != nil || !strings.Contains(a.Address, "@") {
+		return fmt.Errorf("GUICHET_SUPPORT_ADDRESS: not an address: %q", c.SupportAddress)
+	}
+	c.SupportAddress = strings.ToLower(a.Address)
+	domain := c.SupportDomain()
+	if len(c.Domains) == 0 {
+		c.Domains = []string{domain}
+	}
+	if c.Hostname == "" {
+		c.Hostname = domain
+	}
+	if len(c.AlertAddresses) == 0 {
+		c.AlertAddresses = []string{"alertes@" + domain}
+	}
+	for i := range c.Agents {
+		c.Agents[i].Address = strings.ToLower(strings.TrimSpace(c.Agents[i].Address))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("GUICHET_TLS_CERT and GUICHET_TLS_KEY go together")
+	}
+	return nil
+}
+
+// SupportDomain is the domain of the support address.
+func (c *Config) SupportDomain() string {
+	_, d, _ := strings.Cut(c.SupportAddress, "@")
+	return d
+}
+
+// AgentAddresses are all declared agents, from the environment and the file.
+func (c *Config) AgentAddresses() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range c.AgentList {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	for _, a := range c.Agents {
+		if a.Address != "" && !seen[a.Address] {
+			seen[a.Address] = true
+			out = append(out, a.Address)
+		}
+	}
+	return out
+}
+
+// Env is os.Getenv, for callers that wire the real environment.
+func Env(k string) string { return os.Getenv(k) }

@@ -1,0 +1,205 @@
+package mailparse
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Patterns of the lines where quoted history or a signature begins, as
+// French, English and German mail clients write them. Each is matched
+// against one trimmed line (RE2: linear time).
+var (
+	// "-----Original Message-----", "-----Message d'origine-----", Apple
+	// Mail's and Gmail's forward headers.
+	separatorRE = regexp.MustCompile(`(?i)^(-{2,}|_{2,})\s*(original message|message d'origine|message d’origine|ursprüngliche nachricht|original nachricht|forwarded message|message transféré|message transfere|mensaje original|messaggio originale)\s*(-{2,}|_{2,})?$`)
+	forwardRE   = regexp.MustCompile(`(?i)^(début du message réexpédié|debut du message reexpedie|begin forwarded message|anfang der weitergeleiteten nachricht)\s*:?$`)
+	// Mobile and webmail signatures added below the writer's text.
+	mobileRE = regexp.MustCompile(`(?i)^(envoy[ée] (de|depuis) (mon|ma|l['’]) ?\S.*|sent from my \S.*|sent from (outlook|mail|yahoo mail)\b.*|get outlook for \S.*|obtenir outlook pour \S.*|t[ée]l[ée]charge[zr] outlook pour \S.*|von meinem \S.* gesendet)$`)
+	// Outlook's header block: "De : X", "Envoyé : ...", "À : ...", "Objet : ...".
+	headerFromRE    = regexp.MustCompile(`(?i)^\*?(de|from|von|van|expéditeur)\s*:\*?\s*\S`)
+	headerSentRE    = regexp.MustCompile(`(?i)^\*?(envoyé|envoye|sent|date d['’]envoi|date|gesendet|datum)\s*:\*?`)
+	headerToRE      = regexp.MustCompile(`(?i)^\*?(à|a|to|an|pour|cc)\s*:\*?`)
+	headerSubjectRE = regexp.MustCompile(`(?i)^\*?(objet|subject|betreff|sujet)\s*:\*?`)
+	// The same block flattened on one line (HTML converted to text).
+	headerLineRE = regexp.MustCompile(`(?i)^\*?(de|from|von)\s*:.*\s(envoyé|sent|date d['’]envoi|date|datum|gesendet)\s*:.*\s(objet|subject|betreff)\b`)
+	underlineRE  = regexp.MustCompile(`^_{5,}$`)
+	// Attribution lines: "Le 3 nov. 2025 à 10:12, X <x@y> a écrit :",
+	// "On Mon, Nov 3, 2025 at 10:12 AM X wrote:", "Am 03.11.2025 um 10:12
+	// schrieb X:". A digit is required so that a sentence of the writer's
+	// is not taken for one.
+	attributionRE = regexp.MustCompile(`(?i)^(-{2})?\s*(le|on|am|el|il|op)\s.*\d.*(a [ée]crit|wrote|schrieb.*|escribió|ha scritto|schreef)\s*:$`)
+	// Looser: the last line before a trailing quote block that ends with ":"
+	// and names a date or an address ("2016-06-08 14:03 GMT+02:00 <x@y>:").
+	leadInRE = regexp.MustCompile(`(?i)(a [ée]crit|wrote|schrieb|@|\d).*:$`)
+)
+
+// StripReply returns the new text a writer added to a message: it cuts at
+// the first quoted-history header (Outlook's "De : … Envoyé : … À : …
+// Objet :" block, "-----Message d'origine-----", "Le … a écrit :", "On …
+// wrote:", "Am … schrieb …:"), at the signature delimiter ("-- ", RFC 3676
+// section 4.3) and at mobile signatures ("Envoyé de mon iPhone"), and drops
+// a trailing block of ">" quotes. Replies written between quotes are kept.
+// When nothing would be left (a forward without a comment), the whole text
+// is returned.
+func StripReply(text string) string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lines := strings.Split(text, "\n")
+	trimmed := make([]string, len(lines))
+	quote := make([]bool, len(lines))
+	lastContent := -1
+	for i, l := range lines {
+		trimmed[i] = strings.Trim(strings.TrimSpace(l), "*")
+		trimmed[i] = strings.TrimSpace(trimmed[i])
+		quote[i] = strings.HasPrefix(strings.TrimLeft(l, " \t"), ">")
+		if !quote[i] && trimmed[i] != "" {
+			lastContent = i
+		}
+	}
+	// nextQuote[i]: the first quoted line at or after i.
+	nextQuote := make([]int, len(lines)+1)
+	nextQuote[len(lines)] = len(lines)
+	for i := len(lines) - 1; i >= 0; i-- {
+		nextQuote[i] = nextQuote[i+1]
+		if quote[i] {
+			nextQuote[i] = i
+		}
+	}
+
+	drop := make([]bool, len(lines))
+	cut := len(lines)
+	for i := 0; i < len(lines) && cut == len(lines); i++ {
+		if quote[i] {
+			continue
+		}
+		t := trimmed[i]
+		switch {
+		case lines[i] == "-- " || lines[i] == "--" || t == "--" && strings.TrimRight(lines[i], " \t") == "--":
+			cut = i
+		case len(t) < 100 && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
+			cut = i
+		case underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
+			cut = i
+		case headerFromRE.MatchString(t) && headerBlock(trimmed, i):
+			cut = i
+		case headerLineRE.MatchString(t):
+			cut = i
+		default:
+			if end, ok := attribution(trimmed, i); ok {
+				// Inline replies: quotes after the attribution with the
+				// writer's text between them. Keep them.
+				q := nextQuote[end+1]
+				if lastContent > end && q < lastContent {
+					c := q
+					for c < len(lines) && (quote[c] || trimmed[c] == "") {
+						c++
+					}
+					if nextQuote[c] >= lastContent {
+						// Bottom-posting: one quote block, then the
+						// writer's text. Drop the attribution and the
+						// quotes.
+						for k := i; k < c; k++ {
+							drop[k] = true
+						}
+					}
+					// Otherwise inline replies between quotes: keep them.
+					i = end
+					continue
+				}
+				cut = i
+			}
+		}
+	}
+	kept := make([]string, 0, cut)
+	keptQuote := make([]bool, 0, cut)
+	keptTrim := make([]string, 0, cut)
+	for k := 0; k < cut; k++ {
+		if !drop[k] {
+			kept = append(kept, lines[k])
+			keptQuote = append(keptQuote, quote[k])
+			keptTrim = append(keptTrim, trimmed[k])
+		}
+	}
+	quote, trimmed = keptQuote, keptTrim
+	// Drop the trailing quote block and its lead-in line.
+	end := len(kept)
+	for end > 0 && (strings.TrimSpace(kept[end-1]) == "" || quote[end-1]) {
+		end--
+	}
+	if end < len(kept) && hasQuote(quote[end:]) && end > 0 {
+		if t := trimmed[end-1]; leadInRE.MatchString(t) && len(t) < 300 {
+			end--
+			for end > 0 && strings.TrimSpace(kept[end-1]) == "" {
+				end--
+			}
+		}
+	}
+	kept = kept[:end]
+	start := 0
+	for start < len(kept) && strings.TrimSpace(kept[start]) == "" {
+		start++
+	}
+	out := strings.TrimRight(strings.Join(kept[start:], "\n"), " \t\n")
+	if strings.TrimSpace(out) == "" {
+		return strings.Trim(text, " \t\n")
+	}
+	return out
+}
+
+// headerFollows reports an Outlook header block starting at the first
+// non-blank line from i (after a "_____" line).
+func headerFollows(trimmed []string, i int) bool {
+	for ; i < len(trimmed) && trimmed[i] == ""; i++ {
+	}
+	return i < len(trimmed) && headerFromRE.MatchString(trimmed[i]) && headerBlock(trimmed, i)
+}
+
+// headerBlock reports whether the "De :"/"From:" line at i opens a quoted
+// header block: within the next lines, a subject field and a date or
+// recipient field.
+func headerBlock(trimmed []string, i int) bool {
+	sent, to, subject := false, false, false
+	for j := i + 1; j < len(trimmed) && j <= i+8; j++ {
+		t := trimmed[j]
+		switch {
+		case headerSentRE.MatchString(t):
+			sent = true
+		case headerToRE.MatchString(t):
+			to = true
+		case headerSubjectRE.MatchString(t):
+			subject = true
+		}
+	}
+	return subject && (sent || to) || sent && to
+}
+
+// attribution reports an attribution line at i, possibly wrapped over up to
+// three lines, and the index of its last line.
+func attribution(trimmed []string, i int) (int, bool) {
+	t := trimmed[i]
+	if t == "" || len(t) > 300 {
+		return 0, false
+	}
+	joined := t
+	for j := i; j < len(trimmed) && j < i+3; j++ {
+		if j > i {
+			if trimmed[j] == "" {
+				break
+			}
+			joined += " " + trimmed[j]
+		}
+		if attributionRE.MatchString(joined) {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+func hasQuote(q []bool) bool {
+	for _, b := range q {
+		if b {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,593 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"guichet/classify"
+	"guichet/ingest/mailparse"
+	"guichet/ingest/replyaddr"
+	"guichet/ingest/ticketref"
+	"guichet/outbound"
+	"guichet/store"
+)
+
+// Store is the part of the store the pipeline needs.
+type Store interface {
+	InTx(ctx context.Context, fn store.TxFunc) error
+	InTxBatch(ctx context.Context, fns []store.TxFunc) ([]error, error)
+}
+
+// Classifier chooses a category from a subject and a body.
+type Classifier interface {
+	Classify(subject, body string) classify.Result
+}
+
+// AddressParser recognises the ticket's signed reply addresses.
+type AddressParser interface {
+	Parse(addr string) (number string, role replyaddr.Role, ok bool)
+}
+
+// Acknowledger queues a new ticket's acknowledgment inside the pipeline's
+// transaction, or says why none may go out.
+type Acknowledger interface {
+	Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in outbound.Incoming) (noAckReason string, err error)
+}
+
+// Options configure a Pipeline.
+type Options struct {
+	// SupportAddress is the help centre's address.
+	SupportAddress string
+	// OwnAddresses are our addresses besides SupportAddress (alert
+	// addresses, declared aliases): never participants, never acknowledged.
+	OwnAddresses []string
+	// AlertAddresses are recipients whose mail is monitoring mail.
+	AlertAddresses []string
+	// AlertMailboxes are IMAP mailbox names of kind "alert".
+	AlertMailboxes []string
+	// Agents are the declared agents' addresses.
+	Agents []string
+	// ReopenAfterClose: a requester's reply to a ticket closed longer ago
+	// than this opens a new linked ticket instead of reopening it.
+	ReopenAfterClose time.Duration
+	Limits           mailparse.Limits
+	// MaxBatch bounds how many deliveries share one commit (default 64).
+	MaxBatch int
+	Logger   *slog.Logger
+	Clock    func() time.Time
+}
+
+// Pipeline turns raw messages into stored tickets. It is the one entry
+// point shared by SMTP, IMAP and the pipe; it is safe for concurrent use.
+type Pipeline struct {
+	o       Options
+	st      Store
+	cl      Classifier
+	addrs   AddressParser
+	ack     Acknowledger
+	log     *slog.Logger
+	now     func() time.Time
+	own     map[string]bool
+	alerts  map[string]bool
+	agents  map[string]bool
+	boxes   map[string]bool
+	queue   chan *work
+	batched atomic.Bool
+	onQueue func()
+}
+
+// New builds a pipeline. addrs and ack may be nil (no signed addresses, no
+// acknowledgments).
+func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledger) *Pipeline {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 64
+	}
+	if o.ReopenAfterClose <= 0 {
+		o.ReopenAfterClose = 30 * 24 * time.Hour
+	}
+	p := &Pipeline{
+		o: o, st: st, cl: cl, addrs: addrs, ack: ack,
+		log: o.Logger, now: o.Clock,
+		own:    set(append([]string{o.SupportAddress}, append(o.OwnAddresses, o.AlertAddresses...)...)),
+		alerts: set(o.AlertAddresses),
+		agents: set(o.Agents),
+		boxes:  set(o.AlertMailboxes),
+		queue:  make(chan *work, 4*o.MaxBatch),
+	}
+	return p
+}
+
+// OnCommit sets a function called after each commit that queued outbound
+// mail (the outbox sender's Kick).
+func (p *Pipeline) OnCommit(f func()) { p.onQueue = f }
+
+func set(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, a := range list {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" {
+			m[a] = true
+		}
+	}
+	return m
+}
+
+// work is one delivery waiting for a group commit.
+type work struct {
+	fn   store.TxFunc
+	done chan error
+}
+
+// Run commits concurrent deliveries together until ctx ends: while one
+// transaction commits, the next deliveries queue up and then share a single
+// commit, so the fsync is paid once per batch. Each Deliver still returns
+// only after its own commit. Without Run, each Deliver commits alone.
+func (p *Pipeline) Run(ctx context.Context) error {
+	p.batched.Store(true)
+	defer p.batched.Store(false)
+	for {
+		var first *work
+		select {
+		case <-ctx.Done():
+			p.drain()
+			return nil
+		case first = <-p.queue:
+		}
+		batch := []*work{first}
+	fill:
+		for len(batch) < p.o.MaxBatch {
+			select {
+			case w := <-p.queue:
+				batch = append(batch, w)
+			default:
+				break fill
+			}
+		}
+		p.commit(context.WithoutCancel(ctx), batch)
+	}
+}
+
+// drain commits what was queued before Run stopped, so no caller waits forever.
+func (p *Pipeline) drain() {
+	for {
+		select {
+		case w := <-p.queue:
+			p.commit(context.Background(), []*work{w})
+		default:
+			return
+		}
+	}
+}
+
+func (p *Pipeline) commit(ctx context.Context, batch []*work) {
+	fns := make([]store.TxFunc, len(batch))
+	for i, w := range batch {
+		fns[i] = w.fn
+	}
+	errs, err := p.st.InTxBatch(ctx, fns)
+	for i, w := range batch {
+		switch {
+		case err != nil:
+			w.done <- err
+		case i < len(errs):
+			w.done <- errs[i]
+		default:
+			w.done <- nil
+		}
+	}
+}
+
+func (p *Pipeline) run(ctx context.Context, fn store.TxFunc) error {
+	if !p.batched.Load() {
+		return p.st.InTx(ctx, fn)
+	}
+	w := &work{fn: fn, done: make(chan error, 1)}
+	select {
+	case p.queue <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the work will be committed or fail; wait for the verdict
+	// even if ctx ends, so that a caller never reports failure for a
+	// message that was in fact stored.
+	return <-w.done
+}
+
+// Deliver parses, classifies, threads and stores one message, and queues
+// its acknowledgment, all in one transaction. It returns only after commit.
+func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) (Result, error) {
+	start := p.now()
+	m := mailparse.Parse(raw, p.o.Limits)
+	// Addresses compare case-insensitively everywhere (participants,
+	// agents, rate limits): people do not type their address the same way
+	// twice, and no mail system here gives case a meaning.
+	m.From.Addr = strings.ToLower(m.From.Addr)
+	sum := sha256.Sum256(raw)
+	rawHash := hex.EncodeToString(sum[:])
+
+	msg := &store.Message{
+		Direction:  store.DirIn,
+		Kind:       store.KindRequest,
+		From:       m.From.Addr,
+		FromName:   m.From.Name,
+		To:         addrs(m.To),
+		Cc:         addrs(m.Cc),
+		Subject:    m.Subject,
+		MessageID:  m.MessageID,
+		InReplyTo:  m.InReplyTo,
+		References: m.References,
+		Date:       m.Date,
+		Text:       m.Text,
+		Raw:        raw,
+		RawSHA256:  rawHash,
+		ParseError: strings.Join(m.Problems, "; "),
+		Envelope:   env,
+		DedupeKey:  m.MessageID,
+		CreatedAt:  start,
+	}
+	if msg.DedupeKey == "" {
+		msg.DedupeKey = "sha256:" + rawHash
+	}
+	if msg.Date.IsZero() {
+		msg.Date = start
+	}
+	for _, a := range m.Attachments {
+		as := sha256.Sum256(a.Data)
+		msg.Attachments = append(msg.Attachments, store.Attachment{
+			Filename: a.Filename, ContentType: a.ContentType, ContentID: a.ContentID,
+			Inline: a.Inline, Size: int64(len(a.Data)), SHA256: hex.EncodeToString(as[:]), Data: a.Data,
+		})
+	}
+	alert := p.isAlert(m, env)
+	if alert {
+		msg.Kind = store.KindAlert
+	}
+
+	// Work that needs no database happens before the transaction.
+	var cat classify.Result
+	if p.cl != nil {
+		cat = p.cl.Classify(m.Subject, m.Text)
+	}
+	sig := p.signals(m, env)
+
+	var res Result
+	queued := false
+	err := p.run(ctx, func(ctx context.Context, tx store.Tx) error {
+		res = Result{MessageID: m.MessageID, ParseError: msg.ParseError}
+		queued = false
+		var err error
+		res, queued, err = p.store(ctx, tx, m, msg, cat, sig, alert)
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("deliver %s: %w", msg.DedupeKey, err)
+	}
+	if queued && p.onQueue != nil {
+		p.onQueue()
+	}
+	p.log.Info("message stored", "action", res.Action, "ticket", res.Ticket, "message_id", m.MessageID,
+		"transport", env.Transport, "linked_to", res.LinkedTo, "reason", res.Reason,
+		"ms", float64(p.now().Sub(start).Microseconds())/1000)
+	return res, nil
+}
+
+// signals are the ways a message can refer to an existing ticket (SPEC
+// "Threading"), in the spec's order of precedence.
+type signals struct {
+	tagNumber  string
+	references []string
+	addrNumber string
+}
+
+func (p *Pipeline) signals(m *mailparse.Message, env store.Envelope) signals {
+	var s signals
+	if n, ok := ticketref.Find(m.Subject); ok {
+		s.tagNumber = n
+	}
+	if m.InReplyTo != "" {
+		s.references = append(s.references, m.InReplyTo)
+	}
+	for _, r := range m.References {
+		if r != m.InReplyTo {
+			s.references = append(s.references, r)
+		}
+	}
+	if p.addrs != nil {
+		rcpts := append(append(append([]string{}, env.RcptTo...), addrs(m.To)...), addrs(m.Cc)...)
+		for _, r := range rcpts {
+			if n, _, ok := p.addrs.Parse(r); ok {
+				s.addrNumber = n
+				break
+			}
+		}
+	}
+	return s
+}
+
+func (p *Pipeline) isAlert(m *mailparse.Message, env store.Envelope) bool {
+	if env.Mailbox != "" && p.boxes[strings.ToLower(env.Mailbox)] {
+		return true
+	}
+	for _, r := range env.RcptTo {
+		if p.alerts[strings.ToLower(r)] {
+			return true
+		}
+	}
+	if len(env.RcptTo) == 0 {
+		for _, r := range append(addrs(m.To), addrs(m.Cc)...) {
+			if p.alerts[r] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// store is the transactional part of Deliver.
+func (p *Pipeline) store(ctx context.Context, tx store.Tx, m *mailparse.Message, msg *store.Message,
+	cat classify.Result, sig signals, alert bool) (Result, bool, error) {
+	res := Result{MessageID: m.MessageID, ParseError: msg.ParseError}
+	now := p.now()
+
+	// Insert first: the dedupe key's unique constraint decides, even between
+	// processes, which delivery of a message is the first.
+	rowID, err := tx.InsertMessage(ctx, msg)
+	if errors.Is(err, store.ErrDuplicate) {
+		prev, err := tx.MessageByDedupeKey(ctx, msg.DedupeKey)
+		if err != nil {
+			return res, false, fmt.Errorf("look up duplicate: %w", err)
+		}
+		res.Action, res.Ticket, res.Reason = Duplicate, prev.TicketNumber, "already stored"
+		return res, false, nil
+	}
+	if err != nil {
+		return res, false, fmt.Errorf("insert message: %w", err)
+	}
+
+	if reason := p.unusable(m); reason != "" {
+		res.Action, res.Reason = Unticketed, reason
+		return res, false, nil
+	}
+	from := m.From.Addr
+
+	target, err := p.referred(ctx, tx, sig)
+	if err != nil {
+		return res, false, err
+	}
+	if target.ID != 0 {
+		ok, err := p.participant(ctx, tx, target, from)
+		if err != nil {
+			return res, false, err
+		}
+		switch {
+		case !ok:
+			// SPEC "Threading": a stranger never joins, whatever signal it
+			// carries; the new ticket records the link and nothing of the old
+			// one is shown to them.
+			res.LinkedTo, res.Reason = target.Number, "sender is not a participant of the referred ticket"
+		case target.Status == store.StatusClosed && now.Sub(target.UpdatedAt) > p.o.ReopenAfterClose:
+			res.LinkedTo, res.Reason = target.Number, "referred ticket is closed"
+		default:
+			return p.join(ctx, tx, target, rowID, m, msg, alert, now)
+		}
+	}
+	return p.open(ctx, tx, rowID, m, msg, cat, alert, res, now)
+}
+
+// unusable says why a message opens no ticket, "" when it may.
+func (p *Pipeline) unusable(m *mailparse.Message) string {
+	if m.From.Addr == "" {
+		// The centre requires a valid address to submit a ticket.
+		return "no usable From address"
+	}
+	if m.ContentType == "multipart/report" && m.ReportType == "disposition-notification" {
+		return "read receipt"
+	}
+	if p.own[m.From.Addr] {
+		return "sent from our own address"
+	}
+	return ""
+}
+
+// referred finds the ticket a message refers to, in the spec's order.
+func (p *Pipeline) referred(ctx context.Context, tx store.Tx, sig signals) (store.Ticket, error) {
+	if sig.tagNumber != "" {
+		t, err := tx.TicketByNumber(ctx, sig.tagNumber)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by tag: %w", err)
+		}
+	}
+	if len(sig.references) > 0 {
+		t, err := tx.TicketByMessageIDs(ctx, sig.references)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by references: %w", err)
+		}
+	}
+	if sig.addrNumber != "" {
+		t, err := tx.TicketByNumber(ctx, sig.addrNumber)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by reply address: %w", err)
+		}
+	}
+	return store.Ticket{}, nil
+}
+
+func (p *Pipeline) participant(ctx context.Context, tx store.Tx, t store.Ticket, from string) (bool, error) {
+	if p.agents[from] {
+		return true, nil
+	}
+	ok, err := tx.IsParticipant(ctx, t.ID, from)
+	if err != nil {
+		return false, fmt.Errorf("participant check: %w", err)
+	}
+	return ok, nil
+}
+
+// others are the message's To and Cc addresses that are not ours: they
+// become participants (SPEC "Threading": an address in the ticket's To/Cc
+// history may reply).
+func (p *Pipeline) others(m *mailparse.Message) []string {
+	var out []string
+	for _, a := range append(addrs(m.To), addrs(m.Cc)...) {
+		if a == "" || p.own[a] || p.isOurSubaddress(a) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func (p *Pipeline) isOurSubaddress(a string) bool {
+	if p.addrs != nil {
+		if _, _, ok := p.addrs.Parse(a); ok {
+			return true
+		}
+	}
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok {
+		return false
+	}
+	base, _, plus := strings.Cut(local, "+")
+	return plus && p.own[base+"@"+domain]
+}
+
+func (p *Pipeline) join(ctx context.Context, tx store.Tx, t store.Ticket, rowID int64, m *mailparse.Message,
+	msg *store.Message, alert bool, now time.Time) (Result, bool, error) {
+	res := Result{Action: Joined, Ticket: t.Number, MessageID: m.MessageID, ParseError: msg.ParseError}
+	kind := store.KindReply
+	if alert {
+		kind = store.KindAlert
+	}
+	if err := tx.AttachMessage(ctx, rowID, t.ID, kind); err != nil {
+		return res, false, fmt.Errorf("attach message: %w", err)
+	}
+	if err := tx.AddParticipants(ctx, t.ID, p.others(m)); err != nil {
+		return res, false, fmt.Errorf("add participants: %w", err)
+	}
+	// A requester's reply puts the ticket back in the agents' hands; on a
+	// resolved (or recently closed) ticket it reopens it (SPEC "Tickets").
+	if t.Status != store.StatusOpen && !p.agents[m.From.Addr] {
+		reason := "reply from " + m.From.Addr
+		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
+			reason = "reopened by a reply from " + m.From.Addr
+		}
+		if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, reason, now); err != nil {
+			return res, false, fmt.Errorf("set status: %w", err)
+		}
+	}
+	if err := tx.Touch(ctx, t.ID, now); err != nil {
+		return res, false, fmt.Errorf("touch ticket: %w", err)
+	}
+	return res, false, nil
+}
+
+func (p *Pipeline) open(ctx context.Context, tx store.Tx, rowID int64, m *mailparse.Message, msg *store.Message,
+	cat classify.Result, alert bool, res Result, now time.Time) (Result, bool, error) {
+	t, err := tx.CreateTicket(ctx, store.NewTicket{
+		Subject:        TicketSubject(m.Subject, cat),
+		Category:       cat.Code,
+		CategorySource: cat.Source,
+		Confidence:     cat.Confidence,
+		Requester:      m.From.Addr,
+		LinkedTo:       res.LinkedTo,
+		CreatedAt:      now,
+	})
+	if err != nil {
+		return res, false, fmt.Errorf("create ticket: %w", err)
+	}
+	res.Action, res.Ticket = Created, t.Number
+	if err := tx.AttachMessage(ctx, rowID, t.ID, msg.Kind); err != nil {
+		return res, false, fmt.Errorf("attach message: %w", err)
+	}
+	if err := tx.AddParticipants(ctx, t.ID, p.others(m)); err != nil {
+		return res, false, fmt.Errorf("add participants: %w", err)
+	}
+	if p.ack == nil {
+		return res, false, nil
+	}
+	in := outbound.Incoming{
+		From: m.From.Addr, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
+		References: m.References, MailFrom: msg.Envelope.MailFrom, Header: m.Header,
+		ContentType: m.ContentType, ReportType: m.ReportType, Monitoring: alert,
+	}
+	if msg.Envelope.Transport != "smtp" && msg.Envelope.MailFrom == "" {
+		// Only SMTP tells us the envelope sender for sure; elsewhere an
+		// empty one means unknown, not the null sender.
+		in.MailFrom = m.From.Addr
+	}
+	reason, err := p.ack.Acknowledge(ctx, tx, t, in)
+	if err != nil {
+		return res, false, fmt.Errorf("acknowledge: %w", err)
+	}
+	if reason != "" {
+		res.Reason = joinReason(res.Reason, "no acknowledgment: "+reason)
+		return res, false, nil
+	}
+	return res, true, nil
+}
+
+func joinReason(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// TicketSubject is the subject a new ticket shows: without reply prefixes,
+// our tag or the category tag that chose its category.
+func TicketSubject(subject string, cat classify.Result) string {
+	s := ticketref.Clean(subject)
+	if cat.Source == "tag" {
+		s = stripCategoryTag(s, cat.Code)
+	}
+	if s == "" {
+		s = "(sans objet)"
+	}
+	return s
+}
+
+// stripCategoryTag removes the first tag naming code, in the forms SPEC
+// "Categories" lists: [N.M], [N-M], (N.M) with optional inner spaces, or a
+// leading "N.M :" / "N.M -".
+func stripCategoryTag(s, code string) string {
+	major, minor, _ := strings.Cut(code, ".")
+	num := regexp.QuoteMeta(major) + `[.-]` + regexp.QuoteMeta(minor)
+	bracket := regexp.MustCompile(`[\[(]\s*` + num + `\s*[\])]\s*`)
+	if loc := bracket.FindStringIndex(s); loc != nil {
+		return strings.TrimSpace(s[:loc[0]] + s[loc[1]:])
+	}
+	lead := regexp.MustCompile(`^\s*` + num + `\s*[:-]\s*`)
+	return strings.TrimSpace(lead.ReplaceAllString(s, ""))
+}
+
+func addrs(list []mailparse.Address) []string {
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		if a.Addr != "" {
+			out = append(out, strings.ToLower(a.Addr))
+		}
+	}
+	return out
+}

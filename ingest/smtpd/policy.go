@@ -1,0 +1,79 @@
+package smtpd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// recipientPolicy decides which RCPT TO addresses we accept: the declared
+// addresses of the accepted domains and their local+detail@ forms (signed
+// reply addresses look like support+2026-000042.token@domain). Everything
+// else is relaying, which we refuse (RFC 5321 §3.6.2, §7.1).
+type recipientPolicy struct {
+	domains     map[string]bool
+	locals      map[string]bool // "local@domain", lower case, without +detail
+	unreachable []string        // declared addresses outside the domains
+}
+
+func newRecipientPolicy(domains, addresses []string) (*recipientPolicy, error) {
+	p := &recipientPolicy{domains: map[string]bool{}, locals: map[string]bool{}}
+	if len(addresses) == 0 {
+		return nil, errors.New("smtpd: no declared address: the receiver would refuse every recipient")
+	}
+	for _, a := range addresses {
+		local, domain, ok := splitAddress(normalizeAddress(a))
+		if !ok || local == "" || domain == "" {
+			return nil, fmt.Errorf("smtpd: declared address %q is not local@domain", a)
+		}
+		if i := strings.IndexByte(local, '+'); i >= 0 {
+			return nil, fmt.Errorf("smtpd: declared address %q has a +detail part; declare the base address", a)
+		}
+		p.locals[local+"@"+domain] = true
+		if len(domains) == 0 {
+			p.domains[domain] = true
+		}
+	}
+	for _, d := range domains {
+		d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
+		if d == "" || strings.ContainsAny(d, "@ ") {
+			return nil, fmt.Errorf("smtpd: accepted domain %q is not a domain name", d)
+		}
+		p.domains[d] = true
+	}
+	for a := range p.locals {
+		if _, d, _ := splitAddress(a); !p.domains[d] {
+			p.unreachable = append(p.unreachable, a)
+		}
+	}
+	return p, nil
+}
+
+// accepts reports whether rcpt is one of our addresses.
+func (p *recipientPolicy) accepts(rcpt string) bool {
+	local, domain, ok := splitAddress(normalizeAddress(rcpt))
+	if !ok || !p.domains[domain] {
+		return false
+	}
+	if i := strings.IndexByte(local, '+'); i >= 0 {
+		local = local[:i]
+	}
+	return p.locals[local+"@"+domain]
+}
+
+// normalizeAddress lower-cases an address and drops a trailing dot of the
+// domain. Local parts are case-sensitive in theory (RFC 5321 §2.4), but no
+// mail system in use treats Support@ and support@ as different people.
+func normalizeAddress(a string) string {
+	a = strings.ToLower(strings.TrimSpace(a))
+	return strings.TrimSuffix(a, ".")
+}
+
+// splitAddress splits at the last '@' (a quoted local part may contain one).
+func splitAddress(a string) (local, domain string, ok bool) {
+	i := strings.LastIndexByte(a, '@')
+	if i < 0 {
+		return "", "", false
+	}
+	return a[:i], a[i+1:], true
+}

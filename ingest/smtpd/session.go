@@ -1,0 +1,244 @@
+package smtpd
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"guichet/store"
+)
+
+// backend creates one session per SMTP connection (and a new one after
+// STARTTLS, as RFC 3207 §4.2 requires the state to be reset).
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	tc := tracked(c.Conn())
+	if tc == nil {
+		// Only reachable if go-smtp is served another listener than ours.
+		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Service indisponible"}
+	}
+	_, isTLS := c.TLSConnectionState()
+	tc.isTLS.Store(isTLS)
+	client := c.Conn().RemoteAddr().String()
+	ip := client
+	if host, _, err := net.SplitHostPort(client); err == nil {
+		ip = host
+	}
+	return &session{
+		s:      b.s,
+		conn:   c,
+		tc:     tc,
+		client: client,
+		ip:     ip,
+		tls:    isTLS,
+		log:    b.s.log.With("client", client, "helo", c.Hostname(), "tls", isTLS),
+	}, nil
+}
+
+// session is one SMTP connection's state; go-smtp calls it from the
+// connection's goroutine only.
+type session struct {
+	s      *Server
+	conn   *smtp.Conn
+	tc     *trackedConn
+	client string
+	ip     string
+	tls    bool
+	log    *slog.Logger
+
+	from  string
+	rcpts []string
+	seen  map[string]bool // recipients already accepted in this transaction
+	bad   int             // commands this package rejected on this connection
+}
+
+// Replies. Texts are generic on purpose: they reach bounces and logs of
+// other systems. RFC 3463 gives the enhanced codes.
+var (
+	errRelayDenied = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+		Message: "Destinataire inconnu : ce serveur ne relaie pas le courrier"}
+	errTooManyRcpts = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3},
+		Message: "Trop de destinataires pour ce message"}
+	errRateLimited = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1},
+		Message: "Trop de messages de votre adresse, veuillez renvoyer plus tard"}
+	errTooManyErrors = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+		Message: "Trop d'erreurs, fin de la connexion"}
+	errShuttingDown = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2},
+		Message: "Le service s'interrompt, veuillez revenir plus tard"}
+	errTooLarge = &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
+		Message: "Message trop volumineux"}
+	errLineTooLong = &smtp.SMTPError{Code: 500, EnhancedCode: smtp.EnhancedCode{5, 5, 6},
+		Message: "Ligne trop longue"}
+	errTimeout = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2},
+		Message: "Client trop lent, fin de la connexion"}
+)
+
+// temporaryFailure is the one reply for a message we could not store
+// (RFC 5321 §4.2.5: the sender keeps it and retries). The id ties the
+// client's bounce or log line to ours.
+func temporaryFailure(id string) *smtp.SMTPError {
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
+		Message: "Erreur temporaire : veuillez renvoyer le message plus tard (id " + id + ")"}
+}
+
+// newErrorID returns a short random correlation id.
+func newErrorID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+func (s *session) Reset() {
+	s.from = ""
+	s.rcpts = nil
+	s.seen = nil
+	s.tc.endTx()
+}
+
+func (s *session) Logout() error { return nil }
+
+// reject counts a refused command and, past MaxBadCommands, ends the
+// connection: a client walking through addresses learns nothing more.
+func (s *session) reject(e *smtp.SMTPError) error {
+	s.bad++
+	if s.bad >= s.s.opts.MaxBadCommands {
+		s.log.Warn("smtpd: too many rejected commands, closing", "rejected", s.bad)
+		s.tc.hangup.Store(true)
+		return errTooManyErrors
+	}
+	return e
+}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.tc.draining.Load() {
+		s.tc.hangup.Store(true)
+		return errShuttingDown
+	}
+	if s.s.rate != nil && !s.s.rate.allow(s.ip) {
+		s.log.Warn("smtpd: rate limit reached", "ip", s.ip, "per_minute", s.s.opts.RatePerMinute)
+		return s.reject(errRateLimited)
+	}
+	s.from = from
+	s.rcpts = s.rcpts[:0]
+	s.seen = nil
+	s.tc.inTx.Store(true)
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !s.s.policy.accepts(to) {
+		s.log.Info("smtpd: recipient refused", "rcpt", to, "mail_from", s.from)
+		return s.reject(errRelayDenied)
+	}
+	key := normalizeAddress(to)
+	if s.seen[key] {
+		// A repeated RCPT is the same recipient (RFC 5321 §3.3): one envelope
+		// entry, one delivery.
+		return nil
+	}
+	if len(s.rcpts) >= s.s.opts.MaxRecipients {
+		s.log.Warn("smtpd: recipient limit reached", "max_recipients", s.s.opts.MaxRecipients, "mail_from", s.from)
+		return errTooManyRcpts
+	}
+	if s.seen == nil {
+		s.seen = make(map[string]bool, 2)
+	}
+	s.seen[key] = true
+	s.rcpts = append(s.rcpts, to)
+	return nil
+}
+
+// Data reads the message, normalises bare LF line endings and hands it to
+// the Deliverer. It returns nil (go-smtp's 250) only after Deliver returned
+// nil; every other outcome is one of the typed replies above.
+func (s *session) Data(r io.Reader) error {
+	s.s.inflight.Add(1)
+	defer s.s.inflight.Done()
+	s.tc.inData.Store(true)
+	defer s.tc.endTx()
+
+	start := time.Now()
+	var buf bytes.Buffer
+	buf.Grow(8 << 10)
+	if _, err := buf.ReadFrom(r); err != nil {
+		return s.dataReadError(err, buf.Len())
+	}
+	s.tc.inData.Store(false)
+	raw := normalizeBareLF(buf.Bytes())
+
+	env := store.Envelope{
+		Transport:  "smtp",
+		MailFrom:   s.from,
+		RcptTo:     append([]string(nil), s.rcpts...),
+		ClientAddr: s.ip,
+		Helo:       s.conn.Hostname(),
+		TLS:        s.tls,
+	}
+	res, err := s.s.deliv.Deliver(s.s.deliverCtx, raw, env)
+	if err != nil {
+		id := newErrorID()
+		s.log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
+			"unavailable", errors.Is(err, store.ErrUnavailable), "mail_from", s.from,
+			"rcpt", s.rcpts, "size", len(raw))
+		return temporaryFailure(id)
+	}
+	s.log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
+		"message_id", res.MessageID, "mail_from", s.from, "rcpt", s.rcpts, "size", len(raw),
+		"duration", time.Since(start))
+	return nil
+}
+
+// dataReadError maps a failure while reading DATA. go-smtp discards the
+// rest of the message after Data returns, without buffering it.
+func (s *session) dataReadError(err error, read int) error {
+	switch {
+	case errors.Is(err, smtp.ErrDataTooLarge):
+		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", s.from)
+		return errTooLarge
+	case errors.Is(err, smtp.ErrTooLongLine):
+		s.log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength, "mail_from", s.from)
+		return errLineTooLong
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		s.log.Warn("smtpd: read timeout in DATA", "read", read, "mail_from", s.from)
+		return errTimeout
+	}
+	id := newErrorID()
+	s.log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read, "mail_from", s.from)
+	return temporaryFailure(id)
+}
+
+// normalizeBareLF turns every LF not preceded by CR into CRLF, as Postfix
+// 3.9 does by default (smtpd_forbid_bare_newline = normalize). go-smtp's
+// DATA reader already ends the message only on <CR><LF>.<CR><LF>, so a bare
+// "<LF>.<LF>" or "<LF>.<CR><LF>" stays inside this message instead of
+// starting another one (CVE-2023-51764). The common case, no bare LF,
+// returns b unchanged without copying.
+func normalizeBareLF(b []byte) []byte {
+	bare := 0
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') {
+			bare++
+		}
+	}
+	if bare == 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+bare)
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+	}
+	return out
+}

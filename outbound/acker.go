@@ -1,0 +1,300 @@
+package outbound
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	gomail "github.com/emersion/go-message/mail"
+
+	"guichet/classify"
+	"guichet/ingest/replyaddr"
+	"guichet/ingest/ticketref"
+	"guichet/store"
+	"guichet/templates"
+)
+
+// AckerOptions configure an Acker.
+type AckerOptions struct {
+	CentreName     string // display name of From; default "Centre d'assistance"
+	SupportAddress string // From, envelope sender, base of the reply addresses
+	// OwnAddresses are our other addresses (alert addresses, aliases):
+	// mail from them is never acknowledged.
+	OwnAddresses []string
+	Signer       *replyaddr.Signer
+	Catalogue    *classify.Catalogue
+	// PublicURL is the base of the tracking page ("https://aide.example.org");
+	// "" leaves the link out. TrackToken, when set, gives the link's token.
+	PublicURL  string
+	TrackToken func(number, requester string) string
+	PerHour    int // acknowledgments per address per hour (GUICHET_ACK_PER_HOUR, 5)
+	Clock      func() time.Time
+	// Hostname is the right-hand side of our Message-IDs; default the
+	// support address's domain.
+	Hostname string
+}
+
+// Acker composes and queues the acknowledgment of new tickets.
+type Acker struct {
+	o       AckerOptions
+	from    mail.Address
+	ours    []string
+	groups  []templates.Group
+	example templates.Category
+}
+
+// NewAcker checks o and prepares what every acknowledgment shares.
+func NewAcker(o AckerOptions) (*Acker, error) {
+	if o.CentreName == "" {
+		o.CentreName = "Centre d'assistance"
+	}
+	o.CentreName = templates.OneLine(o.CentreName)
+	sa, err := mail.ParseAddress(o.SupportAddress)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: support address %q: %w", o.SupportAddress, err)
+	}
+	o.SupportAddress = strings.ToLower(sa.Address)
+	if o.Signer == nil || o.Catalogue == nil {
+		return nil, errors.New("outbound: acker needs a reply-address signer and the catalogue")
+	}
+	if o.PerHour <= 0 {
+		o.PerHour = 5
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Hostname == "" {
+		o.Hostname = o.SupportAddress[strings.LastIndexByte(o.SupportAddress, '@')+1:]
+	}
+	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+	a := &Acker{o: o, from: mail.Address{Name: o.CentreName, Address: o.SupportAddress}}
+	a.ours = append([]string{o.SupportAddress}, o.OwnAddresses...)
+	for _, g := range o.Catalogue.Groups() {
+		tg := templates.Group{Number: fmt.Sprint(g.Number), Label: g.Label}
+		for _, c := range g.Categories {
+			tg.Categories = append(tg.Categories, templates.Category{Code: c.Code, Label: c.Label})
+			if a.example.Code == "" || c.Code == "1.7" {
+				a.example = templates.Category{Code: c.Code, Label: c.Label}
+			}
+		}
+		a.groups = append(a.groups, tg)
+	}
+	if len(a.groups) == 0 {
+		return nil, errors.New("outbound: the catalogue has no group")
+	}
+	return a, nil
+}
+
+// Acknowledge runs inside the pipeline's transaction for a new ticket. When
+// LoopReason or the hourly limit forbids an answer it records why on the
+// ticket and returns that reason; otherwise it stores the acknowledgment in
+// the ticket's history and queues it in the same transaction (SPEC
+// "Acknowledgments and loops"), so the ticket and its acknowledgment commit
+// or roll back together, and returns "".
+func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in Incoming) (string, error) {
+	now := a.o.Clock()
+	to := strings.ToLower(strings.TrimSpace(t.Requester))
+	if to == "" {
+		to = strings.ToLower(strings.TrimSpace(in.From))
+	}
+	reason := LoopReason(in, a.ours)
+	if reason == "" && to == "" {
+		reason = "aucune adresse à laquelle répondre"
+	}
+	if reason == "" {
+		// An auto-responder that ignores every header still gets at most
+		// PerHour acknowledgments an hour: no ping-pong.
+		n, err := tx.CountOutboundTo(ctx, to, store.KindAck, now.Add(-time.Hour))
+		if err != nil {
+			return "", fmt.Errorf("outbound: count acknowledgments: %w", err)
+		}
+		if n >= a.o.PerHour {
+			reason = ReasonRateLimited
+		}
+	}
+	if reason != "" {
+		if err := tx.SetNoAckReason(ctx, t.ID, reason); err != nil {
+			return "", fmt.Errorf("outbound: record no-ack reason: %w", err)
+		}
+		return reason, nil
+	}
+
+	c, err := a.Compose(t, in, to, now)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(c.Raw)
+	m := &store.Message{
+		TicketID: t.ID, Direction: store.DirOut, Kind: store.KindAck,
+		From: a.o.SupportAddress, FromName: a.o.CentreName, To: []string{to},
+		Subject: c.Subject, MessageID: c.MessageID, InReplyTo: c.InReplyTo, References: c.References,
+		Date: now, Text: c.Text, Raw: c.Raw, RawSHA256: hex.EncodeToString(sum[:]),
+		Envelope:  store.Envelope{Transport: "relay", MailFrom: a.o.SupportAddress, RcptTo: []string{to}},
+		DedupeKey: c.MessageID, CreatedAt: now,
+	}
+	rowID, err := tx.InsertMessage(ctx, m)
+	if err != nil {
+		return "", fmt.Errorf("outbound: store acknowledgment: %w", err)
+	}
+	_, err = tx.Enqueue(ctx, &store.Outbound{
+		TicketID: t.ID, TicketNumber: t.Number, MessageRowID: rowID,
+		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
+		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
+	})
+	if err != nil {
+		return "", fmt.Errorf("outbound: queue acknowledgment: %w", err)
+	}
+	return "", nil
+}
+
+// Composed is an acknowledgment ready to store and send.
+type Composed struct {
+	Subject    string   // decoded
+	MessageID  string   // "<…@domain>"
+	InReplyTo  string   // the original's Message-ID, "" when it had none
+	References []string // with angle brackets
+	Text       string   // the text/plain part
+	Raw        []byte   // the whole message, CRLF line endings
+}
+
+// Compose builds the acknowledgment of ticket t for the message in, to the
+// address to, dated now.
+func (a *Acker) Compose(t store.Ticket, in Incoming, to string, now time.Time) (Composed, error) {
+	subject := ticketref.Clean(templates.OneLine(in.Subject))
+	data := templates.Ack{
+		CentreName: a.o.CentreName, Number: t.Number, Subject: subject,
+		Name: displayName(in.FromName, to),
+	}
+	if cat, ok := a.o.Catalogue.Lookup(t.Category); ok && t.Category != "" {
+		data.Category = &templates.Category{Code: cat.Code, Label: cat.Label}
+	} else {
+		data.Groups, data.Example = a.groups, a.example
+	}
+	if a.o.PublicURL != "" {
+		link := a.o.PublicURL + "/suivi/" + url.PathEscape(t.Number)
+		if a.o.TrackToken != nil {
+			link += "?jeton=" + url.QueryEscape(a.o.TrackToken(t.Number, to))
+		}
+		data.TrackURL = link
+	}
+	body, err := templates.RenderAck(data)
+	if err != nil {
+		return Composed{}, fmt.Errorf("outbound: %w", err)
+	}
+	if subject == "" {
+		subject = "(sans objet)"
+	}
+	c := Composed{
+		// SPEC "Acknowledgments and loops" fixes this subject, with a plain
+		// space before the colon.
+		Subject:   ticketref.Format(t.Number) + " Accusé de réception : " + subject,
+		MessageID: "<" + randomID() + "@" + a.o.Hostname + ">",
+		Text:      body.Text,
+	}
+	// RFC 5322 §3.6.4: In-Reply-To names the parent, References the
+	// parent's References followed by the parent.
+	var refs []string
+	for _, r := range in.References {
+		if validMsgID(r) {
+			refs = append(refs, r)
+		}
+	}
+	if validMsgID(in.MessageID) {
+		c.InReplyTo = in.MessageID
+		refs = append(refs, in.MessageID)
+	}
+	c.References = refs
+
+	// go-message writes header fields in the reverse order of insertion:
+	// they are set from the last to the first, so that the message reads
+	// From, To, Reply-To, Subject, Date, Message-ID, … like a client's.
+	var h gomail.Header
+	h.Set("MIME-Version", "1.0")
+	h.Set("Content-Language", "fr")
+	// RFC 3834 §5: mark the answer as automatic so that other responders
+	// keep quiet. X-Auto-Response-Suppress asks Exchange/Outlook not to
+	// answer with out-of-office or receipts. No "Precedence: bulk": RFC
+	// 3834 §5 advises against relying on it and filters may file us as a
+	// mailing; Auto-Submitted and the hourly limit do its work.
+	h.Set("X-Auto-Response-Suppress", "All")
+	h.Set("Auto-Submitted", "auto-replied")
+	if c.InReplyTo != "" {
+		h.Set("References", strings.Join(refs, " "))
+		h.Set("In-Reply-To", c.InReplyTo)
+	}
+	h.Set("Message-ID", c.MessageID)
+	h.SetDate(now)
+	h.SetSubject(c.Subject) // RFC 2047 encoded-words, UTF-8
+	// RFC 3834 §3.1.3 / SPEC "Threading": replies go to the ticket's signed
+	// address, which routes them to this ticket whatever the subject says.
+	h.SetAddressList("Reply-To", []*mail.Address{{Name: a.o.CentreName, Address: a.o.Signer.Address(t.Number, replyaddr.RoleRequester)}})
+	h.SetAddressList("To", []*mail.Address{{Name: templates.OneLine(in.FromName), Address: to}})
+	h.SetAddressList("From", []*mail.Address{&a.from})
+
+	var buf bytes.Buffer
+	w, err := gomail.CreateInlineWriter(&buf, h)
+	if err != nil {
+		return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+	}
+	for _, p := range []struct{ typ, body string }{{"text/plain", body.Text}, {"text/html", body.HTML}} {
+		var ph gomail.InlineHeader
+		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
+		ph.Set("Content-Transfer-Encoding", "quoted-printable")
+		pw, err := w.CreatePart(ph)
+		if err != nil {
+			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+		}
+		if _, err := pw.Write([]byte(strings.ReplaceAll(p.body, "\n", "\r\n"))); err != nil {
+			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+		}
+		if err := pw.Close(); err != nil {
+			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+	}
+	c.Raw = buf.Bytes()
+	return c, nil
+}
+
+// displayName is the name to greet: the sender's display name when it looks
+// like one (not an address, not empty).
+func displayName(name, addr string) string {
+	n := strings.Trim(templates.OneLine(name), `"' `)
+	if n == "" || strings.Contains(n, "@") || strings.EqualFold(n, addr) {
+		return ""
+	}
+	return n
+}
+
+// validMsgID accepts "<left@right>" without white space or further brackets,
+// so nothing a sender wrote can break out of our In-Reply-To or References.
+func validMsgID(id string) bool {
+	if len(id) < 5 || id[0] != '<' || id[len(id)-1] != '>' || !strings.Contains(id, "@") {
+		return false
+	}
+	for _, r := range id[1 : len(id)-1] {
+		if r <= ' ' || r == 0x7f || r == '<' || r == '>' || r > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func randomID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return strings.ToLower(b32.EncodeToString(b[:]))
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrSchemaTooNew: the database was migrated by a newer Guichet; this binary
+// refuses to touch it rather than misread it.
+var ErrSchemaTooNew = errors.New("store: database schema is newer than this program")
+
+// wrap maps a driver error once: "no rows" becomes ErrNotFound, a passing
+// failure wraps ErrUnavailable, anything else is wrapped with op as is.
+func wrap(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows), errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrDuplicate),
+		errors.Is(err, ErrUnavailable), errors.Is(err, ErrSchemaTooNew):
+		return fmt.Errorf("%s: %w", op, err)
+	case temporary(err):
+		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
+	default:
+		return fmt.Errorf("%s: %w", op, err)
+	}
+}
+
+// temporary reports whether err may pass by itself: the edges then answer
+// SMTP 451 / exit 75 (EX_TEMPFAIL) so that the sender retries later.
+func temporary(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		code := pgErr.Code
+		switch {
+		case strings.HasPrefix(code, "08"): // connection exception
+			return true
+		case strings.HasPrefix(code, "53"): // insufficient resources (disk full, too many connections)
+			return true
+		case code == "57P01", code == "57P02", code == "57P03": // admin/crash shutdown, cannot connect now
+			return true
+		case code == "40001", code == "40P01": // serialization failure, deadlock
+			return true
+		}
+		return false
+	}
+	var sqlErr *sqlite.Error
+	if errors.As(err, &sqlErr) {
+		switch sqlErr.Code() & 0xff { // primary result code of an extended one
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		case sqlite3.SQLITE_FULL: // disk full: like PostgreSQL's 53100
+			return true
+		}
+		return false
+	}
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true
+	}
+	if errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) {
+		return true
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	return false
+}

@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"guichet/internal/pgtest"
+)
+
+// backend is one opened backend with raw SQL access for checks the Store
+// interface does not expose (row counts, column settings).
+type backend struct {
+	name  string
+	s     Store
+	count func(t *testing.T, query string) int64
+	exec  func(t *testing.T, query string)
+}
+
+// forEachBackend runs fn in one subtest per backend, each on a fresh
+// database (the PostgreSQL one skips when no server is reachable).
+func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
+	t.Helper()
+	ctx := context.Background()
+	t.Run("sqlite", func(t *testing.T) {
+		sq, err := Open(ctx, Options{DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(sq.Close)
+		lite := sq.(*sqliteStore)
+		fn(t, backend{
+			name: "sqlite", s: sq,
+			count: func(t *testing.T, q string) int64 {
+				t.Helper()
+				var n int64
+				if err := lite.r.QueryRowContext(ctx, q).Scan(&n); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return n
+			},
+			exec: func(t *testing.T, q string) {
+				t.Helper()
+				if _, err := lite.w.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			},
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pg.Close)
+		p := pg.(*pgStore)
+		fn(t, backend{
+			name: "postgres", s: pg,
+			count: func(t *testing.T, q string) int64 {
+				t.Helper()
+				var n int64
+				if err := p.pool.QueryRow(ctx, q).Scan(&n); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return n
+			},
+			exec: func(t *testing.T, q string) {
+				t.Helper()
+				if _, err := p.pool.Exec(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			},
+		})
+	})
+}
+
+func TestAttachmentContentStoredOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		{
+			ctx := context.Background()
+			data := []byte("same bytes in three places")
+			for i := range 2 {
+				err := b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+					_, err := tx.InsertMessage(ctx, &Message{
+						Direction: DirIn, Kind: KindRequest, Raw: []byte(fmt.Sprint(i)), DedupeKey: fmt.Sprint("<", i, ">"),
+						Attachments: []Attachment{{Filename: "a", Data: data}, {Filename: "b", Data: data}},
+					})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := b.count(t, `SELECT count(*) FROM attachments`); n != 1 {
+				t.Errorf("attachments rows = %d, want 1", n)
+			}
+			if n := b.count(t, `SELECT count(*) FROM message_attachments`); n != 4 {
+				t.Errorf("message_attachments rows = %d, want 4", n)
+			}
+		}
+	})
+}
+
+// TestNumberGrowsPastSixDigits: SPEC "at least six digits, more when needed".
+func TestNumberGrowsPastSixDigits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		{
+			b.exec(t, `INSERT INTO ticket_counters (year, last) VALUES (2026, 999998)`)
+			for _, want := range []string{"2026-999999", "2026-1000000", "2026-1000001"} {
+				var got Ticket
+				err := b.s.InTx(context.Background(), func(ctx context.Context, tx Tx) error {
+					var err error
+					got, err = tx.CreateTicket(ctx, NewTicket{CreatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+					return err
+				})
+				if err != nil || got.Number != want {
+					t.Errorf("CreateTicket = %q, %v; want %q", got.Number, err, want)
+				}
+			}
+		}
+	})
+}
+
+func TestRefusesNewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := Open(ctx, Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.(*sqliteStore).w.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, '9999_future', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, Options{DataDir: dir}); !errors.Is(err, ErrSchemaTooNew) {
+		t.Errorf("Open on a newer schema = %v, want ErrSchemaTooNew", err)
+	}
+
+	url := pgtest.URL(t)
+	p, err := Open(ctx, Options{DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.(*pgStore).pool.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future')`); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if _, err := Open(ctx, Options{DatabaseURL: url}); !errors.Is(err, ErrSchemaTooNew) {
+		t.Errorf("Open on a newer PostgreSQL schema = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+// TestPostgresRawColumnsNotPGLZ: raw content must not pay pglz's CPU for
+// nothing (PERF-NOTES): lz4 when the server has it, else no compression.
+func TestPostgresRawColumnsNotPGLZ(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	s, err := Open(ctx, Options{DatabaseURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, err := s.(*pgStore).pool.Query(ctx, `
+SELECT c.relname || '.' || a.attname, a.attcompression::text, a.attstorage::text
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE (c.relname, a.attname) IN (('messages', 'raw'), ('attachments', 'data'), ('outbox', 'raw'))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type col struct{ Name, Compression, Storage string }
+	cols, err := pgx.CollectRows(rows, pgx.RowToStructByPos[col])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cols) != 3 {
+		t.Fatalf("columns = %v, want 3", cols)
+	}
+	for _, c := range cols {
+		if c.Compression != "l" && c.Storage != "e" {
+			t.Errorf("%s: compression %q storage %q, want lz4 (l) or external (e)", c.Name, c.Compression, c.Storage)
+		}
+	}
+}
+
+func TestWrapClassifiesErrors(t *testing.T) {
+	cases := []struct {
+		name        string
+		err         error
+		unavailable bool
+		notFound    bool
+	}{
+		{"pgx no rows", pgx.ErrNoRows, false, true},
+		{"connection refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true, false},
+		{"connection reset", fmt.Errorf("read: %w", syscall.ECONNRESET), true, false},
+		{"unexpected eof", io.ErrUnexpectedEOF, true, false},
+		{"admin shutdown 57P01", &pgconn.PgError{Code: "57P01"}, true, false},
+		{"cannot connect now 57P03", &pgconn.PgError{Code: "57P03"}, true, false},
+		{"connection failure 08006", &pgconn.PgError{Code: "08006"}, true, false},
+		{"too many connections 53300", &pgconn.PgError{Code: "53300"}, true, false},
+		{"disk full 53100", &pgconn.PgError{Code: "53100"}, true, false},
+		{"serialization 40001", &pgconn.PgError{Code: "40001"}, true, false},
+		{"deadlock 40P01", &pgconn.PgError{Code: "40P01"}, true, false},
+		{"unique violation 23505", &pgconn.PgError{Code: "23505"}, false, false},
+		{"check violation 23514", &pgconn.PgError{Code: "23514"}, false, false},
+		{"deadline", context.DeadlineExceeded, true, false},
+		{"canceled", context.Canceled, false, false},
+		{"plain", errors.New("syntax"), false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := wrap("op", c.err)
+			if errors.Is(got, ErrUnavailable) != c.unavailable || errors.Is(got, ErrNotFound) != c.notFound {
+				t.Errorf("wrap(%v) = %v: unavailable %v, not found %v; want %v, %v",
+					c.err, got, errors.Is(got, ErrUnavailable), errors.Is(got, ErrNotFound), c.unavailable, c.notFound)
+			}
+			if !c.notFound && !errors.Is(got, c.err) {
+				t.Errorf("wrap(%v) lost the cause", c.err)
+			}
+		})
+	}
+	if wrap("op", nil) != nil {
+		t.Error("wrap(nil) != nil")
+	}
+}
+
+// TestSQLiteBusyIsUnavailable: another process holding the write lock past
+// busy_timeout is a passing failure.
+func TestSQLiteBusyIsUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	a, err := Open(ctx, Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := b.(*sqliteStore).w.ExecContext(ctx, `PRAGMA busy_timeout = 50`); err != nil {
+		t.Fatal(err)
+	}
+	hold := make(chan struct{})
+	held := make(chan struct{})
+	go a.InTx(ctx, func(ctx context.Context, tx Tx) error { //nolint:errcheck // the holder's result is irrelevant
+		close(held)
+		<-hold
+		return nil
+	})
+	<-held
+	err = b.InTx(ctx, func(ctx context.Context, tx Tx) error { return nil })
+	close(hold)
+	if !errors.Is(err, ErrUnavailable) {
+		t.Errorf("InTx while another process writes = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestClean(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"valid", "Accusé de réception : « ok »", "Accusé de réception : « ok »"},
+		{"latin-1 byte", "caf\xe9", "caf\uFFFD"},
+		{"nul", "a\x00b", "ab"},
+		{"both", "\xff\x00x", "\uFFFDx"},
+	}
+	for _, c := range cases {
+		if got := clean(c.in); got != c.want {
+			t.Errorf("%s: clean(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,775 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// migrationLockKey is the pg_advisory_xact_lock key that serialises
+// migrations when several processes start at once ("guichet" in ASCII).
+const migrationLockKey int64 = 0x67756963686574
+
+// pgStore is the PostgreSQL backend.
+type pgStore struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+var _ Store = (*pgStore)(nil)
+
+// pgQuerier is what both the pool and a transaction offer.
+type pgQuerier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
+	cfg, err := pgxpool.ParseConfig(o.DatabaseURL)
+	if err != nil {
+		// The message of a parse error may quote the password; do not wrap it.
+		return nil, nil, errors.New("store: invalid PostgreSQL URL")
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	if _, ok := ctx.Deadline(); !ok && cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, wrap("store: connect to PostgreSQL", err)
+	}
+	s := &pgStore{pool: pool, log: o.logger(), now: o.clock()}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, nil, wrap("store: connect to PostgreSQL", err)
+	}
+	applied, err := s.migrate(ctx)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return s, applied, nil
+}
+
+// migrate applies pending migrations, each in its own transaction under a
+// transaction-scoped advisory lock, so that concurrent starters queue up and
+// each migration runs exactly once.
+func (s *pgStore) migrate(ctx context.Context) ([]string, error) {
+	ms, err := migrations("postgres")
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for {
+		name, done, err := s.migrateOne(ctx, ms)
+		if err != nil {
+			return applied, err
+		}
+		if done {
+			return applied, nil
+		}
+		s.log.Info("store: migration applied", "backend", "postgres", "migration", name)
+		applied = append(applied, name)
+	}
+}
+
+func (s *pgStore) migrateOne(ctx context.Context, ms []migration) (name string, done bool, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockKey); err != nil {
+		return "", false, wrap("store: migrate: lock", err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer PRIMARY KEY,
+		name       text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	have, maxV := map[int]bool{}, 0
+	for _, v := range versions {
+		have[int(v)] = true
+		maxV = max(maxV, int(v))
+	}
+	m, ok, err := pending(ms, have, maxV)
+	if err != nil || !ok {
+		return "", true, err
+	}
+	// No arguments: pgx uses the simple protocol, which runs the whole file.
+	if _, err := tx.Exec(ctx, m.sql); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	return m.name, false, nil
+}
+
+func (s *pgStore) Close() { s.pool.Close() }
+
+func (s *pgStore) InTx(ctx context.Context, fn TxFunc) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return wrap("store: begin", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	if err := fn(ctx, &pgTx{q: tx, now: s.now}); err != nil {
+		return err
+	}
+	return wrap("store: commit", tx.Commit(ctx))
+}
+
+// InTxBatch runs each fn inside a savepoint (pgx: Begin on a Tx) of one
+// transaction and commits once: the fsync is shared (group commit).
+func (s *pgStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
+	errs := make([]error, len(fns))
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return errs, wrap("store: begin", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	for i, fn := range fns {
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return errs, wrap("store: savepoint", err)
+		}
+		if errs[i] = fn(ctx, &pgTx{q: sp, now: s.now}); errs[i] != nil {
+			if err := sp.Rollback(ctx); err != nil {
+				return errs, wrap("store: rollback to savepoint", err)
+			}
+			continue
+		}
+		if err := sp.Commit(ctx); err != nil {
+			return errs, wrap("store: release savepoint", err)
+		}
+	}
+	return errs, wrap("store: commit", tx.Commit(ctx))
+}
+
+// pgTx implements Tx on a pgx transaction or savepoint.
+type pgTx struct {
+	q   pgx.Tx
+	now func() time.Time
+}
+
+var _ Tx = (*pgTx)(nil)
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
+func utc(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// InsertMessage stores the message, its attachments' content (once per
+// hash) and their metadata in one statement. ON CONFLICT DO NOTHING on
+// dedupe_key makes a duplicate return no row instead of failing, so the
+// transaction stays usable; the attachment inserts are guarded by the
+// message insert having happened.
+func (t *pgTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
+	prepareMessage(m, t.now())
+	env, err := json.Marshal(m.Envelope)
+	if err != nil {
+		return 0, fmt.Errorf("store: insert message: envelope: %w", err)
+	}
+	content := distinctContent(m.Attachments)
+	cSHA, cSize, cData := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
+	for i, a := range content {
+		cSHA[i], cSize[i], cData[i] = a.SHA256, int64(len(a.Data)), a.Data
+	}
+	n := len(m.Attachments)
+	aName, aType, aCID, aInline, aSize, aSHA := make([]string, n), make([]string, n), make([]string, n), make([]bool, n), make([]int64, n), make([]string, n)
+	for i, a := range m.Attachments {
+		aName[i], aType[i], aCID[i], aInline[i], aSize[i], aSHA[i] = a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.SHA256
+	}
+	var id int64
+	err = t.q.QueryRow(ctx, `
+WITH m AS (
+    INSERT INTO messages (ticket_id, direction, kind, from_addr, from_name, to_addrs, cc_addrs,
+        subject, message_id, in_reply_to, refs, date, body, raw, raw_sha256, parse_error,
+        envelope, dedupe_key, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id
+), content AS (
+    INSERT INTO attachments (sha256, size, data)
+    SELECT c.sha256, c.size, c.data
+    FROM unnest($20::text[], $21::bigint[], $22::bytea[]) AS c(sha256, size, data)
+    WHERE EXISTS (SELECT 1 FROM m)
+    ON CONFLICT (sha256) DO NOTHING
+), meta AS (
+    INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
+    SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256
+    FROM m, unnest($23::text[], $24::text[], $25::text[], $26::bool[], $27::bigint[], $28::text[])
+        WITH ORDINALITY AS a(filename, content_type, content_id, inline, size, sha256, position)
+)
+SELECT id FROM m`,
+		nullID(m.TicketID), string(m.Direction), string(m.Kind), m.From, m.FromName, m.To, m.Cc,
+		m.Subject, m.MessageID, m.InReplyTo, m.References, nullTime(m.Date), m.Text, m.Raw, m.RawSHA256, m.ParseError,
+		string(env), m.DedupeKey, m.CreatedAt,
+		cSHA, cSize, cData,
+		aName, aType, aCID, aInline, aSize, aSHA,
+	).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("store: insert message %q: %w", m.DedupeKey, ErrDuplicate)
+	}
+	if err != nil {
+		return 0, wrap("store: insert message", err)
+	}
+	m.ID = id
+	return id, nil
+}
+
+// AttachMessage sets the ticket and, unless kind is "", the kind.
+func (t *pgTx) AttachMessage(ctx context.Context, messageRowID, ticketID int64, kind Kind) error {
+	// Joining tickets makes a missing ticket a zero-row update (ErrNotFound)
+	// instead of a foreign-key error that would abort the transaction.
+	tag, err := t.q.Exec(ctx, `
+UPDATE messages SET ticket_id = t.id, kind = coalesce(nullif($3, ''), messages.kind)
+FROM tickets t WHERE messages.id = $1 AND t.id = $2`, messageRowID, ticketID, string(kind))
+	if err != nil {
+		return wrap("store: attach message", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store: attach message %d to ticket %d: %w", messageRowID, ticketID, ErrNotFound)
+	}
+	return nil
+}
+
+const pgMessageCols = `m.id, coalesce(m.ticket_id, 0), m.direction, m.kind, m.from_addr, m.from_name,
+    m.to_addrs, m.cc_addrs, m.subject, m.message_id, m.in_reply_to, m.refs, m.date, m.body,
+    m.raw_sha256, m.parse_error, m.envelope, m.dedupe_key, m.created_at,
+    coalesce((SELECT tn.number FROM tickets tn WHERE tn.id = m.ticket_id), '')`
+
+func scanPGMessage(row pgx.Row) (Message, error) {
+	var (
+		m         Message
+		dir, kind string
+		date      *time.Time
+		env       []byte
+	)
+	err := row.Scan(&m.ID, &m.TicketID, &dir, &kind, &m.From, &m.FromName, &m.To, &m.Cc,
+		&m.Subject, &m.MessageID, &m.InReplyTo, &m.References, &date, &m.Text,
+		&m.RawSHA256, &m.ParseError, &env, &m.DedupeKey, &m.CreatedAt, &m.TicketNumber)
+	if err != nil {
+		return m, err
+	}
+	m.Direction, m.Kind, m.Date, m.CreatedAt = Direction(dir), Kind(kind), utc(date), m.CreatedAt.UTC()
+	if err := json.Unmarshal(env, &m.Envelope); err != nil {
+		return m, fmt.Errorf("envelope of message %d: %w", m.ID, err)
+	}
+	return m, nil
+}
+
+func (t *pgTx) MessageByDedupeKey(ctx context.Context, key string) (Message, error) {
+	m, err := scanPGMessage(t.q.QueryRow(ctx, `SELECT `+pgMessageCols+` FROM messages m WHERE m.dedupe_key = $1`, key))
+	if err != nil {
+		return Message{}, wrap("store: message by dedupe key", err)
+	}
+	return m, nil
+}
+
+// CreateTicket takes the next number of the year, inserts the ticket, its
+// requester as first participant and the first history entry in one
+// statement. The counter upsert locks the year's row until commit: other
+// creators wait, and a rollback gives the number back (gap-free).
+func (t *pgTx) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
+	prepareTicket(&nt, t.now())
+	at := ts(nt.CreatedAt)
+	req := normAddrs([]string{nt.Requester})
+	var id, n int64
+	err := t.q.QueryRow(ctx, `
+WITH c AS (
+    INSERT INTO ticket_counters (year, last) VALUES ($1, 1)
+    ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1
+    RETURNING last
+), t AS (
+    INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
+        linked_to, no_ack_reason, incident_key, created_at, updated_at)
+    SELECT $1::int::text || '-' || lpad(c.last::text, greatest(6, length(c.last::text)), '0'),
+        $2, $3, $4, $5, $6, $7, $8, $9, $10, $10
+    FROM c
+    RETURNING id
+), p AS (
+    INSERT INTO participants (ticket_id, address, first_seen)
+    SELECT t.id, r.address, $10 FROM t, unnest($11::text[]) AS r(address)
+), h AS (
+    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
+    SELECT t.id, '', 'open', 'created', $10 FROM t
+)
+SELECT t.id, c.last FROM t, c`,
+		nt.CreatedAt.Year(), nt.Subject, nt.Category, nt.CategorySource, nt.Confidence, nt.Requester,
+		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, req,
+	).Scan(&id, &n)
+	if err != nil {
+		return Ticket{}, wrap("store: create ticket", err)
+	}
+	return newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, req), nil
+}
+
+func newTicket(id int64, number string, nt NewTicket, at time.Time, participants []string) Ticket {
+	return Ticket{
+		ID: id, Number: number, Subject: nt.Subject, Status: StatusOpen,
+		Category: nt.Category, CategorySource: nt.CategorySource, Confidence: nt.Confidence,
+		Requester: nt.Requester, LinkedTo: nt.LinkedTo, NoAckReason: nt.NoAckReason,
+		IncidentKey: nt.IncidentKey, Participants: participants, CreatedAt: at, UpdatedAt: at,
+	}
+}
+
+const pgTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
+    t.requester, t.linked_to, t.no_ack_reason, t.incident_key, t.repeats, t.created_at, t.updated_at,
+    ARRAY(SELECT p.address FROM participants p WHERE p.ticket_id = t.id ORDER BY p.id)`
+
+func scanPGTicket(row pgx.Row) (Ticket, error) {
+	var (
+		t      Ticket
+		status string
+	)
+	err := row.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.Category, &t.CategorySource, &t.Confidence,
+		&t.Requester, &t.LinkedTo, &t.NoAckReason, &t.IncidentKey, &t.Repeats, &t.CreatedAt, &t.UpdatedAt,
+		&t.Participants)
+	t.Status, t.CreatedAt, t.UpdatedAt = Status(status), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return t, err
+}
+
+func (t *pgTx) TicketByNumber(ctx context.Context, number string) (Ticket, error) {
+	tk, err := scanPGTicket(t.q.QueryRow(ctx, `SELECT `+pgTicketCols+` FROM tickets t WHERE t.number = $1`, number))
+	if err != nil {
+		return Ticket{}, wrap("store: ticket "+number, err)
+	}
+	return tk, nil
+}
+
+// TicketByMessageIDs relies on the messages_message_id index.
+func (t *pgTx) TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error) {
+	tk, err := scanPGTicket(t.q.QueryRow(ctx, `
+SELECT `+pgTicketCols+` FROM messages m JOIN tickets t ON t.id = m.ticket_id
+WHERE m.message_id = ANY($1::text[]) AND m.message_id <> ''
+ORDER BY m.id DESC LIMIT 1`, cleanAll(ids)))
+	if err != nil {
+		return Ticket{}, wrap("store: ticket by message ids", err)
+	}
+	return tk, nil
+}
+
+func (t *pgTx) TicketByIncidentKey(ctx context.Context, key string) (Ticket, error) {
+	tk, err := scanPGTicket(t.q.QueryRow(ctx, `
+SELECT `+pgTicketCols+` FROM tickets t WHERE t.incident_key = $1 AND t.incident_key <> ''
+ORDER BY t.id DESC LIMIT 1`, key))
+	if err != nil {
+		return Ticket{}, wrap("store: ticket by incident key", err)
+	}
+	return tk, nil
+}
+
+func (t *pgTx) IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
+	a := normAddrs([]string{addr})
+	if len(a) == 0 {
+		return false, nil
+	}
+	var ok bool
+	err := t.q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`,
+		ticketID, a[0]).Scan(&ok)
+	return ok, wrap("store: is participant", err)
+}
+
+func (t *pgTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string) error {
+	a := normAddrs(addrs)
+	if len(a) == 0 {
+		return nil
+	}
+	// ORDER BY n keeps the identity order equal to the order given, which
+	// is the first-seen order Ticket lists.
+	_, err := t.q.Exec(ctx, `
+INSERT INTO participants (ticket_id, address, first_seen)
+SELECT $1, u.address, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(address, n) ORDER BY u.n
+ON CONFLICT (ticket_id, address) DO NOTHING`, ticketID, a, ts(t.now()))
+	return wrap("store: add participants", err)
+}
+
+// SetStatus changes the status and records the change; setting the status
+// a ticket already has records nothing.
+func (t *pgTx) SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error {
+	var found bool
+	err := t.q.QueryRow(ctx, `
+WITH old AS (
+    SELECT id, status FROM tickets WHERE id = $1 FOR UPDATE
+), upd AS (
+    UPDATE tickets SET status = $2, updated_at = greatest(tickets.updated_at, $4)
+    FROM old WHERE tickets.id = old.id AND old.status <> $2
+    RETURNING old.status AS from_status
+), h AS (
+    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
+    SELECT $1, upd.from_status, $2, $3, $4 FROM upd
+)
+SELECT EXISTS (SELECT 1 FROM old)`, ticketID, string(to), clean(reason), ts(at)).Scan(&found)
+	if err != nil {
+		return wrap("store: set status", err)
+	}
+	if !found {
+		return fmt.Errorf("store: set status of ticket %d: %w", ticketID, ErrNotFound)
+	}
+	return nil
+}
+
+func (t *pgTx) exec1(ctx context.Context, op string, sql string, args ...any) error {
+	tag, err := t.q.Exec(ctx, sql, args...)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	return nil
+}
+
+func (t *pgTx) SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error {
+	return t.exec1(ctx, "store: set category", `
+UPDATE tickets SET category = $2, category_source = $3, confidence = $4 WHERE id = $1`,
+		ticketID, clean(code), clean(source), confidence)
+}
+
+func (t *pgTx) SetNoAckReason(ctx context.Context, ticketID int64, reason string) error {
+	return t.exec1(ctx, "store: set no-ack reason", `UPDATE tickets SET no_ack_reason = $2 WHERE id = $1`,
+		ticketID, clean(reason))
+}
+
+func (t *pgTx) BumpRepeats(ctx context.Context, ticketID int64) (int, error) {
+	var n int
+	err := t.q.QueryRow(ctx, `UPDATE tickets SET repeats = repeats + 1 WHERE id = $1 RETURNING repeats`, ticketID).Scan(&n)
+	return n, wrap("store: bump repeats", err)
+}
+
+func (t *pgTx) Touch(ctx context.Context, ticketID int64, at time.Time) error {
+	return t.exec1(ctx, "store: touch ticket", `
+UPDATE tickets SET updated_at = greatest(updated_at, $2) WHERE id = $1`, ticketID, ts(at))
+}
+
+func (t *pgTx) Enqueue(ctx context.Context, o *Outbound) (int64, error) {
+	prepareOutbound(o, t.now())
+	err := t.q.QueryRow(ctx, `
+INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
+    next_attempt_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id`,
+		nullID(o.TicketID), nullID(o.MessageRowID), o.MailFrom, o.To, o.Subject, o.MessageID, o.Raw,
+		o.NextAttemptAt, o.CreatedAt).Scan(&o.ID)
+	if err != nil {
+		return 0, wrap("store: enqueue", err)
+	}
+	return o.ID, nil
+}
+
+// CountOutboundTo counts through the outbox_created index; the kind is the
+// kind of the messages row that records the outbound message.
+func (t *pgTx) CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error) {
+	var n int
+	err := t.q.QueryRow(ctx, `
+SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
+WHERE o.created_at >= $3 AND m.kind = $2
+  AND EXISTS (SELECT 1 FROM unnest(o.rcpt) AS r(a) WHERE lower(r.a) = lower($1))`,
+		clean(addr), string(kind), ts(since)).Scan(&n)
+	return n, wrap("store: count outbound", err)
+}
+
+// --- reads outside the pipeline's transaction ---
+
+func (s *pgStore) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
+	var limit any
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rows, err := s.pool.Query(ctx, `
+SELECT `+pgTicketCols+` FROM tickets t
+WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.category = $2)
+ORDER BY t.created_at DESC, t.id DESC LIMIT $3`, string(f.Status), f.Category, limit)
+	if err != nil {
+		return nil, wrap("store: tickets", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Ticket, error) { return scanPGTicket(r) })
+	return out, wrap("store: tickets", err)
+}
+
+func (s *pgStore) Ticket(ctx context.Context, number string) (TicketDetail, error) {
+	// One snapshot for the ticket and its history.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return TicketDetail{}, wrap("store: ticket", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	tk, err := scanPGTicket(tx.QueryRow(ctx, `SELECT `+pgTicketCols+` FROM tickets t WHERE t.number = $1`, number))
+	if err != nil {
+		return TicketDetail{}, wrap("store: ticket "+number, err)
+	}
+	d := TicketDetail{Ticket: tk, Messages: []Message{}, History: []StatusChange{}}
+	if d.Messages, err = pgMessages(ctx, tx, `m.ticket_id = $1`, tk.ID); err != nil {
+		return TicketDetail{}, err
+	}
+	rows, err := tx.Query(ctx, `
+SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = $1 ORDER BY id`, tk.ID)
+	if err != nil {
+		return TicketDetail{}, wrap("store: ticket history", err)
+	}
+	d.History, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusChange, error) {
+		var c StatusChange
+		var from, to string
+		err := r.Scan(&from, &to, &c.Reason, &c.At)
+		c.From, c.To, c.At = Status(from), Status(to), c.At.UTC()
+		return c, err
+	})
+	if err != nil {
+		return TicketDetail{}, wrap("store: ticket history", err)
+	}
+	return d, nil
+}
+
+// pgMessages lists messages matching where (oldest first) with their
+// attachment metadata, in two queries.
+func pgMessages(ctx context.Context, q pgQuerier, where string, args ...any) ([]Message, error) {
+	rows, err := q.Query(ctx, `SELECT `+pgMessageCols+` FROM messages m WHERE `+where+` ORDER BY m.id`, args...)
+	if err != nil {
+		return nil, wrap("store: messages", err)
+	}
+	msgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) { return scanPGMessage(r) })
+	if err != nil {
+		return nil, wrap("store: messages", err)
+	}
+	if len(msgs) == 0 {
+		return []Message{}, nil
+	}
+	byID := make(map[int64]int, len(msgs))
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		byID[m.ID], ids[i] = i, m.ID
+	}
+	rows, err = q.Query(ctx, `
+SELECT message_id, filename, content_type, content_id, inline, size, sha256
+FROM message_attachments WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, position`, ids)
+	if err != nil {
+		return nil, wrap("store: attachments", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid int64
+		var a Attachment
+		if err := rows.Scan(&mid, &a.Filename, &a.ContentType, &a.ContentID, &a.Inline, &a.Size, &a.SHA256); err != nil {
+			return nil, wrap("store: attachments", err)
+		}
+		i := byID[mid]
+		msgs[i].Attachments = append(msgs[i].Attachments, a)
+	}
+	return msgs, wrap("store: attachments", rows.Err())
+}
+
+func (s *pgStore) RawMessage(ctx context.Context, messageRowID int64) ([]byte, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, `SELECT raw FROM messages WHERE id = $1`, messageRowID).Scan(&raw)
+	if err != nil {
+		return nil, wrap("store: raw message", err)
+	}
+	return raw, nil
+}
+
+func (s *pgStore) AttachmentData(ctx context.Context, sha256 string) ([]byte, error) {
+	var data []byte
+	err := s.pool.QueryRow(ctx, `SELECT data FROM attachments WHERE sha256 = $1`, sha256).Scan(&data)
+	if err != nil {
+		return nil, wrap("store: attachment data", err)
+	}
+	return data, nil
+}
+
+// Unticketed relies on the partial index messages_unticketed.
+func (s *pgStore) Unticketed(ctx context.Context) ([]Message, error) {
+	return pgMessages(ctx, s.pool, `m.ticket_id IS NULL`)
+}
+
+const pgOutboxCols = `o.id, coalesce(o.ticket_id, 0), coalesce(t.number, ''), coalesce(o.message_row_id, 0),
+    o.mail_from, o.rcpt, o.subject, o.message_id, o.raw, o.state, o.attempts, o.last_error,
+    o.next_attempt_at, o.created_at, o.sent_at`
+
+func scanPGOutbound(r pgx.CollectableRow) (Outbound, error) {
+	var (
+		o     Outbound
+		state string
+		sent  *time.Time
+	)
+	err := r.Scan(&o.ID, &o.TicketID, &o.TicketNumber, &o.MessageRowID, &o.MailFrom, &o.To, &o.Subject,
+		&o.MessageID, &o.Raw, &state, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.CreatedAt, &sent)
+	o.State, o.SentAt = OutState(state), utc(sent)
+	o.NextAttemptAt, o.CreatedAt = o.NextAttemptAt.UTC(), o.CreatedAt.UTC()
+	return o, err
+}
+
+// ClaimOutbound leases due rows; SKIP LOCKED lets several senders claim
+// disjoint sets at once, and the lease keeps a claimed row from being
+// claimed again until it ends (the sender died) or a Mark* clears it.
+func (s *pgStore) ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	now = ts(now)
+	rows, err := s.pool.Query(ctx, `
+WITH o AS (
+    UPDATE outbox SET lease_until = $2
+    WHERE id IN (
+        SELECT id FROM outbox
+        WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $1
+          AND (lease_until IS NULL OR lease_until < $1)
+        ORDER BY id LIMIT $3
+        FOR UPDATE SKIP LOCKED)
+    RETURNING *
+)
+SELECT `+pgOutboxCols+` FROM o LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id`,
+		now, ts(now.Add(lease)), n)
+	if err != nil {
+		return nil, wrap("store: claim outbound", err)
+	}
+	out, err := pgx.CollectRows(rows, scanPGOutbound)
+	return out, wrap("store: claim outbound", err)
+}
+
+func (s *pgStore) exec1(ctx context.Context, op, sql string, args ...any) error {
+	tag, err := s.pool.Exec(ctx, sql, args...)
+	if err != nil {
+		return wrap(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	return nil
+}
+
+// MarkSent records delivery; attempts counts failed attempts only.
+func (s *pgStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	return s.exec1(ctx, "store: mark sent", `
+UPDATE outbox SET state = 'sent', sent_at = $2, lease_until = NULL WHERE id = $1`, id, ts(at))
+}
+
+func (s *pgStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
+	return s.exec1(ctx, "store: mark retry", `
+UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
+    lease_until = NULL
+WHERE id = $1 AND state <> 'sent'`, id, clean(lastErr), ts(next))
+}
+
+func (s *pgStore) MarkFailed(ctx context.Context, id int64, lastErr string) error {
+	return s.exec1(ctx, "store: mark failed", `
+UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2, lease_until = NULL
+WHERE id = $1 AND state <> 'sent'`, id, clean(lastErr))
+}
+
+// Requeue only applies to a failed message; any other gives ErrNotFound.
+func (s *pgStore) Requeue(ctx context.Context, id int64, now time.Time) error {
+	return s.exec1(ctx, "store: requeue", `
+UPDATE outbox SET state = 'queued', next_attempt_at = $2, lease_until = NULL
+WHERE id = $1 AND state = 'failed'`, id, ts(now))
+}
+
+func (s *pgStore) Outbox(ctx context.Context) ([]Outbound, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+pgOutboxCols+` FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id`)
+	if err != nil {
+		return nil, wrap("store: outbox", err)
+	}
+	out, err := pgx.CollectRows(rows, scanPGOutbound)
+	return out, wrap("store: outbox", err)
+}
+
+// Secret inserts a fresh key unless one exists, then reads the stored one:
+// two processes starting at once agree on the first committed key.
+func (s *pgStore) Secret(ctx context.Context) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("store: secret: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING`, fresh); err != nil {
+		return nil, wrap("store: secret", err)
+	}
+	var key []byte
+	err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	return key, wrap("store: secret", err)
+}
+
+func (s *pgStore) MailboxState(ctx context.Context, mailbox string) (uint32, uint32, error) {
+	var v, last int64
+	err := s.pool.QueryRow(ctx, `SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = $1`, mailbox).Scan(&v, &last)
+	if err != nil {
+		return 0, 0, wrap("store: mailbox state "+mailbox, err)
+	}
+	return uint32(v), uint32(last), nil
+}
+
+func (s *pgStore) SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error {
+	_, err := s.pool.Exec(ctx, `
+INSERT INTO mailbox_state (mailbox, uid_validity, last_uid) VALUES ($1, $2, $3)
+ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
+		clean(mailbox), int64(uidValidity), int64(lastUID))
+	return wrap("store: set mailbox state", err)
+}
+
+// AcquireLease inserts the lease, or takes it over when it expired or is
+// ours already, in one atomic statement: no row back means another holder
+// still has it.
+func (s *pgStore) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	var got string
+	err := s.pool.QueryRow(ctx, `
+INSERT INTO leases (name, holder, until) VALUES ($1, $2, $4)
+ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
+WHERE leases.until < $3 OR leases.holder = excluded.holder
+RETURNING holder`, clean(name), clean(holder), ts(now), ts(now.Add(ttl))).Scan(&got)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, wrap("store: acquire lease", err)
+	}
+	return true, nil
+}
+
+func (s *pgStore) ReleaseLease(ctx context.Context, name, holder string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM leases WHERE name = $1 AND holder = $2`, name, holder)
+	return wrap("store: release lease", err)
+}
+
+// sortOutbound orders by id (RETURNING gives no order on SQLite).
+func sortOutbound(o []Outbound) { sort.Slice(o, func(i, j int) bool { return o[i].ID < o[j].ID }) }

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// clean makes s storable as text on both backends: valid UTF-8 (PostgreSQL
+// refuses anything else) and without NUL (PostgreSQL text cannot hold it).
+// Callers are expected to pass clean text already; this is the cheap guard
+// that repairs instead of losing a message.
+func clean(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}
+
+// cleanAll cleans each string of a list; never nil, so arrays are empty
+// rather than NULL.
+func cleanAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = clean(s)
+	}
+	return out
+}
+
+// normAddrs lowercases, trims and de-duplicates addresses, keeping the first
+// occurrence's order (participants are listed in first-seen order).
+func normAddrs(addrs []string) []string {
+	seen := make(map[string]bool, len(addrs))
+	out := make([]string, 0, len(addrs))
+	for _, a := range addrs {
+		a = strings.ToLower(strings.TrimSpace(clean(a)))
+		if a == "" || seen[a] {
+			continue
+		}
+		seen[a] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// ts is the stored form of a time: UTC, microsecond precision (what
+// PostgreSQL keeps), so both backends return the same value.
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// ticketNumber formats YYYY-NNNNNN (SPEC "Tickets": at least six digits,
+// more when needed). The PostgreSQL backend formats the same way in SQL.
+func ticketNumber(year int, n int64) string { return fmt.Sprintf("%d-%06d", year, n) }
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// prepareMessage fills what the caller may leave out and cleans the text.
+func prepareMessage(m *Message, now time.Time) {
+	if m.RawSHA256 == "" {
+		m.RawSHA256 = sha256Hex(m.Raw)
+	}
+	if m.Raw == nil {
+		m.Raw = []byte{}
+	}
+	if m.DedupeKey == "" {
+		m.DedupeKey = "sha256:" + m.RawSHA256
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	m.CreatedAt = ts(m.CreatedAt)
+	if !m.Date.IsZero() {
+		m.Date = ts(m.Date)
+	}
+	m.From = clean(m.From)
+	m.FromName = clean(m.FromName)
+	m.To = cleanAll(m.To)
+	m.Cc = cleanAll(m.Cc)
+	m.Subject = clean(m.Subject)
+	m.MessageID = clean(m.MessageID)
+	m.InReplyTo = clean(m.InReplyTo)
+	m.References = cleanAll(m.References)
+	m.Text = clean(m.Text)
+	m.ParseError = clean(m.ParseError)
+	m.DedupeKey = clean(m.DedupeKey)
+	e := &m.Envelope
+	e.Transport, e.MailFrom, e.ClientAddr = clean(e.Transport), clean(e.MailFrom), clean(e.ClientAddr)
+	e.Helo, e.Mailbox = clean(e.Helo), clean(e.Mailbox)
+	e.RcptTo = cleanAll(e.RcptTo)
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		if a.SHA256 == "" {
+			a.SHA256 = sha256Hex(a.Data)
+		}
+		if a.Size == 0 {
+			a.Size = int64(len(a.Data))
+		}
+		if a.Data == nil {
+			a.Data = []byte{}
+		}
+		a.Filename, a.ContentType, a.ContentID = clean(a.Filename), clean(a.ContentType), clean(a.ContentID)
+	}
+}
+
+// distinctContent returns one attachment per hash: content is stored once.
+func distinctContent(as []Attachment) []Attachment {
+	out := make([]Attachment, 0, len(as))
+	seen := make(map[string]bool, len(as))
+	for _, a := range as {
+		if seen[a.SHA256] {
+			continue
+		}
+		seen[a.SHA256] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+func prepareTicket(t *NewTicket, now time.Time) {
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = now
+	}
+	t.Subject = clean(t.Subject)
+	t.Category = clean(t.Category)
+	t.CategorySource = clean(t.CategorySource)
+	t.Requester = clean(t.Requester)
+	t.LinkedTo = clean(t.LinkedTo)
+	t.NoAckReason = clean(t.NoAckReason)
+	t.IncidentKey = clean(t.IncidentKey)
+}
+
+func prepareOutbound(o *Outbound, now time.Time) {
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = now
+	}
+	o.CreatedAt = ts(o.CreatedAt)
+	if o.NextAttemptAt.IsZero() {
+		o.NextAttemptAt = o.CreatedAt
+	}
+	o.NextAttemptAt = ts(o.NextAttemptAt)
+	if o.Raw == nil {
+		o.Raw = []byte{}
+	}
+	o.State = OutQueued
+	o.MailFrom = clean(o.MailFrom)
+	o.To = cleanAll(o.To)
+	o.Subject = clean(o.Subject)
+	o.MessageID = clean(o.MessageID)
+}

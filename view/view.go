@@ -1,0 +1,230 @@
+// Package view renders tickets and the outbox for people and scripts: the
+// JSON of SPEC "JSON" (field names are stable; fields are only added) and
+// plain-text listings.
+package view
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"guichet/store"
+)
+
+// Labeler gives a category's label from its code.
+type Labeler interface {
+	Label(code string) string
+}
+
+// Attachment as shown in JSON.
+type Attachment struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
+}
+
+// Message as shown in JSON.
+type Message struct {
+	Direction   string       `json:"direction"`
+	Kind        string       `json:"kind"`
+	From        string       `json:"from"`
+	To          []string     `json:"to"`
+	Cc          []string     `json:"cc"`
+	Subject     string       `json:"subject"`
+	MessageID   string       `json:"message_id"`
+	Date        string       `json:"date"`
+	Text        string       `json:"text"`
+	Attachments []Attachment `json:"attachments"`
+	ParseError  string       `json:"parse_error,omitempty"`
+}
+
+// Change is one status change.
+type Change struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+	At     string `json:"at"`
+}
+
+// Ticket as shown in JSON.
+type Ticket struct {
+	Number         string     `json:"number"`
+	Subject        string     `json:"subject"`
+	Status         string     `json:"status"`
+	Category       string     `json:"category"`
+	CategoryLabel  string     `json:"category_label"`
+	CategorySource string     `json:"category_source"`
+	Confidence     float64    `json:"category_confidence"`
+	Requester      string     `json:"requester"`
+	Participants   []string   `json:"participants"`
+	CreatedAt      string     `json:"created_at"`
+	UpdatedAt      string     `json:"updated_at"`
+	LinkedTo       string     `json:"linked_to"`
+	NoAckReason    string     `json:"no_ack_reason"`
+	IncidentKey    string     `json:"incident_key"`
+	Repeats        int        `json:"repeats"`
+	Messages       *[]Message `json:"messages,omitempty"`
+	History        *[]Change  `json:"history,omitempty"`
+}
+
+// Outbound as shown in JSON (SPEC "JSON", outbox).
+type Outbound struct {
+	ID        int64    `json:"id"`
+	Ticket    string   `json:"ticket"`
+	To        []string `json:"to"`
+	Subject   string   `json:"subject"`
+	MessageID string   `json:"message_id"`
+	State     string   `json:"state"`
+	Attempts  int      `json:"attempts"`
+	LastError string   `json:"last_error"`
+	NextTry   string   `json:"next_attempt_at"`
+	CreatedAt string   `json:"created_at"`
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// FromTicket converts a ticket without its messages.
+func FromTicket(t store.Ticket, l Labeler) Ticket {
+	label := ""
+	if t.Category != "" && l != nil {
+		label = l.Label(t.Category)
+	}
+	return Ticket{
+		Number: t.Number, Subject: t.Subject, Status: string(t.Status),
+		Category: t.Category, CategoryLabel: label, CategorySource: t.CategorySource,
+		Confidence: t.Confidence, Requester: t.Requester, Participants: nonNil(t.Participants),
+		CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt), LinkedTo: t.LinkedTo,
+		NoAckReason: t.NoAckReason, IncidentKey: t.IncidentKey, Repeats: t.Repeats,
+	}
+}
+
+// FromDetail converts a ticket with its messages and history.
+func FromDetail(d store.TicketDetail, l Labeler) Ticket {
+	v := FromTicket(d.Ticket, l)
+	msgs := make([]Message, 0, len(d.Messages))
+	for _, m := range d.Messages {
+		msgs = append(msgs, FromMessage(m))
+	}
+	hist := make([]Change, 0, len(d.History))
+	for _, h := range d.History {
+		hist = append(hist, Change{From: string(h.From), To: string(h.To), Reason: h.Reason, At: ts(h.At)})
+	}
+	v.Messages, v.History = &msgs, &hist
+	return v
+}
+
+// FromMessage converts one message.
+func FromMessage(m store.Message) Message {
+	atts := make([]Attachment, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		atts = append(atts, Attachment{Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256})
+	}
+	return Message{
+		Direction: string(m.Direction), Kind: string(m.Kind), From: m.From,
+		To: nonNil(m.To), Cc: nonNil(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
+		Date: ts(m.Date), Text: m.Text, Attachments: atts, ParseError: m.ParseError,
+	}
+}
+
+// FromOutbound converts one outbox entry.
+func FromOutbound(o store.Outbound) Outbound {
+	return Outbound{
+		ID: o.ID, Ticket: o.TicketNumber, To: nonNil(o.To), Subject: o.Subject, MessageID: o.MessageID,
+		State: string(o.State), Attempts: o.Attempts, LastError: o.LastError,
+		NextTry: ts(o.NextAttemptAt), CreatedAt: ts(o.CreatedAt),
+	}
+}
+
+// JSON writes v indented, with HTML characters left alone (the output is
+// read by scripts and people, not embedded in pages).
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// TicketList writes one line per ticket.
+func TicketList(w io.Writer, ts []store.Ticket) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉ LE\tOBJET")
+	for _, t := range ts {
+		cat := t.Category
+		if cat == "" {
+			cat = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, cat, t.Requester,
+			t.CreatedAt.UTC().Format("2006-01-02 15:04"), oneLine(t.Subject, 60))
+	}
+	return tw.Flush()
+}
+
+// TicketText writes one ticket with its history for a terminal.
+func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
+	v := FromDetail(d, l)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Ticket %s — %s\n", v.Number, v.Subject)
+	fmt.Fprintf(&b, "Statut : %s\n", v.Status)
+	if v.Category != "" {
+		fmt.Fprintf(&b, "Catégorie : %s %s (%s)\n", v.Category, v.CategoryLabel, v.CategorySource)
+	} else {
+		b.WriteString("Catégorie : (aucune)\n")
+	}
+	fmt.Fprintf(&b, "Demandeur : %s\n", v.Requester)
+	fmt.Fprintf(&b, "Participants : %s\n", strings.Join(v.Participants, ", "))
+	if v.LinkedTo != "" {
+		fmt.Fprintf(&b, "Lié au ticket : %s\n", v.LinkedTo)
+	}
+	if v.NoAckReason != "" {
+		fmt.Fprintf(&b, "Sans accusé de réception : %s\n", v.NoAckReason)
+	}
+	fmt.Fprintf(&b, "Créé le : %s, mis à jour le : %s\n", v.CreatedAt, v.UpdatedAt)
+	for _, m := range *v.Messages {
+		fmt.Fprintf(&b, "\n--- %s %s de %s, %s\n", m.Direction, m.Kind, m.From, m.Date)
+		fmt.Fprintf(&b, "Objet : %s\n", m.Subject)
+		for _, a := range m.Attachments {
+			fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)
+		}
+		if m.ParseError != "" {
+			fmt.Fprintf(&b, "Problème d'analyse : %s\n", m.ParseError)
+		}
+		b.WriteString("\n" + strings.TrimRight(m.Text, "\n") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// OutboxList writes one line per outbound message.
+func OutboxList(w io.Writer, os []store.Outbound) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTICKET\tÉTAT\tESSAIS\tDESTINATAIRES\tOBJET\tDERNIÈRE ERREUR")
+	for _, o := range os {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", o.ID, o.TicketNumber, o.State, o.Attempts,
+			strings.Join(o.To, ","), oneLine(o.Subject, 50), oneLine(o.LastError, 60))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
