@@ -223,3 +223,25 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrent: a Catalogue is shared by every SMTP session.
+func TestConcurrent(t *testing.T) {
+	c := defaultCatalogue(t)
+	want := c.Classify("Imprimante", "L'impression ne marche plus.")
+	done := make(chan Result)
+	for range 8 {
+		go func() {
+			var r Result
+			for range 200 {
+				r = c.Classify("Imprimante", "L'impression ne marche plus.")
+				c.Classify("Mot de passe", strings.Repeat("identifiant ", 100))
+			}
+			done <- r
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != want {
+			t.Errorf("concurrent Classify = %+v, want %+v", got, want)
+		}
+	}
+}

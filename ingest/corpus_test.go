@@ -211,7 +211,13 @@ func checkOne(t *testing.T, ctx context.Context, st store.Store, e expectation, 
 	if err != nil {
 		t.Fatalf("%s: Ticket(%s): %v", e.file, e.ticket, err)
 	}
-	if d.Category != e.category || d.CategorySource != e.source {
+	switch {
+	case e.flag("unsure"):
+		// Ambiguous by design: any inference is acceptable, a tag is not.
+		if d.CategorySource == "tag" {
+			t.Errorf("%s: category %s chosen by a tag, want none or inferred", e.file, d.Category)
+		}
+	case d.Category != e.category || d.CategorySource != e.source:
 		t.Errorf("%s: category = %q (%s), want %q (%s)", e.file, d.Category, d.CategorySource, e.category, e.source)
 	}
 	if string(d.Status) != e.status {
@@ -226,6 +232,11 @@ func checkOne(t *testing.T, ctx context.Context, st store.Store, e expectation, 
 	for _, p := range e.notesAll("participant") {
 		if !contains(d.Participants, p) {
 			t.Errorf("%s: participants %v lack %s", e.file, d.Participants, p)
+		}
+	}
+	for _, p := range e.notesAll("not-participant") {
+		if contains(d.Participants, p) {
+			t.Errorf("%s: %s became a participant of %s", e.file, p, e.ticket)
 		}
 	}
 	if e.action == "duplicate" {

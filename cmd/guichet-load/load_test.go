@@ -51,7 +51,7 @@ func TestLoadAgainstSink(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := s.received.Load()
 			cfg := loadConfig{Addr: addr, To: "support@example.org", From: "charge@example.net", Helo: "load.test",
-				Conns: tt.conns, Messages: tt.messages, Size: 3500, Timeout: 10 * time.Second, RunID: "test"}
+				Conns: tt.conns, Messages: tt.messages, Size: 2500, Timeout: 10 * time.Second, RunID: "test"}
 			rep, err := runLoad(context.Background(), cfg)
 			if err != nil {
 				t.Fatalf("runLoad: %v", err)
@@ -82,7 +82,7 @@ func TestLoadAgainstSink(t *testing.T) {
 func TestLoadDuration(t *testing.T) {
 	_, addr := startSink(t)
 	cfg := loadConfig{Addr: addr, To: "support@example.org", From: "charge@example.net", Helo: "load.test",
-		Conns: 2, Duration: 300 * time.Millisecond, Size: 3500, Timeout: 5 * time.Second, RunID: "dur"}
+		Conns: 2, Duration: 300 * time.Millisecond, Size: 2500, Timeout: 5 * time.Second, RunID: "dur"}
 	start := time.Now()
 	rep, err := runLoad(context.Background(), cfg)
 	if err != nil {
@@ -134,7 +134,7 @@ func TestLoadAgainstGuichet(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 
 	cfg := loadConfig{Addr: ln.Addr().String(), To: "support@example.org", From: "charge@example.net", Helo: "load.test",
-		Conns: 4, Messages: 100, Size: 3500, Timeout: 10 * time.Second, RunID: "guichet"}
+		Conns: 4, Messages: 100, Size: 2500, Timeout: 10 * time.Second, RunID: "guichet"}
 	rep, err := runLoad(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

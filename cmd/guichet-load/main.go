@@ -74,7 +74,7 @@ func parseLoadFlags(args []string, stderr io.Writer) (loadConfig, error) {
 	fs.IntVar(&cfg.Conns, "conns", 16, "concurrent SMTP connections")
 	fs.IntVar(&cfg.Messages, "messages", 2000, "messages to send in all (0: no limit, with --duration)")
 	fs.DurationVar(&cfg.Duration, "duration", 0, "stop after this long (0: when --messages are sent)")
-	fs.IntVar(&cfg.Size, "size", 3500, "approximate size of the text part in bytes (the whole message is ~1.5 KB more)")
+	fs.IntVar(&cfg.Size, "size", 2500, "approximate size of the text part in bytes (quoted-printable and a ~1.8 KB base64 attachment make the message ~5 KB)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "per-command network timeout")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

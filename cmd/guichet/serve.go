@@ -158,13 +158,18 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	own := append([]string{c.SupportAddress}, c.AlertAddresses...)
+	rate := c.SMTPRate
+	if rate == 0 {
+		// SPEC: 0 disables the limit (behind a trusted MX).
+		rate = smtpd.NoRateLimit
+	}
 	srv, err := smtpd.New(smtpd.Options{
 		Addr:          c.SMTPAddr,
 		Hostname:      c.Hostname,
 		Domains:       c.Domains,
 		Addresses:     own,
 		MaxBytes:      c.SMTPMaxBytes,
-		RatePerMinute: c.SMTPRate,
+		RatePerMinute: rate,
 		TLSConfig:     tlsConf,
 		Logger:        log.With("part", "smtp"),
 	}, p.pipeline)

@@ -116,6 +116,9 @@ func newParser(lim Limits) *enmime.Parser {
 	return enmime.NewParser(
 		enmime.DisableCharacterDetection(true),
 		enmime.SkipMalformedParts(true),
+		// A multipart without a boundary would make every "--" line a
+		// delimiter; read it as one part instead.
+		enmime.MultipartWOBoundaryAsSinglePart(true),
 		enmime.MaxMIMEParts(lim.MaxParts),
 		enmime.MaxStoredPartErrors(maxProblems),
 		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),

@@ -3,7 +3,8 @@ package mailparse
 import (
 	"bytes"
 	"fmt"
-	"mime"
+
+	"github.com/jhillyerd/enmime/v2/mediatype"
 	"strings"
 )
 
@@ -57,6 +58,14 @@ const maxPartHeader = 16 << 10
 // boundary lookups go through a map.
 func prescan(body []byte, topType string, lim Limits) scan {
 	var s scan
+	// Safety net under the structural scan below: enmime's nesting can
+	// never exceed the number of boundary parameters declared, so a
+	// message declaring few of them cannot be a nesting bomb, whatever
+	// quirks make the scan and enmime disagree on delimiters.
+	if n := countBoundaryParams(body, 4*lim.MaxDepth); n > 4*lim.MaxDepth {
+		s.over = fmt.Sprintf("more than %d boundary parameters", 4*lim.MaxDepth)
+		return s
+	}
 	mt, params := mediaType(topType)
 	if !strings.HasPrefix(mt, "multipart/") || params["boundary"] == "" {
 		if mt == "" || strings.HasPrefix(mt, "text/") {
@@ -65,7 +74,6 @@ func prescan(body []byte, topType string, lim Limits) scan {
 		return s
 	}
 	stack := []string{params["boundary"]}
-	index := map[string]int{params["boundary"]: 0}
 	s.depth = 1
 	inHeader := false
 	collecting := false
@@ -92,8 +100,10 @@ func prescan(body []byte, topType string, lim Limits) scan {
 			inHeader = false
 			fields, _ := splitHeader(append(hdr, '\n'), 0)
 			pt, pp := mediaType(get(fields, "Content-Type"))
-			if strings.HasPrefix(pt, "multipart/") && pp["boundary"] != "" {
-				index[pp["boundary"]] = len(stack)
+			// enmime treats any part with a boundary parameter as
+			// multipart, whatever its type, unless it is text/plain or
+			// text/html: count it the same way.
+			if pp["boundary"] != "" && pt != "text/plain" && pt != "text/html" {
 				stack = append(stack, pp["boundary"])
 				if len(stack) > s.depth {
 					s.depth = len(stack)
@@ -115,19 +125,13 @@ func prescan(body []byte, topType string, lim Limits) scan {
 		if len(line) < 3 || line[0] != '-' || line[1] != '-' {
 			continue
 		}
-		rest := line[2:]
-		closing := false
-		i, ok := index[string(rest)]
-		if !ok || i >= len(stack) || stack[i] != string(rest) {
-			if !bytes.HasSuffix(rest, []byte("--")) {
-				continue
-			}
-			rest = rest[:len(rest)-2]
-			i, ok = index[string(rest)]
-			if !ok || i >= len(stack) || stack[i] != string(rest) {
-				continue
-			}
-			closing = true
+		// enmime takes any line that starts with "--boundary" for a
+		// delimiter, whatever follows; match the same way, innermost
+		// boundary first. The stack never holds more than MaxDepth
+		// boundaries, so this stays linear in the size of the body.
+		i, closing := matchDelimiter(line[2:], stack)
+		if i < 0 {
+			continue
 		}
 		if collecting {
 			// The delimiter's line break belongs to the delimiter
@@ -167,8 +171,9 @@ func mediaType(v string) (string, map[string]string) {
 	if v == "" {
 		return "", map[string]string{}
 	}
-	mt, params, err := mime.ParseMediaType(v)
-	if err == nil || (err == mime.ErrInvalidMediaParameter && mt != "") {
+	// enmime's own parser, so that both agree on boundaries.
+	mt, params, _, err := mediatype.Parse(v)
+	if err == nil {
 		if params == nil {
 			params = map[string]string{}
 		}
@@ -197,4 +202,34 @@ func orPlain(mt string) string {
 		return "text/plain"
 	}
 	return mt
+}
+
+// matchDelimiter finds the innermost boundary of stack that line (without
+// its leading "--") starts with, and whether it is the close delimiter.
+func matchDelimiter(line []byte, stack []string) (int, bool) {
+	for i := len(stack) - 1; i >= 0; i-- {
+		b := stack[i]
+		if len(line) >= len(b) && string(line[:len(b)]) == b {
+			return i, bytes.HasPrefix(line[len(b):], []byte("--"))
+		}
+	}
+	return -1, false
+}
+
+// countBoundaryParams counts "boundary=" in any letter case in b, stopping
+// past max. One pass over the bytes.
+func countBoundaryParams(b []byte, max int) int {
+	n := 0
+	for i := 0; i+9 <= len(b); i++ {
+		if b[i]|0x20 != 'b' || b[i+8] != '=' {
+			continue
+		}
+		if bytes.EqualFold(b[i:i+9], []byte("boundary=")) {
+			n++
+			if n > max {
+				return n
+			}
+		}
+	}
+	return n
 }

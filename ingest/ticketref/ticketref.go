@@ -38,28 +38,11 @@ func Find(subject string) (number string, ok bool) {
 // the tag (including brackets when both are present) and the number.
 func find(s string, from int) (start, end int, number string, ok bool) {
 	for i := from; i+len("ticket") <= len(s); i++ {
-		if s[i]|0x20 != 't' || !hasPrefixFold(s[i:], "ticket") {
+		if s[i]|0x20 != 't' {
 			continue
 		}
-		if i > 0 && wordCharBefore(s[:i]) {
-			continue
-		}
-		j := skipSpaces(s, i+len("ticket"))
-		if j >= len(s) || s[j] != '#' {
-			continue
-		}
-		j = skipSpaces(s, j+1)
-		numStart := j
-		j = skipDigits(s, j)
-		if j-numStart != 4 || j >= len(s) || s[j] != '-' {
-			continue
-		}
-		seqStart := j + 1
-		j = skipDigits(s, seqStart)
-		if j-seqStart < 6 {
-			continue
-		}
-		if j < len(s) && wordCharAfter(s[j:]) {
+		j, number, ok := matchAt(s, i)
+		if !ok {
 			continue
 		}
 		start, end = i, j
@@ -68,9 +51,52 @@ func find(s string, from int) (start, end int, number string, ok bool) {
 		if k := skipSpaces(s, j); i > 0 && s[i-1] == '[' && k < len(s) && s[k] == ']' {
 			start, end = i-1, k+1
 		}
-		return start, end, s[numStart:j], true
+		return start, end, number, true
 	}
 	return 0, 0, "", false
+}
+
+// matchAt reports whether a tag of ours starts exactly at s[i] ("ticket",
+// spaces, "#", spaces, YYYY-NNNNNN) and returns where it ends and its number.
+// It looks at no more of s than the tag and the characters around it.
+func matchAt(s string, i int) (end int, number string, ok bool) {
+	if !hasPrefixFold(s[i:], "ticket") || (i > 0 && wordCharBefore(s[:i])) {
+		return 0, "", false
+	}
+	j := skipSpaces(s, i+len("ticket"))
+	if j >= len(s) || s[j] != '#' {
+		return 0, "", false
+	}
+	j = skipSpaces(s, j+1)
+	numStart := j
+	j = skipDigits(s, j)
+	if j-numStart != 4 || j >= len(s) || s[j] != '-' {
+		return 0, "", false
+	}
+	seqStart := j + 1
+	j = skipDigits(s, seqStart)
+	if j-seqStart < 6 || (j < len(s) && wordCharAfter(s[j:])) {
+		return 0, "", false
+	}
+	return j, s[numStart:j], true
+}
+
+// tagAtStart returns the length of a tag of ours at the very start of s,
+// brackets included ("[ Ticket#2026-000042 ]"), or 0.
+func tagAtStart(s string) int {
+	if strings.HasPrefix(s, "[") {
+		j := skipSpaces(s, 1)
+		end, _, ok := matchAt(s, j)
+		if !ok {
+			return 0
+		}
+		if k := skipSpaces(s, end); k < len(s) && s[k] == ']' {
+			return k + 1
+		}
+		return end
+	}
+	end, _, _ := matchAt(s, 0)
+	return end
 }
 
 // Subject returns subject carrying the tag of ticket number: unchanged when
@@ -93,26 +119,52 @@ func Subject(number, subject string) string {
 func Clean(subject string) string {
 	s := TrimPrefixes(subject)
 	// Remove our tags elsewhere too (a client may have moved it to the end).
-	// Removing one tag can join its neighbours into a new one
-	// ("Ticket#[Ticket#2026-000001]2026-000042"), hence the loop; each pass
-	// removes at least one tag, so it ends.
-	for {
-		start, end, _, ok := find(s, 0)
-		if !ok {
-			break
+	// Removing a tag can join its neighbours into a new one
+	// ("Ticket#[Ticket#2026-000001]2026-000042"): a second pass removes
+	// those, and whatever such nesting still remains after it is defused by
+	// blanking its "#" (no tag without one), so the work stays linear.
+	for pass := 0; pass < 2; pass++ {
+		s = TrimPrefixes(removeTags(s))
+	}
+	if _, _, _, ok := find(s, 0); ok {
+		// Blanking a "#" changes nothing at or after the tag's end, so
+		// the scan can go on over s itself.
+		b := []byte(s)
+		for from := 0; ; {
+			start, end, _, ok := find(s, from)
+			if !ok {
+				break
+			}
+			for k := start; k < end; k++ {
+				if b[k] == '#' {
+					b[k] = ' '
+				}
+			}
+			from = end
 		}
-		var b strings.Builder
-		b.Grow(len(s))
-		for ok {
-			b.WriteString(s[:start])
-			b.WriteByte(' ')
-			s = s[end:]
-			start, end, _, ok = find(s, 0)
-		}
-		b.WriteString(s)
-		s = TrimPrefixes(b.String())
+		s = string(b)
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// removeTags replaces each tag of ours found in one left-to-right scan by a
+// space.
+func removeTags(s string) string {
+	start, end, _, ok := find(s, 0)
+	if !ok {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	from := 0
+	for ok {
+		b.WriteString(s[from:start])
+		b.WriteByte(' ')
+		from = end
+		start, end, _, ok = find(s, from)
+	}
+	b.WriteString(s[from:])
+	return b.String()
 }
 
 // TrimPrefixes returns the end of subject that follows any run of reply and
@@ -127,8 +179,8 @@ func TrimPrefixes(subject string) string {
 			s = t[n:]
 			continue
 		}
-		if start, end, _, ok := find(t, 0); ok && start == 0 {
-			s = t[end:]
+		if n := tagAtStart(t); n > 0 {
+			s = t[n:]
 			continue
 		}
 		return t
@@ -230,20 +282,22 @@ func skipDigits(s string, i int) int {
 	return i
 }
 
-// skipSpaces skips ASCII spaces and tabs and the no-break spaces French
-// typography puts before "#" and ":" (U+00A0, U+202F).
+// skipSpaces skips white space: any Unicode space (unicode.IsSpace, so the
+// no-break space French typography puts before "#" and ":", and the CR/LF of
+// a folded header) and the narrow no-break space U+202F. Accepting the same
+// set strings.Fields splits on keeps Clean's final whitespace collapse from
+// turning a non-tag ("Ticket#\r…" was one already) into a tag.
 func skipSpaces(s string, i int) int {
 	for i < len(s) {
-		switch {
-		case s[i] == ' ' || s[i] == '\t':
+		if s[i] == ' ' || s[i] == '\t' {
 			i++
-		case strings.HasPrefix(s[i:], "\u00a0"):
-			i += len("\u00a0")
-		case strings.HasPrefix(s[i:], "\u202f"):
-			i += len("\u202f")
-		default:
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) && r != '\u202f' {
 			return i
 		}
+		i += size
 	}
 	return i
 }

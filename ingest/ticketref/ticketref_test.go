@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -24,6 +25,7 @@ func TestFind(t *testing.T) {
 		{"upper case", "[TICKET#2026-000042] x", "2026-000042", true},
 		{"spaces around hash", "Ticket # 2026-000042 suite", "2026-000042", true},
 		{"no-break spaces", "Ticket\u00a0#\u00a02026-000042", "2026-000042", true},
+		{"folded header", "Ticket#\r\n 2026-000042", "2026-000042", true},
 		{"space inside brackets", "[ Ticket#2026-000042 ] x", "2026-000042", true},
 		{"RE:", "RE: [Ticket#2026-000042] x", "2026-000042", true},
 		{"RE : French spacing", "RE : [Ticket#2026-000042] x", "2026-000042", true},
@@ -194,4 +196,65 @@ func FuzzFind(f *testing.F) {
 			t.Fatalf("Find(Subject(%q, %q)) = %q", n0, subject, got)
 		}
 	})
+}
+
+// TestLinear feeds megabyte subjects built to make a quadratic scan take
+// minutes; the package must handle each in milliseconds.
+func TestLinear(t *testing.T) {
+	tests := []struct{ name, subject string }{
+		{"many prefixes", strings.Repeat("RE: ", 250_000) + "x"},
+		{"many tags", strings.Repeat("[Ticket#2026-000042] ", 50_000)},
+		{"nested tags", strings.Repeat("Ticket#", 50_000) + "[Ticket#2026-000001]" + strings.Repeat("2026-000042 ", 50_000)},
+		{"near misses", strings.Repeat("ticket # 2026-00004 ", 50_000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			Find(tt.subject)
+			c := Clean(tt.subject)
+			TrimPrefixes(tt.subject)
+			Subject("2026-000042", tt.subject)
+			if _, ok := Find(c); ok {
+				t.Errorf("Clean left a tag")
+			}
+			// Generous bound (shared 2-core machine): quadratic work on
+			// these inputs takes minutes.
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
+
+func TestCleanNested(t *testing.T) {
+	tests := []struct{ subject, want string }{
+		{"Ticket#[Ticket#2026-000001]2026-000042 x", "x"},
+		{"Ticket#Ticket#[Ticket#2026-000001]2026-000042 2026-000043 y", "y"},
+		{"Ticket#Ticket#Ticket#[Ticket#2026-000001]2026-000042 2026-000043 2026-000044 z", "Ticket#Ticket 2026-000043 2026-000044 z"},
+	}
+	for _, tt := range tests {
+		got := Clean(tt.subject)
+		if got != tt.want {
+			t.Errorf("Clean(%q) = %q, want %q", tt.subject, got, tt.want)
+		}
+		if _, ok := Find(got); ok {
+			t.Errorf("Clean(%q) = %q still carries a tag", tt.subject, got)
+		}
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Find("RE : TR: Fwd: [Ticket#2026-000042] Accusé de réception : Plateforme inaccessible"); !ok {
+			b.Fatal("not found")
+		}
+	}
+}
+
+func BenchmarkClean(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		Clean("RE : TR: Fwd: [Ticket#2026-000042] Accusé de réception : Plateforme inaccessible")
+	}
 }

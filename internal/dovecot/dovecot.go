@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,19 +31,16 @@ type Server struct {
 	port  int
 	users map[string]string
 
-	mu      sync.Mutex
-	running bool
+	mu     sync.Mutex
+	master *exec.Cmd // dovecot -F, nil when stopped
+	exited chan struct{}
 }
 
 // Start runs a private Dovecot with the given users (name → password), each
 // with an empty INBOX, on a free loopback port. It is stopped in t.Cleanup.
 func Start(t testing.TB, users map[string]string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("dovecot")
-	if err == nil {
-		_, err = exec.LookPath("doveadm")
-	}
-	if err != nil {
+	if _, err := exec.LookPath("dovecot"); err != nil {
 		unavailable(t, "dovecot is not installed (apt-get install -y dovecot-imapd): %v", err)
 	}
 	if os.Geteuid() != 0 {
@@ -52,7 +50,6 @@ func Start(t testing.TB, users map[string]string) *Server {
 	if err != nil {
 		unavailable(t, "user dovenull missing: %v", err)
 	}
-	_ = bin
 
 	// t.TempDir is 0700 under a 0700 parent: Dovecot's unprivileged
 	// processes could not reach it. Use our own directory and open it up.
@@ -190,20 +187,36 @@ func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running {
+	if s.master != nil {
 		s.stopLocked(t)
 	}
-	out, err := exec.Command("dovecot", "-c", s.conf).CombinedOutput()
+	// -F keeps the master in the foreground as our child: no daemon to
+	// leak, and Pdeathsig stops it if the test binary dies.
+	out, err := os.OpenFile(filepath.Join(s.dir, "master.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		t.Fatalf("start dovecot: %v: %s\n%s", err, out, s.Log())
+		t.Fatal(err)
 	}
-	s.running = true
+	defer out.Close()
+	cmd := exec.Command("dovecot", "-F", "-c", s.conf)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start dovecot: %v", err)
+	}
+	s.master, s.exited = cmd, make(chan struct{})
+	go func(exited chan struct{}) { cmd.Wait(); close(exited) }(s.exited)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", s.Addr(), time.Second)
 		if err == nil {
 			c.Close()
 			return
+		}
+		select {
+		case <-s.exited:
+			b, _ := os.ReadFile(out.Name())
+			t.Fatalf("dovecot exited at start: %s\n%s", b, s.Log())
+		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("dovecot did not listen on %s: %v\n%s", s.Addr(), err, s.Log())
@@ -222,37 +235,33 @@ func (s *Server) stop(t testing.TB) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running {
+	if s.master != nil {
 		s.stopLocked(t)
 	}
 }
 
 func (s *Server) stopLocked(t testing.TB) {
 	t.Helper()
-	pidFile := filepath.Join(s.dir, "run", "master.pid")
-	pid := 0
-	if b, err := os.ReadFile(pidFile); err == nil {
-		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	// SIGTERM makes the master stop its children and exit (what
+	// "doveadm stop" sends); wait so the port and Maildir are free again.
+	s.master.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(15 * time.Second):
+		s.master.Process.Kill()
+		<-s.exited
+		t.Errorf("dovecot (pid %d) still running 15 s after SIGTERM", s.master.Process.Pid)
 	}
-	if out, err := exec.Command("doveadm", "-c", s.conf, "stop").CombinedOutput(); err != nil {
-		t.Errorf("stop dovecot: %v: %s", err, out)
-	}
-	s.running = false
-	// doveadm stop only signals the master; wait until it is gone so that
-	// the port and the Maildir are free for a restart.
-	deadline := time.Now().Add(15 * time.Second)
+	s.master = nil
+	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		alive := pid > 0 && exec.Command("kill", "-0", strconv.Itoa(pid)).Run() == nil
-		if !alive {
-			if c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond); err != nil {
-				return
-			} else {
-				c.Close()
-			}
+		c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
+		if err != nil {
+			return
 		}
+		c.Close()
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Errorf("dovecot (pid %d) still running 15 s after stop", pid)
 }
 
 // ResetUIDValidity gives user's INBOX a new UIDVALIDITY: stop, delete

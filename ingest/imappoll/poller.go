@@ -1,0 +1,569 @@
+package imappoll
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"guichet/ingest"
+	"guichet/store"
+)
+
+// StateStore is what the poller needs from the store: the UID state of the
+// mailbox and the lease that keeps other processes off it. store.Store
+// implements it.
+type StateStore interface {
+	// MailboxState returns (0, 0, store.ErrNotFound) when none is recorded.
+	MailboxState(ctx context.Context, mailbox string) (uidValidity, lastUID uint32, err error)
+	SetMailboxState(ctx context.Context, mailbox string, uidValidity, lastUID uint32) error
+	AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
+var _ StateStore = store.Store(nil)
+
+// Options configure a Poller.
+type Options struct {
+	Mailbox   Mailbox
+	Deliverer ingest.Deliverer
+	State     StateStore
+	// Holder identifies this process in the lease (e.g. hostname:pid).
+	Holder string
+	// BatchSize is how many UIDs one FETCH asks for (default 100).
+	BatchSize int
+	Logger    *slog.Logger
+	Clock     func() time.Time
+
+	// LeaseTTL is how long the lease lasts without renewal (default 60 s);
+	// it is renewed every LeaseTTL/3, and another process takes the
+	// mailbox over at most LeaseTTL after this one died.
+	LeaseTTL time.Duration
+	// MinBackoff and MaxBackoff bound the wait before reconnecting after an
+	// error (defaults 1 s and 5 min); it doubles at each failure in a row.
+	MinBackoff, MaxBackoff time.Duration
+	// IdleRefresh is how long one IDLE lasts before it is ended and the
+	// mailbox scanned again (default 25 min: RFC 2177 section 3 says
+	// servers may log out a client idle for 30 minutes).
+	IdleRefresh time.Duration
+	// TLSConfig for STARTTLS and imaps (nil: system roots, ServerName from
+	// the URL).
+	TLSConfig *tls.Config
+}
+
+// Poller moves mail from one IMAP mailbox into the Deliverer.
+type Poller struct {
+	o     Options
+	mb    Mailbox
+	ep    endpoint
+	log   *slog.Logger
+	now   func() time.Time
+	lease string
+}
+
+// errLeaseLost ends a session whose lease could not be renewed.
+var errLeaseLost = errors.New("imappoll: lease lost")
+
+// New checks the options; it does no I/O (the password file is read at
+// each connection, so that a rotated password is picked up).
+func New(o Options) (*Poller, error) {
+	if o.Deliverer == nil || o.State == nil {
+		return nil, errors.New("imappoll: Deliverer and State are required")
+	}
+	if o.Holder == "" {
+		return nil, errors.New("imappoll: Holder is required")
+	}
+	ep, _, err := parseEndpoint(o.Mailbox.URL)
+	if err != nil {
+		return nil, err
+	}
+	mb := o.Mailbox
+	if err := mb.fill(ep); err != nil {
+		return nil, err
+	}
+	if ep.password == "" && mb.PasswordFile == "" {
+		return nil, fmt.Errorf("%w: no password in the URL and no password file", ErrBadURL)
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = 60 * time.Second
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = time.Second
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = max(5*time.Minute, o.MinBackoff)
+	}
+	if o.IdleRefresh <= 0 {
+		o.IdleRefresh = 25 * time.Minute
+	}
+	return &Poller{
+		o: o, mb: mb, ep: ep, now: o.Clock, lease: "imap:" + mb.Name,
+		log: o.Logger.With("mailbox", mb.Name),
+	}, nil
+}
+
+// Mailbox is the mailbox with its defaults filled in.
+func (p *Poller) Mailbox() Mailbox { return p.mb }
+
+// Run polls until ctx ends, then releases the lease and returns nil. It
+// returns an error only for a configuration the server can never accept
+// (none so far: every failure is retried, since a server or the store can
+// come back).
+func (p *Poller) Run(ctx context.Context) error {
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := p.o.State.ReleaseLease(rctx, p.lease, p.o.Holder); err != nil {
+			p.log.Warn("imap lease release failed", "err", err)
+		}
+	}()
+	backoff := p.o.MinBackoff
+	for ctx.Err() == nil {
+		ok, err := p.o.State.AcquireLease(ctx, p.lease, p.o.Holder, p.now(), p.o.LeaseTTL)
+		if err != nil || !ok {
+			if err != nil && ctx.Err() == nil {
+				p.log.Warn("imap lease unavailable", "err", err)
+			}
+			// Another process polls this mailbox (or the store is down):
+			// try again well within one lease period.
+			sleep(ctx, jitter(p.o.LeaseTTL/3))
+			continue
+		}
+		sctx, cancel := context.WithCancelCause(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { p.renew(sctx, cancel) })
+		healthy, err := p.session(sctx)
+		cancel(nil)
+		wg.Wait()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if errors.Is(context.Cause(sctx), errLeaseLost) {
+			p.log.Warn("imap lease lost, another process may poll this mailbox")
+			continue
+		}
+		if healthy {
+			backoff = p.o.MinBackoff
+		}
+		p.log.Warn("imap session ended, reconnecting", "err", err, "retry_in", backoff)
+		sleep(ctx, jitter(backoff))
+		backoff = min(2*backoff, p.o.MaxBackoff)
+	}
+	return nil
+}
+
+// renew keeps the lease while the session runs, and cancels the session
+// when the lease could not be renewed before it expires.
+func (p *Poller) renew(ctx context.Context, cancel context.CancelCauseFunc) {
+	lastOK := p.now()
+	t := time.NewTicker(p.o.LeaseTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ok, err := p.o.State.AcquireLease(ctx, p.lease, p.o.Holder, p.now(), p.o.LeaseTTL)
+		switch {
+		case err == nil && ok:
+			lastOK = p.now()
+		case err == nil && !ok:
+			cancel(errLeaseLost)
+			return
+		case ctx.Err() != nil:
+			return
+		default:
+			p.log.Warn("imap lease renewal failed", "err", err)
+			// Stop before the lease can expire under us.
+			if p.now().Sub(lastOK) > p.o.LeaseTTL*2/3 {
+				cancel(errLeaseLost)
+				return
+			}
+		}
+	}
+}
+
+// jitter returns a duration in [d/2, d]: pollers that failed together do
+// not reconnect together.
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// session connects, drains the mailbox and waits for new mail until ctx
+// ends or something fails. healthy reports that it got as far as a full
+// drain, which resets the back-off.
+func (p *Poller) session(ctx context.Context) (healthy bool, err error) {
+	newMail := make(chan struct{}, 1)
+	c, err := p.connect(ctx, newMail)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+
+	sel, err := c.Select(p.ep.folder, nil).Wait()
+	if err != nil {
+		return false, fmt.Errorf("select %s: %w", p.ep.folder, err)
+	}
+	validity, last, err := p.o.State.MailboxState(ctx, p.mb.Name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		validity, last = sel.UIDValidity, 0
+	case err != nil:
+		return false, fmt.Errorf("mailbox state: %w", err)
+	case validity != sel.UIDValidity:
+		// RFC 9051 section 2.3.1.1: the old UIDs mean nothing any more.
+		// Scan again from 1; Deliver's idempotency turns every message
+		// stored before into a Duplicate.
+		p.log.Warn("imap UIDVALIDITY changed, scanning the mailbox again",
+			"old", validity, "new", sel.UIDValidity, "last_uid", last)
+		validity, last = sel.UIDValidity, 0
+	}
+	if strings.HasPrefix(p.mb.After, afterMove) {
+		if err := p.createFolder(c, p.mb.moveTarget()); err != nil {
+			return false, err
+		}
+	}
+	st := &scan{c: c, validity: validity, last: imap.UID(last)}
+
+	idle := c.Caps().Has(imap.CapIdle) || c.Caps().Has(imap.CapIMAP4rev2)
+	for {
+		if err := p.drain(ctx, st); err != nil {
+			return healthy, err
+		}
+		healthy = true
+		if ctx.Err() != nil {
+			c.Logout().Wait()
+			return healthy, nil
+		}
+		if idle {
+			err = p.idle(ctx, c, newMail)
+		} else {
+			sleep(ctx, p.mb.Interval)
+		}
+		if err != nil {
+			return healthy, err
+		}
+		if ctx.Err() != nil {
+			c.Logout().Wait()
+			return healthy, nil
+		}
+	}
+}
+
+func (p *Poller) connect(ctx context.Context, newMail chan struct{}) (*imapclient.Client, error) {
+	password := p.ep.password
+	if p.mb.PasswordFile != "" {
+		b, err := os.ReadFile(p.mb.PasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("password file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	}
+	opts := &imapclient.Options{
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				// An EXISTS response: new mail (RFC 9051 section 7.4.1).
+				// The handler must not block the reader.
+				if d.NumMessages != nil {
+					select {
+					case newMail <- struct{}{}:
+					default:
+					}
+				}
+			},
+		},
+	}
+	tlsConf := p.o.TLSConfig.Clone()
+	if tlsConf == nil {
+		tlsConf = &tls.Config{}
+	}
+	if tlsConf.ServerName == "" {
+		tlsConf.ServerName = p.ep.host
+	}
+	opts.TLSConfig = tlsConf
+
+	d := net.Dialer{Timeout: 30 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", p.ep.addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	var c *imapclient.Client
+	switch p.ep.tls {
+	case tlsImplicit:
+		tc := tls.Client(conn, tlsConf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		c = imapclient.New(tc, opts)
+	case tlsStartTLS:
+		// NewStartTLS fails when the server does not offer STARTTLS: the
+		// password is never sent in clear (RFC 8314 section 3.3 gives
+		// way to plain text only where it cannot be intercepted).
+		c, err = imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			return nil, fmt.Errorf("starttls: %w", err)
+		}
+	default:
+		c = imapclient.New(conn, opts)
+	}
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("greeting: %w", err)
+	}
+	if err := c.Login(p.ep.user, password).Wait(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	return c, nil
+}
+
+func (p *Poller) createFolder(c *imapclient.Client, name string) error {
+	err := c.Create(name, nil).Wait()
+	var ie *imap.Error
+	if err != nil && !(errors.As(err, &ie) && ie.Code == imap.ResponseCodeAlreadyExists) {
+		return fmt.Errorf("create %s: %w", name, err)
+	}
+	return nil
+}
+
+// idle waits for new mail with IDLE (RFC 2177) until an EXISTS arrives, ctx
+// ends, or IdleRefresh passes (then a scan runs and IDLE starts again, so
+// that no server timeout ever closes the connection).
+func (p *Poller) idle(ctx context.Context, c *imapclient.Client, newMail chan struct{}) error {
+	cmd, err := c.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	t := time.NewTimer(p.o.IdleRefresh)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-newMail:
+	case <-t.C:
+	case <-c.Closed():
+	}
+	if err := cmd.Close(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	return nil
+}
+
+// scan is a session's position in the mailbox.
+type scan struct {
+	c        *imapclient.Client
+	validity uint32
+	last     imap.UID // every UID up to last is stored and flagged
+}
+
+// drain delivers every message after st.last, BatchSize at a time, until
+// none is left.
+func (p *Poller) drain(ctx context.Context, st *scan) error {
+	for ctx.Err() == nil {
+		// RFC 9051 section 6.4.9: "last+1:*" always includes the highest
+		// UID, even when it is below last+1; such UIDs are filtered out.
+		res, err := st.c.UIDSearch(&imap.SearchCriteria{
+			UID: []imap.UIDSet{{{Start: st.last + 1, Stop: 0}}},
+		}, nil).Wait()
+		if err != nil {
+			return fmt.Errorf("uid search: %w", err)
+		}
+		uids := slices.DeleteFunc(res.AllUIDs(), func(u imap.UID) bool { return u <= st.last })
+		if len(uids) == 0 {
+			return nil
+		}
+		slices.Sort(uids)
+		for len(uids) > 0 && ctx.Err() == nil {
+			n := min(len(uids), p.o.BatchSize)
+			if err := p.batch(ctx, st, uids[:n]); err != nil {
+				return err
+			}
+			uids = uids[n:]
+		}
+	}
+	return nil
+}
+
+// batch fetches uids (ascending), delivers each message as it is read,
+// then flags, moves or deletes the delivered ones and records the new last
+// UID. On a Deliver error it stops, still settles what was delivered
+// before, and returns the error.
+func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
+	body := &imap.FetchItemBodySection{Peek: true} // BODY.PEEK[]: no implicit \Seen
+	cmd := st.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, BodySection: []*imap.FetchItemBodySection{body},
+	})
+	var (
+		done       imap.UIDSet // committed by Deliver
+		returned   = make(map[imap.UID]bool, len(uids))
+		deliverErr error
+	)
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		if deliverErr != nil || ctx.Err() != nil {
+			continue // drain the rest of the response without delivering
+		}
+		uid, raw, err := readMessage(msg)
+		if err != nil {
+			deliverErr = fmt.Errorf("fetch: %w", err)
+			continue
+		}
+		if uid == 0 || raw == nil {
+			continue // a server that omitted what was asked: not a message we can use
+		}
+		returned[uid] = true
+		env := store.Envelope{Transport: "imap", Mailbox: p.mb.Name}
+		if p.mb.Address != "" {
+			env.RcptTo = []string{p.mb.Address}
+		}
+		res, err := p.o.Deliverer.Deliver(ctx, raw, env)
+		if err != nil {
+			p.log.Warn("imap delivery failed, message left as is", "uid", uid, "err", err)
+			deliverErr = fmt.Errorf("deliver uid %d: %w", uid, err)
+			continue
+		}
+		p.log.Debug("imap message delivered", "uid", uid, "message_id", res.MessageID,
+			"action", res.Action, "ticket", res.Ticket)
+		done.AddNum(uid)
+	}
+	fetchErr := cmd.Close()
+
+	if len(done) > 0 {
+		if err := p.settle(st.c, done); err != nil {
+			// Committed but not flagged: fetched again later, and Deliver
+			// answers Duplicate then.
+			return err
+		}
+	}
+	// Advance over the prefix of uids that is settled, or that the server
+	// did not return although the FETCH completed (expunged meanwhile).
+	complete := fetchErr == nil && deliverErr == nil && ctx.Err() == nil
+	last := st.last
+	for _, u := range uids {
+		if done.Contains(u) || (complete && !returned[u]) {
+			last = u
+			continue
+		}
+		break
+	}
+	if last != st.last {
+		if err := p.o.State.SetMailboxState(ctx, p.mb.Name, st.validity, uint32(last)); err != nil {
+			return fmt.Errorf("save mailbox state: %w", err)
+		}
+		st.last = last
+	}
+	if deliverErr != nil {
+		return deliverErr
+	}
+	if fetchErr != nil {
+		return fmt.Errorf("fetch: %w", fetchErr)
+	}
+	return nil
+}
+
+// readMessage reads one FETCH response: its UID and the whole message.
+func readMessage(msg *imapclient.FetchMessageData) (imap.UID, []byte, error) {
+	var (
+		uid imap.UID
+		raw []byte
+	)
+	for item := msg.Next(); item != nil; item = msg.Next() {
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = item.UID
+		case imapclient.FetchItemDataBodySection:
+			if item.Literal == nil {
+				continue
+			}
+			b, err := io.ReadAll(item.Literal)
+			if err != nil {
+				return 0, nil, err
+			}
+			raw = b
+		}
+	}
+	return uid, raw, nil
+}
+
+// settle does what Mailbox.After says to the committed messages.
+func (p *Poller) settle(c *imapclient.Client, uids imap.UIDSet) error {
+	flags := []imap.Flag{imap.FlagSeen}
+	if p.mb.After == AfterDelete {
+		flags = append(flags, imap.FlagDeleted)
+	}
+	if err := c.Store(uids, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close(); err != nil {
+		return fmt.Errorf("store flags: %w", err)
+	}
+	switch {
+	case p.mb.After == AfterDelete:
+		return p.expunge(c, uids)
+	case strings.HasPrefix(p.mb.After, afterMove):
+		target := p.mb.moveTarget()
+		if c.Caps().Has(imap.CapMove) || c.Caps().Has(imap.CapIMAP4rev2) {
+			if _, err := c.Move(uids, target).Wait(); err != nil {
+				return fmt.Errorf("move to %s: %w", target, err)
+			}
+			return nil
+		}
+		// RFC 6851 section 3.3: without MOVE, COPY then \Deleted then
+		// expunge exactly those UIDs.
+		if _, err := c.Copy(uids, target).Wait(); err != nil {
+			return fmt.Errorf("copy to %s: %w", target, err)
+		}
+		if err := c.Store(uids, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+			return fmt.Errorf("store \\Deleted: %w", err)
+		}
+		return p.expunge(c, uids)
+	}
+	return nil
+}
+
+// expunge removes exactly uids with UID EXPUNGE (RFC 4315 section 2.1).
+// Without UIDPLUS the messages keep \Deleted: a plain EXPUNGE would also
+// remove whatever other clients had marked \Deleted.
+func (p *Poller) expunge(c *imapclient.Client, uids imap.UIDSet) error {
+	if !c.Caps().Has(imap.CapUIDPlus) && !c.Caps().Has(imap.CapIMAP4rev2) {
+		p.log.Info("imap server lacks UIDPLUS: messages left marked \\Deleted")
+		return nil
+	}
+	if err := c.UIDExpunge(uids).Close(); err != nil {
+		return fmt.Errorf("uid expunge: %w", err)
+	}
+	return nil
+}
