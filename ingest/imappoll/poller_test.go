@@ -129,8 +129,7 @@ func TestCommitThenConnectionLost(t *testing.T) {
 	var killed atomic.Bool
 	d.onStore = func(key string) {
 		if key == "<demande-2@exemple.fr>" && !killed.Swap(true) {
-			s.Stop(t)
-			go func() { time.Sleep(300 * time.Millisecond); s.Restart(t) }()
+			s.Kick(t, box)
 		}
 	}
 	mb, err := ParseURL(s.URL(box, "INBOX"))

@@ -264,6 +264,16 @@ func (s *Server) stopLocked(t testing.TB) {
 	}
 }
 
+// Kick disconnects every IMAP session of user, as a server crash or a
+// network cut would, and waits until none is left.
+func (s *Server) Kick(t testing.TB, user string) {
+	t.Helper()
+	out, err := exec.Command("doveadm", "-c", s.conf, "kick", user).CombinedOutput()
+	if err != nil && !strings.Contains(string(out), "not found") {
+		t.Errorf("doveadm kick %s: %v: %s", user, err, out)
+	}
+}
+
 // ResetUIDValidity gives user's INBOX a new UIDVALIDITY: stop, delete
 // dovecot-uidlist and dovecot.index*, start. Dovecot then numbers every
 // message again from UID 1.
