@@ -63,6 +63,8 @@ type Options struct {
 	MaxBatch int
 	Logger   *slog.Logger
 	Clock    func() time.Time
+	// Observe, when set, is called after each committed delivery (metrics).
+	Observe func(env store.Envelope, kind store.Kind, r Result, took time.Duration)
 }
 
 // Pipeline turns raw messages into stored tickets. It is the one entry
@@ -251,25 +253,26 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 			Inline: a.Inline, Size: int64(len(a.Data)), SHA256: hex.EncodeToString(as[:]), Data: a.Data,
 		})
 	}
-	alert := p.isAlert(m, env)
-	if alert {
+	d := &delivery{m: m, msg: msg, env: env, raw: raw, alert: p.isAlert(m, env)}
+	if d.alert {
 		msg.Kind = store.KindAlert
 	}
 
 	// Work that needs no database happens before the transaction.
-	var cat classify.Result
 	if p.cl != nil {
-		cat = p.cl.Classify(m.Subject, m.Text)
+		d.cat = p.cl.Classify(m.Subject, m.Text)
 	}
-	sig := p.signals(m, env)
+	d.sig = p.signals(m, env)
 
 	var res Result
 	queued := false
 	err := p.run(ctx, func(ctx context.Context, tx store.Tx) error {
-		res = Result{MessageID: m.MessageID, ParseError: msg.ParseError}
-		queued = false
+		// A batch may run this function again after a failed commit, so it
+		// starts from a clean state every time.
+		d.queued, d.now, d.rowID = false, p.now(), 0
 		var err error
-		res, queued, err = p.store(ctx, tx, m, msg, cat, sig, alert)
+		res, err = p.store(ctx, tx, d)
+		queued = d.queued
 		return err
 	})
 	if err != nil {
@@ -277,6 +280,9 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 	}
 	if queued && p.onQueue != nil {
 		p.onQueue()
+	}
+	if p.o.Observe != nil {
+		p.o.Observe(env, msg.Kind, res, p.now().Sub(start))
 	}
 	p.log.Info("message stored", "action", res.Action, "ticket", res.Ticket, "message_id", m.MessageID,
 		"transport", env.Transport, "linked_to", res.LinkedTo, "reason", res.Reason,
@@ -336,11 +342,26 @@ func (p *Pipeline) isAlert(m *mailparse.Message, env store.Envelope) bool {
 	return false
 }
 
+// delivery is one message on its way through the pipeline.
+type delivery struct {
+	m     *mailparse.Message
+	msg   *store.Message
+	env   store.Envelope
+	raw   []byte
+	cat   classify.Result
+	sig   signals
+	alert bool
+
+	// Set inside the transaction.
+	now    time.Time
+	rowID  int64
+	queued bool // outbound mail was queued: wake the sender after commit
+}
+
 // store is the transactional part of Deliver.
-func (p *Pipeline) store(ctx context.Context, tx store.Tx, m *mailparse.Message, msg *store.Message,
-	cat classify.Result, sig signals, alert bool) (Result, bool, error) {
+func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result, error) {
+	m, msg := d.m, d.msg
 	res := Result{MessageID: m.MessageID, ParseError: msg.ParseError}
-	now := p.now()
 
 	// Insert first: the dedupe key's unique constraint decides, even between
 	// processes, which delivery of a message is the first.
@@ -348,29 +369,39 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, m *mailparse.Message,
 	if errors.Is(err, store.ErrDuplicate) {
 		prev, err := tx.MessageByDedupeKey(ctx, msg.DedupeKey)
 		if err != nil {
-			return res, false, fmt.Errorf("look up duplicate: %w", err)
+			return res, fmt.Errorf("look up duplicate: %w", err)
 		}
 		res.Action, res.Ticket, res.Reason = Duplicate, prev.TicketNumber, "already stored"
-		return res, false, nil
+		return res, nil
 	}
 	if err != nil {
-		return res, false, fmt.Errorf("insert message: %w", err)
+		return res, fmt.Errorf("insert message: %w", err)
 	}
+	d.rowID = rowID
 
 	if reason := p.unusable(m); reason != "" {
 		res.Action, res.Reason = Unticketed, reason
-		return res, false, nil
+		return res, nil
 	}
-	from := m.From.Addr
+	if d.alert {
+		return p.storeAlert(ctx, tx, d)
+	}
 
-	target, err := p.referred(ctx, tx, sig)
+	target, err := p.referred(ctx, tx, d.sig)
 	if err != nil {
-		return res, false, err
+		return res, err
 	}
 	if target.ID != 0 {
-		ok, err := p.participant(ctx, tx, target, from)
+		agent, err := p.isAgent(ctx, tx, d, target)
 		if err != nil {
-			return res, false, err
+			return res, err
+		}
+		if agent {
+			return p.agentMessage(ctx, tx, d, target)
+		}
+		ok, err := p.participant(ctx, tx, target, m.From.Addr)
+		if err != nil {
+			return res, err
 		}
 		switch {
 		case !ok:
@@ -378,13 +409,13 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, m *mailparse.Message,
 			// carries; the new ticket records the link and nothing of the old
 			// one is shown to them.
 			res.LinkedTo, res.Reason = target.Number, "sender is not a participant of the referred ticket"
-		case target.Status == store.StatusClosed && now.Sub(target.UpdatedAt) > p.o.ReopenAfterClose:
+		case target.Status == store.StatusClosed && d.now.Sub(target.UpdatedAt) > p.o.ReopenAfterClose:
 			res.LinkedTo, res.Reason = target.Number, "referred ticket is closed"
 		default:
-			return p.join(ctx, tx, target, rowID, m, msg, alert, now)
+			return p.join(ctx, tx, d, target)
 		}
 	}
-	return p.open(ctx, tx, rowID, m, msg, cat, alert, res, now)
+	return p.open(ctx, tx, d, res)
 }
 
 // unusable says why a message opens no ticket, "" when it may.
@@ -435,9 +466,6 @@ func (p *Pipeline) referred(ctx context.Context, tx store.Tx, sig signals) (stor
 }
 
 func (p *Pipeline) participant(ctx context.Context, tx store.Tx, t store.Ticket, from string) (bool, error) {
-	if p.agents[from] {
-		return true, nil
-	}
 	ok, err := tx.IsParticipant(ctx, t.ID, from)
 	if err != nil {
 		return false, fmt.Errorf("participant check: %w", err)
@@ -473,79 +501,91 @@ func (p *Pipeline) isOurSubaddress(a string) bool {
 	return plus && p.own[base+"@"+domain]
 }
 
-func (p *Pipeline) join(ctx context.Context, tx store.Tx, t store.Ticket, rowID int64, m *mailparse.Message,
-	msg *store.Message, alert bool, now time.Time) (Result, bool, error) {
-	res := Result{Action: Joined, Ticket: t.Number, MessageID: m.MessageID, ParseError: msg.ParseError}
-	kind := store.KindReply
-	if alert {
-		kind = store.KindAlert
+// join adds a requester's or participant's message to its ticket.
+func (p *Pipeline) join(ctx context.Context, tx store.Tx, d *delivery, t store.Ticket) (Result, error) {
+	m := d.m
+	res := Result{Action: Joined, Ticket: t.Number, MessageID: m.MessageID, ParseError: d.msg.ParseError}
+	if err := tx.AttachMessage(ctx, d.rowID, t.ID, store.KindReply); err != nil {
+		return res, fmt.Errorf("attach message: %w", err)
 	}
-	if err := tx.AttachMessage(ctx, rowID, t.ID, kind); err != nil {
-		return res, false, fmt.Errorf("attach message: %w", err)
-	}
+	d.msg.Kind = store.KindReply
 	if err := tx.AddParticipants(ctx, t.ID, p.others(m)); err != nil {
-		return res, false, fmt.Errorf("add participants: %w", err)
+		return res, fmt.Errorf("add participants: %w", err)
 	}
 	// A requester's reply puts the ticket back in the agents' hands; on a
 	// resolved (or recently closed) ticket it reopens it (SPEC "Tickets").
-	if t.Status != store.StatusOpen && !p.agents[m.From.Addr] {
+	if t.Status != store.StatusOpen {
 		reason := "reply from " + m.From.Addr
 		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
 			reason = "reopened by a reply from " + m.From.Addr
 		}
-		if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, reason, now); err != nil {
-			return res, false, fmt.Errorf("set status: %w", err)
+		if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, reason, d.now); err != nil {
+			return res, fmt.Errorf("set status: %w", err)
 		}
+		t.Status = store.StatusOpen
 	}
-	if err := tx.Touch(ctx, t.ID, now); err != nil {
-		return res, false, fmt.Errorf("touch ticket: %w", err)
+	if err := tx.Touch(ctx, t.ID, d.now); err != nil {
+		return res, fmt.Errorf("touch ticket: %w", err)
 	}
-	return res, false, nil
+	if err := p.notifyAgents(ctx, tx, d, t); err != nil {
+		return res, err
+	}
+	return res, nil
 }
 
-func (p *Pipeline) open(ctx context.Context, tx store.Tx, rowID int64, m *mailparse.Message, msg *store.Message,
-	cat classify.Result, alert bool, res Result, now time.Time) (Result, bool, error) {
+// open creates a ticket for the message and acknowledges it.
+func (p *Pipeline) open(ctx context.Context, tx store.Tx, d *delivery, res Result) (Result, error) {
+	m, msg := d.m, d.msg
 	t, err := tx.CreateTicket(ctx, store.NewTicket{
-		Subject:        TicketSubject(m.Subject, cat),
-		Category:       cat.Code,
-		CategorySource: cat.Source,
-		Confidence:     cat.Confidence,
+		Subject:        TicketSubject(m.Subject, d.cat),
+		Category:       d.cat.Code,
+		CategorySource: d.cat.Source,
+		Confidence:     d.cat.Confidence,
 		Requester:      m.From.Addr,
 		LinkedTo:       res.LinkedTo,
-		CreatedAt:      now,
+		CreatedAt:      d.now,
 	})
 	if err != nil {
-		return res, false, fmt.Errorf("create ticket: %w", err)
+		return res, fmt.Errorf("create ticket: %w", err)
 	}
 	res.Action, res.Ticket = Created, t.Number
-	if err := tx.AttachMessage(ctx, rowID, t.ID, msg.Kind); err != nil {
-		return res, false, fmt.Errorf("attach message: %w", err)
+	if err := tx.AttachMessage(ctx, d.rowID, t.ID, msg.Kind); err != nil {
+		return res, fmt.Errorf("attach message: %w", err)
 	}
 	if err := tx.AddParticipants(ctx, t.ID, p.others(m)); err != nil {
-		return res, false, fmt.Errorf("add participants: %w", err)
+		return res, fmt.Errorf("add participants: %w", err)
 	}
-	if p.ack == nil {
-		return res, false, nil
+	if p.ack != nil {
+		reason, err := p.ack.Acknowledge(ctx, tx, t, p.incoming(d))
+		if err != nil {
+			return res, fmt.Errorf("acknowledge: %w", err)
+		}
+		if reason != "" {
+			res.Reason = joinReason(res.Reason, "no acknowledgment: "+reason)
+		} else {
+			d.queued = true
+		}
 	}
+	if err := p.notifyAgents(ctx, tx, d, t); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// incoming is what the outbound side needs to know of the message it answers.
+func (p *Pipeline) incoming(d *delivery) outbound.Incoming {
+	m := d.m
 	in := outbound.Incoming{
 		From: m.From.Addr, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
-		References: m.References, MailFrom: msg.Envelope.MailFrom, Header: m.Header,
-		ContentType: m.ContentType, ReportType: m.ReportType, Monitoring: alert,
+		References: m.References, MailFrom: d.env.MailFrom, Header: m.Header,
+		ContentType: m.ContentType, ReportType: m.ReportType, Monitoring: d.alert,
 	}
-	if msg.Envelope.Transport != "smtp" && msg.Envelope.MailFrom == "" {
+	if d.env.Transport != "smtp" && d.env.MailFrom == "" {
 		// Only SMTP tells us the envelope sender for sure; elsewhere an
 		// empty one means unknown, not the null sender.
 		in.MailFrom = m.From.Addr
 	}
-	reason, err := p.ack.Acknowledge(ctx, tx, t, in)
-	if err != nil {
-		return res, false, fmt.Errorf("acknowledge: %w", err)
-	}
-	if reason != "" {
-		res.Reason = joinReason(res.Reason, "no acknowledgment: "+reason)
-		return res, false, nil
-	}
-	return res, true, nil
+	return in
 }
 
 func joinReason(a, b string) string {

@@ -113,6 +113,9 @@ auth_mechanisms = plain login
 log_path = %[1]s/dovecot.log
 mail_location = maildir:%[1]s/mail/%%u
 first_valid_uid = 1
+# A throwaway instance: no fsync per APPEND (a 2,000-message backlog
+# appends in a second or two instead of half a minute).
+mail_fsync = never
 mail_uid = %[3]s
 mail_gid = %[4]s
 passdb {

@@ -1,0 +1,162 @@
+package imappoll
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"guichet/classify"
+	"guichet/ingest"
+	"guichet/ingest/replyaddr"
+	"guichet/internal/pgtest"
+	"guichet/outbound"
+	"guichet/store"
+)
+
+const supportAddr = "support@exemple.fr"
+
+// backends opens the real store: embedded SQLite, then PostgreSQL.
+var backends = []struct {
+	name string
+	open func(t *testing.T) store.Store
+}{
+	{"sqlite", func(t *testing.T) store.Store { return openStore(t, store.Options{DataDir: t.TempDir()}) }},
+	{"postgres", func(t *testing.T) store.Store { return openStore(t, store.Options{DatabaseURL: pgtest.URL(t)}) }},
+}
+
+func openStore(t *testing.T, o store.Options) store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), o)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
+// pipeline wires the real ingest pipeline as guichet serve does and runs
+// its group-commit loop until the test ends.
+func pipeline(t *testing.T, st store.Store) *ingest.Pipeline {
+	t.Helper()
+	cat, err := classify.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := replyaddr.New([]byte("imappoll-test-secret"), supportAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acker, err := outbound.NewAcker(outbound.AckerOptions{SupportAddress: supportAddr, Signer: signer, Catalogue: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ingest.New(ingest.Options{SupportAddress: supportAddr, Logger: slog.New(slog.DiscardHandler)}, st, cat, signer, acker)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); p.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return p
+}
+
+func ticketCount(t *testing.T, st store.Store) int {
+	t.Helper()
+	ts, err := st.Tickets(context.Background(), store.TicketFilter{})
+	if err != nil {
+		t.Fatalf("Tickets: %v", err)
+	}
+	return len(ts)
+}
+
+// End to end with the real pipeline and store: a backlog becomes tickets,
+// a restart and a UIDVALIDITY reset create none twice.
+func TestRealStore(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			st := b.open(t)
+			p := pipeline(t, st)
+			s := startDovecot(t)
+			const n = 300
+			s.AppendN(t, box, "INBOX", n, func(i int) []byte { return frenchMessage(i, 5000) })
+			mb, err := ParseURL(s.URL(box, "INBOX"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mb.Address = supportAddr
+			o := Options{Mailbox: mb, Deliverer: p, State: st}
+
+			start := time.Now()
+			stop := run(t, o)
+			waitLast(t, st, mb.Name, n)
+			elapsed := time.Since(start)
+			stop()
+			t.Logf("%s: %d messages drained into tickets in %v: %.0f msg/s", b.name, n, elapsed.Round(time.Millisecond), n/elapsed.Seconds())
+			if got := ticketCount(t, st); got != n {
+				t.Fatalf("tickets = %d, want %d", got, n)
+			}
+
+			// Restart: nothing fetched twice, new mail only.
+			s.Append(t, box, "INBOX", frenchMessage(n, 5000))
+			stop = run(t, o)
+			waitLast(t, st, mb.Name, n+1)
+			stop()
+
+			// UIDVALIDITY reset: everything comes back, nothing is stored twice.
+			v0, _, _ := st.MailboxState(context.Background(), mb.Name)
+			s.ResetUIDValidity(t, box)
+			s.Append(t, box, "INBOX", frenchMessage(n+1, 5000))
+			stop = run(t, o)
+			eventually(t, 60*time.Second, "re-scan under the new UIDVALIDITY", func() bool {
+				v, last, err := st.MailboxState(context.Background(), mb.Name)
+				return err == nil && v != v0 && last == n+2
+			})
+			stop()
+			if got := ticketCount(t, st); got != n+2 {
+				t.Errorf("tickets after restart and UIDVALIDITY reset = %d, want %d", got, n+2)
+			}
+			for _, m := range s.Messages(t, box, "INBOX") {
+				if !m.Seen() {
+					t.Errorf("UID %d not \\Seen", m.UID)
+					break
+				}
+			}
+		})
+	}
+}
+
+func waitLast(t *testing.T, st store.Store, name string, want uint32) {
+	t.Helper()
+	eventually(t, 60*time.Second, "mailbox state reaches the last UID", func() bool {
+		_, last, err := st.MailboxState(context.Background(), name)
+		return err == nil && last == want
+	})
+}
+
+// Two processes on one PostgreSQL database: only the lease holder polls.
+func TestRealStoreLease(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			st := b.open(t)
+			s := startDovecot(t)
+			mb, err := ParseURL(s.URL(box, "INBOX"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ttl := 1500 * time.Millisecond
+			dA, dB := newDeliverer(), newDeliverer()
+			stopA := run(t, Options{Mailbox: mb, Deliverer: dA, State: st, Holder: "A", LeaseTTL: ttl})
+			time.Sleep(300 * time.Millisecond)
+			stopB := run(t, Options{Mailbox: mb, Deliverer: dB, State: st, Holder: "B", LeaseTTL: ttl})
+			defer stopB()
+			s.AppendN(t, box, "INBOX", 3, func(i int) []byte { return frenchMessage(i, 500) })
+			eventually(t, 5*time.Second, "A delivers", func() bool { n, _, _ := dA.count(); return n == 3 })
+			time.Sleep(ttl)
+			if _, calls, _ := dB.count(); calls != 0 {
+				t.Fatalf("B made %d Deliver calls while A held the lease", calls)
+			}
+			stopA() // releases the lease: B takes over within a renewal period
+			s.Append(t, box, "INBOX", frenchMessage(9, 500))
+			eventually(t, 3*ttl, "B takes over", func() bool { n, _, _ := dB.count(); return n == 1 })
+		})
+	}
+}
