@@ -41,10 +41,19 @@ type Mailbox struct {
 }
 
 // AlertRule marks mail from matching senders as monitoring mail.
+// From is an address, "@domain" or a shell pattern ("*@mon.example.org").
+// Subject and Body are regular expressions with named groups host,
+// service, state and severity, for formats the built-in parsers do not
+// know; Recovery, when it matches, makes the mail a recovery. Source names
+// the tool in incident keys (default: Name).
 type AlertRule struct {
 	Name     string `toml:"name"`
 	From     string `toml:"from"`
 	Category string `toml:"category"`
+	Source   string `toml:"source"`
+	Subject  string `toml:"subject"`
+	Body     string `toml:"body"`
+	Recovery string `toml:"recovery"`
 }
 
 // Config is the whole configuration.
@@ -62,6 +71,9 @@ type Config struct {
 	TLSKey         string
 	HTTPAddr       string
 	PublicURL      string
+	// APIToken is the agents' API bearer token (GUICHET_API_TOKEN); empty
+	// disables the API.
+	APIToken       string
 	RelayURL       string
 	IMAPURL        string
 	AgentList      []string
@@ -71,7 +83,12 @@ type Config struct {
 	RetryMin       time.Duration
 	RetryMaxAge    time.Duration
 	ReopenDays     int
+	AlertRenotify  time.Duration
+	AlertReopen    time.Duration
 	ConfigFile     string
+	// TrustedAuthServ are the authserv-ids (RFC 8601) of the MTAs whose
+	// Authentication-Results fields may prove an agent's identity.
+	TrustedAuthServ []string
 
 	// From the TOML file.
 	Agents     []Agent     `toml:"agents"`
@@ -83,7 +100,7 @@ type Config struct {
 // setting is one variable: its environment name, its flag, its default.
 type setting struct {
 	env, flag, def, usage string
-	set               func(c *Config, v string) error
+	set                   func(c *Config, v string) error
 }
 
 func str(p func(*Config) *string) func(*Config, string) error {
@@ -146,6 +163,7 @@ func settings() []setting {
 		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
 		{"GUICHET_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP address; off disables it", str(func(c *Config) *string { return &c.HTTPAddr })},
 		{"GUICHET_PUBLIC_URL", "public-url", "", "public base URL of the tracking pages", str(func(c *Config) *string { return &c.PublicURL })},
+		{"GUICHET_API_TOKEN", "api-token", "", "bearer token of the agents' HTTP API under /api/; empty disables the API", str(func(c *Config) *string { return &c.APIToken })},
 		{"GUICHET_RELAY_URL", "relay-url", "", "smtp://, smtp+starttls:// or smtps:// relay; empty: .eml files in the data directory's outbox", str(func(c *Config) *string { return &c.RelayURL })},
 		{"GUICHET_IMAP_URL", "imap-url", "", "one IMAP mailbox to poll", str(func(c *Config) *string { return &c.IMAPURL })},
 		{"GUICHET_AGENTS", "agents", "", "comma-separated agent addresses", list(func(c *Config) *[]string { return &c.AgentList })},
@@ -154,7 +172,10 @@ func settings() []setting {
 		{"GUICHET_ACK_PER_HOUR", "ack-per-hour", "5", "acknowledgments per address per hour", integer(func(c *Config) *int { return &c.AckPerHour })},
 		{"GUICHET_RETRY_MIN", "retry-min", "1m", "first delay before retrying a delivery", duration(func(c *Config) *time.Duration { return &c.RetryMin })},
 		{"GUICHET_RETRY_MAX_AGE", "retry-max-age", "48h", "how long a delivery is retried", duration(func(c *Config) *time.Duration { return &c.RetryMaxAge })},
+		{"GUICHET_ALERT_RENOTIFY", "alert-renotify", "1h", "agents hear of a monitoring incident at most once per period", duration(func(c *Config) *time.Duration { return &c.AlertRenotify })},
+		{"GUICHET_ALERT_REOPEN", "alert-reopen", "1h", "a problem this soon after its incident's recovery reopens it", duration(func(c *Config) *time.Duration { return &c.AlertReopen })},
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
+		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
 		{"GUICHET_CONFIG", "config", "", "TOML file with agents, teams, mailboxes and alert rules", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"guichet/alerts"
 	"guichet/classify"
 	"guichet/ingest/mailparse"
 	"guichet/ingest/replyaddr"
@@ -65,6 +66,32 @@ type Options struct {
 	Clock    func() time.Time
 	// Observe, when set, is called after each committed delivery (metrics).
 	Observe func(env store.Envelope, kind store.Kind, r Result, took time.Duration)
+
+	// Monitoring mail (issue 7; see alert.go). AlertRules mark senders'
+	// mail as alerts and read formats no built-in parser knows.
+	AlertRules []alerts.Rule
+	// AlertRenotify: agents hear of an incident at most once per period
+	// (GUICHET_ALERT_RENOTIFY, default 1h).
+	AlertRenotify time.Duration
+	// AlertReopen: a problem within this time of its incident's recovery
+	// reopens it, later it opens a new one (GUICHET_ALERT_REOPEN, default 1h).
+	AlertReopen time.Duration
+
+	// Agents' work by mail (issue 6; see agent.go).
+	// Teams route categories to agents: a category whose group a team
+	// covers notifies that team; other categories notify every agent.
+	Teams []Team
+	// Mailer sends notifications, answers, notices and command reports;
+	// nil sends none (an agent's message is still recorded).
+	Mailer AgentMailer
+	// TrustedAuthServ are the authserv-ids (RFC 8601) whose
+	// Authentication-Results fields prove an agent's identity
+	// (GUICHET_TRUSTED_AUTHSERV). The MTA named must remove such fields
+	// that arrive from outside (RFC 8601 §5).
+	TrustedAuthServ []string
+	// LookupTXT resolves DKIM keys; nil uses the system resolver. Tests
+	// inject one so that DKIM is checked offline.
+	LookupTXT func(domain string) ([]string, error)
 }
 
 // Pipeline turns raw messages into stored tickets. It is the one entry
@@ -179,7 +206,9 @@ func (p *Pipeline) commit(ctx context.Context, batch []*work) {
 	for i, w := range batch {
 		fns[i] = w.fn
 	}
+	start := time.Now()
 	errs, err := p.st.InTxBatch(ctx, fns)
+	p.log.Debug("batch committed", "size", len(batch), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
 	for i, w := range batch {
 		switch {
 		case err != nil:
@@ -263,13 +292,14 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 		d.cat = p.cl.Classify(m.Subject, m.Text)
 	}
 	d.sig = p.signals(m, env)
+	d.agentProof = p.agentProofOutsideTx(ctx, d)
 
 	var res Result
 	queued := false
 	err := p.run(ctx, func(ctx context.Context, tx store.Tx) error {
 		// A batch may run this function again after a failed commit, so it
 		// starts from a clean state every time.
-		d.queued, d.now, d.rowID = false, p.now(), 0
+		d.queued, d.now, d.rowID, d.notified = false, p.now(), 0, false
 		var err error
 		res, err = p.store(ctx, tx, d)
 		queued = d.queued
@@ -339,7 +369,8 @@ func (p *Pipeline) isAlert(m *mailparse.Message, env store.Envelope) bool {
 			}
 		}
 	}
-	return false
+	_, ruled := alerts.MatchSender(p.o.AlertRules, m.From.Addr)
+	return ruled
 }
 
 // delivery is one message on its way through the pipeline.
@@ -356,6 +387,12 @@ type delivery struct {
 	now    time.Time
 	rowID  int64
 	queued bool // outbound mail was queued: wake the sender after commit
+
+	// agentProof says how a declared agent's identity was proved before
+	// the transaction (DKIM, trusted Authentication-Results, the API), ""
+	// when it was not; notified: agents were notified of this message.
+	agentProof string
+	notified   bool
 }
 
 // store is the transactional part of Deliver.

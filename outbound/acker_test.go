@@ -2,9 +2,10 @@ package outbound
 
 import (
 	"bytes"
-	"html"
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"mime"
 	"strings"
@@ -313,5 +314,77 @@ func TestAcknowledgeRefuses(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := a.Acknowledge(context.Background(), &fakeTx{countErr: boom}, ticket("1.7"), request); !errors.Is(err, boom) {
 		t.Errorf("Acknowledge error = %v, want it to wrap the store's", err)
+	}
+}
+
+// TestAcknowledgeStore runs the Acker in real transactions: the ticket, its
+// stored acknowledgment and the outbox row commit together, and the hourly
+// limit counts what the store holds.
+func TestAcknowledgeStore(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			st := b.open(t)
+			a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
+			var numbers, reasons []string
+			for i := 0; i < 7; i++ {
+				err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+					tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Demande", Requester: request.From, CreatedAt: time.Now()})
+					if err != nil {
+						return err
+					}
+					in := request
+					in.MessageID = fmt.Sprintf("<boucle%d@example.org>", i)
+					reason, err := a.Acknowledge(ctx, tx, tk, in)
+					numbers, reasons = append(numbers, tk.Number), append(reasons, reason)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, r := range reasons {
+				if (r != "") != (i >= 5) {
+					t.Errorf("acknowledgment %d: reason %q; want the first 5 sent, the rest refused", i+1, r)
+				}
+			}
+			ob, err := st.Outbox(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ob) != 5 {
+				t.Fatalf("outbox holds %d messages, want 5", len(ob))
+			}
+			d, err := st.Ticket(context.Background(), numbers[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Messages) != 1 || d.Messages[0].Kind != store.KindAck || d.Messages[0].MessageID != ob[0].MessageID && d.Messages[0].MessageID != ob[len(ob)-1].MessageID {
+				t.Errorf("ticket history %+v does not hold its acknowledgment", d.Messages)
+			}
+			last, err := st.Ticket(context.Background(), numbers[6])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last.NoAckReason != ReasonRateLimited {
+				t.Errorf("NoAckReason = %q, want %q", last.NoAckReason, ReasonRateLimited)
+			}
+			// A failed transaction leaves neither ticket nor acknowledgment.
+			boom := errors.New("rollback")
+			st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+				tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "X", Requester: "autre@example.org", CreatedAt: time.Now()})
+				if err != nil {
+					return err
+				}
+				in := request
+				in.From, in.MailFrom, in.MessageID = "autre@example.org", "autre@example.org", "<rb@example.org>"
+				if _, err := a.Acknowledge(ctx, tx, tk, in); err != nil {
+					return err
+				}
+				return boom
+			})
+			if ob2, _ := st.Outbox(context.Background()); len(ob2) != 5 {
+				t.Errorf("outbox holds %d messages after a rolled-back transaction, want 5", len(ob2))
+			}
+		})
 	}
 }

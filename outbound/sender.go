@@ -118,11 +118,11 @@ func (s *Sender) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		claimed, err := s.o.Store.ClaimOutbound(ctx, s.o.Clock(), s.o.Batch, s.o.Lease)
+		// The claim runs to completion even if ctx ends meanwhile: a claim
+		// committed but abandoned would hide its messages until their
+		// lease expires.
+		claimed, err := s.o.Store.ClaimOutbound(bg, s.o.Clock(), s.o.Batch, s.o.Lease)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
 			s.log.Warn("outbox: claim failed", "err", err)
 			if !s.wait(ctx, storeDelay) {
 				return nil

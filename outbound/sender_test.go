@@ -88,7 +88,14 @@ func runSender(t *testing.T, o SenderOptions) (*Sender, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	stop := func() {
+	var once sync.Once
+	stop := func() { once.Do(func() { stopNow(t, cancel, done) }) }
+	t.Cleanup(stop)
+	return s, stop
+}
+
+func stopNow(t *testing.T, cancel func(), done chan error) {
+	{
 		cancel()
 		select {
 		case err := <-done:
@@ -99,8 +106,6 @@ func runSender(t *testing.T, o SenderOptions) (*Sender, func()) {
 			t.Error("Run did not return after cancel")
 		}
 	}
-	t.Cleanup(stop)
-	return s, stop
 }
 
 // waitOutbox polls the outbox until cond holds for it.

@@ -687,10 +687,11 @@ func (s *pgStore) exec1(ctx context.Context, op, sql string, args ...any) error 
 	return nil
 }
 
-// MarkSent records delivery; attempts counts failed attempts only.
+// MarkSent records delivery; attempts counts every attempt, the last one
+// included, so "sent, 1 attempt" reads as it should in guichet outbox.
 func (s *pgStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', sent_at = $2, lease_until = NULL WHERE id = $1`, id, ts(at))
+UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2, lease_until = NULL WHERE id = $1`, id, ts(at))
 }
 
 func (s *pgStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

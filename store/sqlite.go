@@ -735,10 +735,11 @@ func (s *sqliteStore) exec1(ctx context.Context, op, query string, args ...any) 
 	return affected1(res, op)
 }
 
-// MarkSent records delivery; attempts counts failed attempts only.
+// MarkSent records delivery; attempts counts every attempt, the last one
+// included, so "sent, 1 attempt" reads as it should in guichet outbox.
 func (s *sqliteStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
 	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL WHERE id = ?`, us(at), id)
+UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL WHERE id = ?`, us(at), id)
 }
 
 func (s *sqliteStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

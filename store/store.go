@@ -171,6 +171,24 @@ type TicketFilter struct {
 	Limit    int // 0: no limit
 }
 
+// TicketQuery selects tickets for FindTickets; empty fields select all.
+type TicketQuery struct {
+	Status    Status
+	Category  string
+	Requester string // the requester's address, in any letter case
+	// Text: every word must appear, in any letter case, in the subject or
+	// the text of one of the ticket's messages.
+	Text  string
+	Limit int // 0: no limit
+}
+
+// Stats are the counts shown by the metrics endpoint.
+type Stats struct {
+	Outbox            map[OutState]int // outbox rows by state
+	TicketsByCategory map[string]int   // every ticket ever opened, by category ("" for none)
+	SentByKind        map[Kind]int     // delivered outbound messages by the kind of their history row
+}
+
 // NewTicket is what CreateTicket needs.
 type NewTicket struct {
 	Subject        string
@@ -221,6 +239,11 @@ type Tx interface {
 	// CountOutboundTo counts messages of the given kind queued to addr since t
 	// (acknowledgment rate limit).
 	CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error)
+	// TakeRateSlot records that the action named key happens at now, unless
+	// it already happened less than every ago: then it returns false and
+	// records nothing. One row per key (web: « mes demandes » mail, at most
+	// one per address per 10 minutes), decided by the row's lock.
+	TakeRateSlot(ctx context.Context, key string, now time.Time, every time.Duration) (bool, error)
 }
 
 // TxFunc is one unit of work run inside a transaction.
@@ -238,6 +261,14 @@ type Store interface {
 	InTxBatch(ctx context.Context, fns []TxFunc) (errs []error, err error)
 
 	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)
+	// FindTickets lists tickets newest first by status, category, requester
+	// and words of their subject or messages (web: agents' API, « mes
+	// demandes »).
+	FindTickets(ctx context.Context, q TicketQuery) ([]Ticket, error)
+	// Stats counts what the metrics endpoint shows, in one cheap read.
+	Stats(ctx context.Context) (Stats, error)
+	// Ping checks that the database answers (readiness probe).
+	Ping(ctx context.Context) error
 	Ticket(ctx context.Context, number string) (TicketDetail, error)
 	// RawMessage returns the raw bytes of a stored message.
 	RawMessage(ctx context.Context, messageRowID int64) ([]byte, error)

@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
 		return exitUsage
 	}
-	log := logger(e.stderr)
+	log := logger(e)
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return fail(e, "ingest", err)

@@ -30,7 +30,7 @@ func readOnly(ctx context.Context, name, synopsis string, args []string, e env, 
 		fmt.Fprintf(e.stderr, "guichet %s: %v\n", name, err)
 		return nil, nil, nil, exitUsage
 	}
-	st, err := openStore(ctx, c, logger(e.stderr))
+	st, err := openStore(ctx, c, logger(e))
 	if err != nil {
 		return nil, nil, nil, fail(e, name, err)
 	}
@@ -212,7 +212,7 @@ func runMigrate(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "guichet migrate: %v\n", err)
 		return exitUsage
 	}
-	applied, err := store.Migrate(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: logger(e.stderr)})
+	applied, err := store.Migrate(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: logger(e)})
 	if err != nil {
 		return fail(e, "migrate", err)
 	}

@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "guichet serve: %v\n", err)
 		return exitUsage
 	}
-	log := logger(e.stderr)
+	log := logger(e)
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return fail(e, "serve", err)
@@ -101,6 +101,18 @@ func runServe(ctx context.Context, args []string, e env) int {
 		goRun(&transports, "imap "+mb.Name, func() error { return poller.Run(ctx) })
 		ready = append(ready, "imap_"+mb.Name, redact(mb.URL))
 	}
+	var up readiness
+	if !off(c.HTTPAddr) {
+		srv, ln, err := httpServer(c, st, p, sender.Kick, &up, log)
+		if err != nil {
+			stopWork()
+			workers.Wait()
+			return fail(e, "serve", err)
+		}
+		goRun(&transports, "http", func() error { return serveHTTP(ctx, srv, ln) })
+		ready = append(ready, "http", ln.Addr().String())
+	}
+	up.up.Store(true)
 	log.Info("guichet ready", ready...)
 
 	code := exitOK
@@ -110,6 +122,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 		log.Error("stopping", "err", err)
 		code = exitFailure
 	}
+	up.up.Store(false)
 	log.Info("shutting down: finishing in-flight messages")
 	transports.Wait()
 	stopWork()

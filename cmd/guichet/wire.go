@@ -4,10 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
+	"strings"
 	"time"
 
+	"guichet/alerts"
 	"guichet/classify"
 	"guichet/config"
 	"guichet/ingest"
@@ -15,6 +16,8 @@ import (
 	"guichet/ingest/replyaddr"
 	"guichet/outbound"
 	"guichet/store"
+	"guichet/tracking"
+	"guichet/web"
 )
 
 // flags makes a command's flag set with the configuration flags, and the
@@ -40,8 +43,14 @@ func parse(fs *flag.FlagSet, args []string) int {
 	return -1
 }
 
-func logger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// logger writes structured logs to stderr; GUICHET_LOG_LEVEL (debug, info,
+// warn, error) sets the level, info by default.
+func logger(e env) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(e.getenv("GUICHET_LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }
 
 func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.Store, error) {
@@ -56,6 +65,8 @@ type parts struct {
 	signer    *replyaddr.Signer
 	acker     *outbound.Acker
 	pipeline  *ingest.Pipeline
+	tracker   *tracking.Signer // tracking-page tokens (issue 8)
+	metrics   *web.Metrics
 }
 
 func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger) (*parts, error) {
@@ -73,17 +84,34 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	if err != nil {
 		return nil, fmt.Errorf("reply addresses: %w", err)
 	}
+	tracker, err := tracking.New(secret)
+	if err != nil {
+		return nil, fmt.Errorf("tracking links: %w", err)
+	}
+	metrics := web.NewMetrics(st)
 	acker, err := outbound.NewAcker(outbound.AckerOptions{
 		CentreName:     c.CentreName,
 		SupportAddress: c.SupportAddress,
 		Signer:         signer,
 		Catalogue:      cat,
 		PublicURL:      c.PublicURL,
+		TrackToken:     tracker.Token,
 		PerHour:        c.AckPerHour,
 		Hostname:       c.Hostname,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("acknowledgments: %w", err)
+	}
+	mailer, err := outbound.NewMailer(outbound.MailerOptions{
+		CentreName:     c.CentreName,
+		SupportAddress: c.SupportAddress,
+		OwnAddresses:   c.AlertAddresses,
+		Signer:         signer,
+		Catalogue:      cat,
+		Hostname:       c.Hostname,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agent mail: %w", err)
 	}
 	boxes, err := mailboxes(c)
 	if err != nil {
@@ -95,6 +123,10 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 			alertBoxes = append(alertBoxes, m.Name)
 		}
 	}
+	rules, err := alertRules(c)
+	if err != nil {
+		return nil, err
+	}
 	p := ingest.New(ingest.Options{
 		SupportAddress:   c.SupportAddress,
 		AlertAddresses:   c.AlertAddresses,
@@ -103,8 +135,48 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		ReopenAfterClose: time.Duration(c.ReopenDays) * 24 * time.Hour,
 		Limits:           mailparse.Limits{},
 		Logger:           log,
+		Observe:          metrics.Observe,
+		Teams:            teams(c),
+		Mailer:           mailer,
+		TrustedAuthServ:  c.TrustedAuthServ,
+		AlertRules:       rules,
+		AlertRenotify:    c.AlertRenotify,
+		AlertReopen:      c.AlertReopen,
 	}, st, cat, signer, acker)
-	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p}, nil
+	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics}, nil
+}
+
+// alertRules compiles the configuration file's alert rules; a rule with a
+// broken expression stops the start with its name.
+func alertRules(c *config.Config) ([]alerts.Rule, error) {
+	var out []alerts.Rule
+	for _, r := range c.AlertRules {
+		rule, err := alerts.Compile(alerts.RuleSpec{Name: r.Name, From: r.From, Source: r.Source, Category: r.Category,
+			Subject: r.Subject, Body: r.Body, Recovery: r.Recovery})
+		if err != nil {
+			return nil, fmt.Errorf("config file %s: %w", c.ConfigFile, err)
+		}
+		out = append(out, rule)
+	}
+	return out, nil
+}
+
+// teams routes each configured team's groups to its member agents (agents
+// whose teams name it, case-insensitively).
+func teams(c *config.Config) []ingest.Team {
+	var out []ingest.Team
+	for _, t := range c.Teams {
+		it := ingest.Team{Name: t.Name, Groups: t.Groups, Address: strings.ToLower(strings.TrimSpace(t.Address))}
+		for _, a := range c.Agents {
+			for _, name := range a.Teams {
+				if strings.EqualFold(strings.TrimSpace(name), strings.TrimSpace(t.Name)) && a.Address != "" {
+					it.Agents = append(it.Agents, a.Address)
+				}
+			}
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // labels adapts the catalogue to view.Labeler.

@@ -49,7 +49,9 @@ func StripReply(text string) string {
 	quote := make([]bool, len(lines))
 	lastContent := -1
 	for i, l := range lines {
-		trimmed[i] = strings.Trim(strings.TrimSpace(l), "*")
+		// Outlook and OWA write "De\u00a0:"; RE2's \s does not match the
+		// no-break spaces, so they become plain spaces before matching.
+		trimmed[i] = strings.Trim(strings.TrimSpace(nbsp.Replace(l)), "*")
 		trimmed[i] = strings.TrimSpace(trimmed[i])
 		quote[i] = strings.HasPrefix(strings.TrimLeft(l, " \t"), ">")
 		if !quote[i] && trimmed[i] != "" {
@@ -121,6 +123,7 @@ func StripReply(text string) string {
 		}
 	}
 	quote, trimmed = keptQuote, keptTrim
+	kept, quote, trimmed = dropQuoteBeforeSignOff(kept, quote, trimmed)
 	// Drop the trailing quote block and its lead-in line.
 	end := len(kept)
 	for end > 0 && (strings.TrimSpace(kept[end-1]) == "" || quote[end-1]) {
@@ -193,6 +196,51 @@ func attribution(trimmed []string, i int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
+
+// dropQuoteBeforeSignOff removes a quote block that only a short sign-off
+// ("Aminata", "Cordialement, Awa") follows: the writer top-posted, then
+// signed below the history. Inline replies (longer text after the quote)
+// are kept.
+func dropQuoteBeforeSignOff(lines []string, quote []bool, trimmed []string) ([]string, []bool, []string) {
+	last := -1
+	for i := len(lines) - 1; i >= 0; i-- {
+		if quote[i] {
+			last = i
+			break
+		}
+	}
+	if last < 0 {
+		return lines, quote, trimmed
+	}
+	after := 0
+	for i := last + 1; i < len(lines); i++ {
+		if trimmed[i] == "" {
+			continue
+		}
+		after++
+		if after > 2 || len([]rune(trimmed[i])) > 40 {
+			return lines, quote, trimmed
+		}
+	}
+	if after == 0 {
+		return lines, quote, trimmed // a trailing block: handled by the caller
+	}
+	first := last
+	for first > 0 && (quote[first-1] || trimmed[first-1] == "") {
+		first--
+	}
+	if first == 0 {
+		return lines, quote, trimmed // nothing of the writer's above it
+	}
+	if t := trimmed[first-1]; leadInRE.MatchString(t) && len(t) < 300 {
+		first--
+	}
+	cut := func(s []string) []string { return append(append([]string{}, s[:first]...), s[last+1:]...) }
+	q := append(append([]bool{}, quote[:first]...), quote[last+1:]...)
+	return cut(lines), q, cut(trimmed)
 }
 
 func hasQuote(q []bool) bool {

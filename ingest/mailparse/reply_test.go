@@ -9,6 +9,9 @@ import (
 func TestStripReply(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"no quote", "Bonjour,\n\nMon écran reste noir.\n\nMerci", "Bonjour,\n\nMon écran reste noir.\n\nMerci"},
+		{"owa no-break spaces", "Vu.\n\n*De\u00a0:* Support\n*Envoyé\u00a0:* lundi\n*À\u00a0:* Awa\n*Objet\u00a0:* test\n\nBonjour", "Vu."},
+		{"quote then sign-off", "Avez-vous avancé ?\n\n> Voici les informations :\n> matricule 40512.\n>> Votre demande\n\nAminata", "Avez-vous avancé ?\n\nAminata"},
+		{"inline reply after quote kept", "Bonjour,\n\n> Avez-vous redémarré ?\n\nOui, deux fois ce matin, sans aucun changement visible.\n", "Bonjour,\n\n> Avez-vous redémarré ?\n\nOui, deux fois ce matin, sans aucun changement visible."},
 		{"outlook fr block", "Merci, c'est réglé.\n\nDe : Support <support@example.org>\nEnvoyé : lundi 3 novembre 2025 10:12\nÀ : Awa Diop\nObjet : RE: [Ticket#2026-000042] Imprimante\n\nBonjour,", "Merci, c'est réglé."},
 		{"outlook fr with underscores and date d'envoi", "Toujours en panne.\n\n________________________________\nDe : Support\nDate d'envoi : lundi 3 novembre 2025 10:12\nÀ : Awa\nObjet : Imprimante", "Toujours en panne."},
 		{"outlook fr bold from html", "Vu.\n\n*De :* Support\n*Envoyé :* lundi\n*À :* Awa\n*Objet :* test", "Vu."},

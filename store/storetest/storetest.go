@@ -948,7 +948,7 @@ func testOutbox(t *testing.T, open Opener) {
 		}
 	}
 	want := []row{
-		{ids[0], store.OutSent, 0, "", true},
+		{ids[0], store.OutSent, 1, "", true},
 		{ids[1], store.OutQueued, 3, "550 5.1.1 no such user", false},
 		{ids[2], store.OutQueued, 0, "", false},
 	}

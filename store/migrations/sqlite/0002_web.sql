@@ -1,0 +1,8 @@
+-- Web side (issue 8): the same as migrations/postgres/0002_web.sql; times
+-- are INTEGER unix microseconds UTC.
+CREATE TABLE rate_slots (
+    key TEXT PRIMARY KEY,
+    at  INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX tickets_requester ON tickets (lower(requester), id);

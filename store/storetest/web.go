@@ -1,0 +1,201 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"guichet/store"
+)
+
+// RunWeb runs the cases of the web side's store methods (issue 8):
+// TakeRateSlot, FindTickets, Stats and Ping.
+func RunWeb(t *testing.T, open Opener) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, open Opener)
+	}{
+		{"RateSlot", testRateSlot},
+		{"FindTickets", testFindTickets},
+		{"Stats", testStats},
+		{"PingAfterClose", testPing},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.fn(t, open) })
+	}
+}
+
+func testRateSlot(t *testing.T, open Opener) {
+	s := open(t)
+	take := func(key string, at time.Time) bool {
+		t.Helper()
+		var ok bool
+		inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+			var err error
+			ok, err = tx.TakeRateSlot(ctx, key, at, 10*time.Minute)
+			return err
+		})
+		return ok
+	}
+	steps := []struct {
+		name string
+		key  string
+		at   time.Time
+		want bool
+	}{
+		{"first", "mes-demandes:a@example.org", base, true},
+		{"again at once", "mes-demandes:a@example.org", base.Add(time.Second), false},
+		{"other key", "mes-demandes:b@example.org", base.Add(time.Second), true},
+		{"just before the window ends", "mes-demandes:a@example.org", base.Add(10*time.Minute - time.Microsecond), false},
+		{"window over", "mes-demandes:a@example.org", base.Add(10 * time.Minute), true},
+		{"window restarts from the last slot", "mes-demandes:a@example.org", base.Add(15 * time.Minute), false},
+	}
+	for _, st := range steps {
+		if got := take(st.key, st.at); got != st.want {
+			t.Errorf("%s: TakeRateSlot(%s, %s) = %v, want %v", st.name, st.key, st.at, got, st.want)
+		}
+	}
+	// A rolled-back transaction leaves no slot taken.
+	err := s.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		if _, err := tx.TakeRateSlot(ctx, "k:rollback", base, time.Minute); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if err == nil {
+		t.Fatal("InTx returned nil for a failing function")
+	}
+	if !take("k:rollback", base) {
+		t.Error("slot taken by a rolled-back transaction")
+	}
+}
+
+type rollbackErr struct{}
+
+func (rollbackErr) Error() string { return "roll back" }
+
+var errRollback error = rollbackErr{}
+
+func testFindTickets(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	mk := func(subject, requester, cat, body string, i int) string {
+		nt := newTicket(subject, requester, base.Add(time.Duration(i)*time.Minute))
+		nt.Category = cat
+		tk := createTicket(t, s, nt)
+		m := message("<find" + tk.Number + "@example.org>")
+		m.Text = body
+		id := insertMessage(t, s, m)
+		inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+			return tx.AttachMessage(ctx, id, tk.ID, store.KindRequest)
+		})
+		return tk.Number
+	}
+	n0 := mk("Imprimante en panne", "awa@example.org", "2.2", "Le bac papier est bloqué.", 0)
+	n1 := mk("Mot de passe oublié", "Moussa@Example.org", "1.3", "Je ne peux plus me connecter.", 1)
+	n2 := mk("Plateforme inaccessible", "awa@example.org", "1.7", "Erreur 502 sur la plateforme.", 2)
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		tk, err := tx.TicketByNumber(ctx, n0)
+		if err != nil {
+			return err
+		}
+		return tx.SetStatus(ctx, tk.ID, store.StatusResolved, "test", base.Add(time.Hour))
+	})
+	cases := []struct {
+		name string
+		q    store.TicketQuery
+		want []string
+	}{
+		{"all newest first", store.TicketQuery{}, []string{n2, n1, n0}},
+		{"requester any case", store.TicketQuery{Requester: "AWA@example.org"}, []string{n2, n0}},
+		{"requester stored with capitals", store.TicketQuery{Requester: "moussa@example.org"}, []string{n1}},
+		{"unknown requester", store.TicketQuery{Requester: "nobody@example.org"}, nil},
+		{"status", store.TicketQuery{Status: store.StatusResolved}, []string{n0}},
+		{"category", store.TicketQuery{Category: "1.7"}, []string{n2}},
+		{"word of a subject, any case", store.TicketQuery{Text: "IMPRIMANTE"}, []string{n0}},
+		{"word of a body", store.TicketQuery{Text: "bloqué"}, []string{n0}},
+		{"every word must match", store.TicketQuery{Text: "plateforme 502"}, []string{n2}},
+		{"words from different tickets", store.TicketQuery{Text: "imprimante 502"}, nil},
+		{"text and requester", store.TicketQuery{Text: "plateforme", Requester: "awa@example.org"}, []string{n2}},
+		{"limit", store.TicketQuery{Limit: 1}, []string{n2}},
+		{"like metacharacters are literal", store.TicketQuery{Text: "%"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := s.FindTickets(ctx, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got == nil {
+				t.Error("FindTickets returned nil, want an empty slice")
+			}
+			var nums []string
+			for _, tk := range got {
+				nums = append(nums, tk.Number)
+			}
+			if !slices.Equal(nums, c.want) {
+				t.Errorf("FindTickets(%+v) = %v, want %v", c.q, nums, c.want)
+			}
+		})
+	}
+}
+
+func testStats(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	empty, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(empty.Outbox)+len(empty.TicketsByCategory)+len(empty.SentByKind) != 0 {
+		t.Errorf("Stats of an empty store = %+v", empty)
+	}
+	var ids []int64
+	for i, cat := range []string{"1.7", "1.7", ""} {
+		nt := newTicket("stats", "a@example.org", base)
+		nt.Category = cat
+		tk := createTicket(t, s, nt)
+		m := message("<stats" + tk.Number + "@example.org>")
+		m.Direction, m.Kind = store.DirOut, []store.Kind{store.KindAck, store.KindAgent, store.KindAck}[i]
+		rowID := insertMessage(t, s, m)
+		inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+			if err := tx.AttachMessage(ctx, rowID, tk.ID, m.Kind); err != nil {
+				return err
+			}
+			id, err := tx.Enqueue(ctx, &store.Outbound{TicketID: tk.ID, MessageRowID: rowID, To: []string{"a@example.org"}, Raw: []byte("x"), CreatedAt: base})
+			ids = append(ids, id)
+			return err
+		})
+	}
+	if err := s.MarkSent(ctx, ids[0], base); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSent(ctx, ids[1], base); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outbox[store.OutSent] != 2 || got.Outbox[store.OutQueued] != 1 || len(got.Outbox) != 2 {
+		t.Errorf("Stats.Outbox = %v, want sent 2 and queued 1", got.Outbox)
+	}
+	if got.TicketsByCategory["1.7"] != 2 || got.TicketsByCategory[""] != 1 {
+		t.Errorf("Stats.TicketsByCategory = %v, want 1.7: 2 and none: 1", got.TicketsByCategory)
+	}
+	if got.SentByKind[store.KindAck] != 1 || got.SentByKind[store.KindAgent] != 1 || len(got.SentByKind) != 2 {
+		t.Errorf("Stats.SentByKind = %v, want ack 1 and agent 1 (the queued ack not counted)", got.SentByKind)
+	}
+}
+
+func testPing(t *testing.T, open Opener) {
+	s := open(t)
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping of an open store = %v", err)
+	}
+	s.Close()
+	if err := s.Ping(context.Background()); err == nil {
+		t.Fatal("Ping of a closed store = nil, want an error")
+	}
+}

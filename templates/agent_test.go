@@ -1,0 +1,168 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+func agentCases() []struct {
+	name string
+	text string
+	err  error
+} {
+	cat := &Category{Code: "2.2", Label: "Problème d'impression"}
+	type rendered = struct {
+		name string
+		text string
+		err  error
+	}
+	var out []rendered
+	add := func(name string, s string, err error) { out = append(out, rendered{name, s, err}) }
+
+	s, err := RenderNotification(Notification{
+		CentreName: "Centre d'assistance", Event: EventNew, Number: "2026-000042",
+		Subject: "L'imprimante du 2e étage bourre", Category: cat,
+		Requester: "Awa Diop <awa@example.org>", Author: "Awa Diop <awa@example.org>",
+		Text:        "Bonjour,\r\n\r\nL'imprimante bourre à chaque page.\r\nMerci d'avance.",
+		Attachments: []AttachmentInfo{{Filename: "photo.jpg", ContentType: "image/jpeg", Size: Size(48213)}, {Filename: "journal.txt", ContentType: "text/plain", Size: Size(512)}},
+	})
+	add("notify-new", s, err)
+	s, err = RenderNotification(Notification{
+		CentreName: "Centre d'assistance", Event: EventReply, Number: "2026-000043",
+		Subject: "Question", Requester: "awa@example.org", Author: "Moussa Fall <moussa@example.org>",
+		Text: "Chez moi aussi.",
+	})
+	add("notify-reply", s, err)
+	s, err = RenderNotification(Notification{
+		CentreName: "Centre d'assistance", Event: EventNote, Number: "2026-000044",
+		Subject: "Portail", Category: &Category{Code: "1.7", Label: "Plateforme inaccessible"},
+		Requester: "awa@example.org", Author: "Agent Un <agent1@centre.example>",
+		Text: "Le serveur a redémarré, à surveiller.",
+	})
+	add("notify-note", s, err)
+	s, err = RenderResolution(Resolution{CentreName: "Centre d'assistance", Name: "Awa Diop", Number: "2026-000042", Subject: "Portail en panne"})
+	add("resolved", s, err)
+	s, err = RenderCommandReport(CommandReport{CentreName: "Centre d'assistance", Number: "2026-000042",
+		Problems: []CommandProblem{{Line: "#fermé", Reason: ProblemUnknown}, {Line: "#catégorie 9.9", Reason: ProblemCategory, Arg: "9.9"}}})
+	add("commands", s, err)
+	return out
+}
+
+func TestRenderAgentGolden(t *testing.T) {
+	for _, tc := range agentCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.err != nil {
+				t.Fatal(tc.err)
+			}
+			golden(t, tc.name+".txt.golden", tc.text)
+		})
+	}
+}
+
+func TestAgentFrenchTypography(t *testing.T) {
+	for _, tc := range agentCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.err != nil {
+				t.Fatal(tc.err)
+			}
+			v := []rune(visible(tc.text, false))
+			for i, c := range v {
+				ctx := string(v[max(0, i-20):min(len(v), i+10)])
+				switch c {
+				case ':', ';', '!', '?':
+					if i == 0 || v[i-1] != '\u00a0' {
+						t.Errorf("%q not preceded by a non-breaking space in %q", c, ctx)
+					}
+				case '«':
+					if i+1 >= len(v) || v[i+1] != '\u00a0' {
+						t.Errorf("« not followed by a non-breaking space in %q", ctx)
+					}
+				case '»':
+					if v[i-1] != '\u00a0' {
+						t.Errorf("» not preceded by a non-breaking space in %q", ctx)
+					}
+				}
+			}
+			for _, bad := range []string{"<no value>", "{{", "}}", "%!", "\r"} {
+				if strings.Contains(tc.text, bad) {
+					t.Errorf("rendered text contains %q", bad)
+				}
+			}
+			if !strings.Contains(tc.text, "2026-0000") || !strings.HasSuffix(tc.text, "Centre d'assistance\n") {
+				t.Errorf("rendered text lacks the number or the centre's name:\n%s", tc.text)
+			}
+		})
+	}
+}
+
+func TestRenderNotificationContent(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		n         Notification
+		want, not []string
+	}{
+		{"new with attachments", Notification{CentreName: "C", Event: EventNew, Number: "2026-000001", Subject: "S",
+			Category: &Category{"2.2", "Problème d'impression"}, Requester: "a@x", Author: "a@x", Text: "ligne 1\nligne 2",
+			Attachments: []AttachmentInfo{{"photo.jpg", "image/jpeg", "1\u00a0Ko"}}},
+			[]string{"Nouvelle demande 2026-000001", "2.2 – Problème d'impression", "ligne 1\nligne 2", "photo.jpg (image/jpeg, 1\u00a0Ko)", "Demandeur\u00a0: a@x"},
+			[]string{"Auteur du message", "Note interne", "aucune (à choisir)"}},
+		{"reply from a participant", Notification{CentreName: "C", Event: EventReply, Number: "2026-000001", Requester: "a@x", Author: "b@x", Text: "t"},
+			[]string{"Nouvelle réponse", "Auteur du message\u00a0: b@x", "aucune (à choisir)", "(sans objet)"}, []string{"Pièces jointes"}},
+		{"note", Notification{CentreName: "C", Event: EventNote, Number: "2026-000001", Requester: "a@x", Author: "g@x", Text: "t"},
+			[]string{"Note interne", "n'a pas été envoyée au demandeur"}, nil},
+		{"hostile subject stays on its line", Notification{CentreName: "C", Event: EventNew, Number: "2026-000001", Subject: "x\r\nBcc: v@x", Requester: "a@x", Author: "a@x", Text: "t\x00u"},
+			[]string{"Objet\u00a0: x Bcc: v@x", "tu"}, []string{"\nBcc:"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := RenderNotification(tc.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("notification lacks %q:\n%s", w, s)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(s, w) {
+					t.Errorf("notification holds %q:\n%s", w, s)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderAgentRefusesIncompleteData(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    func() error
+	}{
+		{"notification without number", func() error { _, err := RenderNotification(Notification{CentreName: "C", Event: EventNew}); return err }},
+		{"notification with unknown event", func() error {
+			_, err := RenderNotification(Notification{CentreName: "C", Number: "2026-000001", Event: "x"})
+			return err
+		}},
+		{"resolution without centre", func() error { _, err := RenderResolution(Resolution{Number: "2026-000001"}); return err }},
+		{"report without problems", func() error {
+			_, err := RenderCommandReport(CommandReport{CentreName: "C", Number: "2026-000001"})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.f() == nil {
+				t.Errorf("want an error")
+			}
+		})
+	}
+}
+
+func TestSize(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{{0, "0\u00a0octets"}, {1023, "1023\u00a0octets"}, {1536, "1,5\u00a0Ko"}, {48213, "47,1\u00a0Ko"}, {3 << 20, "3,0\u00a0Mo"}} {
+		if got := Size(tc.n); got != tc.want {
+			t.Errorf("Size(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

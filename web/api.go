@@ -1,0 +1,273 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	gomail "github.com/emersion/go-message/mail"
+
+	"guichet/ingest"
+	"guichet/ingest/ticketref"
+	"guichet/store"
+	"guichet/view"
+)
+
+func (s *Server) apiRoutes(m *http.ServeMux) {
+	m.Handle("GET /api/tickets", s.auth(s.apiList))
+	m.Handle("GET /api/tickets/{number}", s.auth(s.apiShow))
+	m.Handle("PATCH /api/tickets/{number}", s.auth(s.apiPatch))
+	m.Handle("POST /api/tickets/{number}/messages", s.auth(s.apiPost))
+	m.Handle("/api/", s.auth(func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, "ressource inconnue")
+	}))
+}
+
+// auth lets through requests with the configured bearer token (RFC 6750
+// §2.1). Both sides are hashed first so that the comparison takes the same
+// time whatever the length of what was sent.
+func (s *Server) auth(next http.HandlerFunc) http.Handler {
+	want := sha256.Sum256([]byte(s.o.APIToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="guichet"`)
+			apiError(w, http.StatusUnauthorized, "jeton d’accès manquant ou invalide")
+			return
+		}
+		next(w, r)
+	})
+}
+
+func apiError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	view.JSON(w, v)
+}
+
+// storeError maps a store error once: not found is 404, anything else a
+// generic 503 (logged here, never shown).
+func (s *Server) storeError(w http.ResponseWriter, op string, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		apiError(w, http.StatusNotFound, "ticket inconnu")
+		return
+	}
+	s.log.Error("api", "op", op, "err", err)
+	if errors.Is(err, store.ErrUnavailable) {
+		w.Header().Set("Retry-After", "30")
+		apiError(w, http.StatusServiceUnavailable, "base de données indisponible, réessayez plus tard")
+		return
+	}
+	apiError(w, http.StatusInternalServerError, "erreur interne")
+}
+
+func validStatus(st store.Status) bool {
+	_, ok := statusLabels[st]
+	return ok
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	tq := store.TicketQuery{
+		Status: store.Status(q.Get("status")), Category: q.Get("category"),
+		Requester: q.Get("requester"), Text: q.Get("q"),
+	}
+	if tq.Status != "" && !validStatus(tq.Status) {
+		apiError(w, http.StatusBadRequest, "statut inconnu : open, answered, resolved ou closed")
+		return
+	}
+	ts, err := s.o.Store.FindTickets(r.Context(), tq)
+	if err != nil {
+		s.storeError(w, "list", err)
+		return
+	}
+	out := make([]view.Ticket, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, view.FromTicket(t, s.o.Catalogue))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiShow(w http.ResponseWriter, r *http.Request) {
+	d, err := s.o.Store.Ticket(r.Context(), r.PathValue("number"))
+	if err != nil {
+		s.storeError(w, "show", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, view.FromDetail(d, s.o.Catalogue))
+}
+
+// decode reads a small JSON object and refuses unknown fields, so that a
+// typo ("statut") is an error and not a silent no-op.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		apiError(w, http.StatusBadRequest, "corps JSON invalide")
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		apiError(w, http.StatusBadRequest, "corps JSON invalide")
+		return false
+	}
+	return true
+}
+
+func (s *Server) apiPatch(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Status   *string `json:"status"`
+		Category *string `json:"category"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	if req.Status == nil && req.Category == nil {
+		apiError(w, http.StatusBadRequest, "rien à modifier : donnez status ou category")
+		return
+	}
+	if req.Status != nil && !validStatus(store.Status(*req.Status)) {
+		apiError(w, http.StatusBadRequest, "statut inconnu : open, answered, resolved ou closed")
+		return
+	}
+	if req.Category != nil && *req.Category != "" && s.label(*req.Category) == "" {
+		apiError(w, http.StatusBadRequest, "catégorie inconnue du catalogue")
+		return
+	}
+	number := r.PathValue("number")
+	now := s.now()
+	err := s.o.Store.InTx(r.Context(), func(ctx context.Context, tx store.Tx) error {
+		t, err := tx.TicketByNumber(ctx, number)
+		if err != nil {
+			return err
+		}
+		if req.Status != nil && store.Status(*req.Status) != t.Status {
+			if err := tx.SetStatus(ctx, t.ID, store.Status(*req.Status), "api", now); err != nil {
+				return err
+			}
+		}
+		if req.Category != nil {
+			if err := tx.SetCategory(ctx, t.ID, *req.Category, "agent", 1); err != nil {
+				return err
+			}
+		}
+		return tx.Touch(ctx, t.ID, now)
+	})
+	if err != nil {
+		s.storeError(w, "patch", err)
+		return
+	}
+	s.log.Info("ticket changed through the API", "ticket", number)
+	s.apiShow(w, r)
+}
+
+// apiPost turns an agent's answer or note into the mail the agent would
+// have sent from their client and hands it to the pipeline, so that it is
+// threaded, recorded and sent out exactly like an emailed answer.
+func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Kind string `json:"kind"`
+		From string `json:"from"`
+		Text string `json:"text"`
+	}
+	if !decode(w, r, &req) {
+		return
+	}
+	from := strings.ToLower(strings.TrimSpace(req.From))
+	switch {
+	case req.Kind != string(store.KindAgent) && req.Kind != string(store.KindNote):
+		apiError(w, http.StatusBadRequest, "kind doit valoir agent ou note")
+		return
+	case !s.agents[from]:
+		apiError(w, http.StatusBadRequest, "from doit être l’adresse d’un agent déclaré")
+		return
+	case strings.TrimSpace(req.Text) == "":
+		apiError(w, http.StatusBadRequest, "text est vide")
+		return
+	}
+	d, err := s.o.Store.Ticket(r.Context(), r.PathValue("number"))
+	if err != nil {
+		s.storeError(w, "post", err)
+		return
+	}
+	raw, msgID, err := s.agentMail(d, from, store.Kind(req.Kind), req.Text)
+	if err != nil {
+		s.log.Error("api: compose", "ticket", d.Number, "err", err)
+		apiError(w, http.StatusInternalServerError, "erreur interne")
+		return
+	}
+	res, err := s.o.Deliverer.Deliver(r.Context(), raw, store.Envelope{
+		Transport: "api", MailFrom: from, RcptTo: []string{s.o.AgentAddress(d.Number)},
+	})
+	if err != nil {
+		s.storeError(w, "post", err)
+		return
+	}
+	if res.Ticket != d.Number || res.Action != ingest.Joined {
+		s.log.Error("api: message did not join its ticket", "ticket", d.Number, "action", res.Action, "got", res.Ticket)
+		apiError(w, http.StatusInternalServerError, "le message n’a pas rejoint le ticket")
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"ticket": res.Ticket, "action": string(res.Action), "message_id": msgID})
+}
+
+// agentMail builds the RFC 5322 message of an agent's answer or note:
+// From the agent, To the ticket's signed agent address, In-Reply-To and
+// References to the ticket's last message (RFC 5322 §3.6.4), our subject
+// tag, and "#note" as first line of a note.
+func (s *Server) agentMail(d store.TicketDetail, from string, kind store.Kind, text string) ([]byte, string, error) {
+	var last store.Message
+	var refs []string
+	for _, m := range d.Messages {
+		if m.MessageID != "" {
+			last = m
+			refs = append(refs, m.MessageID)
+		}
+	}
+	// Keep References short: the first and the last few ids thread as well.
+	if len(refs) > 10 {
+		refs = append(refs[:1], refs[len(refs)-9:]...)
+	}
+	body := strings.ReplaceAll(strings.TrimRight(text, "\n"), "\r\n", "\n")
+	if kind == store.KindNote {
+		body = "#note\n" + body
+	}
+	msgID := "<" + randomID() + "@" + s.o.Hostname + ">"
+	var h gomail.Header
+	h.Set("MIME-Version", "1.0")
+	if last.MessageID != "" {
+		h.Set("References", strings.Join(refs, " "))
+		h.Set("In-Reply-To", last.MessageID)
+	}
+	h.Set("Message-ID", msgID)
+	h.SetDate(s.now())
+	h.SetSubject(ticketref.Format(d.Number) + " " + oneLine(d.Subject))
+	h.SetAddressList("To", []*mail.Address{{Address: s.o.AgentAddress(d.Number)}})
+	h.SetAddressList("From", []*mail.Address{{Address: from}})
+	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+	var buf bytes.Buffer
+	w, err := gomail.CreateSingleInlineWriter(&buf, h)
+	if err != nil {
+		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
+	}
+	if _, err := io.WriteString(w, strings.ReplaceAll(body, "\n", "\r\n")+"\r\n"); err != nil {
+		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
+	}
+	return buf.Bytes(), msgID, nil
+}

@@ -1,0 +1,25 @@
+// Package web is Guichet's HTTP side (issue 8): the requesters' tracking
+// pages, the « mes demandes » link, the agents' JSON API, health probes and
+// Prometheus metrics. It uses only net/http (Go 1.22 patterns) and
+// html/template; every asset is embedded.
+//
+// What it guarantees:
+//   - A tracking page (/suivi/{number}?jeton=…) is shown only for the right
+//     token (tracking.Signer, constant-time check); a wrong token and an
+//     unknown number get the same 404 page, byte for byte, so a page tells
+//     nothing of which tickets exist.
+//   - Those pages show a ticket's public history only: requests, replies,
+//     agents' answers and acknowledgments, never notes, notifications or
+//     alerts, and attachments only of those messages.
+//   - Every response carries a strict CSP (no script, nothing external),
+//     Referrer-Policy no-referrer (the token never leaks to another site),
+//     X-Frame-Options DENY and nosniff; pages with a token are never cached.
+//   - The « mes demandes » form answers the same whether or not the address
+//     is known; at most one mail per address per 10 minutes leaves, queued
+//     through the outbox in the same transaction as its rate slot.
+//   - The API answers only with the configured bearer token (constant-time
+//     check); its errors are {"error": "…"} with a generic text, never an
+//     internal error. Agents' messages go through the same pipeline as mail.
+//   - Text shown to users is French (vouvoiement, « guillemets », a space
+//     before « : »).
+package web
