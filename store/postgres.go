@@ -496,26 +496,26 @@ func (t *pgTx) Enqueue(ctx context.Context, o *Outbound) (int64, error) {
 	prepareOutbound(o, t.now())
 	err := t.q.QueryRow(ctx, `
 INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
-    next_attempt_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    next_attempt_at, created_at, kind, rcpt_key)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+    coalesce((SELECT kind FROM messages WHERE id = $2), ''), $10)
 RETURNING id`,
 		nullID(o.TicketID), nullID(o.MessageRowID), o.MailFrom, o.To, o.Subject, o.MessageID, o.Raw,
-		o.NextAttemptAt, o.CreatedAt).Scan(&o.ID)
+		o.NextAttemptAt, o.CreatedAt, rcptKey(o.To)).Scan(&o.ID)
 	if err != nil {
 		return 0, wrap("store: enqueue", err)
 	}
 	return o.ID, nil
 }
 
-// CountOutboundTo counts through the outbox_created index; the kind is the
-// kind of the messages row that records the outbound message.
+// CountOutboundTo counts through the outbox_rate index (migration 0003):
+// the kind is the kind of the messages row that records the outbound
+// message, the address its first recipient.
 func (t *pgTx) CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error) {
 	var n int
 	err := t.q.QueryRow(ctx, `
-SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
-WHERE o.created_at >= $3 AND m.kind = $2
-  AND EXISTS (SELECT 1 FROM unnest(o.rcpt) AS r(a) WHERE lower(r.a) = lower($1))`,
-		clean(addr), string(kind), ts(since)).Scan(&n)
+SELECT count(*) FROM outbox WHERE rcpt_key = $1 AND kind = $2 AND created_at >= $3`,
+		rcptKey([]string{addr}), string(kind), ts(since)).Scan(&n)
 	return n, wrap("store: count outbound", err)
 }
 

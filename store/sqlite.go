@@ -516,11 +516,12 @@ func (t *sqliteTx) Enqueue(ctx context.Context, o *Outbound) (int64, error) {
 	prepareOutbound(o, t.now())
 	err := t.q.QueryRowContext(ctx, `
 INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
-    next_attempt_at, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    next_attempt_at, created_at, kind, rcpt_key)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+    coalesce((SELECT kind FROM messages WHERE id = ?2), ''), ?10)
 RETURNING id`,
 		nullID(o.TicketID), nullID(o.MessageRowID), o.MailFrom, jsonList(o.To), o.Subject, o.MessageID, o.Raw,
-		us(o.NextAttemptAt), us(o.CreatedAt)).Scan(&o.ID)
+		us(o.NextAttemptAt), us(o.CreatedAt), rcptKey(o.To)).Scan(&o.ID)
 	if err != nil {
 		return 0, wrap("store: enqueue", err)
 	}
@@ -530,10 +531,8 @@ RETURNING id`,
 func (t *sqliteTx) CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error) {
 	var n int
 	err := t.q.QueryRowContext(ctx, `
-SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
-WHERE o.created_at >= ?3 AND m.kind = ?2
-  AND EXISTS (SELECT 1 FROM json_each(o.rcpt) r WHERE lower(r.value) = lower(?1))`,
-		clean(addr), string(kind), us(since)).Scan(&n)
+SELECT count(*) FROM outbox WHERE rcpt_key = ?1 AND kind = ?2 AND created_at >= ?3`,
+		rcptKey([]string{addr}), string(kind), us(since)).Scan(&n)
 	return n, wrap("store: count outbound", err)
 }
 

@@ -236,7 +236,8 @@ type Tx interface {
 
 	// Enqueue queues an outbound message; it is delivered after commit.
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
-	// CountOutboundTo counts messages of the given kind queued to addr since t
+	// CountOutboundTo counts messages of the given kind queued since t whose
+	// first recipient is addr
 	// (acknowledgment rate limit).
 	CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error)
 	// TakeRateSlot records that the action named key happens at now, unless

@@ -152,3 +152,12 @@ func prepareOutbound(o *Outbound, now time.Time) {
 	o.Subject = clean(o.Subject)
 	o.MessageID = clean(o.MessageID)
 }
+
+// rcptKey is the outbox's rate-limit key: the first recipient, lowercased
+// (acknowledgments have exactly one recipient).
+func rcptKey(to []string) string {
+	if len(to) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(clean(to[0])))
+}
