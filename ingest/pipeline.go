@@ -581,17 +581,14 @@ func (p *Pipeline) open(ctx context.Context, tx store.Tx, d *delivery, res Resul
 		Requester:      m.From.Addr,
 		LinkedTo:       res.LinkedTo,
 		CreatedAt:      d.now,
+		Participants:   p.others(m),
+		MessageRowID:   d.rowID,
+		MessageKind:    msg.Kind,
 	})
 	if err != nil {
 		return res, fmt.Errorf("create ticket: %w", err)
 	}
 	res.Action, res.Ticket = Created, t.Number
-	if err := tx.AttachMessage(ctx, d.rowID, t.ID, msg.Kind); err != nil {
-		return res, fmt.Errorf("attach message: %w", err)
-	}
-	if err := tx.AddParticipants(ctx, t.ID, p.others(m)); err != nil {
-		return res, fmt.Errorf("add participants: %w", err)
-	}
 	if p.ack != nil {
 		reason, err := p.ack.Acknowledge(ctx, tx, t, p.incoming(d))
 		if err != nil {

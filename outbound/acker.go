@@ -141,17 +141,13 @@ func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in
 		Envelope:  store.Envelope{Transport: "relay", MailFrom: a.o.SupportAddress, RcptTo: []string{to}},
 		DedupeKey: c.MessageID, CreatedAt: now,
 	}
-	rowID, err := tx.InsertMessage(ctx, m)
-	if err != nil {
-		return "", fmt.Errorf("outbound: store acknowledgment: %w", err)
-	}
-	_, err = tx.Enqueue(ctx, &store.Outbound{
-		TicketID: t.ID, TicketNumber: t.Number, MessageRowID: rowID,
+	_, err = tx.InsertOutbound(ctx, m, &store.Outbound{
+		TicketID: t.ID, TicketNumber: t.Number,
 		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
 		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
 	})
 	if err != nil {
-		return "", fmt.Errorf("outbound: queue acknowledgment: %w", err)
+		return "", fmt.Errorf("outbound: store and queue acknowledgment: %w", err)
 	}
 	return "", nil
 }

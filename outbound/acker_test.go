@@ -71,6 +71,12 @@ func (f *fakeTx) Enqueue(_ context.Context, o *store.Outbound) (int64, error) {
 	f.queued = append(f.queued, o)
 	return int64(len(f.queued)), nil
 }
+func (f *fakeTx) InsertOutbound(ctx context.Context, m *store.Message, o *store.Outbound) (int64, error) {
+	id, _ := f.InsertMessage(ctx, m)
+	o.MessageRowID = id
+	_, err := f.Enqueue(ctx, o)
+	return id, err
+}
 
 var request = Incoming{
 	From: "awa.diop@example.org", FromName: "Awa Diop", MailFrom: "awa.diop@example.org",

@@ -342,16 +342,12 @@ func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, o outgo
 		a.Inline = false
 		msg.Attachments = append(msg.Attachments, a)
 	}
-	rowID, err := tx.InsertMessage(ctx, msg)
-	if err != nil {
-		return false, fmt.Errorf("outbound: store %s: %w", o.kind, err)
-	}
-	if _, err := tx.Enqueue(ctx, &store.Outbound{
-		TicketID: t.ID, TicketNumber: t.Number, MessageRowID: rowID,
+	if _, err := tx.InsertOutbound(ctx, msg, &store.Outbound{
+		TicketID: t.ID, TicketNumber: t.Number,
 		MailFrom: m.o.SupportAddress, To: rcpts, Subject: o.subject, MessageID: o.messageID,
 		Raw: raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
 	}); err != nil {
-		return false, fmt.Errorf("outbound: queue %s: %w", o.kind, err)
+		return false, fmt.Errorf("outbound: store and queue %s: %w", o.kind, err)
 	}
 	return true, nil
 }

@@ -145,38 +145,20 @@ func (s *pgStore) InTx(ctx context.Context, fn TxFunc) error {
 	return wrap("store: commit", tx.Commit(ctx))
 }
 
-// InTxBatch runs each fn inside a savepoint of one transaction and commits
-// once: the fsync is shared (group commit). Releasing one item's savepoint
-// and opening the next travel in one round trip (simple protocol, two
-// statements); COMMIT releases the last. Savepoints are released as we go
-// so that at most one subtransaction is open (PostgreSQL caches 64 per
-// backend before snapshots get slow).
+// InTxBatch runs fns in one transaction committed once: the fsync is
+// shared (group commit). See runBatch for how one fn's failure is isolated.
 func (s *pgStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
-	errs := make([]error, len(fns))
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return errs, wrap("store: begin", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	open := false
-	for i, fn := range fns {
-		sp := "SAVEPOINT batch_item"
-		if open {
-			sp = "RELEASE SAVEPOINT batch_item; SAVEPOINT batch_item"
+	return runBatch(ctx, fns, func(ctx context.Context) (batchTx, error) {
+		tx, err := s.pool.Begin(ctx)
+		if err != nil {
+			return batchTx{}, wrap("store: begin", err)
 		}
-		if _, err := tx.Exec(ctx, sp); err != nil {
-			return errs, wrap("store: savepoint", err)
-		}
-		open = true
-		if errs[i] = fn(ctx, &pgTx{q: tx, now: s.now}); errs[i] != nil {
-			// The savepoint stays defined after ROLLBACK TO; the next
-			// iteration releases it.
-			if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT batch_item"); err != nil {
-				return errs, wrap("store: rollback to savepoint", err)
-			}
-		}
-	}
-	return errs, wrap("store: commit", tx.Commit(ctx))
+		return batchTx{
+			tx:       &pgTx{q: tx, now: s.now},
+			commit:   func() error { return wrap("store: commit", tx.Commit(ctx)) },
+			rollback: func() { tx.Rollback(context.WithoutCancel(ctx)) }, //nolint:errcheck // the connection is reset on failure
+		}, nil
+	})
 }
 
 // pgTx implements Tx on a pgx transaction or savepoint.
@@ -214,6 +196,18 @@ func utc(t *time.Time) time.Time {
 // transaction stays usable; the attachment inserts are guarded by the
 // message insert having happened.
 func (t *pgTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
+	return t.insertMessage(ctx, m, nil)
+}
+
+// InsertOutbound records an outbound message and queues it: the message,
+// its attachments and the outbox row in one statement.
+func (t *pgTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	return t.insertMessage(ctx, m, o)
+}
+
+// insertMessage is InsertMessage, followed in the same statement by the
+// outbox row of o when o is not nil.
+func (t *pgTx) insertMessage(ctx context.Context, m *Message, o *Outbound) (int64, error) {
 	prepareMessage(m, t.now())
 	env, err := json.Marshal(m.Envelope)
 	if err != nil {
@@ -230,7 +224,7 @@ func (t *pgTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
 		aName[i], aType[i], aCID[i], aInline[i], aSize[i], aSHA[i] = a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.SHA256
 	}
 	var id int64
-	err = t.q.QueryRow(ctx, `
+	query := `
 WITH m AS (
     INSERT INTO messages (ticket_id, direction, kind, from_addr, from_name, to_addrs, cc_addrs,
         subject, message_id, in_reply_to, refs, date, body, raw, raw_sha256, parse_error,
@@ -250,13 +244,34 @@ WITH m AS (
     FROM m, unnest($23::text[], $24::text[], $25::text[], $26::bool[], $27::bigint[], $28::text[])
         WITH ORDINALITY AS a(filename, content_type, content_id, inline, size, sha256, position)
 )
-SELECT id FROM m`,
+`
+	args := []any{
 		nullID(m.TicketID), string(m.Direction), string(m.Kind), m.From, m.FromName, m.To, m.Cc,
 		m.Subject, m.MessageID, m.InReplyTo, m.References, nullTime(m.Date), m.Text, m.Raw, m.RawSHA256, m.ParseError,
 		string(env), m.DedupeKey, m.CreatedAt,
 		cSHA, cSize, cData,
 		aName, aType, aCID, aInline, aSize, aSHA,
-	).Scan(&id)
+	}
+	if o == nil {
+		query += `SELECT id FROM m`
+	} else {
+		prepareOutbound(o, t.now())
+		query += `, o AS (
+    INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
+        next_attempt_at, created_at, kind, rcpt_key)
+    SELECT $29, m.id, $30, $31, $32, $33, $34, $35, $36, $3, $37 FROM m
+    RETURNING id, message_row_id
+)
+SELECT message_row_id, id FROM o`
+		args = append(args, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID, o.Raw,
+			o.NextAttemptAt, o.CreatedAt, rcptKey(o.To))
+	}
+	row := t.q.QueryRow(ctx, query, args...)
+	if o == nil {
+		err = row.Scan(&id)
+	} else {
+		err = row.Scan(&id, &o.ID)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("store: insert message %q: %w", m.DedupeKey, ErrDuplicate)
 	}
@@ -264,6 +279,9 @@ SELECT id FROM m`,
 		return 0, wrap("store: insert message", err)
 	}
 	m.ID = id
+	if o != nil {
+		o.MessageRowID, o.State = id, OutQueued
+	}
 	return id, nil
 }
 
@@ -323,8 +341,8 @@ func (t *pgTx) MessageByDedupeKey(ctx context.Context, key string) (Message, err
 func (t *pgTx) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
 	prepareTicket(&nt, t.now())
 	at := ts(nt.CreatedAt)
-	req := normAddrs([]string{nt.Requester})
-	var id, n int64
+	parts := normAddrs(append([]string{nt.Requester}, nt.Participants...))
+	var id, n, attached int64
 	err := t.q.QueryRow(ctx, `
 WITH c AS (
     INSERT INTO ticket_counters (year, last) VALUES ($1, 1)
@@ -339,19 +357,26 @@ WITH c AS (
     RETURNING id
 ), p AS (
     INSERT INTO participants (ticket_id, address, first_seen)
-    SELECT t.id, r.address, $10 FROM t, unnest($11::text[]) AS r(address)
+    SELECT t.id, r.address, $10 FROM t, unnest($11::text[]) WITH ORDINALITY AS r(address, n) ORDER BY r.n
 ), h AS (
     INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
     SELECT t.id, '', 'open', 'created', $10 FROM t
+), m AS (
+    UPDATE messages SET ticket_id = t.id, kind = coalesce(nullif($13, ''), messages.kind)
+    FROM t WHERE messages.id = $12
+    RETURNING messages.id
 )
-SELECT t.id, c.last FROM t, c`,
+SELECT t.id, c.last, (SELECT count(*) FROM m) FROM t, c`,
 		nt.CreatedAt.Year(), nt.Subject, nt.Category, nt.CategorySource, nt.Confidence, nt.Requester,
-		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, req,
-	).Scan(&id, &n)
+		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, parts, nt.MessageRowID, string(nt.MessageKind),
+	).Scan(&id, &n, &attached)
 	if err != nil {
 		return Ticket{}, wrap("store: create ticket", err)
 	}
-	return newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, req), nil
+	if nt.MessageRowID != 0 && attached == 0 {
+		return Ticket{}, fmt.Errorf("store: create ticket: attach message %d: %w", nt.MessageRowID, ErrNotFound)
+	}
+	return newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, parts), nil
 }
 
 func newTicket(id int64, number string, nt NewTicket, at time.Time, participants []string) Ticket {

@@ -169,30 +169,20 @@ func (s *sqliteStore) InTx(ctx context.Context, fn TxFunc) error {
 	return wrap("store: commit", tx.Commit())
 }
 
-// InTxBatch runs each fn between SAVEPOINT and RELEASE (or ROLLBACK TO) of
-// one transaction, committed once.
+// InTxBatch runs fns in one transaction committed once (group commit).
+// See runBatch for how one fn's failure is isolated.
 func (s *sqliteStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
-	errs := make([]error, len(fns))
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return errs, wrap("store: begin", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	for i, fn := range fns {
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT batch_item`); err != nil {
-			return errs, wrap("store: savepoint", err)
+	return runBatch(ctx, fns, func(ctx context.Context) (batchTx, error) {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return batchTx{}, wrap("store: begin", err)
 		}
-		if errs[i] = fn(ctx, &sqliteTx{q: tx, now: s.now}); errs[i] != nil {
-			// ROLLBACK TO keeps the savepoint open; RELEASE ends it.
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO batch_item`); err != nil {
-				return errs, wrap("store: rollback to savepoint", err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `RELEASE batch_item`); err != nil {
-			return errs, wrap("store: release savepoint", err)
-		}
-	}
-	return errs, wrap("store: commit", tx.Commit())
+		return batchTx{
+			tx:       &sqliteTx{q: tx, now: s.now},
+			commit:   func() error { return wrap("store: commit", tx.Commit()) },
+			rollback: func() { tx.Rollback() }, //nolint:errcheck // nothing to do if it fails
+		}, nil
+	})
 }
 
 // us is the stored form of a time on SQLite: unix microseconds UTC.
@@ -374,11 +364,12 @@ RETURNING id`, number, nt.Subject, nt.Category, nt.CategorySource, nt.Confidence
 		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, us(at)).Scan(&id); err != nil {
 		return Ticket{}, wrap("store: create ticket", err)
 	}
-	req := normAddrs([]string{nt.Requester})
-	for _, a := range req {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO participants (ticket_id, address, first_seen) VALUES (?, ?, ?)`,
+	parts := normAddrs(append([]string{nt.Requester}, nt.Participants...))
+	for _, a := range parts {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO participants (ticket_id, address, first_seen) VALUES (?, ?, ?)
+ON CONFLICT (ticket_id, address) DO NOTHING`,
 			id, a, us(at)); err != nil {
-			return Ticket{}, wrap("store: create ticket: requester", err)
+			return Ticket{}, wrap("store: create ticket: participants", err)
 		}
 	}
 	if _, err := t.q.ExecContext(ctx, `
@@ -386,7 +377,12 @@ INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUE
 		id, us(at)); err != nil {
 		return Ticket{}, wrap("store: create ticket: history", err)
 	}
-	return newTicket(id, number, nt, at, req), nil
+	if nt.MessageRowID != 0 {
+		if err := t.AttachMessage(ctx, nt.MessageRowID, id, nt.MessageKind); err != nil {
+			return Ticket{}, err
+		}
+	}
+	return newTicket(id, number, nt, at, parts), nil
 }
 
 const sqliteTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
@@ -510,6 +506,20 @@ func (t *sqliteTx) BumpRepeats(ctx context.Context, ticketID int64) (int, error)
 func (t *sqliteTx) Touch(ctx context.Context, ticketID int64, at time.Time) error {
 	return t.exec1(ctx, "store: touch ticket", `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE id = ?`,
 		us(at), ticketID)
+}
+
+// InsertOutbound is InsertMessage then Enqueue: in-process SQLite has no
+// round trips to save.
+func (t *sqliteTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	id, err := t.InsertMessage(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	o.MessageRowID = id
+	if _, err := t.Enqueue(ctx, o); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 func (t *sqliteTx) Enqueue(ctx context.Context, o *Outbound) (int64, error) {

@@ -200,6 +200,14 @@ type NewTicket struct {
 	NoAckReason    string
 	IncidentKey    string
 	CreatedAt      time.Time
+	// Participants besides the requester (the message's To/Cc), recorded in
+	// the same statement.
+	Participants []string
+	// MessageRowID, when set, attaches that stored message to the new
+	// ticket with MessageKind, in the same statement (one round trip for
+	// what the pipeline does on every new ticket).
+	MessageRowID int64
+	MessageKind  Kind
 }
 
 // Tx is the work that happens inside one transaction. Every method runs in
@@ -236,6 +244,12 @@ type Tx interface {
 
 	// Enqueue queues an outbound message; it is delivered after commit.
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
+	// InsertOutbound records m (an outbound message of the ticket's
+	// history) and queues o for it with o.MessageRowID = m's row, in one
+	// statement where the backend allows: what every acknowledgment,
+	// notification and answer costs. It returns m's row id; ErrDuplicate as
+	// InsertMessage does.
+	InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error)
 	// CountOutboundTo counts messages of the given kind queued since t whose
 	// first recipient is addr
 	// (acknowledgment rate limit).

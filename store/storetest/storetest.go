@@ -62,6 +62,8 @@ func Run(t *testing.T, open Opener) {
 		{"InTxErrorRollsBack", testInTxError},
 		{"Outbox", testOutbox},
 		{"OutboxRateCount", testOutboxCount},
+		{"InsertOutbound", testInsertOutbound},
+		{"CreateTicketAttaches", testCreateTicketAttaches},
 		{"Leases", testLeases},
 		{"SecretStableAcrossReopen", testSecret},
 		{"MailboxState", testMailboxState},

@@ -1,0 +1,45 @@
+package store
+
+import "context"
+
+// batchTx is one attempt at a batch: a transaction and how to end it.
+type batchTx struct {
+	tx       Tx
+	commit   func() error
+	rollback func()
+}
+
+// runBatch is the group commit behind InTxBatch, shared by both backends.
+// It runs every fn in one transaction, without savepoints (each costs a
+// round trip and a subtransaction on PostgreSQL), and commits once. When fn
+// i fails, the transaction is rolled back and the batch runs again without
+// fn i, whose error is kept: the others' work is redone from scratch, which
+// a TxFunc allows (it holds no state across runs). Failures are rare (a
+// duplicate or an unknown ticket is not an error), so the common batch
+// costs one BEGIN, the fns' own statements and one COMMIT.
+func runBatch(ctx context.Context, fns []TxFunc, begin func(context.Context) (batchTx, error)) ([]error, error) {
+	errs := make([]error, len(fns))
+	live := make([]int, len(fns))
+	for i := range live {
+		live[i] = i
+	}
+	for len(live) > 0 {
+		b, err := begin(ctx)
+		if err != nil {
+			return errs, err
+		}
+		failed := -1
+		for k, i := range live {
+			if err := fns[i](ctx, b.tx); err != nil {
+				errs[i], failed = err, k
+				break
+			}
+		}
+		if failed < 0 {
+			return errs, b.commit()
+		}
+		b.rollback()
+		live = append(live[:failed], live[failed+1:]...)
+	}
+	return errs, nil
+}

@@ -1,0 +1,103 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"guichet/store"
+)
+
+// testInsertOutbound: the message and its outbox row are stored together,
+// the row points at the message, the rate count sees it, and a duplicate
+// Message-ID queues nothing.
+func testInsertOutbound(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tk := createTicket(t, s, newTicket("ack", "awa@example.org", base))
+	out := func(key string) (store.Message, store.Outbound) {
+		m := message(key)
+		m.Direction, m.Kind, m.TicketID, m.To = store.DirOut, store.KindAck, tk.ID, []string{"Awa@Example.org"}
+		return m, store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"Awa@Example.org"},
+			Subject: "Accusé", MessageID: key, Raw: m.Raw, CreatedAt: base}
+	}
+	var rowID int64
+	var ob store.Outbound
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		m, o := out("<ack-1@example.org>")
+		id, err := tx.InsertOutbound(ctx, &m, &o)
+		rowID, ob = id, o
+		if err != nil {
+			return err
+		}
+		n, err := tx.CountOutboundTo(ctx, "awa@example.org", store.KindAck, base.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			t.Errorf("CountOutboundTo after InsertOutbound = %d, want 1", n)
+		}
+		m2, o2 := out("<ack-1@example.org>")
+		if _, err := tx.InsertOutbound(ctx, &m2, &o2); !errors.Is(err, store.ErrDuplicate) {
+			t.Errorf("InsertOutbound of a stored Message-ID = %v, want ErrDuplicate", err)
+		}
+		return nil
+	})
+	if rowID == 0 || ob.ID == 0 || ob.MessageRowID != rowID {
+		t.Fatalf("InsertOutbound = row %d, outbound %+v", rowID, ob)
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 || all[0].ID != ob.ID || all[0].MessageRowID != rowID || all[0].State != store.OutQueued ||
+		all[0].TicketNumber != tk.Number || !slices.Equal(all[0].To, []string{"Awa@Example.org"}) {
+		t.Errorf("Outbox = %+v, want the one queued acknowledgment of %s", all, tk.Number)
+	}
+	d, err := s.Ticket(ctx, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Messages) != 1 || d.Messages[0].Kind != store.KindAck || d.Messages[0].Direction != store.DirOut {
+		t.Errorf("ticket history = %+v, want the acknowledgment", d.Messages)
+	}
+}
+
+// testCreateTicketAttaches: CreateTicket attaches the given message with its
+// kind and records the participants in first-seen order, requester first.
+func testCreateTicketAttaches(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	var tk store.Ticket
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		m := message("<first@example.org>")
+		id, err := tx.InsertMessage(ctx, &m)
+		if err != nil {
+			return err
+		}
+		tk, err = tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "Awa@Example.org", CreatedAt: base,
+			Participants: []string{"moussa@example.org", "awa@example.org", "Binta@example.org"},
+			MessageRowID: id, MessageKind: store.KindAlert})
+		return err
+	})
+	d, err := s.Ticket(ctx, tk.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"awa@example.org", "moussa@example.org", "binta@example.org"}
+	if !slices.Equal(d.Participants, want) || !slices.Equal(tk.Participants, want) {
+		t.Errorf("participants = %v (returned %v), want %v", d.Participants, tk.Participants, want)
+	}
+	if len(d.Messages) != 1 || d.Messages[0].Kind != store.KindAlert || d.Messages[0].TicketNumber != tk.Number {
+		t.Errorf("messages = %+v, want the attached alert", d.Messages)
+	}
+	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "x@example.org", CreatedAt: base, MessageRowID: 999999})
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CreateTicket attaching an unknown message = %v, want ErrNotFound", err)
+	}
+}
