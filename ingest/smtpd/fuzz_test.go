@@ -101,6 +101,23 @@ func FuzzCommandLoop(f *testing.F) {
 		cancel()
 		<-done
 	})
+	// Warm up: the server starts some goroutines lazily (accept loop,
+	// timers). One complete session first, so that the baseline each input
+	// is compared with counts them.
+	warm, server := net.Pipe()
+	ln.conns <- server
+	go func() { _, _ = io.Copy(io.Discard, warm) }()
+	_, _ = warm.Write([]byte("QUIT\r\n"))
+	warm.Close()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		srv.mu.Lock()
+		open := len(srv.conns)
+		srv.mu.Unlock()
+		if open == 0 {
+			break
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
 
 	f.Fuzz(func(t *testing.T, input []byte) {
 		baseline := runtime.NumGoroutine()
