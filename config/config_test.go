@@ -1,0 +1,107 @@
+package config
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		flags []string
+		check func(t *testing.T, c *Config)
+	}{
+		{"embedded defaults", nil, nil, func(t *testing.T, c *Config) {
+			if c.DatabaseURL != "" || c.DataDir != "./guichet-data" || c.SupportAddress != "support@localhost" ||
+				c.SMTPAddr != "127.0.0.1:2525" || c.SMTPMaxBytes != 26214400 || c.SMTPRate != 120 ||
+				c.AckPerHour != 5 || c.RetryMin != time.Minute || c.RetryMaxAge != 48*time.Hour || c.ReopenDays != 30 {
+				t.Errorf("defaults = %+v", c)
+			}
+			if !slices.Equal(c.Domains, []string{"localhost"}) || !slices.Equal(c.AlertAddresses, []string{"alertes@localhost"}) || c.Hostname != "localhost" {
+				t.Errorf("derived defaults: domains %v, alerts %v, hostname %q", c.Domains, c.AlertAddresses, c.Hostname)
+			}
+		}},
+		{"environment", map[string]string{"GUICHET_SUPPORT_ADDRESS": "Support <Support@Centre.Example>", "GUICHET_SMTP_RATE": "0",
+			"GUICHET_AGENTS": "A@centre.example, b@centre.example,"}, nil, func(t *testing.T, c *Config) {
+			if c.SupportAddress != "support@centre.example" || c.SMTPRate != 0 || !slices.Equal(c.Domains, []string{"centre.example"}) {
+				t.Errorf("got %q rate %d domains %v", c.SupportAddress, c.SMTPRate, c.Domains)
+			}
+			if !slices.Equal(c.AgentAddresses(), []string{"a@centre.example", "b@centre.example"}) {
+				t.Errorf("agents = %v", c.AgentAddresses())
+			}
+		}},
+		{"a flag wins over the environment", map[string]string{"GUICHET_SMTP_ADDR": "127.0.0.1:25"}, []string{"--smtp-addr", "off"},
+			func(t *testing.T, c *Config) {
+				if c.SMTPAddr != "off" {
+					t.Errorf("SMTPAddr = %q, want off", c.SMTPAddr)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			Register(fs)
+			if err := fs.Parse(tc.flags); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(fs, envOf(tc.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			tc.check(t, c)
+		})
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"negative rate":     {"GUICHET_SMTP_RATE": "-1"},
+		"not a duration":    {"GUICHET_RETRY_MIN": "soon"},
+		"not an address":    {"GUICHET_SUPPORT_ADDRESS": "support"},
+		"size not a number": {"GUICHET_SMTP_MAX_BYTES": "25M"},
+		"certificate alone": {"GUICHET_TLS_CERT": "/etc/cert.pem"},
+		"missing TOML file": {"GUICHET_CONFIG": "/nonexistent/guichet.toml"},
+	} {
+		if _, err := Load(nil, envOf(env)); err == nil {
+			t.Errorf("%s: Load accepted %v", name, env)
+		}
+	}
+}
+
+func TestTOML(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "guichet.toml")
+	err := os.WriteFile(file, []byte(`
+[[agents]]
+address = "Moussa@Centre.Example"
+teams = ["materiel"]
+
+[[teams]]
+name = "materiel"
+groups = [2]
+
+[[mailboxes]]
+name = "supervision"
+url = "imaps://alertes%40centre.example:x@imap.centre.example/INBOX"
+kind = "alert"
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(nil, envOf(map[string]string{"GUICHET_CONFIG": file, "GUICHET_AGENTS": "awa@centre.example"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.AgentAddresses(), []string{"awa@centre.example", "moussa@centre.example"}) {
+		t.Errorf("agents = %v", c.AgentAddresses())
+	}
+	if len(c.Teams) != 1 || !slices.Equal(c.Teams[0].Groups, []int{2}) || len(c.Mailboxes) != 1 || c.Mailboxes[0].Kind != "alert" {
+		t.Errorf("teams %+v mailboxes %+v", c.Teams, c.Mailboxes)
+	}
+}
