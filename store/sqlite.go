@@ -24,9 +24,10 @@ const DefaultDataDir = "./guichet-data"
 // BEGIN (no deadlock-prone lock upgrade), and a small pool of readers that
 // WAL lets run beside the writer.
 type sqliteStore struct {
-	w, r *sql.DB
-	log  *slog.Logger
-	now  func() time.Time
+	w, r  *sql.DB
+	log   *slog.Logger
+	now   func() time.Time
+	stmts *stmtCache
 }
 
 var _ Store = (*sqliteStore)(nil)
@@ -73,7 +74,7 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 		return nil, nil, wrap("store: open "+path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &sqliteStore{w: w, r: r, log: o.logger(), now: o.clock()}
+	s := &sqliteStore{w: w, r: r, log: o.logger(), now: o.clock(), stmts: newStmtCache()}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, nil, wrap("store: open "+path, err)
@@ -153,6 +154,7 @@ func (s *sqliteStore) migrateOne(ctx context.Context, ms []migration) (string, b
 }
 
 func (s *sqliteStore) Close() {
+	s.stmts.close()
 	s.r.Close()
 	s.w.Close()
 }
@@ -162,8 +164,9 @@ func (s *sqliteStore) InTx(ctx context.Context, fn TxFunc) error {
 	if err != nil {
 		return wrap("store: begin", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	if err := fn(ctx, &sqliteTx{q: tx, now: s.now}); err != nil {
+	defer s.stmts.prepare(context.WithoutCancel(ctx), s.w) // after the rollback below frees the connection
+	defer tx.Rollback()                                    //nolint:errcheck // no-op after commit
+	if err := fn(ctx, &sqliteTx{q: cachedTx{tx, s.stmts}, now: s.now}); err != nil {
 		return err
 	}
 	return wrap("store: commit", tx.Commit())
@@ -172,13 +175,14 @@ func (s *sqliteStore) InTx(ctx context.Context, fn TxFunc) error {
 // InTxBatch runs fns in one transaction committed once (group commit).
 // See runBatch for how one fn's failure is isolated.
 func (s *sqliteStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
+	defer s.stmts.prepare(context.WithoutCancel(ctx), s.w)
 	return runBatch(ctx, fns, func(ctx context.Context) (batchTx, error) {
 		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
 			return batchTx{}, wrap("store: begin", err)
 		}
 		return batchTx{
-			tx:       &sqliteTx{q: tx, now: s.now},
+			tx:       &sqliteTx{q: cachedTx{tx, s.stmts}, now: s.now},
 			commit:   func() error { return wrap("store: commit", tx.Commit()) },
 			rollback: func() { tx.Rollback() }, //nolint:errcheck // nothing to do if it fails
 		}, nil
