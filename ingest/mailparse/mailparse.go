@@ -311,6 +311,11 @@ func msgIDs(v string) []string {
 // fillBody takes text, HTML and attachments from enmime's part tree.
 func (m *Message) fillBody(env *enmime.Envelope) {
 	for _, e := range env.Errors {
+		if e.Name == enmime.ErrorPlainTextFromHTML && !e.Severe {
+			// An HTML-only message is normal mail, not a problem: its text
+			// is made from the HTML, as intended.
+			continue
+		}
 		m.problem(e.Error())
 	}
 	var texts []string
