@@ -69,44 +69,56 @@ func BenchmarkDeliver(b *testing.B) {
 			return st
 		}},
 	} {
-		b.Run(be.name, func(b *testing.B) {
-			st := be.open(b)
-			defer st.Close()
-			p, _ := newPipeline(&testing.T{}, st, ingest.Options{Clock: time.Now})
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- p.Run(ctx) }()
-			defer func() { cancel(); <-done }()
-			var tmpl string
-			for _, line := range strings.SplitAfter(string(benchMessage(b)), "\n") {
-				if !strings.HasPrefix(line, "Message-ID:") && !strings.HasPrefix(line, "From:") {
-					tmpl += line
+		for _, ack := range []bool{true, false} {
+			name := be.name + "/ack"
+			if !ack {
+				name = be.name + "/noack"
+			}
+			b.Run(name, func(b *testing.B) { benchDeliver(b, be.open(b), ack) })
+		}
+	}
+}
+
+// benchDeliver runs b.N deliveries from 16 goroutines; without ack the
+// pipeline has no acknowledger, which measures what queueing costs.
+func benchDeliver(b *testing.B, st store.Store, ack bool) {
+	defer st.Close()
+	p, cat := newPipeline(b, st, ingest.Options{Clock: time.Now})
+	if !ack {
+		p = ingest.New(ingest.Options{SupportAddress: support, Clock: time.Now}, st, cat, nil, nil)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	var tmpl string
+	for _, line := range strings.SplitAfter(string(benchMessage(b)), "\n") {
+		if !strings.HasPrefix(line, "Message-ID:") && !strings.HasPrefix(line, "From:") {
+			tmpl += line
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				// Each message is new: a unique Message-ID and sender.
+				raw := fmt.Sprintf("Message-ID: <bench-%d-%d@example.org>\r\nFrom: u%d@example.org\r\n%s", i, start.UnixNano(), i, tmpl)
+				if _, err := p.Deliver(context.Background(), []byte(raw), store.Envelope{Transport: "smtp", MailFrom: "u@example.org"}); err != nil {
+					b.Error(err)
+					return
 				}
 			}
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ResetTimer()
-			start := time.Now()
-			for w := 0; w < 16; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1)
-						if i > int64(b.N) {
-							return
-						}
-						// Each message is new: a unique Message-ID and sender.
-						raw := fmt.Sprintf("Message-ID: <bench-%d-%d@example.org>\r\nFrom: u%d@example.org\r\n%s", i, start.UnixNano(), i, tmpl)
-						if _, err := p.Deliver(context.Background(), []byte(raw), store.Envelope{Transport: "smtp", MailFrom: "u@example.org"}); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msg/s")
-		})
+		}()
 	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msg/s")
 }

@@ -63,7 +63,7 @@ func (l labels) Label(code string) string {
 
 // newPipeline wires a pipeline as guichet serve does, with a fixed clock
 // and secret.
-func newPipeline(t *testing.T, st store.Store, o ingest.Options) (*ingest.Pipeline, *classify.Catalogue) {
+func newPipeline(t testing.TB, st store.Store, o ingest.Options) (*ingest.Pipeline, *classify.Catalogue) {
 	t.Helper()
 	cat, err := classify.Default()
 	if err != nil {

@@ -263,7 +263,9 @@ WITH m AS (
     RETURNING id, message_row_id
 )
 SELECT message_row_id, id FROM o`
-		args = append(args, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID, o.Raw,
+		// The bytes are the message row's: written once, read back by the
+		// sender through pgOutboxCols.
+		args = append(args, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID, []byte{},
 			o.NextAttemptAt, o.CreatedAt, rcptKey(o.To))
 	}
 	row := t.q.QueryRow(ctx, query, args...)
@@ -656,8 +658,13 @@ func (s *pgStore) Unticketed(ctx context.Context) ([]Message, error) {
 	return pgMessages(ctx, s.pool, `m.ticket_id IS NULL`)
 }
 
+// pgOutboxCols: an outbox row queued by InsertOutbound keeps no copy of
+// the bytes; they are its message row's.
 const pgOutboxCols = `o.id, coalesce(o.ticket_id, 0), coalesce(t.number, ''), coalesce(o.message_row_id, 0),
-    o.mail_from, o.rcpt, o.subject, o.message_id, o.raw, o.state, o.attempts, o.last_error,
+    o.mail_from, o.rcpt, o.subject, o.message_id,
+    CASE WHEN length(o.raw) = 0 AND o.message_row_id IS NOT NULL
+        THEN (SELECT m.raw FROM messages m WHERE m.id = o.message_row_id) ELSE o.raw END,
+    o.state, o.attempts, o.last_error,
     o.next_attempt_at, o.created_at, o.sent_at`
 
 func scanPGOutbound(r pgx.CollectableRow) (Outbound, error) {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -51,6 +52,13 @@ func testInsertOutbound(t *testing.T, open Opener) {
 	all, err := s.Outbox(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(all) == 1 && !bytes.Equal(all[0].Raw, ob.Raw) {
+		t.Errorf("Outbox raw = %q, want the message's bytes %q", all[0].Raw, ob.Raw)
+	}
+	claimed, err := s.ClaimOutbound(ctx, base.Add(time.Minute), 10, time.Minute)
+	if err != nil || len(claimed) != 1 || !bytes.Equal(claimed[0].Raw, ob.Raw) {
+		t.Errorf("ClaimOutbound = %d rows (%v), want the acknowledgment with its bytes", len(claimed), err)
 	}
 	if len(all) != 1 || all[0].ID != ob.ID || all[0].MessageRowID != rowID || all[0].State != store.OutQueued ||
 		all[0].TicketNumber != tk.Number || !slices.Equal(all[0].To, []string{"Awa@Example.org"}) {
