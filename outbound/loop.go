@@ -106,7 +106,7 @@ func LoopReason(in Incoming, ourAddresses []string) string {
 	}
 	// Auto-responders that set no header at all usually say so in the subject.
 	if p := autoReplySubject(in.Subject); p != "" {
-		return fmt.Sprintf("objet de réponse automatique (« %s »)", p)
+		return fmt.Sprintf("objet de réponse automatique (« %s »)", p)
 	}
 	return ""
 }

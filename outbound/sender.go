@@ -182,7 +182,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound) {
 	next, ok := s.NextAttempt(m, now)
 	if !ok {
 		log.Warn("outbox: giving up after retry period", "err", err, "attempts", m.Attempts+1)
-		s.record(ctx, log, func() error { return s.o.Store.MarkFailed(ctx, m.ID, "délai de nouvelle tentative dépassé : "+msg) })
+		s.record(ctx, log, func() error { return s.o.Store.MarkFailed(ctx, m.ID, "délai de nouvelle tentative dépassé : "+msg) })
 		return
 	}
 	log.Info("outbox: temporary failure", "err", err, "next", next)

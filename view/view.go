@@ -163,7 +163,7 @@ func JSON(w io.Writer, v any) error {
 // TicketList writes one line per ticket.
 func TicketList(w io.Writer, ts []store.Ticket) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉ LE\tOBJET")
+	fmt.Fprintln(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉE LE\tOBJET")
 	for _, t := range ts {
 		cat := t.Category
 		if cat == "" {
@@ -175,34 +175,57 @@ func TicketList(w io.Writer, ts []store.Ticket) error {
 	return tw.Flush()
 }
 
-// TicketText writes one ticket with its history for a terminal.
+// statusFR and kindFR are the words a French-speaking agent reads in a
+// terminal.
+var (
+	statusFR = map[string]string{"open": "ouverte", "answered": "réponse envoyée", "resolved": "résolue", "closed": "close"}
+	kindFR   = map[string]string{"request": "Demande", "reply": "Réponse du demandeur", "agent": "Réponse d’un agent",
+		"note": "Note interne", "alert": "Alerte", "ack": "Accusé de réception", "notification": "Notification aux agents"}
+)
+
+func fr(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+// TicketText writes one ticket with its history for a terminal, in French
+// (no-break spaces before the colons).
 func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
 	v := FromDetail(d, l)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Ticket %s — %s\n", v.Number, v.Subject)
-	fmt.Fprintf(&b, "Statut : %s\n", v.Status)
+	fmt.Fprintf(&b, "Demande %s — %s\n", v.Number, v.Subject)
+	fmt.Fprintf(&b, "Statut\u00a0: %s\n", fr(statusFR, v.Status))
 	if v.Category != "" {
-		fmt.Fprintf(&b, "Catégorie : %s %s (%s)\n", v.Category, v.CategoryLabel, v.CategorySource)
+		fmt.Fprintf(&b, "Catégorie\u00a0: %s %s (%s)\n", v.Category, v.CategoryLabel, v.CategorySource)
 	} else {
-		b.WriteString("Catégorie : (aucune)\n")
+		b.WriteString("Catégorie\u00a0: (aucune)\n")
 	}
-	fmt.Fprintf(&b, "Demandeur : %s\n", v.Requester)
-	fmt.Fprintf(&b, "Participants : %s\n", strings.Join(v.Participants, ", "))
+	fmt.Fprintf(&b, "Demandeur\u00a0: %s\n", v.Requester)
+	fmt.Fprintf(&b, "Participants\u00a0: %s\n", strings.Join(v.Participants, ", "))
 	if v.LinkedTo != "" {
-		fmt.Fprintf(&b, "Lié au ticket : %s\n", v.LinkedTo)
+		fmt.Fprintf(&b, "Liée à la demande\u00a0: %s\n", v.LinkedTo)
+	}
+	if v.IncidentKey != "" {
+		fmt.Fprintf(&b, "Incident\u00a0: %s (%d répétitions)\n", v.IncidentKey, v.Repeats)
 	}
 	if v.NoAckReason != "" {
-		fmt.Fprintf(&b, "Sans accusé de réception : %s\n", v.NoAckReason)
+		fmt.Fprintf(&b, "Sans accusé de réception\u00a0: %s\n", v.NoAckReason)
 	}
-	fmt.Fprintf(&b, "Créé le : %s, mis à jour le : %s\n", v.CreatedAt, v.UpdatedAt)
+	fmt.Fprintf(&b, "Créée le\u00a0: %s, mise à jour le\u00a0: %s\n", v.CreatedAt, v.UpdatedAt)
 	for _, m := range *v.Messages {
-		fmt.Fprintf(&b, "\n--- %s %s de %s, %s\n", m.Direction, m.Kind, m.From, m.Date)
-		fmt.Fprintf(&b, "Objet : %s\n", m.Subject)
+		way := "de"
+		if m.Direction == "out" {
+			way = "envoyé(e) par"
+		}
+		fmt.Fprintf(&b, "\n--- %s %s %s, %s\n", fr(kindFR, m.Kind), way, m.From, m.Date)
+		fmt.Fprintf(&b, "Objet\u00a0: %s\n", m.Subject)
 		for _, a := range m.Attachments {
-			fmt.Fprintf(&b, "Pièce jointe : %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)
+			fmt.Fprintf(&b, "Pièce jointe\u00a0: %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)
 		}
 		if m.ParseError != "" {
-			fmt.Fprintf(&b, "Problème d'analyse : %s\n", m.ParseError)
+			fmt.Fprintf(&b, "Problème d’analyse (message conservé tel quel)\u00a0: %s\n", m.ParseError)
 		}
 		b.WriteString("\n" + strings.TrimRight(m.Text, "\n") + "\n")
 	}

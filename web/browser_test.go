@@ -58,7 +58,7 @@ func TestBrowserOpensAcknowledgmentLink(t *testing.T) {
 			}
 			dom := html.UnescapeString(dumpDOM(t, browser, link))
 			for _, want := range []string{
-				`lang="fr"`, "Demande n° " + number, "Historique", "Statut", "répondu",
+				`lang="fr"`, "Demande n° " + number, "Historique", "Statut", "réponse envoyée",
 				"la plateforme affiche une erreur 502.", "Nous avons relancé le service, merci de réessayer.",
 				"Accusé de réception",
 			} {

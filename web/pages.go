@@ -56,8 +56,8 @@ type attachmentPage struct{ Filename, Size, URL string }
 
 // statusLabels are the statuses in French, as requesters read them.
 var statusLabels = map[store.Status]string{
-	store.StatusOpen: "ouvert", store.StatusAnswered: "répondu",
-	store.StatusResolved: "résolu", store.StatusClosed: "clos",
+	store.StatusOpen: "ouverte", store.StatusAnswered: "réponse envoyée",
+	store.StatusResolved: "résolue", store.StatusClosed: "close",
 }
 
 // publicKinds are the messages a requester sees: never notes (internal),
@@ -89,7 +89,7 @@ func (s *Server) frenchDate(t time.Time) string {
 	if s.o.Location == time.UTC {
 		zone = " (UTC)"
 	}
-	return fmt.Sprintf("%s %s %d à %02d h %02d%s", day, months[t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone)
+	return fmt.Sprintf("%s %s %d à %d\u00a0h\u00a0%02d%s", day, months[t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone)
 }
 
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -199,7 +199,7 @@ func (s *Server) tracking(w http.ResponseWriter, r *http.Request) {
 		}
 		tp.Messages = append(tp.Messages, mp)
 	}
-	s.render(w, http.StatusOK, "suivi", s.page("Demande n° "+d.Number, func(p *pageData) { p.Ticket = &tp }))
+	s.render(w, http.StatusOK, "suivi", s.page("Demande n° "+d.Number, func(p *pageData) { p.Ticket = &tp }))
 }
 
 func (s *Server) ticketPage(t store.Ticket) ticketPage {
@@ -284,7 +284,7 @@ func (s *Server) myRequestsPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil || len(raw) > maxAddress || !strings.Contains(addr.Address, "@") || addr.Name != "" {
 		s.render(w, http.StatusBadRequest, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
 			p.Address = raw
-			p.Error = "Veuillez saisir une adresse électronique valide, par exemple « prenom.nom@example.org »."
+			p.Error = "Veuillez saisir une adresse électronique valide, par exemple « prenom.nom@example.org »."
 		}))
 		return
 	}

@@ -64,7 +64,7 @@ func TestTrackingPage(t *testing.T) {
 				t.Fatalf("GET %s = %d", u.RequestURI(), page.status)
 			}
 			for _, want := range []string{
-				"Demande n° " + number, "Plateforme inaccessible depuis ce matin", "répondu",
+				"Demande n° " + number, "Plateforme inaccessible depuis ce matin", "réponse envoyée",
 				"1.7 — Plateforme inaccessible", "la plateforme affiche une erreur 502.",
 				"Nous avons relancé le service, merci de réessayer.", "Accusé de réception",
 				"Réponse du centre d’assistance", "capture écran.pdf", "novembre 2026",
@@ -288,7 +288,7 @@ func TestMyRequests(t *testing.T) {
 				}
 			}
 			find(doc)
-			if r := e.get(t, track); track == "" || r.status != 200 || !strings.Contains(r.body, "Demande n° "+number) {
+			if r := e.get(t, track); track == "" || r.status != 200 || !strings.Contains(r.body, "Demande n° "+number) {
 				t.Errorf("tracking link %q from the list = %d", track, r.status)
 			}
 			// A tampered or expired link is the same 404.
@@ -437,7 +437,7 @@ func TestAPI(t *testing.T) {
 				t.Errorf("the API note was stored as %+v", lastMsg)
 			}
 			if lastMsg.Kind != "note" {
-				t.Skipf("the pipeline stored the #note as %q: needs the agents' #note handling (ingest/agent_commands.go)", lastMsg.Kind)
+				t.Fatalf("the API note was stored as %q, want note", lastMsg.Kind)
 			}
 			u, _ := url.Parse(link)
 			if p := e.get(t, u.RequestURI()); strings.Contains(p.body, "ne pas rappeler") {

@@ -1,6 +1,7 @@
 package smtpd
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -91,9 +92,13 @@ func TestShutdownDrains(t *testing.T) {
 	if got := idle.reply(); !strings.HasPrefix(got, "421 4.3.2") {
 		t.Errorf("idle session at shutdown → %q, want 421 4.3.2", got)
 	}
-	if _, err := net.DialTimeout("tcp", ts.addr, time.Second); err == nil {
+	if c, err := net.DialTimeout("tcp", ts.addr, time.Second); err == nil {
 		// The listener may take a moment to close; a banner must not come.
-		t.Log("connection accepted while draining (listener closing)")
+		_ = c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		if line, _ := bufio.NewReader(c).ReadString('\n'); strings.HasPrefix(line, "220") {
+			t.Errorf("a new session was greeted while draining: %q", line)
+		}
+		c.Close()
 	}
 	close(rec.gate)
 	if got := busy.reply(); !strings.HasPrefix(got, "250") {

@@ -405,7 +405,19 @@ func TestNoDeliveryForAbortedData(t *testing.T) {
 	c.expect("DATA", "354")
 	c.send(message("coupe")) // no terminator
 	c.conn.Close()
-	time.Sleep(200 * time.Millisecond)
+	// Wait until the server has ended the session: only then is "no
+	// delivery" a verdict rather than a race.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		ts.srv.mu.Lock()
+		open := len(ts.srv.conns)
+		ts.srv.mu.Unlock()
+		if open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the session is still open 5 s after the client left")
+		}
+	}
 	if n := len(rec.deliveries()); n != 0 {
 		t.Errorf("%d deliveries of an unterminated message, want 0", n)
 	}

@@ -68,7 +68,7 @@ var (
 	errTooManyRcpts = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3},
 		Message: "Trop de destinataires pour ce message"}
 	errRateLimited = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1},
-		Message: "Trop de messages de votre adresse, veuillez renvoyer plus tard"}
+		Message: "Trop de messages depuis votre adresse, veuillez renvoyer le message plus tard"}
 	errTooManyErrors = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
 		Message: "Trop d'erreurs, fin de la connexion"}
 	errShuttingDown = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2},
