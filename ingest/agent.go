@@ -93,6 +93,13 @@ func (p *Pipeline) agentMessage(ctx context.Context, tx store.Tx, d *delivery, t
 	if inert {
 		note = true
 	}
+	// A monitoring incident's "requester" is the monitoring system: what an
+	// agent writes there is for colleagues, never mailed to the alert sender
+	// (often unread or non-existent, whose bounces would come back to us).
+	incident := t.IncidentKey != ""
+	if incident {
+		note = true
+	}
 
 	kind := store.KindAgent
 	if note {
@@ -178,7 +185,7 @@ func (p *Pipeline) agentMessage(ctx context.Context, tx store.Tx, d *delivery, t
 		}
 		d.queued = d.queued || q
 	}
-	if resolve && t.Status == store.StatusResolved && !p.agents[t.Requester] {
+	if resolve && t.Status == store.StatusResolved && !incident && !p.agents[t.Requester] {
 		q, err := p.o.Mailer.Resolved(ctx, tx, t, outbound.Resolution{To: t.Requester, References: thread})
 		if err != nil {
 			return res, fmt.Errorf("resolution notice: %w", err)
@@ -235,6 +242,16 @@ func (p *Pipeline) notifyAgents(ctx context.Context, tx store.Tx, d *delivery, t
 		return nil
 	}
 	d.notified = true
+	if d.msg.Kind != store.KindAlert {
+		// Automatic mail (bounces, auto-replies, list mail) is stored but
+		// tells no agent: a bounce of our own notification from a full
+		// agent mailbox would otherwise notify that mailbox again, forever.
+		// Incidents have their own limit (GUICHET_ALERT_RENOTIFY).
+		if reason := outbound.LoopReason(p.incoming(d), p.ownList()); reason != "" {
+			p.log.Info("no agent notification for automatic mail", "ticket", t.Number, "reason", reason)
+			return nil
+		}
+	}
 	event := templates.EventNew
 	switch d.msg.Kind {
 	case store.KindReply:

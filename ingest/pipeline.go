@@ -144,6 +144,15 @@ func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledg
 // mail (the outbox sender's Kick).
 func (p *Pipeline) OnCommit(f func()) { p.onQueue = f }
 
+// ownList is our own addresses, for the loop policy.
+func (p *Pipeline) ownList() []string {
+	out := make([]string, 0, len(p.own))
+	for a := range p.own {
+		out = append(out, a)
+	}
+	return out
+}
+
 func set(list []string) map[string]bool {
 	m := make(map[string]bool, len(list))
 	for _, a := range list {
@@ -296,10 +305,12 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 
 	var res Result
 	queued := false
+	initialKind := msg.Kind
 	err := p.run(ctx, func(ctx context.Context, tx store.Tx) error {
 		// A batch may run this function again after a failed commit, so it
 		// starts from a clean state every time.
 		d.queued, d.now, d.rowID, d.notified = false, p.now(), 0, false
+		d.msg.Kind = initialKind
 		var err error
 		res, err = p.store(ctx, tx, d)
 		queued = d.queued
@@ -416,7 +427,7 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 	}
 	d.rowID = rowID
 
-	if reason := p.unusable(m); reason != "" {
+	if reason := p.unusable(d); reason != "" {
 		res.Action, res.Reason = Unticketed, reason
 		return res, nil
 	}
@@ -455,17 +466,31 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 	return p.open(ctx, tx, d, res)
 }
 
+// ReasonNoSender is why a message without a usable From address opens no
+// ticket: the one case `guichet ingest` reports as unusable input (65).
+const ReasonNoSender = "no usable From address"
+
 // unusable says why a message opens no ticket, "" when it may.
-func (p *Pipeline) unusable(m *mailparse.Message) string {
+func (p *Pipeline) unusable(d *delivery) string {
+	m := d.m
 	if m.From.Addr == "" {
 		// The centre requires a valid address to submit a ticket.
-		return "no usable From address"
+		return ReasonNoSender
 	}
 	if m.ContentType == "multipart/report" && m.ReportType == "disposition-notification" {
 		return "read receipt"
 	}
 	if p.own[m.From.Addr] {
 		return "sent from our own address"
+	}
+	if p.agents[m.From.Addr] && d.agentProof == "" && d.sig.addrNumber == "" {
+		// An agent's out-of-office answering one of our notifications at
+		// the support address: no ticket, no notification, no loop. (An
+		// agent's automatic mail to a signed address or with proof of
+		// identity is kept as a note of its ticket instead.)
+		if reason := outbound.LoopReason(p.incoming(d), nil); reason != "" {
+			return "automatic message from an agent: " + reason
+		}
 	}
 	return ""
 }

@@ -157,7 +157,7 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 		// Agents answer the requester by replying: the signed agent address
 		// routes the reply to this ticket and proves it came from someone
 		// who received this notification.
-		replyTo:       mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyaddr.RoleAgent)},
+		replyTo:       mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyRole(n.Event))},
 		autoSubmitted: "auto-generated",
 	})
 }
@@ -453,4 +453,15 @@ func addrList(l []string) []*mail.Address {
 		out[i] = &mail.Address{Address: a}
 	}
 	return out
+}
+
+// replyRole is the signed address a notification's Reply-To carries: a
+// reply to an internal note is itself a note (pressing Reply on a
+// colleague's note must never mail the requester); other notifications
+// invite an answer.
+func replyRole(e string) replyaddr.Role {
+	if e == templates.EventNote {
+		return replyaddr.RoleNote
+	}
+	return replyaddr.RoleAgent
 }

@@ -86,13 +86,21 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 	}
 	res, err := d.Deliver(ctx, raw, envl)
 	if err != nil {
-		return fail(e, "ingest", fmt.Errorf("%s: %w", label(name), err))
+		// Nothing was stored: whatever went wrong, the MTA must keep the
+		// message and retry (ingest.Deliverer's contract), so the answer is
+		// always EX_TEMPFAIL, with a generic line (Postfix may quote stderr
+		// in a bounce) and the detail in the log.
+		logger(e).Error("message not stored", "input", label(name), "err", err)
+		fmt.Fprintf(e.stderr, "guichet ingest: %s: message not stored, temporary failure; the mail system will retry\n", label(name))
+		return exitTempFail
 	}
 	fmt.Fprintln(e.stdout, describe(res))
 	if res.ParseError != "" {
 		fmt.Fprintf(e.stderr, "guichet ingest: %s: stored raw; parse problem: %s\n", label(name), res.ParseError)
 	}
-	if res.Action == ingest.Unticketed {
+	if res.Action == ingest.Unticketed && res.Reason == ingest.ReasonNoSender {
+		// Stored, but not a usable request: the one EX_DATAERR case. Other
+		// unticketed mail (read receipts, agents' out-of-office) is handled.
 		return exitDataErr
 	}
 	return exitOK
