@@ -172,22 +172,38 @@ func (r *SMTPRelay) Send(ctx context.Context, from string, to []string, raw []by
 	if err != nil {
 		return err
 	}
-	err = r.transact(ctx, c, from, to, raw)
-	if err != nil && reused && !isReply(err) {
+	refused, dataSent, err := r.transact(ctx, c, from, to, raw)
+	if err != nil && reused && !dataSent && !isReply(err) {
 		// A kept connection may have been closed by the relay meanwhile:
-		// one fresh attempt before calling it a failure.
+		// one fresh attempt before calling it a failure. Only before DATA:
+		// after it the relay may have taken the message, and sending it
+		// again would deliver it twice.
 		c.Close()
 		if c, _, err = r.dial(ctx); err != nil {
 			return err
 		}
-		err = r.transact(ctx, c, from, to, raw)
+		refused, _, err = r.transact(ctx, c, from, to, raw)
 	}
 	if err != nil {
 		c.Close()
 		return classifyErr(err)
 	}
 	r.release(c)
+	if len(refused) > 0 {
+		return &PartialError{Refused: refused}
+	}
 	return nil
+}
+
+// PartialError reports a message delivered to some recipients while the
+// relay refused others (a stale Cc address must not keep an agent's answer
+// from the requester). The message counts as sent.
+type PartialError struct {
+	Refused []string // "address: relay reply"
+}
+
+func (e *PartialError) Error() string {
+	return "destinataires refusés par le relais\u00a0: " + strings.Join(e.Refused, "; ")
 }
 
 func isReply(err error) bool {
@@ -195,32 +211,44 @@ func isReply(err error) bool {
 	return errors.As(err, &se)
 }
 
-func (r *SMTPRelay) transact(ctx context.Context, c *smtp.Client, from string, to []string, raw []byte) error {
+// transact sends one message. A recipient the relay refuses is skipped and
+// reported in refused, as long as another one was accepted; dataSent says
+// whether the message may have reached the relay.
+func (r *SMTPRelay) transact(ctx context.Context, c *smtp.Client, from string, to []string, raw []byte) (refused []string, dataSent bool, err error) {
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
 	if err := c.Mail(from, nil); err != nil {
-		return err
+		return nil, false, err
 	}
+	var firstRefusal error
 	for _, rcpt := range to {
 		if err := c.Rcpt(rcpt, nil); err != nil {
-			return err
+			if !isReply(err) {
+				return nil, false, err // the connection broke
+			}
+			refused = append(refused, rcpt+": "+err.Error())
+			if firstRefusal == nil {
+				firstRefusal = err
+			}
 		}
+	}
+	if len(refused) == len(to) {
+		return nil, false, firstRefusal
 	}
 	w, err := c.Data()
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	if _, err := w.Write(raw); err != nil {
 		w.Close()
-		return err
+		return nil, true, err
 	}
+	// Once the relay has answered the end of DATA with 2xx, the message is
+	// its responsibility: a context ending now changes nothing.
 	if err := w.Close(); err != nil {
-		return err
+		return nil, true, err
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return nil
+	return refused, true, nil
 }
 
 func (r *SMTPRelay) client(ctx context.Context) (*smtp.Client, bool, error) {

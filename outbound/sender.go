@@ -164,6 +164,13 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound) {
 	err := s.o.Relay.Send(sendCtx, m.MailFrom, m.To, m.Raw)
 	cancel()
 	now := s.o.Clock()
+	var partial *PartialError
+	if errors.As(err, &partial) {
+		// Delivered to the others: sent. The refusals are logged for the
+		// agents to correct the address.
+		log.Warn("outbox: sent, but the relay refused some recipients", "refused", partial.Refused)
+		err = nil
+	}
 	if err == nil {
 		// Delivered exactly once: record it right away, insisting while
 		// the lease holds, since a lost MarkSent means a second delivery
