@@ -123,9 +123,15 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mailer, err := outbound.NewMailer(outbound.MailerOptions{
+		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: e.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.metrics = web.NewMetrics(st)
 	e.pipeline = ingest.New(ingest.Options{
-		SupportAddress: support, Agents: []string{agent}, Clock: e.clock.Now,
+		SupportAddress: support, Agents: []string{agent}, Clock: e.clock.Now, Mailer: mailer,
 		AlertAddresses: []string{"alertes@centre.example"}, Observe: e.metrics.Observe,
 	}, st, cat, signer, acker)
 	o := web.Options{

@@ -69,8 +69,15 @@ var publicKinds = map[store.Kind]string{
 	store.KindAck:     "Accusé de réception",
 }
 
-// Public reports whether a message of kind k may be shown to a requester.
-func Public(k store.Kind) bool { _, ok := publicKinds[k]; return ok }
+// Public reports whether message m may be shown to a requester. An agent's
+// incoming message is not: it holds the agent's command lines and what the
+// answer left out; the answer that went out (direction out) is shown.
+func Public(m store.Message) bool {
+	if _, ok := publicKinds[m.Kind]; !ok {
+		return false
+	}
+	return !(m.Kind == store.KindAgent && m.Direction == store.DirIn)
+}
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
 	"août", "septembre", "octobre", "novembre", "décembre"}
@@ -169,10 +176,10 @@ func (s *Server) tracking(w http.ResponseWriter, r *http.Request) {
 	tp := s.ticketPage(d.Ticket)
 	token := url.QueryEscape(r.URL.Query().Get("jeton"))
 	for _, m := range d.Messages {
-		label, public := publicKinds[m.Kind]
-		if !public {
+		if !Public(m) {
 			continue
 		}
+		label := publicKinds[m.Kind]
 		mp := messagePage{
 			Kind: string(m.Kind), KindLabel: label, Subject: m.Subject, Text: strings.TrimRight(m.Text, "\n"),
 			Date: s.frenchDate(m.Date), DateISO: iso(m.Date),
@@ -226,7 +233,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 	sum := strings.ToLower(r.PathValue("sha256"))
 	var found *store.Attachment
 	for _, m := range d.Messages {
-		if !Public(m.Kind) {
+		if !Public(m) {
 			continue
 		}
 		for i := range m.Attachments {

@@ -498,15 +498,29 @@ func TestMetrics(t *testing.T) {
 				`guichet_messages_received_total{action="joined",kind="agent",transport="api"} 1`,
 				`guichet_tickets_opened_total{category="1.7"} 1`,
 				`guichet_messages_sent_total{kind="ack"} 1`,
-				`guichet_outbox_messages{state="queued"} 1`,
+				// Queued: the other acknowledgment, the agent's notification
+				// of each new ticket and the agent's answer to awa.
+				`guichet_outbox_messages{state="queued"} 4`,
 				`guichet_outbox_messages{state="failed"} 0`,
 				`guichet_ingest_duration_seconds_count{transport="smtp"} 2`,
 				`guichet_store_up 1`,
 			} {
 				if !strings.Contains(r.body, want) {
-					t.Errorf("metrics lack %s", want)
+					t.Errorf("metrics lack %s\n%s", want, grepLines(r.body, "guichet_outbox_messages", "guichet_messages_sent_total"))
 				}
 			}
 		})
 	}
+}
+
+func grepLines(s string, prefixes ...string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		for _, p := range prefixes {
+			if strings.HasPrefix(l, p) {
+				out = append(out, l)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
