@@ -55,6 +55,10 @@ func runServe(ctx context.Context, args []string, e env) int {
 	// stop after them, so that every accepted message is committed.
 	var transports, workers sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	// The transports stop on SIGINT/SIGTERM, or when one of them fails: a
+	// half-alive gateway is worse than one a supervisor restarts.
+	tctx, stopTransports := context.WithCancel(ctx)
+	defer stopTransports()
 	defer stopWork()
 	errs := make(chan error, 8)
 	goRun := func(wg *sync.WaitGroup, name string, f func() error) {
@@ -77,7 +81,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 			workers.Wait()
 			return fail(e, "serve", err)
 		}
-		goRun(&transports, "smtp", func() error { return srv.Serve(ctx, ln) })
+		goRun(&transports, "smtp", func() error { return srv.Serve(tctx, ln) })
 		ready = append(ready, "smtp", ln.Addr().String())
 	}
 	boxes, err := mailboxes(c)
@@ -98,7 +102,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 			workers.Wait()
 			return fail(e, "serve", fmt.Errorf("mailbox %s: %w", mb.Name, err))
 		}
-		goRun(&transports, "imap "+mb.Name, func() error { return poller.Run(ctx) })
+		goRun(&transports, "imap "+mb.Name, func() error { return poller.Run(tctx) })
 		ready = append(ready, "imap_"+mb.Name, redact(mb.URL))
 	}
 	var up readiness
@@ -109,7 +113,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 			workers.Wait()
 			return fail(e, "serve", err)
 		}
-		goRun(&transports, "http", func() error { return serveHTTP(ctx, srv, ln) })
+		goRun(&transports, "http", func() error { return serveHTTP(tctx, srv, ln) })
 		ready = append(ready, "http", ln.Addr().String())
 	}
 	up.up.Store(true)
@@ -124,6 +128,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	}
 	up.up.Store(false)
 	log.Info("shutting down: finishing in-flight messages")
+	stopTransports()
 	transports.Wait()
 	stopWork()
 	workers.Wait()

@@ -44,8 +44,13 @@ type Options struct {
 	Holder string
 	// BatchSize is how many UIDs one FETCH asks for (default 100).
 	BatchSize int
-	Logger    *slog.Logger
-	Clock     func() time.Time
+	// MaxBytes bounds what one message may take in memory (default 25 MiB,
+	// as the SMTP receiver): a server announcing a huge literal cannot make
+	// the gateway allocate it. A larger message is stored truncated, as
+	// far as the limit, and logged; the mailbox keeps the original.
+	MaxBytes int64
+	Logger   *slog.Logger
+	Clock    func() time.Time
 
 	// LeaseTTL is how long the lease lasts without renewal (default 60 s);
 	// it is renewed every LeaseTTL/3, and another process takes the
@@ -98,6 +103,9 @@ func New(o Options) (*Poller, error) {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 100
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 25 << 20
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -432,6 +440,7 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 	})
 	var (
 		done       imap.UIDSet // committed by Deliver
+		kept       imap.UIDSet // committed truncated, kept in a mailbox that deletes
 		returned   = make(map[imap.UID]bool, len(uids))
 		deliverErr error
 	)
@@ -439,7 +448,11 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 		if deliverErr != nil || ctx.Err() != nil {
 			continue // drain the rest of the response without delivering
 		}
-		uid, raw, err := readMessage(msg)
+		uid, raw, truncated, err := readMessage(msg, p.o.MaxBytes)
+		if truncated {
+			p.log.Warn("imap message over the size limit, stored truncated; the mailbox keeps the original",
+				"uid", uid, "max_bytes", p.o.MaxBytes)
+		}
 		if err != nil {
 			deliverErr = fmt.Errorf("fetch: %w", err)
 			continue
@@ -460,7 +473,11 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 		}
 		p.log.Debug("imap message delivered", "uid", uid, "message_id", res.MessageID,
 			"action", res.Action, "ticket", res.Ticket)
-		done.AddNum(uid)
+		if truncated && p.mb.After == AfterDelete {
+			kept.AddNum(uid) // stored truncated: never delete the original
+		} else {
+			done.AddNum(uid)
+		}
 	}
 	fetchErr := cmd.Close()
 
@@ -469,6 +486,14 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 			// Committed but not flagged: fetched again later, and Deliver
 			// answers Duplicate then.
 			return err
+		}
+	}
+	if len(kept) > 0 {
+		if err := st.c.Store(kept, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+			return fmt.Errorf("store flags: %w", err)
+		}
+		for _, r := range kept {
+			done = append(done, r)
 		}
 	}
 	// Advance over the prefix of uids that is settled, or that the server
@@ -497,12 +522,10 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 	return nil
 }
 
-// readMessage reads one FETCH response: its UID and the whole message.
-func readMessage(msg *imapclient.FetchMessageData) (imap.UID, []byte, error) {
-	var (
-		uid imap.UID
-		raw []byte
-	)
+// readMessage reads one FETCH response: its UID and the message, at most
+// max bytes of it (the rest is read and dropped, to keep the connection in
+// step).
+func readMessage(msg *imapclient.FetchMessageData, max int64) (uid imap.UID, raw []byte, truncated bool, err error) {
 	for item := msg.Next(); item != nil; item = msg.Next() {
 		switch item := item.(type) {
 		case imapclient.FetchItemDataUID:
@@ -511,14 +534,18 @@ func readMessage(msg *imapclient.FetchMessageData) (imap.UID, []byte, error) {
 			if item.Literal == nil {
 				continue
 			}
-			b, err := io.ReadAll(item.Literal)
+			b, err := io.ReadAll(io.LimitReader(item.Literal, max))
 			if err != nil {
-				return 0, nil, err
+				return 0, nil, false, err
 			}
-			raw = b
+			n, err := io.Copy(io.Discard, item.Literal)
+			if err != nil {
+				return 0, nil, false, err
+			}
+			raw, truncated = b, n > 0
 		}
 	}
-	return uid, raw, nil
+	return uid, raw, truncated, nil
 }
 
 // settle does what Mailbox.After says to the committed messages.

@@ -375,3 +375,30 @@ func TestNewRejectsIncompleteOptions(t *testing.T) {
 		t.Errorf("New(pop3://) = %v, want ErrBadURL", err)
 	}
 }
+
+// A message over MaxBytes is delivered truncated at the limit (never read
+// whole into memory), then settled like any other: it is not fetched
+// forever, and the mailbox keeps the original.
+func TestOversizeMessageTruncated(t *testing.T) {
+	s := startDovecot(t)
+	s.AppendN(t, box, "INBOX", 2, func(i int) []byte { return frenchMessage(i, 20000*i+500) })
+	var sizes []int
+	d := newDeliverer()
+	d.fail = func(_ int, raw []byte) error { sizes = append(sizes, len(raw)); return nil }
+	st := newState()
+	mb, err := ParseURL(s.URL(box, "INBOX"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st, MaxBytes: 8000})
+	eventually(t, 10*time.Second, "2 delivered", func() bool { _, last := st.get(mb.Name); return last == 2 })
+	stop()
+	if len(sizes) != 2 || sizes[0] >= 8000 || sizes[1] != 8000 {
+		t.Errorf("delivered sizes %v, want one small message and one cut at 8000 bytes", sizes)
+	}
+	for _, m := range s.Messages(t, box, "INBOX") {
+		if !m.Seen() {
+			t.Errorf("UID %d not settled", m.UID)
+		}
+	}
+}
