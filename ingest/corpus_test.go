@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -28,8 +29,14 @@ const support = "support@centre.example"
 
 // fixedClock is the corpus's "now": tickets are numbered 2026-…
 func fixedClock() func() time.Time {
+	var mu sync.Mutex
 	t := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	return func() time.Time { t = t.Add(time.Second); return t }
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Second)
+		return t
+	}
 }
 
 type backend struct {

@@ -110,6 +110,10 @@ type Pipeline struct {
 	boxes   map[string]bool
 	queue   chan *work
 	batched atomic.Bool
+	// sending counts callers between their check of batched and the end of
+	// their send to queue: Run drains until it is zero, so that no work is
+	// left in the queue after Run returns.
+	sending atomic.Int64
 	onQueue func()
 }
 
@@ -175,11 +179,11 @@ type work struct {
 // only after its own commit. Without Run, each Deliver commits alone.
 func (p *Pipeline) Run(ctx context.Context) error {
 	p.batched.Store(true)
-	defer p.batched.Store(false)
 	for {
 		var first *work
 		select {
 		case <-ctx.Done():
+			p.batched.Store(false)
 			p.drain()
 			return nil
 		case first = <-p.queue:
@@ -198,14 +202,19 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 }
 
-// drain commits what was queued before Run stopped, so no caller waits forever.
+// drain commits what was queued before Run stopped, and what callers that
+// saw Run still running are about to queue, so no caller waits forever;
+// callers arriving later commit on their own.
 func (p *Pipeline) drain() {
 	for {
 		select {
 		case w := <-p.queue:
 			p.commit(context.Background(), []*work{w})
 		default:
-			return
+			if p.sending.Load() == 0 && len(p.queue) == 0 {
+				return
+			}
+			time.Sleep(time.Millisecond)
 		}
 	}
 }
@@ -231,13 +240,19 @@ func (p *Pipeline) commit(ctx context.Context, batch []*work) {
 }
 
 func (p *Pipeline) run(ctx context.Context, fn store.TxFunc) error {
+	// Counted before batched is read: drain, which runs after batched is
+	// cleared, then sees this caller and waits for its work.
+	p.sending.Add(1)
 	if !p.batched.Load() {
+		p.sending.Add(-1)
 		return p.st.InTx(ctx, fn)
 	}
 	w := &work{fn: fn, done: make(chan error, 1)}
 	select {
 	case p.queue <- w:
+		p.sending.Add(-1)
 	case <-ctx.Done():
+		p.sending.Add(-1)
 		return ctx.Err()
 	}
 	// Once queued, the work will be committed or fail; wait for the verdict
