@@ -215,11 +215,11 @@ func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
 	}
 	fmt.Fprintf(&b, "Créée le\u00a0: %s, mise à jour le\u00a0: %s\n", v.CreatedAt, v.UpdatedAt)
 	for _, m := range *v.Messages {
-		way := "de"
+		who := "de " + m.From
 		if m.Direction == "out" {
-			way = "envoyé(e) par"
+			who = "à " + strings.Join(m.To, ", ")
 		}
-		fmt.Fprintf(&b, "\n--- %s %s %s, %s\n", fr(kindFR, m.Kind), way, m.From, m.Date)
+		fmt.Fprintf(&b, "\n--- %s %s, %s\n", fr(kindFR, m.Kind), who, m.Date)
 		fmt.Fprintf(&b, "Objet\u00a0: %s\n", m.Subject)
 		for _, a := range m.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe\u00a0: %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)
