@@ -519,10 +519,14 @@ func (t *sqliteTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) 
 	if err != nil {
 		return 0, err
 	}
-	o.MessageRowID = id
-	if _, err := t.Enqueue(ctx, o); err != nil {
+	// The bytes are written once, in the message row; the outbox reads them
+	// from there (sqliteOutboxCols).
+	q := *o
+	q.MessageRowID, q.Raw = id, []byte{}
+	if _, err := t.Enqueue(ctx, &q); err != nil {
 		return 0, err
 	}
+	o.ID, o.MessageRowID, o.State = q.ID, id, q.State
 	return id, nil
 }
 
@@ -680,9 +684,14 @@ func (s *sqliteStore) Unticketed(ctx context.Context) ([]Message, error) {
 	return sqliteMessages(ctx, s.r, `m.ticket_id IS NULL`)
 }
 
+// sqliteOutboxCols: an outbox row queued by InsertOutbound keeps no copy of
+// the bytes; they are its message row's.
 const sqliteOutboxCols = `id, coalesce(ticket_id, 0),
     coalesce((SELECT t.number FROM tickets t WHERE t.id = outbox.ticket_id), ''),
-    coalesce(message_row_id, 0), mail_from, rcpt, subject, message_id, raw, state, attempts, last_error,
+    coalesce(message_row_id, 0), mail_from, rcpt, subject, message_id,
+    CASE WHEN length(raw) = 0 AND message_row_id IS NOT NULL
+        THEN (SELECT m.raw FROM messages m WHERE m.id = outbox.message_row_id) ELSE raw END,
+    state, attempts, last_error,
     next_attempt_at, created_at, sent_at`
 
 func scanSQLiteOutbound(row scanner) (Outbound, error) {
