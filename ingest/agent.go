@@ -166,8 +166,10 @@ func (p *Pipeline) agentMessage(ctx context.Context, tx store.Tx, d *delivery, t
 	switch {
 	case note && text != "":
 		q, err := p.o.Mailer.Notify(ctx, tx, t, outbound.Notification{
+			// The ticket's subject: a reply to a note's notification would
+			// otherwise pile up « Note interne : Note interne : … ».
 			Event: templates.EventNote, To: p.colleagues(t.Category, from),
-			From: from, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
+			From: from, FromName: m.From.Name, Subject: t.Subject, MessageID: m.MessageID,
 			References: m.References, Text: text, Attachments: d.msg.Attachments,
 		})
 		if err != nil {
