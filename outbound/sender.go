@@ -14,7 +14,7 @@ import (
 // Outbox is the part of the store the Sender uses; store.Store satisfies it.
 type Outbox interface {
 	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]store.Outbound, error)
-	MarkSent(ctx context.Context, id int64, at time.Time) error
+	MarkSent(ctx context.Context, id int64, at time.Time, note string) error
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error
 }
@@ -164,18 +164,19 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound) {
 	err := s.o.Relay.Send(sendCtx, m.MailFrom, m.To, m.Raw)
 	cancel()
 	now := s.o.Clock()
+	note := ""
 	var partial *PartialError
 	if errors.As(err, &partial) {
-		// Delivered to the others: sent. The refusals are logged for the
-		// agents to correct the address.
+		// Delivered to the others: sent. The refusals are kept in the
+		// outbox (guichet outbox shows them) for the agents to correct.
 		log.Warn("outbox: sent, but the relay refused some recipients", "refused", partial.Refused)
-		err = nil
+		note, err = partial.Error(), nil
 	}
 	if err == nil {
 		// Delivered exactly once: record it right away, insisting while
 		// the lease holds, since a lost MarkSent means a second delivery
 		// once the lease expires.
-		s.record(ctx, log, func() error { return s.o.Store.MarkSent(ctx, m.ID, now) })
+		s.record(ctx, log, func() error { return s.o.Store.MarkSent(ctx, m.ID, now, note) })
 		log.Debug("outbox: sent")
 		return
 	}

@@ -721,9 +721,11 @@ func (s *pgStore) exec1(ctx context.Context, op, sql string, args ...any) error 
 
 // MarkSent records delivery; attempts counts every attempt, the last one
 // included, so "sent, 1 attempt" reads as it should in guichet outbox.
-func (s *pgStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
+func (s *pgStore) MarkSent(ctx context.Context, id int64, at time.Time, note string) error {
 	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2, lease_until = NULL WHERE id = $1`, id, ts(at))
+UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2, lease_until = NULL,
+    last_error = CASE WHEN $3 = '' THEN last_error ELSE $3 END
+WHERE id = $1`, id, ts(at), clean(note))
 }
 
 func (s *pgStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

@@ -759,9 +759,11 @@ func (s *sqliteStore) exec1(ctx context.Context, op, query string, args ...any) 
 
 // MarkSent records delivery; attempts counts every attempt, the last one
 // included, so "sent, 1 attempt" reads as it should in guichet outbox.
-func (s *sqliteStore) MarkSent(ctx context.Context, id int64, at time.Time) error {
+func (s *sqliteStore) MarkSent(ctx context.Context, id int64, at time.Time, note string) error {
 	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL WHERE id = ?`, us(at), id)
+UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?1, lease_until = NULL,
+    last_error = CASE WHEN ?3 = '' THEN last_error ELSE ?3 END
+WHERE id = ?2`, us(at), id, clean(note))
 }
 
 func (s *sqliteStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

@@ -296,7 +296,9 @@ type Store interface {
 	// given lease; a claimed message is not claimed again until the lease
 	// ends (PostgreSQL: FOR UPDATE SKIP LOCKED).
 	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error)
-	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkSent records delivery. note, when not empty, is kept as the last
+	// error: what the relay refused of it (recipients it would not take).
+	MarkSent(ctx context.Context, id int64, at time.Time, note string) error
 	// MarkRetry records a temporary failure and the next attempt time.
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error

@@ -489,7 +489,7 @@ func TestMetrics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := st.MarkSent(context.Background(), out[0].ID, e.clock.Now()); err != nil {
+			if err := st.MarkSent(context.Background(), out[0].ID, e.clock.Now(), ""); err != nil {
 				t.Fatal(err)
 			}
 			r := e.get(t, "/metrics")

@@ -60,6 +60,15 @@ func testInsertOutbound(t *testing.T, open Opener) {
 	if err != nil || len(claimed) != 1 || !bytes.Equal(claimed[0].Raw, ob.Raw) {
 		t.Errorf("ClaimOutbound = %d rows (%v), want the acknowledgment with its bytes", len(claimed), err)
 	}
+	if len(claimed) == 1 {
+		if err := s.MarkSent(ctx, claimed[0].ID, base.Add(time.Minute), "gone@example.org: 550 5.1.1 unknown"); err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.Outbox(ctx)
+		if err != nil || len(after) != 1 || after[0].State != store.OutSent || after[0].LastError != "gone@example.org: 550 5.1.1 unknown" {
+			t.Errorf("after MarkSent with a note: %+v (%v), want sent with the relay's refusal kept", after, err)
+		}
+	}
 	if len(all) != 1 || all[0].ID != ob.ID || all[0].MessageRowID != rowID || all[0].State != store.OutQueued ||
 		all[0].TicketNumber != tk.Number || !slices.Equal(all[0].To, []string{"Awa@Example.org"}) {
 		t.Errorf("Outbox = %+v, want the one queued acknowledgment of %s", all, tk.Number)

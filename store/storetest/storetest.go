@@ -885,7 +885,7 @@ func testOutbox(t *testing.T, open Opener) {
 		t.Errorf("claim after lease expiry = %v, want %v (a dead sender's rows come back)", got, ids[:2])
 	}
 	later := now.Add(2 * time.Minute)
-	if err := s.MarkSent(ctx, ids[0], later); err != nil {
+	if err := s.MarkSent(ctx, ids[0], later, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MarkRetry(ctx, ids[1], "451 4.3.0 try later", later.Add(5*time.Minute)); err != nil {
@@ -921,7 +921,7 @@ func testOutbox(t *testing.T, open Opener) {
 		name string
 		err  error
 	}{
-		{"MarkSent", s.MarkSent(ctx, 99999, later)},
+		{"MarkSent", s.MarkSent(ctx, 99999, later, "")},
 		{"MarkRetry", s.MarkRetry(ctx, 99999, "x", later)},
 		{"MarkFailed", s.MarkFailed(ctx, 99999, "x")},
 		{"Requeue", s.Requeue(ctx, 99999, later)},

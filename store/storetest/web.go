@@ -168,10 +168,10 @@ func testStats(t *testing.T, open Opener) {
 			return err
 		})
 	}
-	if err := s.MarkSent(ctx, ids[0], base); err != nil {
+	if err := s.MarkSent(ctx, ids[0], base, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkSent(ctx, ids[1], base); err != nil {
+	if err := s.MarkSent(ctx, ids[1], base, "refusé : x@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Stats(ctx)
