@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"sort"
 	"strconv"
@@ -66,4 +68,27 @@ func pending(ms []migration, applied map[int]bool, maxApplied int) (migration, b
 		}
 	}
 	return migration{}, false, nil
+}
+
+// applyMigrations applies a backend's pending migrations one at a time with
+// migrateOne (which applies the next one, or reports that none is left)
+// and returns their names.
+func applyMigrations(ctx context.Context, backend string, log *slog.Logger,
+	migrateOne func(context.Context, []migration) (name string, done bool, err error)) ([]string, error) {
+	ms, err := migrations(backend)
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for {
+		name, done, err := migrateOne(ctx, ms)
+		if err != nil {
+			return applied, err
+		}
+		if done {
+			return applied, nil
+		}
+		log.Info("store: migration applied", "backend", backend, "migration", name)
+		applied = append(applied, name)
+	}
 }

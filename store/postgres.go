@@ -68,22 +68,7 @@ func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 // transaction-scoped advisory lock, so that concurrent starters queue up and
 // each migration runs exactly once.
 func (s *pgStore) migrate(ctx context.Context) ([]string, error) {
-	ms, err := migrations("postgres")
-	if err != nil {
-		return nil, err
-	}
-	var applied []string
-	for {
-		name, done, err := s.migrateOne(ctx, ms)
-		if err != nil {
-			return applied, err
-		}
-		if done {
-			return applied, nil
-		}
-		s.log.Info("store: migration applied", "backend", "postgres", "migration", name)
-		applied = append(applied, name)
-	}
+	return applyMigrations(ctx, "postgres", s.log, s.migrateOne)
 }
 
 func (s *pgStore) migrateOne(ctx context.Context, ms []migration) (name string, done bool, err error) {

@@ -90,22 +90,7 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 // migrate applies pending migrations, each in its own BEGIN IMMEDIATE
 // transaction: the write lock serialises processes starting at once.
 func (s *sqliteStore) migrate(ctx context.Context) ([]string, error) {
-	ms, err := migrations("sqlite")
-	if err != nil {
-		return nil, err
-	}
-	var applied []string
-	for {
-		name, done, err := s.migrateOne(ctx, ms)
-		if err != nil {
-			return applied, err
-		}
-		if done {
-			return applied, nil
-		}
-		s.log.Info("store: migration applied", "backend", "sqlite", "migration", name)
-		applied = append(applied, name)
-	}
+	return applyMigrations(ctx, "sqlite", s.log, s.migrateOne)
 }
 
 func (s *sqliteStore) migrateOne(ctx context.Context, ms []migration) (string, bool, error) {
