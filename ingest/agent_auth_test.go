@@ -140,8 +140,8 @@ func TestAgentIdentity(t *testing.T) {
 		}, false},
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{TrustedAuthServ: []string{trusted}, LookupTXT: keys.lookup})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{TrustedAuthServ: []string{trusted}, LookupTXT: keys.lookup})
 			for i, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
 					num := e.request("[2.2] Imprimante", "<id"+string(rune('a'+i))+"@example.org>")

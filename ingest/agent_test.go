@@ -31,8 +31,8 @@ func outlookReply(from, to, subject, id, parent string, parentRefs []string, tex
 // reply reopens and notifies again.
 func TestAgentScenario(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{})
 			num := e.request("[2.2] Imprimante en panne", "<a1@example.org>")
 
 			// 1. Acknowledgment to the requester, notification to team matériel.
@@ -213,8 +213,8 @@ func TestAgentCommands(t *testing.T) {
 		{"argument to a plain command reported", "#résolu merci", store.StatusOpen, store.StatusOpen, "2.2", []store.Kind{store.KindNotification}, false, store.KindNote},
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{})
 			for i, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
 					num := e.request("[2.2] Imprimante", "<req"+string(rune('a'+i))+"@example.org>")
@@ -280,8 +280,8 @@ func TestNotificationRouting(t *testing.T) {
 		{"an agent's own request, unrouted", agent3, "Bonjour", []string{agent1, agent2}},
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{})
 			for i, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
 					e.deliver(email{from: tc.from, subject: tc.subject, id: "<route" + string(rune('a'+i)) + "@example.org>", body: "Texte."}.raw(),
@@ -306,8 +306,8 @@ func TestNotificationRouting(t *testing.T) {
 // new ticket linked to the old one.
 func TestReopen(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{ReopenAfterClose: 30 * 24 * time.Hour})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{ReopenAfterClose: 30 * 24 * time.Hour})
 			for i, tc := range []struct {
 				name    string
 				status  store.Status
@@ -343,8 +343,8 @@ func TestReopen(t *testing.T) {
 // kept as a note and passed on to nobody.
 func TestAgentLoops(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAgentEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAgentEnv(t, be.Open(t), ingest.Options{})
 			num := e.request("[2.2] Imprimante", "<loop1@example.org>")
 			var notif sentMail
 			for _, o := range e.sent() {

@@ -149,10 +149,10 @@ var toolSequences = []struct {
 // repeats, its key, no acknowledgment and one agent notification.
 func TestAlertSequences(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
+		t.Run(be.Name, func(t *testing.T) {
 			for _, seq := range toolSequences {
 				t.Run(seq.tool, func(t *testing.T) {
-					e := newAlertEnv(t, be.open(t), ingest.Options{})
+					e := newAlertEnv(t, be.Open(t), ingest.Options{})
 					first := e.deliver(fixture(t, seq.problem, "p0@"+seq.tool))
 					if first.Action != ingest.Created {
 						t.Fatalf("problem: %+v, want created", first)
@@ -203,8 +203,8 @@ func TestAlertSequences(t *testing.T) {
 // down alerts are filed under 1.7.
 func TestAlertTwoHosts(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{})
 			cases := []struct {
 				name, file, msgID string
 				repl              []string
@@ -246,8 +246,8 @@ func TestAlertStorm(t *testing.T) {
 	}
 	const keys, total = 50, 2000
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{MaxBatch: 64})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{MaxBatch: 64})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error)
 			go func() { done <- e.p.Run(ctx) }()
@@ -293,7 +293,7 @@ func TestAlertStorm(t *testing.T) {
 			if out[store.KindAck] != 0 || out[store.KindNotification] != keys {
 				t.Errorf("queued %v, want no ack and %d notifications (one per incident)", out, keys)
 			}
-			t.Logf("%s: %d alerts in %s (%.0f/s)", be.name, total, took.Round(time.Millisecond), total/took.Seconds())
+			t.Logf("%s: %d alerts in %s (%.0f/s)", be.Name, total, took.Round(time.Millisecond), total/took.Seconds())
 		})
 	}
 }
@@ -302,8 +302,8 @@ func TestAlertStorm(t *testing.T) {
 // notifies agents once per hour, not once per mail.
 func TestAlertRenotify(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{AlertRenotify: time.Hour})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{AlertRenotify: time.Hour})
 			var number string
 			for i := 0; i <= 18; i++ { // every 10 minutes from 0 to 180
 				r := e.deliver(fixture(t, "nagios-service-problem.eml", fmt.Sprintf("n%d@x", i)))
@@ -327,8 +327,8 @@ func TestAlertRenotify(t *testing.T) {
 // recovery opens a new one.
 func TestAlertReopen(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{AlertReopen: time.Hour})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{AlertReopen: time.Hour})
 			first := e.deliver(fixture(t, "checkmk-service-crit.eml", "f0@x"))
 			for i := range 5 {
 				e.advance(5 * time.Minute)
@@ -372,8 +372,8 @@ func TestAlertRulesAndUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{AlertRules: []alerts.Rule{rule}})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{AlertRules: []alerts.Rule{rule}})
 			toSupport := func(raw []byte) ingest.Result {
 				t.Helper()
 				raw = []byte(strings.Replace(string(raw), "To: "+alertAddr, "To: "+support, 1))
@@ -415,8 +415,8 @@ func TestAlertRealCorpus(t *testing.T) {
 		t.Skip("shared corpus absent")
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newAlertEnv(t, be.open(t), ingest.Options{})
+		t.Run(be.Name, func(t *testing.T) {
+			e := newAlertEnv(t, be.Open(t), ingest.Options{})
 			for _, f := range files {
 				raw, err := os.ReadFile(f)
 				if err != nil {

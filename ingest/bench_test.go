@@ -14,7 +14,7 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
-	"guichet/internal/pgtest"
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -50,31 +50,13 @@ func BenchmarkParseClassify(b *testing.B) {
 // deliveries sharing group commits, as `guichet serve` does; it reports
 // messages per second. -benchtime 1000x gives the 1,000-message figure.
 func BenchmarkDeliver(b *testing.B) {
-	for _, be := range []struct {
-		name string
-		open func(b *testing.B) store.Store
-	}{
-		{"sqlite", func(b *testing.B) store.Store {
-			st, err := store.Open(context.Background(), store.Options{DataDir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			return st
-		}},
-		{"postgres", func(b *testing.B) store.Store {
-			st, err := store.Open(context.Background(), store.Options{DatabaseURL: pgtest.URL(b)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			return st
-		}},
-	} {
+	for _, be := range testdb.Backends() {
 		for _, ack := range []bool{true, false} {
-			name := be.name + "/ack"
+			name := be.Name + "/ack"
 			if !ack {
-				name = be.name + "/noack"
+				name = be.Name + "/noack"
 			}
-			b.Run(name, func(b *testing.B) { benchDeliver(b, be.open(b), ack) })
+			b.Run(name, func(b *testing.B) { benchDeliver(b, be.Open(b), ack) })
 		}
 	}
 }
@@ -82,7 +64,6 @@ func BenchmarkDeliver(b *testing.B) {
 // benchDeliver runs b.N deliveries from 16 goroutines; without ack the
 // pipeline has no acknowledger, which measures what queueing costs.
 func benchDeliver(b *testing.B, st store.Store, ack bool) {
-	defer st.Close()
 	p, cat := newPipeline(b, st, ingest.Options{Clock: time.Now})
 	if !ack {
 		p = ingest.New(ingest.Options{SupportAddress: support, Clock: time.Now}, st, cat, nil, nil)

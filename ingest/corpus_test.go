@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"guichet/internal/testdb"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,7 +18,6 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/replyaddr"
-	"guichet/internal/pgtest"
 	"guichet/outbound"
 	"guichet/store"
 	"guichet/view"
@@ -39,27 +39,9 @@ func fixedClock() func() time.Time {
 	}
 }
 
-type backend struct {
-	name string
-	open func(t *testing.T) store.Store
-}
+func backends() []testdb.Backend { return testdb.Backends() }
 
-func backends() []backend {
-	return []backend{
-		{"sqlite", func(t *testing.T) store.Store { return openStore(t, store.Options{DataDir: t.TempDir()}) }},
-		{"postgres", func(t *testing.T) store.Store { return openStore(t, store.Options{DatabaseURL: pgtest.URL(t)}) }},
-	}
-}
-
-func openStore(t *testing.T, o store.Options) store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), o)
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	t.Cleanup(st.Close)
-	return st
-}
+func openStore(t testing.TB, o store.Options) store.Store { return testdb.Open(t, o) }
 
 type labels struct{ c *classify.Catalogue }
 
@@ -166,8 +148,8 @@ func TestCorpus(t *testing.T) {
 	}
 	results := map[string][]byte{}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			st := be.open(t)
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
 			p, cat := newPipeline(t, st, ingest.Options{})
 			ctx := context.Background()
 			for _, e := range exps {
@@ -181,7 +163,7 @@ func TestCorpus(t *testing.T) {
 				}
 				checkOne(t, ctx, st, e, res)
 			}
-			results[be.name] = snapshot(t, ctx, st, cat)
+			results[be.Name] = snapshot(t, ctx, st, cat)
 		})
 	}
 	if len(results) < 2 {

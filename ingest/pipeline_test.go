@@ -31,8 +31,8 @@ func mail(from, subject, msgID, body string, extra ...string) []byte {
 // inside one batch are caught.
 func TestGroupCommit(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			st := be.open(t)
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
 			p, _ := newPipeline(t, st, ingest.Options{MaxBatch: 16})
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error)
@@ -106,8 +106,8 @@ func TestStoreUnavailable(t *testing.T) {
 // reopening, on both backends.
 func TestThreadingRules(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			st := be.open(t)
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
 			p, _ := newPipeline(t, st, ingest.Options{Agents: []string{"agent@centre.example"}})
 			ctx := context.Background()
 			deliver := func(raw []byte, rcpt ...string) ingest.Result {

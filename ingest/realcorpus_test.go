@@ -21,8 +21,8 @@ func TestRealCorpus(t *testing.T) {
 		t.Skip("../shared/corpus/real is absent")
 	}
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			st := be.open(t)
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
 			p, _ := newPipeline(t, st, ingest.Options{})
 			ctx := context.Background()
 			stored := 0

@@ -328,8 +328,8 @@ func TestAcknowledgeRefuses(t *testing.T) {
 // limit counts what the store holds.
 func TestAcknowledgeStore(t *testing.T) {
 	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			st := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
 			a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
 			var numbers, reasons []string
 			for i := 0; i < 7; i++ {

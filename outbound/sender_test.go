@@ -3,39 +3,18 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"guichet/internal/testdb"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"guichet/internal/pgtest"
 	"guichet/store"
 )
 
 // backends opens each real store: embedded SQLite in a temporary directory
 // and PostgreSQL through pgtest (skipped when unreachable).
-func backends(t *testing.T) []struct {
-	name string
-	open func(t *testing.T) store.Store
-} {
-	open := func(t *testing.T, o store.Options) store.Store {
-		t.Helper()
-		o.DataDir = t.TempDir()
-		st, err := store.Open(context.Background(), o)
-		if err != nil {
-			t.Fatalf("store.Open: %v", err)
-		}
-		t.Cleanup(st.Close)
-		return st
-	}
-	return []struct {
-		name string
-		open func(t *testing.T) store.Store
-	}{
-		{"sqlite", func(t *testing.T) store.Store { return open(t, store.Options{}) }},
-		{"postgres", func(t *testing.T) store.Store { return open(t, store.Options{DatabaseURL: pgtest.URL(t)}) }},
-	}
-}
+func backends(*testing.T) []testdb.Backend { return testdb.Backends() }
 
 // queueAcks creates n tickets from n requesters through the Acker, each in
 // its own transaction as the pipeline does, and returns their Message-IDs.
@@ -171,7 +150,7 @@ func deliveredOnce(t *testing.T, r *testRelay, ids []string) {
 
 func TestSenderFaults(t *testing.T) {
 	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
+		t.Run(b.Name, func(t *testing.T) {
 			for _, tc := range []struct {
 				name   string
 				fault  func(r *testRelay)
@@ -182,7 +161,7 @@ func TestSenderFaults(t *testing.T) {
 				{"relay answers 451", func(r *testRelay) { r.setAnswer(451) }, "451 4.3.0 Erreur locale"},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
-					st := b.open(t)
+					st := b.Open(t)
 					ids := queueAcks(t, st, 5)
 					r := startRelay(t, relayOpts{})
 					tc.fault(r)
@@ -216,7 +195,7 @@ func TestSenderFaults(t *testing.T) {
 				})
 			}
 			t.Run("relay answers 550", func(t *testing.T) {
-				st := b.open(t)
+				st := b.Open(t)
 				queueAcks(t, st, 3)
 				r := startRelay(t, relayOpts{})
 				r.setAnswer(550)
@@ -244,7 +223,7 @@ func TestSenderFaults(t *testing.T) {
 				}
 			})
 			t.Run("retry period over", func(t *testing.T) {
-				st := b.open(t)
+				st := b.Open(t)
 				queueAcks(t, st, 2)
 				r := startRelay(t, relayOpts{})
 				r.setAnswer(451)
@@ -259,7 +238,7 @@ func TestSenderFaults(t *testing.T) {
 				}
 			})
 			t.Run("two senders share the outbox", func(t *testing.T) {
-				st := b.open(t)
+				st := b.Open(t)
 				ids := queueAcks(t, st, 40)
 				r := startRelay(t, relayOpts{})
 				for range 2 {
@@ -274,7 +253,7 @@ func TestSenderFaults(t *testing.T) {
 }
 
 func TestSenderKick(t *testing.T) {
-	st := backends(t)[0].open(t)
+	st := backends(t)[0].Open(t)
 	r := startRelay(t, relayOpts{})
 	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
 	s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Poll: time.Hour})
@@ -328,8 +307,8 @@ func TestSenderBacklog(t *testing.T) {
 	}
 	const n = 1000
 	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			st := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
 			ids := queueAcks(t, st, n)
 			r := startRelay(t, relayOpts{})
 			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
@@ -345,7 +324,7 @@ func TestSenderBacklog(t *testing.T) {
 			})
 			el := time.Since(start)
 			rate := float64(n) / el.Seconds()
-			t.Logf("%s: %d messages delivered in %v: %.0f msg/s", b.name, n, el.Round(time.Millisecond), rate)
+			t.Logf("%s: %d messages delivered in %v: %.0f msg/s", b.Name, n, el.Round(time.Millisecond), rate)
 			deliveredOnce(t, r, ids)
 		})
 	}

@@ -50,8 +50,8 @@ func dumpDOM(t *testing.T, browser, url string) string {
 func TestBrowserOpensAcknowledgmentLink(t *testing.T) {
 	browser := chromium(t)
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newEnv(t, be.open(t), nil)
+		t.Run(be.Name, func(t *testing.T) {
+			e := newEnv(t, be.Open(t), nil)
 			number, _, link, _ := trackingFixture(t, e)
 			if !strings.HasPrefix(link, e.srv.URL+"/suivi/"+number+"?jeton=") {
 				t.Fatalf("acknowledgment link %q does not point at this server's tracking page", link)

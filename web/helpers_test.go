@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"guichet/internal/testdb"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,7 +20,6 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/replyaddr"
-	"guichet/internal/pgtest"
 	"guichet/outbound"
 	"guichet/store"
 	"guichet/tracking"
@@ -32,27 +32,9 @@ const (
 	apiToken = "jeton-api-de-test-0123456789"
 )
 
-type backend struct {
-	name string
-	open func(t *testing.T) store.Store
-}
+func backends() []testdb.Backend { return testdb.Backends() }
 
-func backends() []backend {
-	return []backend{
-		{"sqlite", func(t *testing.T) store.Store { return openStore(t, store.Options{DataDir: t.TempDir()}) }},
-		{"postgres", func(t *testing.T) store.Store { return openStore(t, store.Options{DatabaseURL: pgtest.URL(t)}) }},
-	}
-}
-
-func openStore(t *testing.T, o store.Options) store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), o)
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	t.Cleanup(st.Close)
-	return st
-}
+func openStore(t testing.TB, o store.Options) store.Store { return testdb.Open(t, o) }
 
 // clock is a settable clock shared by the pipeline and the web side.
 type clock struct {

@@ -50,8 +50,8 @@ func trackingFixture(t *testing.T, e *env) (number, other, link string, pdf []by
 
 func TestTrackingPage(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newEnv(t, be.open(t), nil)
+		t.Run(be.Name, func(t *testing.T) {
+			e := newEnv(t, be.Open(t), nil)
 			number, other, link, pdf := trackingFixture(t, e)
 			u, err := url.Parse(link)
 			if err != nil {
@@ -138,7 +138,7 @@ func TestTrackingPage(t *testing.T) {
 // TestAccessibility checks every page for the basics: lang="fr", exactly
 // one h1, a title, and a label for every input.
 func TestAccessibility(t *testing.T) {
-	e := newEnv(t, backends()[0].open(t), nil)
+	e := newEnv(t, backends()[0].Open(t), nil)
 	_, _, link, _ := trackingFixture(t, e)
 	e.do(t, "POST", "/mes-demandes", "", "adresse=awa%40example.org")
 	list, _ := e.queuedLink(t, "awa@example.org", "/mes-demandes/")
@@ -224,8 +224,8 @@ func accessibility(t *testing.T, body string) []string {
 
 func TestMyRequests(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newEnv(t, be.open(t), nil)
+		t.Run(be.Name, func(t *testing.T) {
+			e := newEnv(t, be.Open(t), nil)
 			number, _, _, _ := trackingFixture(t, e)
 			post := func(addr string) response {
 				t.Helper()
@@ -308,8 +308,8 @@ func TestMyRequests(t *testing.T) {
 
 func TestAPI(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			e := newEnv(t, be.open(t), nil)
+		t.Run(be.Name, func(t *testing.T) {
+			e := newEnv(t, be.Open(t), nil)
 			number, other, link, _ := trackingFixture(t, e)
 
 			auth := []struct{ name, token string }{{"no token", ""}, {"wrong token", "mauvais"}, {"prefix of the token", apiToken[:10]}}
@@ -451,7 +451,7 @@ func TestAPI(t *testing.T) {
 }
 
 func TestHealth(t *testing.T) {
-	st := backends()[0].open(t)
+	st := backends()[0].Open(t)
 	var notUp error
 	e := newEnv(t, st, func(o *web.Options) { o.Ready = func() error { return notUp } })
 	if r := e.get(t, "/healthz"); r.status != 200 {
@@ -480,8 +480,8 @@ func (e errFake) Error() string { return string(e) }
 
 func TestMetrics(t *testing.T) {
 	for _, be := range backends() {
-		t.Run(be.name, func(t *testing.T) {
-			st := be.open(t)
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
 			e := newEnv(t, st, nil)
 			trackingFixture(t, e)
 			// The first acknowledgment goes out: the sender marks it sent.

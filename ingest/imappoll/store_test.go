@@ -2,6 +2,7 @@ package imappoll
 
 import (
 	"context"
+	"guichet/internal/testdb"
 	"log/slog"
 	"testing"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/replyaddr"
-	"guichet/internal/pgtest"
 	"guichet/outbound"
 	"guichet/store"
 )
@@ -17,23 +17,7 @@ import (
 const supportAddr = "support@exemple.fr"
 
 // backends opens the real store: embedded SQLite, then PostgreSQL.
-var backends = []struct {
-	name string
-	open func(t *testing.T) store.Store
-}{
-	{"sqlite", func(t *testing.T) store.Store { return openStore(t, store.Options{DataDir: t.TempDir()}) }},
-	{"postgres", func(t *testing.T) store.Store { return openStore(t, store.Options{DatabaseURL: pgtest.URL(t)}) }},
-}
-
-func openStore(t *testing.T, o store.Options) store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), o)
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	t.Cleanup(st.Close)
-	return st
-}
+var backends = testdb.Backends()
 
 // pipeline wires the real ingest pipeline as guichet serve does and runs
 // its group-commit loop until the test ends.
@@ -72,8 +56,8 @@ func ticketCount(t *testing.T, st store.Store) int {
 // a restart and a UIDVALIDITY reset create none twice.
 func TestRealStore(t *testing.T) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			st := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
 			p := pipeline(t, st)
 			s := startDovecot(t)
 			const n = 300
@@ -90,7 +74,7 @@ func TestRealStore(t *testing.T) {
 			waitLast(t, st, mb.Name, n)
 			elapsed := time.Since(start)
 			stop()
-			t.Logf("%s: %d messages drained into tickets in %v: %.0f msg/s", b.name, n, elapsed.Round(time.Millisecond), n/elapsed.Seconds())
+			t.Logf("%s: %d messages drained into tickets in %v: %.0f msg/s", b.Name, n, elapsed.Round(time.Millisecond), n/elapsed.Seconds())
 			if got := ticketCount(t, st); got != n {
 				t.Fatalf("tickets = %d, want %d", got, n)
 			}
@@ -135,8 +119,8 @@ func waitLast(t *testing.T, st store.Store, name string, want uint32) {
 // Two processes on one PostgreSQL database: only the lease holder polls.
 func TestRealStoreLease(t *testing.T) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			st := b.open(t)
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
 			s := startDovecot(t)
 			mb, err := ParseURL(s.URL(box, "INBOX"))
 			if err != nil {
