@@ -101,36 +101,83 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 // "Acknowledgments and loops"), so the ticket and its acknowledgment commit
 // or roll back together, and returns "".
 func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in Incoming) (string, error) {
-	now := a.o.Clock()
-	to := strings.ToLower(strings.TrimSpace(t.Requester))
-	if to == "" {
-		to = strings.ToLower(strings.TrimSpace(in.From))
-	}
-	reason := LoopReason(in, a.ours)
-	if reason == "" && to == "" {
-		reason = "aucune adresse à laquelle répondre"
-	}
-	if reason == "" {
-		// An auto-responder that ignores every header still gets at most
-		// PerHour acknowledgments an hour: no ping-pong.
-		n, err := tx.CountOutboundTo(ctx, to, store.KindAck, now.Add(-time.Hour))
-		if err != nil {
-			return "", fmt.Errorf("outbound: count acknowledgments: %w", err)
-		}
-		if n >= a.o.PerHour {
-			reason = ReasonRateLimited
-		}
-	}
-	if reason != "" {
-		if err := tx.SetNoAckReason(ctx, t.ID, reason); err != nil {
-			return "", fmt.Errorf("outbound: record no-ack reason: %w", err)
-		}
-		return reason, nil
-	}
-
-	c, err := a.Compose(t, in, to, now)
+	reasons, err := a.AcknowledgeAll(ctx, tx, []store.Ticket{t}, []Incoming{in})
 	if err != nil {
 		return "", err
+	}
+	return reasons[0], nil
+}
+
+// AcknowledgeAll is Acknowledge for the new tickets of a batch, in a fixed
+// number of statements whatever their number: one count of what each
+// requester was sent in the last hour, one insert of all the
+// acknowledgments (and one update per ticket that gets none, rarely).
+// reasons[i] says why ts[i] got no acknowledgment, "" when one is queued.
+func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []Incoming) ([]string, error) {
+	if len(ts) != len(ins) {
+		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))
+	}
+	now := a.o.Clock()
+	reasons := make([]string, len(ts))
+	tos := make([]string, len(ts))
+	var counted []string
+	for i, t := range ts {
+		to := strings.ToLower(strings.TrimSpace(t.Requester))
+		if to == "" {
+			to = strings.ToLower(strings.TrimSpace(ins[i].From))
+		}
+		tos[i] = to
+		reasons[i] = LoopReason(ins[i], a.ours)
+		if reasons[i] == "" && to == "" {
+			reasons[i] = "aucune adresse à laquelle répondre"
+		}
+		if reasons[i] == "" {
+			counted = append(counted, to)
+		}
+	}
+	// An auto-responder that ignores every header still gets at most
+	// PerHour acknowledgments an hour: no ping-pong. Counted in the store,
+	// then along the batch, so that one batch cannot exceed it either.
+	sent := map[string]int{}
+	if len(counted) > 0 {
+		var err error
+		if sent, err = tx.CountOutboundToMany(ctx, counted, store.KindAck, now.Add(-time.Hour)); err != nil {
+			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
+		}
+	}
+	var ms []*store.Message
+	var os []*store.Outbound
+	for i, t := range ts {
+		if reasons[i] == "" {
+			if sent[tos[i]] >= a.o.PerHour {
+				reasons[i] = ReasonRateLimited
+			} else {
+				sent[tos[i]]++
+				m, o, err := a.record(t, ins[i], tos[i], now)
+				if err != nil {
+					return nil, err
+				}
+				ms, os = append(ms, m), append(os, o)
+			}
+		}
+		if reasons[i] != "" {
+			if err := tx.SetNoAckReason(ctx, t.ID, reasons[i]); err != nil {
+				return nil, fmt.Errorf("outbound: record no-ack reason: %w", err)
+			}
+		}
+	}
+	if err := tx.InsertOutbounds(ctx, ms, os); err != nil {
+		return nil, fmt.Errorf("outbound: store and queue acknowledgments: %w", err)
+	}
+	return reasons, nil
+}
+
+// record composes t's acknowledgment to the address to: the messages row
+// of the ticket's history and the outbox row that sends it.
+func (a *Acker) record(t store.Ticket, in Incoming, to string, now time.Time) (*store.Message, *store.Outbound, error) {
+	c, err := a.Compose(t, in, to, now)
+	if err != nil {
+		return nil, nil, err
 	}
 	sum := sha256.Sum256(c.Raw)
 	m := &store.Message{
@@ -141,15 +188,12 @@ func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in
 		Envelope:  store.Envelope{Transport: "relay", MailFrom: a.o.SupportAddress, RcptTo: []string{to}},
 		DedupeKey: c.MessageID, CreatedAt: now,
 	}
-	_, err = tx.InsertOutbound(ctx, m, &store.Outbound{
+	o := &store.Outbound{
 		TicketID: t.ID, TicketNumber: t.Number,
 		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
 		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
-	})
-	if err != nil {
-		return "", fmt.Errorf("outbound: store and queue acknowledgment: %w", err)
 	}
-	return "", nil
+	return m, o, nil
 }
 
 // Composed is an acknowledgment ready to store and send.

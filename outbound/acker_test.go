@@ -71,6 +71,25 @@ func (f *fakeTx) Enqueue(_ context.Context, o *store.Outbound) (int64, error) {
 	f.queued = append(f.queued, o)
 	return int64(len(f.queued)), nil
 }
+func (f *fakeTx) CountOutboundToMany(ctx context.Context, addrs []string, kind store.Kind, since time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	for _, a := range addrs {
+		n, err := f.CountOutboundTo(ctx, a, kind, since)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.ToLower(a)] = n
+	}
+	return out, nil
+}
+func (f *fakeTx) InsertOutbounds(ctx context.Context, ms []*store.Message, os []*store.Outbound) error {
+	for i := range ms {
+		if _, err := f.InsertOutbound(ctx, ms[i], os[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (f *fakeTx) InsertOutbound(ctx context.Context, m *store.Message, o *store.Outbound) (int64, error) {
 	id, _ := f.InsertMessage(ctx, m)
 	o.MessageRowID = id
@@ -390,6 +409,57 @@ func TestAcknowledgeStore(t *testing.T) {
 			})
 			if ob2, _ := st.Outbox(context.Background()); len(ob2) != 5 {
 				t.Errorf("outbox holds %d messages after a rolled-back transaction, want 5", len(ob2))
+			}
+		})
+	}
+}
+
+// TestAcknowledgeAllOneBatch: seven new tickets from one address in one
+// batch get five acknowledgments (the hourly limit holds inside a batch),
+// and each ticket that got none says why.
+func TestAcknowledgeAllOneBatch(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
+			var reasons []string
+			err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+				var nts []store.NewTicket
+				var ins []Incoming
+				for i := 0; i < 7; i++ {
+					nts = append(nts, store.NewTicket{Subject: "Demande", Requester: request.From, CreatedAt: time.Now()})
+					in := request
+					in.MessageID = fmt.Sprintf("<lot%d@example.org>", i)
+					ins = append(ins, in)
+				}
+				tks, err := tx.CreateTickets(ctx, nts)
+				if err != nil {
+					return err
+				}
+				reasons, err = a.AcknowledgeAll(ctx, tx, tks, ins)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range reasons {
+				if (r != "") != (i >= 5) {
+					t.Errorf("ticket %d: reason %q; want the first 5 acknowledged, the rest refused", i+1, r)
+				}
+			}
+			ob, err := st.Outbox(context.Background())
+			if err != nil || len(ob) != 5 {
+				t.Errorf("outbox holds %d (%v), want 5", len(ob), err)
+			}
+			ts, _ := st.Tickets(context.Background(), store.TicketFilter{})
+			refused := 0
+			for _, tk := range ts {
+				if tk.NoAckReason == ReasonRateLimited {
+					refused++
+				}
+			}
+			if refused != 2 {
+				t.Errorf("%d tickets record the hourly limit, want 2", refused)
 			}
 		})
 	}

@@ -17,7 +17,7 @@ type batchTx struct {
 // a TxFunc allows (it holds no state across runs). Failures are rare (a
 // duplicate or an unknown ticket is not an error), so the common batch
 // costs one BEGIN, the fns' own statements and one COMMIT.
-func runBatch(ctx context.Context, fns []TxFunc, begin func(context.Context) (batchTx, error)) ([]error, error) {
+func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(context.Context) (batchTx, error)) ([]error, error) {
 	errs := make([]error, len(fns))
 	live := make([]int, len(fns))
 	for i := range live {
@@ -36,6 +36,12 @@ func runBatch(ctx context.Context, fns []TxFunc, begin func(context.Context) (ba
 			}
 		}
 		if failed < 0 {
+			if finish != nil {
+				if err := finish(ctx, b.tx, live); err != nil {
+					b.rollback()
+					return errs, err
+				}
+			}
 			return errs, b.commit()
 		}
 		b.rollback()

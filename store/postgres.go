@@ -133,7 +133,12 @@ func (s *pgStore) InTx(ctx context.Context, fn TxFunc) error {
 // InTxBatch runs fns in one transaction committed once: the fsync is
 // shared (group commit). See runBatch for how one fn's failure is isolated.
 func (s *pgStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
-	return runBatch(ctx, fns, func(ctx context.Context) (batchTx, error) {
+	return s.InTxBatchFinish(ctx, fns, nil)
+}
+
+// InTxBatchFinish is InTxBatch with a last step before the commit.
+func (s *pgStore) InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) ([]error, error) {
+	return runBatch(ctx, fns, finish, func(ctx context.Context) (batchTx, error) {
 		tx, err := s.pool.Begin(ctx)
 		if err != nil {
 			return batchTx{}, wrap("store: begin", err)
@@ -193,10 +198,63 @@ func (t *pgTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int
 // insertMessage is InsertMessage, followed in the same statement by the
 // outbox row of o when o is not nil.
 func (t *pgTx) insertMessage(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	st, err := t.insertMessageStmt(m, o)
+	if err != nil {
+		return 0, err
+	}
+	return st.scan(t.q.QueryRow(ctx, st.query, st.args...))
+}
+
+// InsertOutbounds is InsertOutbound for several messages, sent to the
+// server in one round trip (a pgx batch); it stops at the first error.
+func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error {
+	if len(ms) != len(os) {
+		return fmt.Errorf("store: insert outbounds: %d messages for %d outbounds", len(ms), len(os))
+	}
+	stmts := make([]rowStmt, len(ms))
+	for i := range ms {
+		st, err := t.insertMessageStmt(ms[i], os[i])
+		if err != nil {
+			return err
+		}
+		stmts[i] = st
+	}
+	return t.sendBatch(ctx, "store: insert outbounds", stmts)
+}
+
+// rowStmt is one statement returning one row, and what reads that row.
+type rowStmt struct {
+	query string
+	args  []any
+	scan  func(pgx.Row) (int64, error)
+}
+
+// sendBatch sends stmts in one round trip and scans their rows in order.
+func (t *pgTx) sendBatch(ctx context.Context, op string, stmts []rowStmt) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, st := range stmts {
+		b.Queue(st.query, st.args...)
+	}
+	br := t.q.SendBatch(ctx, b)
+	for _, st := range stmts {
+		if _, err := st.scan(br.QueryRow()); err != nil {
+			br.Close()
+			return err
+		}
+	}
+	return wrap(op, br.Close())
+}
+
+// insertMessageStmt prepares insertMessage's statement; its scan fills the
+// ids of m (and o).
+func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
 	prepareMessage(m, t.now())
 	env, err := json.Marshal(m.Envelope)
 	if err != nil {
-		return 0, fmt.Errorf("store: insert message: envelope: %w", err)
+		return rowStmt{}, fmt.Errorf("store: insert message: envelope: %w", err)
 	}
 	content := distinctContent(m.Attachments)
 	cSHA, cSize, cData := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
@@ -208,7 +266,6 @@ func (t *pgTx) insertMessage(ctx context.Context, m *Message, o *Outbound) (int6
 	for i, a := range m.Attachments {
 		aName[i], aType[i], aCID[i], aInline[i], aSize[i], aSHA[i] = a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.SHA256
 	}
-	var id int64
 	query := `
 WITH m AS (
     INSERT INTO messages (ticket_id, direction, kind, from_addr, from_name, to_addrs, cc_addrs,
@@ -253,23 +310,27 @@ SELECT message_row_id, id FROM o`
 		args = append(args, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID, []byte{},
 			o.NextAttemptAt, o.CreatedAt, rcptKey(o.To))
 	}
-	row := t.q.QueryRow(ctx, query, args...)
-	if o == nil {
-		err = row.Scan(&id)
-	} else {
-		err = row.Scan(&id, &o.ID)
+	scan := func(row pgx.Row) (int64, error) {
+		var id int64
+		var err error
+		if o == nil {
+			err = row.Scan(&id)
+		} else {
+			err = row.Scan(&id, &o.ID)
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, fmt.Errorf("store: insert message %q: %w", m.DedupeKey, ErrDuplicate)
+		}
+		if err != nil {
+			return 0, wrap("store: insert message", err)
+		}
+		m.ID = id
+		if o != nil {
+			o.MessageRowID, o.State = id, OutQueued
+		}
+		return id, nil
 	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("store: insert message %q: %w", m.DedupeKey, ErrDuplicate)
-	}
-	if err != nil {
-		return 0, wrap("store: insert message", err)
-	}
-	m.ID = id
-	if o != nil {
-		o.MessageRowID, o.State = id, OutQueued
-	}
-	return id, nil
+	return rowStmt{query: query, args: args, scan: scan}, nil
 }
 
 // AttachMessage sets the ticket and, unless kind is "", the kind.
@@ -326,11 +387,32 @@ func (t *pgTx) MessageByDedupeKey(ctx context.Context, key string) (Message, err
 // statement. The counter upsert locks the year's row until commit: other
 // creators wait, and a rollback gives the number back (gap-free).
 func (t *pgTx) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
+	var tk Ticket
+	st := t.createTicketStmt(nt, &tk)
+	_, err := st.scan(t.q.QueryRow(ctx, st.query, st.args...))
+	return tk, err
+}
+
+// CreateTickets creates several tickets, numbered in the order given, in
+// one round trip (a pgx batch of CreateTicket statements).
+func (t *pgTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
+	out := make([]Ticket, len(nts))
+	stmts := make([]rowStmt, len(nts))
+	for i := range nts {
+		stmts[i] = t.createTicketStmt(nts[i], &out[i])
+	}
+	if err := t.sendBatch(ctx, "store: create tickets", stmts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// createTicketStmt prepares CreateTicket's statement; its scan fills *tk.
+func (t *pgTx) createTicketStmt(nt NewTicket, tk *Ticket) rowStmt {
 	prepareTicket(&nt, t.now())
 	at := ts(nt.CreatedAt)
 	parts := normAddrs(append([]string{nt.Requester}, nt.Participants...))
-	var id, n, attached int64
-	err := t.q.QueryRow(ctx, `
+	query := `
 WITH c AS (
     INSERT INTO ticket_counters (year, last) VALUES ($1, 1)
     ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1
@@ -353,17 +435,21 @@ WITH c AS (
     FROM t WHERE messages.id = $12
     RETURNING messages.id
 )
-SELECT t.id, c.last, (SELECT count(*) FROM m) FROM t, c`,
-		nt.CreatedAt.Year(), nt.Subject, nt.Category, nt.CategorySource, nt.Confidence, nt.Requester,
-		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, parts, nt.MessageRowID, string(nt.MessageKind),
-	).Scan(&id, &n, &attached)
-	if err != nil {
-		return Ticket{}, wrap("store: create ticket", err)
+SELECT t.id, c.last, (SELECT count(*) FROM m) FROM t, c`
+	args := []any{nt.CreatedAt.Year(), nt.Subject, nt.Category, nt.CategorySource, nt.Confidence, nt.Requester,
+		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, parts, nt.MessageRowID, string(nt.MessageKind)}
+	scan := func(row pgx.Row) (int64, error) {
+		var id, n, attached int64
+		if err := row.Scan(&id, &n, &attached); err != nil {
+			return 0, wrap("store: create ticket", err)
+		}
+		if nt.MessageRowID != 0 && attached == 0 {
+			return 0, fmt.Errorf("store: create ticket: attach message %d: %w", nt.MessageRowID, ErrNotFound)
+		}
+		*tk = newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, parts)
+		return id, nil
 	}
-	if nt.MessageRowID != 0 && attached == 0 {
-		return Ticket{}, fmt.Errorf("store: create ticket: attach message %d: %w", nt.MessageRowID, ErrNotFound)
-	}
-	return newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, parts), nil
+	return rowStmt{query: query, args: args, scan: scan}
 }
 
 func newTicket(id int64, number string, nt NewTicket, at time.Time, participants []string) Ticket {
@@ -529,6 +615,32 @@ func (t *pgTx) CountOutboundTo(ctx context.Context, addr string, kind Kind, sinc
 SELECT count(*) FROM outbox WHERE rcpt_key = $1 AND kind = $2 AND created_at >= $3`,
 		rcptKey([]string{addr}), string(kind), ts(since)).Scan(&n)
 	return n, wrap("store: count outbound", err)
+}
+
+// CountOutboundToMany is CountOutboundTo for several addresses in one
+// statement (outbox_rate index); absent addresses count 0.
+func (t *pgTx) CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error) {
+	keys := make([]string, len(addrs))
+	for i, a := range addrs {
+		keys[i] = rcptKey([]string{a})
+	}
+	rows, err := t.q.Query(ctx, `
+SELECT rcpt_key, count(*) FROM outbox WHERE rcpt_key = ANY($1) AND kind = $2 AND created_at >= $3
+GROUP BY rcpt_key`, keys, string(kind), ts(since))
+	if err != nil {
+		return nil, wrap("store: count outbound", err)
+	}
+	defer rows.Close()
+	out := make(map[string]int, len(keys))
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, wrap("store: count outbound", err)
+		}
+		out[k] = n
+	}
+	return out, wrap("store: count outbound", rows.Err())
 }
 
 // --- reads outside the pipeline's transaction ---

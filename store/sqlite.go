@@ -160,8 +160,13 @@ func (s *sqliteStore) InTx(ctx context.Context, fn TxFunc) error {
 // InTxBatch runs fns in one transaction committed once (group commit).
 // See runBatch for how one fn's failure is isolated.
 func (s *sqliteStore) InTxBatch(ctx context.Context, fns []TxFunc) ([]error, error) {
+	return s.InTxBatchFinish(ctx, fns, nil)
+}
+
+// InTxBatchFinish is InTxBatch with a last step before the commit.
+func (s *sqliteStore) InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) ([]error, error) {
 	defer s.stmts.prepare(context.WithoutCancel(ctx), s.w)
-	return runBatch(ctx, fns, func(ctx context.Context) (batchTx, error) {
+	return runBatch(ctx, fns, finish, func(ctx context.Context) (batchTx, error) {
 		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
 			return batchTx{}, wrap("store: begin", err)
@@ -495,6 +500,46 @@ func (t *sqliteTx) BumpRepeats(ctx context.Context, ticketID int64) (int, error)
 func (t *sqliteTx) Touch(ctx context.Context, ticketID int64, at time.Time) error {
 	return t.exec1(ctx, "store: touch ticket", `UPDATE tickets SET updated_at = max(updated_at, ?) WHERE id = ?`,
 		us(at), ticketID)
+}
+
+// CreateTickets is CreateTicket in a loop: in-process SQLite has no round
+// trips to save.
+func (t *sqliteTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
+	out := make([]Ticket, 0, len(nts))
+	for _, nt := range nts {
+		tk, err := t.CreateTicket(ctx, nt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tk)
+	}
+	return out, nil
+}
+
+// InsertOutbounds is InsertOutbound in a loop.
+func (t *sqliteTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error {
+	if len(ms) != len(os) {
+		return fmt.Errorf("store: insert outbounds: %d messages for %d outbounds", len(ms), len(os))
+	}
+	for i := range ms {
+		if _, err := t.InsertOutbound(ctx, ms[i], os[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountOutboundToMany is CountOutboundTo for each address.
+func (t *sqliteTx) CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(addrs))
+	for _, a := range addrs {
+		n, err := t.CountOutboundTo(ctx, a, kind, since)
+		if err != nil {
+			return nil, err
+		}
+		out[rcptKey([]string{a})] = n
+	}
+	return out, nil
 }
 
 // InsertOutbound is InsertMessage then Enqueue: in-process SQLite has no

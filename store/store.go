@@ -227,6 +227,9 @@ type Tx interface {
 	// CreateTicket allocates the next number of the creation year, gap-free
 	// and unique across processes, and records the requester as participant.
 	CreateTicket(ctx context.Context, t NewTicket) (Ticket, error)
+	// CreateTickets is CreateTicket for several tickets, numbered in the
+	// order given, in one round trip where the backend allows.
+	CreateTickets(ctx context.Context, ts []NewTicket) ([]Ticket, error)
 	TicketByNumber(ctx context.Context, number string) (Ticket, error)
 	// TicketByMessageIDs returns the ticket of the most recently stored
 	// message whose Message-ID is one of ids, or ErrNotFound.
@@ -250,10 +253,16 @@ type Tx interface {
 	// notification and answer costs. It returns m's row id; ErrDuplicate as
 	// InsertMessage does.
 	InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error)
+	// InsertOutbounds is InsertOutbound for several messages, in one round
+	// trip where the backend allows; it stops at the first error.
+	InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error
 	// CountOutboundTo counts messages of the given kind queued since t whose
 	// first recipient is addr
 	// (acknowledgment rate limit).
 	CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error)
+	// CountOutboundToMany is CountOutboundTo for several addresses at once;
+	// the map's keys are the addresses lowercased, absent ones count 0.
+	CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most
@@ -263,6 +272,10 @@ type Tx interface {
 
 // TxFunc is one unit of work run inside a transaction.
 type TxFunc func(ctx context.Context, tx Tx) error
+
+// BatchFinish completes a batch: live are the indexes of the fns whose work
+// is in the transaction.
+type BatchFinish func(ctx context.Context, tx Tx, live []int) error
 
 // Store is a Guichet database. Implementations: PostgreSQL (pgx) and
 // embedded SQLite. Both pass storetest.Run.
@@ -274,6 +287,11 @@ type Store interface {
 	// savepoint was rolled back); err is set when the transaction itself
 	// failed, in which case nothing was committed.
 	InTxBatch(ctx context.Context, fns []TxFunc) (errs []error, err error)
+	// InTxBatchFinish is InTxBatch with a last step: after the fns of an
+	// attempt ran, finish runs in the same transaction, told which fns are
+	// in it (their indexes), before the commit. When finish fails nothing is
+	// committed and err is its error.
+	InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) (errs []error, err error)
 
 	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)
 	// FindTickets lists tickets newest first by status, category, requester

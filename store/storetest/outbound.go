@@ -118,3 +118,109 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		t.Errorf("CreateTicket attaching an unknown message = %v, want ErrNotFound", err)
 	}
 }
+
+// testBatchMethods: CreateTickets numbers in order and attaches,
+// InsertOutbounds stores and queues each, CountOutboundToMany counts each
+// address.
+func testBatchMethods(t *testing.T, open Opener) {
+	s := open(t)
+	var tks []store.Ticket
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		var nts []store.NewTicket
+		for i, from := range []string{"a@example.org", "B@example.org", "c@example.org"} {
+			m := message("<batch-" + from + ">")
+			id, err := tx.InsertMessage(ctx, &m)
+			if err != nil {
+				return err
+			}
+			nts = append(nts, store.NewTicket{Subject: "s", Requester: from, CreatedAt: base.Add(time.Duration(i) * time.Second),
+				MessageRowID: id, MessageKind: store.KindRequest})
+		}
+		var err error
+		if tks, err = tx.CreateTickets(ctx, nts); err != nil {
+			return err
+		}
+		var ms []*store.Message
+		var os []*store.Outbound
+		for i, tk := range tks[:2] {
+			m := message("<batch-ack-" + tk.Number + ">")
+			m.Direction, m.Kind, m.TicketID, m.To = store.DirOut, store.KindAck, tk.ID, []string{tk.Requester}
+			ms = append(ms, &m)
+			os = append(os, &store.Outbound{TicketID: tk.ID, To: []string{tk.Requester}, MessageID: m.MessageID, Raw: m.Raw, CreatedAt: base.Add(time.Duration(i) * time.Second)})
+		}
+		if err := tx.InsertOutbounds(ctx, ms, os); err != nil {
+			return err
+		}
+		for _, o := range os {
+			if o.ID == 0 || o.MessageRowID == 0 {
+				t.Errorf("InsertOutbounds left %+v without ids", o)
+			}
+		}
+		dup := message("<batch-ack-" + tks[0].Number + ">")
+		if err := tx.InsertOutbounds(ctx, []*store.Message{&dup}, []*store.Outbound{{TicketID: tks[0].ID, Raw: dup.Raw}}); !errors.Is(err, store.ErrDuplicate) {
+			t.Errorf("InsertOutbounds of a stored Message-ID = %v, want ErrDuplicate", err)
+		}
+		counts, err := tx.CountOutboundToMany(ctx, []string{"a@example.org", "b@Example.org", "c@example.org"}, store.KindAck, base.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		if counts["a@example.org"] != 1 || counts["b@example.org"] != 1 || counts["c@example.org"] != 0 {
+			t.Errorf("CountOutboundToMany = %v, want a and b once, c never", counts)
+		}
+		return nil
+	})
+	want := []string{"2026-000001", "2026-000002", "2026-000003"}
+	for i, tk := range tks {
+		if tk.Number != want[i] {
+			t.Errorf("ticket %d numbered %s, want %s", i, tk.Number, want[i])
+		}
+		d, err := s.Ticket(context.Background(), tk.Number)
+		if err != nil || len(d.Messages) == 0 || d.Messages[0].Kind != store.KindRequest {
+			t.Errorf("ticket %s = %+v (%v), want its request attached", tk.Number, d.Messages, err)
+		}
+	}
+	all, err := s.Outbox(context.Background())
+	if err != nil || len(all) != 2 {
+		t.Errorf("outbox holds %d (%v), want 2", len(all), err)
+	}
+}
+
+// testInTxBatchFinish: finish runs in the batch's transaction and sees the
+// fns that are in it; when finish fails, nothing is committed.
+func testInTxBatchFinish(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	create := func(subject string) store.TxFunc {
+		return func(ctx context.Context, tx store.Tx) error {
+			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
+			return err
+		}
+	}
+	boom := errors.New("fn failed")
+	var seen []int
+	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")},
+		func(ctx context.Context, tx store.Tx, live []int) error {
+			seen = append([]int(nil), live...)
+			_, err := tx.CreateTicket(ctx, newTicket("finish", "a@example.org", base))
+			return err
+		})
+	if err != nil || !errors.Is(errs[1], boom) || errs[0] != nil || errs[2] != nil {
+		t.Fatalf("InTxBatchFinish = %v, %v", errs, err)
+	}
+	if !slices.Equal(seen, []int{0, 2}) {
+		t.Errorf("finish saw %v, want [0 2]", seen)
+	}
+	ts, _ := s.Tickets(ctx, store.TicketFilter{})
+	if len(ts) != 3 {
+		t.Errorf("%d tickets committed, want 3 (two fns and finish)", len(ts))
+	}
+	stop := errors.New("finish failed")
+	_, err = s.InTxBatchFinish(ctx, []store.TxFunc{create("four")},
+		func(context.Context, store.Tx, []int) error { return stop })
+	if !errors.Is(err, stop) {
+		t.Errorf("InTxBatchFinish with a failing finish = %v, want its error", err)
+	}
+	if ts, _ := s.Tickets(ctx, store.TicketFilter{}); len(ts) != 3 {
+		t.Errorf("%d tickets after a failed finish, want still 3", len(ts))
+	}
+}

@@ -64,6 +64,8 @@ func Run(t *testing.T, open Opener) {
 		{"OutboxRateCount", testOutboxCount},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
+		{"BatchMethods", testBatchMethods},
+		{"InTxBatchFinish", testInTxBatchFinish},
 		{"Leases", testLeases},
 		{"SecretStableAcrossReopen", testSecret},
 		{"MailboxState", testMailboxState},
