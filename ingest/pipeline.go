@@ -24,7 +24,7 @@ import (
 // Store is the part of the store the pipeline needs.
 type Store interface {
 	InTx(ctx context.Context, fn store.TxFunc) error
-	InTxBatch(ctx context.Context, fns []store.TxFunc) ([]error, error)
+	InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error)
 }
 
 // Classifier chooses a category from a subject and a body.
@@ -40,7 +40,9 @@ type AddressParser interface {
 // Acknowledger queues a new ticket's acknowledgment inside the pipeline's
 // transaction, or says why none may go out.
 type Acknowledger interface {
-	Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in outbound.Incoming) (noAckReason string, err error)
+	// AcknowledgeAll acknowledges several new tickets in a fixed number of
+	// statements; reasons[i] says why ts[i] got none, "" when one is queued.
+	AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []outbound.Incoming) (reasons []string, err error)
 }
 
 // Options configure a Pipeline.
@@ -169,8 +171,30 @@ func set(list []string) map[string]bool {
 
 // work is one delivery waiting for a group commit.
 type work struct {
+	d    *delivery
 	fn   store.TxFunc
 	done chan error
+}
+
+// errAfterBatch marks a delivery that refers to a ticket another delivery
+// of the same batch is about to create (its reply, or a second copy of
+// it): it runs alone right after the batch commits, when that ticket
+// exists.
+var errAfterBatch = errors.New("ingest: refers to a ticket created in the same batch")
+
+// batchState is what the deliveries of one batch attempt know of each
+// other: the dedupe keys and Message-IDs of those whose ticket is pending.
+type batchState struct {
+	pending map[string]*delivery // dedupe key or Message-ID → who opens the ticket
+}
+
+// forget removes what d noted in the batch (a re-run starts afresh).
+func (b *batchState) forget(d *delivery) {
+	for k, owner := range b.pending {
+		if owner == d {
+			delete(b.pending, k)
+		}
+	}
 }
 
 // Run commits concurrent deliveries together until ctx ends: while one
@@ -219,27 +243,47 @@ func (p *Pipeline) drain() {
 	}
 }
 
+// commit runs a batch in two phases within one transaction. Each delivery
+// first does its own work (dedupe, threading, joins); the new tickets are
+// then created together, acknowledged together, and committed. Numbering
+// holds the year's counter row until the commit, so doing it last and in a
+// few statements keeps that lock short.
 func (p *Pipeline) commit(ctx context.Context, batch []*work) {
+	state := &batchState{pending: map[string]*delivery{}}
 	fns := make([]store.TxFunc, len(batch))
 	for i, w := range batch {
+		w.d.batch = state
 		fns[i] = w.fn
 	}
+	finish := func(ctx context.Context, tx store.Tx, live []int) error {
+		var opens []*delivery
+		for _, i := range live {
+			if d := batch[i].d; d.pending != nil {
+				opens = append(opens, d)
+			}
+		}
+		return p.openAll(ctx, tx, opens)
+	}
 	start := time.Now()
-	errs, err := p.st.InTxBatch(ctx, fns)
+	errs, err := p.st.InTxBatchFinish(ctx, fns, finish)
 	p.log.Debug("batch committed", "size", len(batch), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
 	for i, w := range batch {
+		w.d.batch = nil
+		var e error
 		switch {
 		case err != nil:
-			w.done <- err
+			e = err
 		case i < len(errs):
-			w.done <- errs[i]
-		default:
-			w.done <- nil
+			e = errs[i]
 		}
+		if errors.Is(e, errAfterBatch) {
+			e = p.st.InTx(ctx, w.fn)
+		}
+		w.done <- e
 	}
 }
 
-func (p *Pipeline) run(ctx context.Context, fn store.TxFunc) error {
+func (p *Pipeline) run(ctx context.Context, d *delivery, fn store.TxFunc) error {
 	// Counted before batched is read: drain, which runs after batched is
 	// cleared, then sees this caller and waits for its work.
 	p.sending.Add(1)
@@ -247,7 +291,7 @@ func (p *Pipeline) run(ctx context.Context, fn store.TxFunc) error {
 		p.sending.Add(-1)
 		return p.st.InTx(ctx, fn)
 	}
-	w := &work{fn: fn, done: make(chan error, 1)}
+	w := &work{d: d, fn: fn, done: make(chan error, 1)}
 	select {
 	case p.queue <- w:
 		p.sending.Add(-1)
@@ -318,22 +362,29 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 	d.sig = p.signals(m, env)
 	d.agentProof = p.agentProofOutsideTx(ctx, d)
 
-	var res Result
-	queued := false
 	initialKind := msg.Kind
-	err := p.run(ctx, func(ctx context.Context, tx store.Tx) error {
+	err := p.run(ctx, d, func(ctx context.Context, tx store.Tx) error {
 		// A batch may run this function again after a failed commit, so it
 		// starts from a clean state every time.
-		d.queued, d.now, d.rowID, d.notified = false, p.now(), 0, false
+		d.queued, d.now, d.rowID, d.notified, d.pending = false, p.now(), 0, false, nil
 		d.msg.Kind = initialKind
+		if d.batch != nil {
+			d.batch.forget(d)
+		}
 		var err error
-		res, err = p.store(ctx, tx, d)
-		queued = d.queued
+		d.result, err = p.store(ctx, tx, d)
+		if err == nil && d.pending != nil && d.batch != nil {
+			d.batch.pending[d.msg.DedupeKey] = d
+			if d.m.MessageID != "" {
+				d.batch.pending[d.m.MessageID] = d
+			}
+		}
 		return err
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("deliver %s: %w", msg.DedupeKey, err)
 	}
+	res, queued := d.result, d.queued
 	if queued && p.onQueue != nil {
 		p.onQueue()
 	}
@@ -413,6 +464,12 @@ type delivery struct {
 	now    time.Time
 	rowID  int64
 	queued bool // outbound mail was queued: wake the sender after commit
+	result Result
+
+	// batch is the batch this delivery is committed with, nil when it
+	// commits alone; pending is the ticket it opens at the batch's end.
+	batch   *batchState
+	pending *store.NewTicket
 
 	// agentProof says how a declared agent's identity was proved before
 	// the transaction (DKIM, trusted Authentication-Results, the API), ""
@@ -430,6 +487,9 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 	// processes, which delivery of a message is the first.
 	rowID, err := tx.InsertMessage(ctx, msg)
 	if errors.Is(err, store.ErrDuplicate) {
+		if d.batch != nil && d.batch.pending[msg.DedupeKey] != nil {
+			return res, errAfterBatch // its ticket is not numbered yet
+		}
 		prev, err := tx.MessageByDedupeKey(ctx, msg.DedupeKey)
 		if err != nil {
 			return res, fmt.Errorf("look up duplicate: %w", err)
@@ -450,6 +510,13 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 		return p.storeAlert(ctx, tx, d)
 	}
 
+	if d.batch != nil {
+		for _, r := range d.sig.references {
+			if d.batch.pending[r] != nil {
+				return res, errAfterBatch
+			}
+		}
+	}
 	target, err := p.referred(ctx, tx, d.sig)
 	if err != nil {
 		return res, err
@@ -610,10 +677,11 @@ func (p *Pipeline) join(ctx context.Context, tx store.Tx, d *delivery, t store.T
 	return res, nil
 }
 
-// open creates a ticket for the message and acknowledges it.
+// open creates a ticket for the message and acknowledges it: at the end of
+// its batch (openAll) when it is committed with others, at once otherwise.
 func (p *Pipeline) open(ctx context.Context, tx store.Tx, d *delivery, res Result) (Result, error) {
-	m, msg := d.m, d.msg
-	t, err := tx.CreateTicket(ctx, store.NewTicket{
+	m := d.m
+	d.pending = &store.NewTicket{
 		Subject:        TicketSubject(m.Subject, d.cat),
 		Category:       d.cat.Code,
 		CategorySource: d.cat.Source,
@@ -623,27 +691,59 @@ func (p *Pipeline) open(ctx context.Context, tx store.Tx, d *delivery, res Resul
 		CreatedAt:      d.now,
 		Participants:   p.others(m),
 		MessageRowID:   d.rowID,
-		MessageKind:    msg.Kind,
-	})
-	if err != nil {
-		return res, fmt.Errorf("create ticket: %w", err)
+		MessageKind:    d.msg.Kind,
 	}
-	res.Action, res.Ticket = Created, t.Number
-	if p.ack != nil {
-		reason, err := p.ack.Acknowledge(ctx, tx, t, p.incoming(d))
-		if err != nil {
-			return res, fmt.Errorf("acknowledge: %w", err)
-		}
-		if reason != "" {
-			res.Reason = joinReason(res.Reason, "no acknowledgment: "+reason)
-		} else {
-			d.queued = true
-		}
+	d.result = res
+	if d.batch != nil {
+		return res, nil // completed by openAll before the commit
 	}
-	if err := p.notifyAgents(ctx, tx, d, t); err != nil {
+	if err := p.openAll(ctx, tx, []*delivery{d}); err != nil {
 		return res, err
 	}
-	return res, nil
+	return d.result, nil
+}
+
+// openAll creates the pending tickets of ds in their order, then their
+// acknowledgments and the agents' notifications, and completes each
+// delivery's result.
+func (p *Pipeline) openAll(ctx context.Context, tx store.Tx, ds []*delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	nts := make([]store.NewTicket, len(ds))
+	for i, d := range ds {
+		nts[i] = *d.pending
+	}
+	ts, err := tx.CreateTickets(ctx, nts)
+	if err != nil {
+		return fmt.Errorf("create tickets: %w", err)
+	}
+	for i, d := range ds {
+		d.result.Action, d.result.Ticket = Created, ts[i].Number
+	}
+	if p.ack != nil {
+		ins := make([]outbound.Incoming, len(ds))
+		for i, d := range ds {
+			ins[i] = p.incoming(d)
+		}
+		reasons, err := p.ack.AcknowledgeAll(ctx, tx, ts, ins)
+		if err != nil {
+			return fmt.Errorf("acknowledge: %w", err)
+		}
+		for i, d := range ds {
+			if reasons[i] != "" {
+				d.result.Reason = joinReason(d.result.Reason, "no acknowledgment: "+reasons[i])
+			} else {
+				d.queued = true
+			}
+		}
+	}
+	for i, d := range ds {
+		if err := p.notifyAgents(ctx, tx, d, ts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // incoming is what the outbound side needs to know of the message it answers.
