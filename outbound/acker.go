@@ -147,6 +147,8 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	}
 	var ms []*store.Message
 	var os []*store.Outbound
+	var refusedIDs []int64
+	var refused []string
 	for i, t := range ts {
 		if reasons[i] == "" {
 			if sent[tos[i]] >= a.o.PerHour {
@@ -161,10 +163,11 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 			}
 		}
 		if reasons[i] != "" {
-			if err := tx.SetNoAckReason(ctx, t.ID, reasons[i]); err != nil {
-				return nil, fmt.Errorf("outbound: record no-ack reason: %w", err)
-			}
+			refusedIDs, refused = append(refusedIDs, t.ID), append(refused, reasons[i])
 		}
+	}
+	if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
+		return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
 	}
 	if err := tx.InsertOutbounds(ctx, ms, os); err != nil {
 		return nil, fmt.Errorf("outbound: store and queue acknowledgments: %w", err)

@@ -63,6 +63,14 @@ func (f *fakeTx) CountOutboundTo(_ context.Context, _ string, kind store.Kind, s
 	return f.count, f.countErr
 }
 func (f *fakeTx) SetNoAckReason(_ context.Context, _ int64, r string) error { f.noAck = r; return nil }
+func (f *fakeTx) SetNoAckReasons(ctx context.Context, ids []int64, rs []string) error {
+	for i := range ids {
+		if err := f.SetNoAckReason(ctx, ids[i], rs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 func (f *fakeTx) InsertMessage(_ context.Context, m *store.Message) (int64, error) {
 	f.inserted = append(f.inserted, m)
 	return int64(100 + len(f.inserted)), nil

@@ -579,6 +579,26 @@ func (t *pgTx) SetNoAckReason(ctx context.Context, ticketID int64, reason string
 		ticketID, clean(reason))
 }
 
+// SetNoAckReasons updates the tickets in one statement.
+func (t *pgTx) SetNoAckReasons(ctx context.Context, ids []int64, reasons []string) error {
+	if len(ids) != len(reasons) {
+		return fmt.Errorf("store: set no-ack reasons: %d tickets for %d reasons", len(ids), len(reasons))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	tag, err := t.q.Exec(ctx, `
+UPDATE tickets SET no_ack_reason = v.reason
+FROM unnest($1::bigint[], $2::text[]) AS v(id, reason) WHERE tickets.id = v.id`, ids, cleanAll(reasons))
+	if err != nil {
+		return wrap("store: set no-ack reasons", err)
+	}
+	if int(tag.RowsAffected()) != len(ids) {
+		return fmt.Errorf("store: set no-ack reasons: %d of %d tickets: %w", tag.RowsAffected(), len(ids), ErrNotFound)
+	}
+	return nil
+}
+
 func (t *pgTx) BumpRepeats(ctx context.Context, ticketID int64) (int, error) {
 	var n int
 	err := t.q.QueryRow(ctx, `UPDATE tickets SET repeats = repeats + 1 WHERE id = $1 RETURNING repeats`, ticketID).Scan(&n)

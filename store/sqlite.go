@@ -502,6 +502,19 @@ func (t *sqliteTx) Touch(ctx context.Context, ticketID int64, at time.Time) erro
 		us(at), ticketID)
 }
 
+// SetNoAckReasons is SetNoAckReason in a loop.
+func (t *sqliteTx) SetNoAckReasons(ctx context.Context, ids []int64, reasons []string) error {
+	if len(ids) != len(reasons) {
+		return fmt.Errorf("store: set no-ack reasons: %d tickets for %d reasons", len(ids), len(reasons))
+	}
+	for i := range ids {
+		if err := t.SetNoAckReason(ctx, ids[i], reasons[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CreateTickets is CreateTicket in a loop: in-process SQLite has no round
 // trips to save.
 func (t *sqliteTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {

@@ -241,6 +241,9 @@ type Tx interface {
 	SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error
 	SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error
 	SetNoAckReason(ctx context.Context, ticketID int64, reason string) error
+	// SetNoAckReasons is SetNoAckReason for several tickets, in one
+	// statement where the backend allows.
+	SetNoAckReasons(ctx context.Context, ticketIDs []int64, reasons []string) error
 	// BumpRepeats adds one to the ticket's repeat counter and returns it.
 	BumpRepeats(ctx context.Context, ticketID int64) (int, error)
 	Touch(ctx context.Context, ticketID int64, at time.Time) error

@@ -167,8 +167,17 @@ func testBatchMethods(t *testing.T, open Opener) {
 		if counts["a@example.org"] != 1 || counts["b@example.org"] != 1 || counts["c@example.org"] != 0 {
 			t.Errorf("CountOutboundToMany = %v, want a and b once, c never", counts)
 		}
+		if err := tx.SetNoAckReasons(ctx, []int64{tks[2].ID}, []string{"limite atteinte"}); err != nil {
+			return err
+		}
+		if err := tx.SetNoAckReasons(ctx, []int64{999999}, []string{"x"}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetNoAckReasons of an unknown ticket = %v, want ErrNotFound", err)
+		}
 		return nil
 	})
+	if d, err := s.Ticket(context.Background(), tks[2].Number); err != nil || d.NoAckReason != "limite atteinte" {
+		t.Errorf("no-ack reason of %s = %q (%v)", tks[2].Number, d.NoAckReason, err)
+	}
 	want := []string{"2026-000001", "2026-000002", "2026-000003"}
 	for i, tk := range tks {
 		if tk.Number != want[i] {
