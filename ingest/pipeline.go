@@ -180,7 +180,7 @@ type work struct {
 // of the same batch is about to create (its reply, or a second copy of
 // it): it runs alone right after the batch commits, when that ticket
 // exists.
-var errAfterBatch = errors.New("ingest: refers to a ticket created in the same batch")
+var errAfterBatch = fmt.Errorf("ingest: refers to a ticket created in the same batch: %w", store.ErrSkip)
 
 // batchState is what the deliveries of one batch attempt know of each
 // other: the dedupe keys and Message-IDs of those whose ticket is pending.
@@ -483,13 +483,24 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 	m, msg := d.m, d.msg
 	res := Result{MessageID: m.MessageID, ParseError: msg.ParseError}
 
+	// A copy of, or a reply to, a message whose ticket this batch opens at
+	// its end waits for that ticket: checked before anything is written, so
+	// the batch goes on without it (store.ErrSkip).
+	if d.batch != nil {
+		if d.batch.pending[msg.DedupeKey] != nil {
+			return res, errAfterBatch
+		}
+		for _, r := range d.sig.references {
+			if d.batch.pending[r] != nil {
+				return res, errAfterBatch
+			}
+		}
+	}
+
 	// Insert first: the dedupe key's unique constraint decides, even between
 	// processes, which delivery of a message is the first.
 	rowID, err := tx.InsertMessage(ctx, msg)
 	if errors.Is(err, store.ErrDuplicate) {
-		if d.batch != nil && d.batch.pending[msg.DedupeKey] != nil {
-			return res, errAfterBatch // its ticket is not numbered yet
-		}
 		prev, err := tx.MessageByDedupeKey(ctx, msg.DedupeKey)
 		if err != nil {
 			return res, fmt.Errorf("look up duplicate: %w", err)
@@ -510,13 +521,6 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 		return p.storeAlert(ctx, tx, d)
 	}
 
-	if d.batch != nil {
-		for _, r := range d.sig.references {
-			if d.batch.pending[r] != nil {
-				return res, errAfterBatch
-			}
-		}
-	}
 	target, err := p.referred(ctx, tx, d.sig)
 	if err != nil {
 		return res, err

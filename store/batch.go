@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"errors"
+	"slices"
+)
 
 // batchTx is one attempt at a batch: a transaction and how to end it.
 type batchTx struct {
@@ -29,11 +33,27 @@ func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(
 			return errs, err
 		}
 		failed := -1
+		var skipped []int
 		for k, i := range live {
 			if err := fns[i](ctx, b.tx); err != nil {
-				errs[i], failed = err, k
+				errs[i] = err
+				if errors.Is(err, ErrSkip) {
+					skipped = append(skipped, k)
+					continue
+				}
+				failed = k
 				break
 			}
+		}
+		if failed < 0 && len(skipped) > 0 {
+			// Left out without a rollback: what runs on is the rest.
+			kept := live[:0:0]
+			for k, i := range live {
+				if !slices.Contains(skipped, k) {
+					kept = append(kept, i)
+				}
+			}
+			live = kept
 		}
 		if failed < 0 {
 			if finish != nil {

@@ -16,6 +16,10 @@ var (
 	// reason that may pass (connection refused, shutting down, serialization
 	// failure). Edges map it to a temporary failure: SMTP 451, exit 75.
 	ErrUnavailable = errors.New("store: database unavailable")
+	// ErrSkip: a TxFunc of a batch returns an error wrapping ErrSkip when it
+	// wrote nothing and wants to be left out; the batch goes on without a
+	// rollback, and the error is the fn's result.
+	ErrSkip = errors.New("store: skipped")
 )
 
 // Status of a ticket (SPEC "Tickets").

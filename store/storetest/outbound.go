@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -231,5 +232,37 @@ func testInTxBatchFinish(t *testing.T, open Opener) {
 	}
 	if ts, _ := s.Tickets(ctx, store.TicketFilter{}); len(ts) != 3 {
 		t.Errorf("%d tickets after a failed finish, want still 3", len(ts))
+	}
+}
+
+// testInTxBatchSkip: a fn that returns ErrSkip (having
+// written nothing) is left out without a rollback; the others' work, done
+// before and after it, commits once.
+func testInTxBatchSkip(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	runs := 0
+	create := func(subject string) store.TxFunc {
+		return func(ctx context.Context, tx store.Tx) error {
+			runs++
+			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
+			return err
+		}
+	}
+	skip := fmt.Errorf("later: %w", store.ErrSkip)
+	var seen []int
+	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return skip }, create("three")},
+		func(_ context.Context, _ store.Tx, live []int) error { seen = live; return nil })
+	if err != nil || errs[0] != nil || !errors.Is(errs[1], store.ErrSkip) || errs[2] != nil {
+		t.Fatalf("InTxBatchFinish = %v, %v", errs, err)
+	}
+	if runs != 2 {
+		t.Errorf("the other fns ran %d times, want once each (no rollback, no re-run)", runs)
+	}
+	if !slices.Equal(seen, []int{0, 2}) {
+		t.Errorf("finish saw %v, want [0 2]", seen)
+	}
+	if ts, _ := s.Tickets(ctx, store.TicketFilter{}); len(ts) != 2 {
+		t.Errorf("%d tickets, want 2", len(ts))
 	}
 }

@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"CreateTicketAttaches", testCreateTicketAttaches},
 		{"BatchMethods", testBatchMethods},
 		{"InTxBatchFinish", testInTxBatchFinish},
+		{"InTxBatchSkip", testInTxBatchSkip},
 		{"Leases", testLeases},
 		{"SecretStableAcrossReopen", testSecret},
 		{"MailboxState", testMailboxState},
