@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 
+	"guichet/internal/dovecot"
 	"guichet/internal/pgtest"
 	"guichet/store"
 )
@@ -431,4 +433,76 @@ func TestServeDatabaseOutage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestServeIMAP: `guichet serve` with GUICHET_IMAP_URL polls a real
+// Dovecot mailbox; a request appended there becomes a ticket, the message
+// is marked \Seen only then, and a restart fetches nothing twice.
+func TestServeIMAP(t *testing.T) {
+	dc := dovecot.Start(t, map[string]string{"support": "secret"})
+	dc.Append(t, "support", "INBOX", []byte(request))
+	h := newHarness(t, pgtest.URL(t))
+	h.env["GUICHET_SMTP_ADDR"] = "off"
+	h.env["GUICHET_HTTP_ADDR"] = "off"
+	h.env["GUICHET_IMAP_URL"] = dc.URL("support", "INBOX")
+
+	count := func() int {
+		code, out, _ := h.run("", "tickets", "--json")
+		if code != exitOK {
+			return -1
+		}
+		var list []map[string]any
+		if json.Unmarshal([]byte(out), &list) != nil {
+			return -1
+		}
+		return len(list)
+	}
+	srv := startServeOnly(t, h)
+	waitFor(t, "the IMAP message as a ticket", func() bool { return count() == 1 })
+	waitFor(t, "the message marked \\Seen", func() bool {
+		ms := dc.Messages(t, "support", "INBOX")
+		return len(ms) == 1 && ms[0].Seen()
+	})
+	if code := srv.stop(); code != exitOK {
+		t.Errorf("serve exit code %d", code)
+	}
+
+	dc.Append(t, "support", "INBOX", []byte(strings.Replace(request, "<req-1@example.org>", "<req-2@example.org>", 1)))
+	srv = startServeOnly(t, h)
+	waitFor(t, "the second message as a ticket", func() bool { return count() == 2 })
+	srv.stop()
+	if n := count(); n != 2 {
+		t.Errorf("%d tickets after a restart, want 2 (nothing fetched twice)", n)
+	}
+}
+
+// startServeOnly starts serve and waits for its ready line (no SMTP).
+func startServeOnly(t *testing.T, h *harness) *serving {
+	t.Helper()
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, env{
+			stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs,
+			getenv: func(k string) string { return h.env[k] },
+		})
+	}()
+	waitFor(t, "serve ready", func() bool { return strings.Contains(logs.String(), "guichet ready") })
+	var once sync.Once
+	code := -1
+	s := &serving{logs: logs}
+	s.stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Errorf("serve did not stop within 30 s")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { s.stop() })
+	return s
 }
