@@ -272,7 +272,11 @@ func (p *Pipeline) commit(ctx context.Context, batch []*work) {
 		var e error
 		switch {
 		case err != nil:
-			e = err
+			// The batch as a whole failed (its last step, or the commit):
+			// each delivery tries again alone, so that one bad message
+			// cannot refuse the others, and an ambiguous commit is settled
+			// by dedupe.
+			e = p.st.InTx(ctx, w.fn)
 		case i < len(errs):
 			e = errs[i]
 		}
@@ -373,7 +377,9 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 		}
 		var err error
 		d.result, err = p.store(ctx, tx, d)
-		if err == nil && d.pending != nil && d.batch != nil {
+		// A delivery that opens a ticket at the batch's end, or that waits for
+		// one, is noted: what refers to it must wait for that ticket too.
+		if d.batch != nil && (err == nil && d.pending != nil || errors.Is(err, errAfterBatch)) {
 			d.batch.pending[d.msg.DedupeKey] = d
 			if d.m.MessageID != "" {
 				d.batch.pending[d.m.MessageID] = d

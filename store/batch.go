@@ -35,6 +35,7 @@ func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(
 		failed := -1
 		var skipped []int
 		for k, i := range live {
+			errs[i] = nil // an earlier attempt's verdict does not carry over
 			if err := fns[i](ctx, b.tx); err != nil {
 				errs[i] = err
 				if errors.Is(err, ErrSkip) {

@@ -241,8 +241,7 @@ func (t *pgTx) sendBatch(ctx context.Context, op string, stmts []rowStmt) error 
 	br := t.q.SendBatch(ctx, b)
 	for _, st := range stmts {
 		if _, err := st.scan(br.QueryRow()); err != nil {
-			br.Close()
-			return err
+			return errors.Join(err, wrap(op, br.Close()))
 		}
 	}
 	return wrap(op, br.Close())

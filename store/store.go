@@ -261,7 +261,8 @@ type Tx interface {
 	// InsertMessage does.
 	InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error)
 	// InsertOutbounds is InsertOutbound for several messages, in one round
-	// trip where the backend allows; it stops at the first error.
+	// trip where the backend allows. On an error the transaction must be
+	// rolled back: the statements after the failing one may have run.
 	InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error
 	// CountOutboundTo counts messages of the given kind queued since t whose
 	// first recipient is addr

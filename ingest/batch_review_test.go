@@ -1,0 +1,181 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"guichet/internal/testdb"
+	"guichet/outbound"
+	"guichet/store"
+)
+
+// Regression tests for the two-phase group commit, from review.
+
+type queued struct {
+	res chan Result
+	err chan error
+}
+
+func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.Envelope) ([]*work, []queued) {
+	t.Helper()
+	qs := make([]queued, len(msgs))
+	for i, raw := range msgs {
+		qs[i] = queued{make(chan Result, 1), make(chan error, 1)}
+		go func() {
+			r, err := p.Deliver(context.Background(), raw, env(i))
+			qs[i].res <- r
+			qs[i].err <- err
+		}()
+		for deadline := time.Now().Add(5 * time.Second); len(p.queue) < i+1; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("delivery not queued")
+			}
+		}
+	}
+	var batch []*work
+	for range msgs {
+		batch = append(batch, <-p.queue)
+	}
+	return batch, qs
+}
+
+func smtpEnv(int) store.Envelope {
+	return store.Envelope{Transport: "smtp", MailFrom: "x@example.org"}
+}
+
+type poisonAck struct{}
+
+func (poisonAck) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []outbound.Incoming) ([]string, error) {
+	for _, in := range ins {
+		if strings.Contains(in.Subject, "poison") {
+			return nil, errors.New("compose failed")
+		}
+	}
+	return make([]string, len(ts)), nil
+}
+
+type flakyStore struct {
+	store.Store
+	mu    sync.Mutex
+	calls map[string]int
+	fail  map[string]int // dedupe key -> fail on this call number
+}
+
+type flakyTx struct {
+	store.Tx
+	s *flakyStore
+}
+
+func (t flakyTx) InsertMessage(ctx context.Context, m *store.Message) (int64, error) {
+	t.s.mu.Lock()
+	t.s.calls[m.DedupeKey]++
+	n := t.s.calls[m.DedupeKey]
+	t.s.mu.Unlock()
+	if t.s.fail[m.DedupeKey] == n {
+		return 0, errors.New("injected failure")
+	}
+	return t.Tx.InsertMessage(ctx, m)
+}
+
+func (s *flakyStore) wrapFn(fn store.TxFunc) store.TxFunc {
+	return func(ctx context.Context, tx store.Tx) error { return fn(ctx, flakyTx{tx, s}) }
+}
+func (s *flakyStore) InTx(ctx context.Context, fn store.TxFunc) error {
+	return s.Store.InTx(ctx, s.wrapFn(fn))
+}
+func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error) {
+	w := make([]store.TxFunc, len(fns))
+	for i := range fns {
+		w[i] = s.wrapFn(fns[i])
+	}
+	return s.Store.InTxBatchFinish(ctx, w, finish)
+}
+
+func TestBatchReplyChain(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
+			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
+			p.batched.Store(true)
+			msgs := [][]byte{
+				[]byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
+				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
+				[]byte("From: awa@example.org\r\nSubject: Re: Re: Portail\r\nMessage-ID: <c@example.org>\r\nIn-Reply-To: <b@example.org>\r\n\r\nEncore\r\n"),
+			}
+			batch, qs := queueAll(t, p, msgs, smtpEnv)
+			p.commit(context.Background(), batch)
+			var rs []Result
+			for i, q := range qs {
+				r, err := <-q.res, <-q.err
+				if err != nil {
+					t.Fatalf("%d: %v", i, err)
+				}
+				rs = append(rs, r)
+			}
+			if rs[0].Action != Created || rs[1].Action != Joined || rs[2].Action != Joined ||
+				rs[1].Ticket != rs[0].Ticket || rs[2].Ticket != rs[0].Ticket {
+				t.Errorf("results %+v, want one ticket, the replies joined", rs)
+			}
+		})
+	}
+}
+
+// One delivery whose last step fails does not refuse the others of its
+// batch: they are retried alone.
+func TestBatchFinishFailureIsolated(t *testing.T) {
+	st := testdb.Backends()[0].Open(t)
+	p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, poisonAck{})
+	p.batched.Store(true)
+	msgs := [][]byte{
+		[]byte("From: a@example.org\r\nSubject: un\r\nMessage-ID: <1@example.org>\r\n\r\nx\r\n"),
+		[]byte("From: b@example.org\r\nSubject: poison\r\nMessage-ID: <2@example.org>\r\n\r\nx\r\n"),
+		[]byte("From: c@example.org\r\nSubject: trois\r\nMessage-ID: <3@example.org>\r\n\r\nx\r\n"),
+	}
+	batch, qs := queueAll(t, p, msgs, smtpEnv)
+	p.commit(context.Background(), batch)
+	for i, q := range qs {
+		r, err := <-q.res, <-q.err
+		if (err != nil) != (i == 1) || (i != 1 && r.Action != Created) {
+			t.Errorf("%d: %+v err=%v; want only the poisoned delivery to fail", i, r, err)
+		}
+	}
+}
+
+// A delivery skipped in a first attempt, then committed in a later one,
+// reports what it did (not an earlier attempt's verdict) and is not run twice.
+func TestBatchRerunAfterSkip(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			fs := &flakyStore{Store: be.Open(t), calls: map[string]int{}, fail: map[string]int{"<a@example.org>": 2, "<c@example.org>": 1}}
+			p := New(Options{SupportAddress: "support@centre.example"}, fs, nil, nil, nil)
+			p.batched.Store(true)
+			msgs := [][]byte{
+				[]byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
+				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
+				[]byte("From: bob@example.org\r\nSubject: Autre\r\nMessage-ID: <c@example.org>\r\n\r\nx\r\n"),
+			}
+			batch, qs := queueAll(t, p, msgs, smtpEnv)
+			p.commit(context.Background(), batch)
+			var b Result
+			for i, q := range qs {
+				r, err := <-q.res, <-q.err
+				if i == 1 {
+					if err != nil {
+						t.Fatalf("reply: %v", err)
+					}
+					b = r
+				}
+			}
+			if b.Action != Created || b.Ticket == "" {
+				t.Errorf("reply = %+v, want its own new ticket (its original failed)", b)
+			}
+			if n := fs.calls["<b@example.org>"]; n != 1 {
+				t.Errorf("reply inserted %d times, want once", n)
+			}
+		})
+	}
+}
