@@ -48,8 +48,7 @@ func (p *Pipeline) ReadAlert(from, subject, fullText string, date time.Time) ale
 func (p *Pipeline) storeAlert(ctx context.Context, tx store.Tx, d *delivery) (Result, error) {
 	m := d.m
 	res := Result{MessageID: m.MessageID, ParseError: d.msg.ParseError}
-	a := p.ReadAlert(m.From.Addr, m.Subject, m.FullText, m.Date)
-	key := a.Key()
+	a, key := d.alertInfo, d.alertKey
 
 	t, err := tx.TicketByIncidentKey(ctx, key)
 	found := err == nil
@@ -66,12 +65,18 @@ func (p *Pipeline) storeAlert(ctx context.Context, tx store.Tx, d *delivery) (Re
 	dec := alerts.Decide(a.State, inc, d.now, p.alertReopen())
 	switch {
 	case dec.Open:
-		t, err = p.openIncident(ctx, tx, d, a, key)
-		if err != nil {
+		// Like any new ticket, the incident is numbered and created when its
+		// batch ends (openAll); a repeat in the same batch waits for it.
+		d.pending = p.incidentTicket(d, a, key)
+		d.notifyOnOpen, d.resolveOnOpen = dec.Notify, dec.Resolve
+		d.result = res
+		if d.batch != nil {
+			return res, nil
+		}
+		if err := p.openAll(ctx, tx, []*delivery{d}); err != nil {
 			return res, err
 		}
-		res.Action, res.Ticket = Created, t.Number
-		res.Reason = "no acknowledgment: " + outbound.ReasonMonitoring
+		return d.result, nil
 	case dec.Join:
 		if err := tx.AttachMessage(ctx, d.rowID, t.ID, store.KindAlert); err != nil {
 			return res, fmt.Errorf("attach alert: %w", err)
@@ -117,9 +122,9 @@ func (p *Pipeline) storeAlert(ctx context.Context, tx store.Tx, d *delivery) (Re
 	return res, nil
 }
 
-// openIncident creates the incident's ticket with its key and the rule's
+// incidentTicket is the incident's new ticket: its key and the rule's
 // category (or the default by what is down), without acknowledgment.
-func (p *Pipeline) openIncident(ctx context.Context, tx store.Tx, d *delivery, a alerts.Alert, key string) (store.Ticket, error) {
+func (p *Pipeline) incidentTicket(d *delivery, a alerts.Alert, key string) *store.NewTicket {
 	cat := a.Category
 	switch {
 	case cat != "":
@@ -128,7 +133,7 @@ func (p *Pipeline) openIncident(ctx context.Context, tx store.Tx, d *delivery, a
 	default:
 		cat = CategoryServiceProblem
 	}
-	t, err := tx.CreateTicket(ctx, store.NewTicket{
+	return &store.NewTicket{
 		Subject:        TicketSubject(d.m.Subject, classify.Result{}),
 		Category:       cat,
 		CategorySource: "rule",
@@ -137,14 +142,9 @@ func (p *Pipeline) openIncident(ctx context.Context, tx store.Tx, d *delivery, a
 		NoAckReason:    outbound.ReasonMonitoring,
 		IncidentKey:    key,
 		CreatedAt:      d.now,
-	})
-	if err != nil {
-		return store.Ticket{}, fmt.Errorf("create incident: %w", err)
+		MessageRowID:   d.rowID,
+		MessageKind:    store.KindAlert,
 	}
-	if err := tx.AttachMessage(ctx, d.rowID, t.ID, store.KindAlert); err != nil {
-		return store.Ticket{}, fmt.Errorf("attach alert: %w", err)
-	}
-	return t, nil
 }
 
 // incidentNoticeKey names an incident's notification slot in the store's

@@ -179,3 +179,53 @@ func TestBatchRerunAfterSkip(t *testing.T) {
 		})
 	}
 }
+
+// In one batch: a request, an alert opening an incident and a repeat of
+// that alert. Numbers follow the batch's order, and the repeat joins the
+// incident (it waits for it).
+func TestBatchIncidentOrder(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			st := be.Open(t)
+			p := New(Options{SupportAddress: "support@centre.example", AlertAddresses: []string{"alertes@centre.example"}}, st, nil, nil, nil)
+			p.batched.Store(true)
+			alert := func(id string) []byte {
+				return []byte("From: nagios@mon.example.org\r\nTo: alertes@centre.example\r\nSubject: ** PROBLEM Service Alert: web01/HTTP is CRITICAL **\r\nMessage-ID: <" + id + "@mon.example.org>\r\n\r\n" +
+					"***** Nagios *****\n\nNotification Type: PROBLEM\n\nService: HTTP\nHost: web01\nAddress: 10.0.0.1\nState: CRITICAL\n")
+			}
+			msgs := [][]byte{
+				[]byte("From: awa@example.org\r\nTo: support@centre.example\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
+				alert("p1"), alert("p2"),
+			}
+			env := func(i int) store.Envelope {
+				if i == 0 {
+					return store.Envelope{Transport: "smtp", MailFrom: "awa@example.org", RcptTo: []string{"support@centre.example"}}
+				}
+				return store.Envelope{Transport: "smtp", MailFrom: "nagios@mon.example.org", RcptTo: []string{"alertes@centre.example"}}
+			}
+			batch, qs := queueAll(t, p, msgs, env)
+			p.commit(context.Background(), batch)
+			var rs []Result
+			for i, q := range qs {
+				r, err := <-q.res, <-q.err
+				if err != nil {
+					t.Fatalf("%d: %v", i, err)
+				}
+				rs = append(rs, r)
+			}
+			if rs[0].Action != Created || !strings.HasSuffix(rs[0].Ticket, "-000001") {
+				t.Errorf("request numbered %s, want the first number", rs[0].Ticket)
+			}
+			if rs[1].Action != Created || !strings.HasSuffix(rs[1].Ticket, "-000002") {
+				t.Errorf("incident = %+v, want the second number", rs[1])
+			}
+			if rs[2].Action != Joined || rs[2].Ticket != rs[1].Ticket {
+				t.Errorf("repeat = %+v, want joined to %s", rs[2], rs[1].Ticket)
+			}
+			d, err := st.Ticket(context.Background(), rs[1].Ticket)
+			if err != nil || d.Repeats != 1 || d.IncidentKey == "" {
+				t.Errorf("incident %+v (%v), want one repeat and its key", d.Ticket, err)
+			}
+		})
+	}
+}

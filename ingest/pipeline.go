@@ -357,6 +357,8 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 	d := &delivery{m: m, msg: msg, env: env, raw: raw, alert: p.isAlert(m, env)}
 	if d.alert {
 		msg.Kind = store.KindAlert
+		d.alertInfo = p.ReadAlert(m.From.Addr, m.Subject, m.FullText, m.Date)
+		d.alertKey = d.alertInfo.Key()
 	}
 
 	// Work that needs no database happens before the transaction.
@@ -371,6 +373,7 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 		// A batch may run this function again after a failed commit, so it
 		// starts from a clean state every time.
 		d.queued, d.now, d.rowID, d.notified, d.pending = false, p.now(), 0, false, nil
+		d.notifyOnOpen, d.resolveOnOpen = false, false
 		d.msg.Kind = initialKind
 		if d.batch != nil {
 			d.batch.forget(d)
@@ -383,6 +386,9 @@ func (p *Pipeline) Deliver(ctx context.Context, raw []byte, env store.Envelope) 
 			d.batch.pending[d.msg.DedupeKey] = d
 			if d.m.MessageID != "" {
 				d.batch.pending[d.m.MessageID] = d
+			}
+			if d.alert {
+				d.batch.pending[incidentPendingKey(d.alertKey)] = d
 			}
 		}
 		return err
@@ -476,6 +482,12 @@ type delivery struct {
 	// commits alone; pending is the ticket it opens at the batch's end.
 	batch   *batchState
 	pending *store.NewTicket
+	// For monitoring mail: the alert read once, before the transaction,
+	// and whether agents may hear of the incident it opens.
+	alertInfo     alerts.Alert
+	alertKey      string
+	notifyOnOpen  bool
+	resolveOnOpen bool // a recovery for no open incident: recorded resolved
 
 	// agentProof says how a declared agent's identity was proved before
 	// the transaction (DKIM, trusted Authentication-Results, the API), ""
@@ -500,6 +512,9 @@ func (p *Pipeline) store(ctx context.Context, tx store.Tx, d *delivery) (Result,
 			if d.batch.pending[r] != nil {
 				return res, errAfterBatch
 			}
+		}
+		if d.alert && d.batch.pending[incidentPendingKey(d.alertKey)] != nil {
+			return res, errAfterBatch // the incident it belongs to opens at the batch's end
 		}
 	}
 
@@ -730,6 +745,11 @@ func (p *Pipeline) openAll(ctx context.Context, tx store.Tx, ds []*delivery) err
 	}
 	for i, d := range ds {
 		d.result.Action, d.result.Ticket = Created, ts[i].Number
+		if d.resolveOnOpen {
+			if err := tx.SetStatus(ctx, ts[i].ID, store.StatusResolved, "alert: recovery from "+d.alertInfo.Source, d.now); err != nil {
+				return fmt.Errorf("resolve incident: %w", err)
+			}
+		}
 	}
 	if p.ack != nil {
 		ins := make([]outbound.Incoming, len(ds))
@@ -749,12 +769,29 @@ func (p *Pipeline) openAll(ctx context.Context, tx store.Tx, ds []*delivery) err
 		}
 	}
 	for i, d := range ds {
+		if d.alert {
+			// A new incident: agents hear of it at most once per renotify
+			// period (its slot), and only when the decision said so.
+			if !d.notifyOnOpen {
+				continue
+			}
+			ok, err := p.claimIncidentNotice(ctx, tx, ts[i].ID, d.now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
 		if err := p.notifyAgents(ctx, tx, d, ts[i]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// incidentPendingKey names, in a batch, the incident a delivery opens.
+func incidentPendingKey(key string) string { return "incident:" + key }
 
 // incoming is what the outbound side needs to know of the message it answers.
 func (p *Pipeline) incoming(d *delivery) outbound.Incoming {
