@@ -115,6 +115,19 @@ type serving struct {
 
 func startServe(t *testing.T, h *harness) *serving {
 	t.Helper()
+	return startServeUntil(t, h, regexp.MustCompile(`guichet ready.* smtp=(127\.0\.0\.1:\d+)`))
+}
+
+// startServeOnly starts serve and waits for its ready line (no SMTP).
+func startServeOnly(t *testing.T, h *harness) *serving {
+	t.Helper()
+	return startServeUntil(t, h, regexp.MustCompile(`guichet ready`))
+}
+
+// startServeUntil runs serve until its log matches ready; a first
+// submatch, when ready has one, is the SMTP address.
+func startServeUntil(t *testing.T, h *harness, ready *regexp.Regexp) *serving {
+	t.Helper()
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -124,11 +137,13 @@ func startServe(t *testing.T, h *harness) *serving {
 			getenv: func(k string) string { return h.env[k] },
 		})
 	}()
-	ready := regexp.MustCompile(`guichet ready.* smtp=(127\.0\.0\.1:\d+)`)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		if m := ready.FindStringSubmatch(logs.String()); m != nil {
-			s := &serving{smtpAddr: m[1], logs: logs}
+			s := &serving{logs: logs}
+			if len(m) > 1 {
+				s.smtpAddr = m[1]
+			}
 			var once sync.Once
 			code := -1
 			s.stop = func() int {
@@ -474,35 +489,4 @@ func TestServeIMAP(t *testing.T) {
 	if n := count(); n != 2 {
 		t.Errorf("%d tickets after a restart, want 2 (nothing fetched twice)", n)
 	}
-}
-
-// startServeOnly starts serve and waits for its ready line (no SMTP).
-func startServeOnly(t *testing.T, h *harness) *serving {
-	t.Helper()
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, env{
-			stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs,
-			getenv: func(k string) string { return h.env[k] },
-		})
-	}()
-	waitFor(t, "serve ready", func() bool { return strings.Contains(logs.String(), "guichet ready") })
-	var once sync.Once
-	code := -1
-	s := &serving{logs: logs}
-	s.stop = func() int {
-		once.Do(func() {
-			cancel()
-			select {
-			case code = <-done:
-			case <-time.After(30 * time.Second):
-				t.Errorf("serve did not stop within 30 s")
-			}
-		})
-		return code
-	}
-	t.Cleanup(func() { s.stop() })
-	return s
 }
