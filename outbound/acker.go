@@ -54,15 +54,10 @@ type Acker struct {
 
 // NewAcker checks o and prepares what every acknowledgment shares.
 func NewAcker(o AckerOptions) (*Acker, error) {
-	if o.CentreName == "" {
-		o.CentreName = "Centre d'assistance"
+	var err error
+	if o.CentreName, o.SupportAddress, err = sender(o.CentreName, o.SupportAddress); err != nil {
+		return nil, err
 	}
-	o.CentreName = templates.OneLine(o.CentreName)
-	sa, err := mail.ParseAddress(o.SupportAddress)
-	if err != nil {
-		return nil, fmt.Errorf("outbound: support address %q: %w", o.SupportAddress, err)
-	}
-	o.SupportAddress = strings.ToLower(sa.Address)
 	if o.Signer == nil || o.Catalogue == nil {
 		return nil, errors.New("outbound: acker needs a reply-address signer and the catalogue")
 	}
@@ -340,4 +335,18 @@ func randomID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return strings.ToLower(b32.EncodeToString(b[:]))
+}
+
+// sender checks and normalises what every outgoing message is sent as: the
+// centre's display name (default « Centre d'assistance », one line) and the
+// support address (lowercased).
+func sender(centreName, supportAddress string) (string, string, error) {
+	if centreName == "" {
+		centreName = "Centre d'assistance"
+	}
+	sa, err := mail.ParseAddress(supportAddress)
+	if err != nil {
+		return "", "", fmt.Errorf("outbound: support address %q: %w", supportAddress, err)
+	}
+	return templates.OneLine(centreName), strings.ToLower(sa.Address), nil
 }

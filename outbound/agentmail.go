@@ -48,15 +48,10 @@ type Mailer struct {
 
 // NewMailer checks o.
 func NewMailer(o MailerOptions) (*Mailer, error) {
-	if o.CentreName == "" {
-		o.CentreName = "Centre d'assistance"
+	var err error
+	if o.CentreName, o.SupportAddress, err = sender(o.CentreName, o.SupportAddress); err != nil {
+		return nil, err
 	}
-	o.CentreName = templates.OneLine(o.CentreName)
-	sa, err := mail.ParseAddress(o.SupportAddress)
-	if err != nil {
-		return nil, fmt.Errorf("outbound: support address %q: %w", o.SupportAddress, err)
-	}
-	o.SupportAddress = strings.ToLower(sa.Address)
 	if o.Signer == nil || o.Catalogue == nil {
 		return nil, errors.New("outbound: mailer needs a reply-address signer and the catalogue")
 	}
