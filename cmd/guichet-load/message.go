@@ -51,7 +51,13 @@ func newMessageGen(runID, to string, size int, seed uint64) *messageGen {
 
 // next returns message number n of worker w, with CRLF line endings.
 func (g *messageGen) next(w, n int, now time.Time) []byte {
-	from := senders[g.rnd.IntN(len(senders))]
+	// A help desk hears from many people: one name of the list, at one
+	// of requesterPool addresses, so that acknowledgments are composed and
+	// queued as in real traffic instead of being cut by the per-address
+	// hourly limit after the first few.
+	name := senders[g.rnd.IntN(len(senders))]
+	local, domain, _ := strings.Cut(name[strings.IndexByte(name, '<')+1:len(name)-1], "@")
+	from := fmt.Sprintf("%s<%s.%d@%s>", name[:strings.IndexByte(name, '<')], local, g.rnd.IntN(requesterPool), domain)
 	subject := subjects[g.rnd.IntN(len(subjects))]
 	var inReplyTo string
 	if g.rnd.IntN(3) == 0 { // a third are replies to an existing ticket
@@ -80,6 +86,9 @@ func (g *messageGen) next(w, n int, now time.Time) []byte {
 	b.Write(body)
 	return b.Bytes()
 }
+
+// requesterPool is how many distinct addresses the messages come from.
+const requesterPool = 10000
 
 // bodyVariants is how many distinct MIME bodies each generator prepares:
 // building the body (text, quoted-printable, base64) costs more than the

@@ -80,11 +80,11 @@ func StripReply(text string) string {
 			cut = i
 		case len(t) < 100 && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
 			cut = i
-		case underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
+		case strings.HasPrefix(t, "_____") && underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
 			cut = i
-		case headerFromRE.MatchString(t) && headerBlock(trimmed, i):
+		case strings.Contains(t, ":") && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
 			cut = i
-		case headerLineRE.MatchString(t):
+		case strings.Contains(t, ":") && headerLineRE.MatchString(t):
 			cut = i
 		default:
 			if end, ok := attribution(trimmed, i); ok {
@@ -180,7 +180,7 @@ func headerBlock(trimmed []string, i int) bool {
 // three lines, and the index of its last line.
 func attribution(trimmed []string, i int) (int, bool) {
 	t := trimmed[i]
-	if t == "" || len(t) > 300 {
+	if t == "" || len(t) > 300 || !attributionStart(t) {
 		return 0, false
 	}
 	joined := t
@@ -191,11 +191,30 @@ func attribution(trimmed []string, i int) (int, bool) {
 			}
 			joined += " " + trimmed[j]
 		}
-		if attributionRE.MatchString(joined) {
+		// The regular expression costs about a tenth of a message's parse
+		// when run on every line; an attribution always ends with ":".
+		if strings.HasSuffix(strings.TrimRight(joined, " \t"), ":") && attributionRE.MatchString(joined) {
 			return j, true
 		}
 	}
 	return 0, false
+}
+
+// attributionStart is attributionRE's opening, "--" then one of its
+// leading words, checked without the regular expression.
+func attributionStart(t string) bool {
+	t = strings.TrimLeft(strings.TrimPrefix(t, "--"), " \t")
+	w, _, ok := strings.Cut(t, " ")
+	if !ok {
+		if w, _, ok = strings.Cut(t, "\t"); !ok {
+			return false
+		}
+	}
+	switch strings.ToLower(w) {
+	case "le", "on", "am", "el", "il", "op":
+		return true
+	}
+	return false
 }
 
 var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
