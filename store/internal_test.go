@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -275,5 +276,48 @@ func TestClean(t *testing.T) {
 		if got := clean(c.in); got != c.want {
 			t.Errorf("%s: clean(%q) = %q, want %q", c.name, c.in, got, c.want)
 		}
+	}
+}
+
+// TestPostgresReferencesLookupUsesIndex guards the plan of the References
+// look-up: a reply citing only unknown Message-IDs must not scan every
+// message (the planner's choice for the plain join with ORDER BY id DESC).
+func TestPostgresReferencesLookupUsesIndex(t *testing.T) {
+	ctx := context.Background()
+	pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pg.Close)
+	p := pg.(*pgStore)
+	// No statistics yet, as on a young or fast-growing table before
+	// autovacuum's analyze: the planner falls back on default estimates,
+	// under which the plain join walked the whole primary key.
+	if _, err := p.pool.Exec(ctx, `
+ALTER TABLE messages SET (autovacuum_enabled = false);
+INSERT INTO tickets (number, created_at, updated_at)
+SELECT '2026-' || lpad(i::text, 6, '0'), now(), now() FROM generate_series(1, 2000) AS i;
+INSERT INTO messages (ticket_id, direction, kind, message_id, raw, raw_sha256, dedupe_key, created_at)
+SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '', 'k' || i, now()
+FROM generate_series(1, 20000) AS i`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := p.pool.Query(ctx, "EXPLAIN "+pgTicketByMessageIDs, []string{"<unknown@example.org>", "<m7@example.org>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "messages_message_id") || strings.Contains(plan.String(), "Seq Scan on messages") {
+		t.Errorf("the References look-up does not go through messages_message_id:\n%s", plan.String())
 	}
 }

@@ -484,12 +484,22 @@ func (t *pgTx) TicketByNumber(ctx context.Context, number string) (Ticket, error
 	return tk, nil
 }
 
-// TicketByMessageIDs relies on the messages_message_id index.
+// pgTicketByMessageIDs finds the messages first, through the
+// messages_message_id index, then picks the newest. Written as one join
+// with ORDER BY m.id DESC LIMIT 1, the planner walks the primary key
+// backwards and filters: 24 ms at 10,000 messages when nothing matches (a
+// reply to a message we never saw), growing with the table, inside the
+// serial commit path.
+const pgTicketByMessageIDs = `
+WITH m AS MATERIALIZED (
+    SELECT id, ticket_id FROM messages
+    WHERE message_id = ANY($1::text[]) AND message_id <> ''
+)
+SELECT ` + pgTicketCols + ` FROM m JOIN tickets t ON t.id = m.ticket_id
+ORDER BY m.id DESC LIMIT 1`
+
 func (t *pgTx) TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error) {
-	tk, err := scanPGTicket(t.q.QueryRow(ctx, `
-SELECT `+pgTicketCols+` FROM messages m JOIN tickets t ON t.id = m.ticket_id
-WHERE m.message_id = ANY($1::text[]) AND m.message_id <> ''
-ORDER BY m.id DESC LIMIT 1`, cleanAll(ids)))
+	tk, err := scanPGTicket(t.q.QueryRow(ctx, pgTicketByMessageIDs, cleanAll(ids)))
 	if err != nil {
 		return Ticket{}, wrap("store: ticket by message ids", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/jhillyerd/enmime/v2/mediatype"
 	"strings"
 )
 
@@ -172,7 +171,7 @@ func mediaType(v string) (string, map[string]string) {
 		return "", map[string]string{}
 	}
 	// enmime's own parser, so that both agree on boundaries.
-	mt, params, _, err := mediatype.Parse(v)
+	mt, params, _, err := parseMediaType(v)
 	if err == nil {
 		if params == nil {
 			params = map[string]string{}
