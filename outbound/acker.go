@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/emersion/go-message/mail"
@@ -140,8 +143,7 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
 		}
 	}
-	var ms []*store.Message
-	var os []*store.Outbound
+	var acked []int
 	var refusedIDs []int64
 	var refused []string
 	for i, t := range ts {
@@ -150,16 +152,16 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 				reasons[i] = ReasonRateLimited
 			} else {
 				sent[tos[i]]++
-				m, o, err := a.record(t, ins[i], tos[i], now)
-				if err != nil {
-					return nil, err
-				}
-				ms, os = append(ms, m), append(os, o)
+				acked = append(acked, i)
 			}
 		}
 		if reasons[i] != "" {
 			refusedIDs, refused = append(refusedIDs, t.ID), append(refused, reasons[i])
 		}
+	}
+	ms, os, err := a.recordAll(ts, ins, tos, acked, now)
+	if err != nil {
+		return nil, err
 	}
 	if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
 		return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
@@ -168,6 +170,33 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 		return nil, fmt.Errorf("outbound: store and queue acknowledgments: %w", err)
 	}
 	return reasons, nil
+}
+
+// recordAll composes the acknowledgments of ts[i] for each i of acked, in
+// order. They are composed side by side: AcknowledgeAll runs inside the
+// batch's transaction, on the single committer's path, where each of them
+// (templates and MIME) would otherwise add its ~0.3 ms to every message's
+// wait.
+func (a *Acker) recordAll(ts []store.Ticket, ins []Incoming, tos []string, acked []int, now time.Time) ([]*store.Message, []*store.Outbound, error) {
+	ms := make([]*store.Message, len(acked))
+	os := make([]*store.Outbound, len(acked))
+	errs := make([]error, len(acked))
+	workers := min(len(acked), runtime.GOMAXPROCS(0))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < len(acked); k = int(next.Add(1) - 1) {
+				i := acked[k]
+				ms[k], os[k], errs[k] = a.record(ts[i], ins[i], tos[i], now)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return ms, os, nil
 }
 
 // record composes t's acknowledgment to the address to: the messages row

@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -431,6 +432,7 @@ func TestAcknowledgeAllOneBatch(t *testing.T) {
 			st := b.Open(t)
 			a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
 			var reasons []string
+			var tks []store.Ticket
 			err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
 				var nts []store.NewTicket
 				var ins []Incoming
@@ -440,8 +442,8 @@ func TestAcknowledgeAllOneBatch(t *testing.T) {
 					in.MessageID = fmt.Sprintf("<lot%d@example.org>", i)
 					ins = append(ins, in)
 				}
-				tks, err := tx.CreateTickets(ctx, nts)
-				if err != nil {
+				var err error
+				if tks, err = tx.CreateTickets(ctx, nts); err != nil {
 					return err
 				}
 				reasons, err = a.AcknowledgeAll(ctx, tx, tks, ins)
@@ -458,6 +460,16 @@ func TestAcknowledgeAllOneBatch(t *testing.T) {
 			ob, err := st.Outbox(context.Background())
 			if err != nil || len(ob) != 5 {
 				t.Errorf("outbox holds %d (%v), want 5", len(ob), err)
+			}
+			// Composed side by side, each acknowledgment still answers its
+			// own ticket's message.
+			for _, o := range ob {
+				i := slices.IndexFunc(tks, func(tk store.Ticket) bool { return tk.ID == o.TicketID })
+				if i < 0 || o.TicketNumber != tks[i].Number ||
+					!bytes.Contains(o.Raw, []byte(fmt.Sprintf("In-Reply-To: <lot%d@example.org>", i))) ||
+					!strings.Contains(o.Subject, "[Ticket#"+tks[i].Number+"]") {
+					t.Errorf("acknowledgment %q (ticket %s) does not answer its own ticket's message", o.Subject, o.TicketNumber)
+				}
 			}
 			ts, _ := st.Tickets(context.Background(), store.TicketFilter{})
 			refused := 0

@@ -394,14 +394,123 @@ func (t *pgTx) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
 
 // CreateTickets creates several tickets, numbered in the order given, in
 // one round trip (a pgx batch of CreateTicket statements).
+//
+// A batch's tickets of one year go in one statement: the counter moves
+// once, by their number, and the rows are written together (one statement
+// per ticket cost about 0.4 ms of server time each, most of it per-statement
+// overhead and the counter row rewritten every time).
 func (t *pgTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
-	out := make([]Ticket, len(nts))
-	stmts := make([]rowStmt, len(nts))
-	for i := range nts {
-		stmts[i] = t.createTicketStmt(nts[i], &out[i])
+	out := make([]Ticket, 0, len(nts))
+	for start := 0; start < len(nts); {
+		year := t.ticketYear(&nts[start])
+		end := start + 1
+		for end < len(nts) && t.ticketYear(&nts[end]) == year {
+			end++
+		}
+		tks, err := t.createTicketsOfYear(ctx, year, nts[start:end])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tks...)
+		start = end
 	}
-	if err := t.sendBatch(ctx, "store: create tickets", stmts); err != nil {
-		return nil, err
+	return out, nil
+}
+
+func (t *pgTx) ticketYear(nt *NewTicket) int {
+	prepareTicket(nt, t.now())
+	return nt.CreatedAt.Year()
+}
+
+const pgCreateTickets = `
+WITH c AS (
+    INSERT INTO ticket_counters (year, last) VALUES ($1, $2)
+    ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + $2
+    RETURNING last
+), v AS (
+    SELECT v.*, c.last - $2 + v.ord AS n
+    FROM c, unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[],
+        $10::text[], $11::timestamptz[], $12::bigint[], $13::text[])
+        WITH ORDINALITY AS v(subject, category, category_source, confidence, requester, linked_to,
+            no_ack_reason, incident_key, created_at, message_row_id, message_kind, ord)
+), t AS (
+    INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
+        linked_to, no_ack_reason, incident_key, created_at, updated_at)
+    SELECT $1::int::text || '-' || lpad(v.n::text, greatest(6, length(v.n::text)), '0'),
+        v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
+        v.no_ack_reason, v.incident_key, v.created_at, v.created_at
+    FROM v ORDER BY v.ord
+    RETURNING id, number
+), tv AS (
+    SELECT t.id, v.* FROM t JOIN v ON t.number = $1::int::text || '-' || lpad(v.n::text, greatest(6, length(v.n::text)), '0')
+), p AS (
+    INSERT INTO participants (ticket_id, address, first_seen)
+    SELECT tv.id, r.address, tv.created_at
+    FROM unnest($14::bigint[], $15::text[]) WITH ORDINALITY AS r(ord, address, k) JOIN tv ON tv.ord = r.ord
+    ORDER BY r.k
+), h AS (
+    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
+    SELECT tv.id, '', 'open', 'created', tv.created_at FROM tv ORDER BY tv.ord
+), m AS (
+    UPDATE messages SET ticket_id = tv.id, kind = coalesce(nullif(tv.message_kind, ''), messages.kind)
+    FROM tv WHERE messages.id = tv.message_row_id AND messages.id = ANY($12::bigint[])
+    RETURNING messages.id
+)
+SELECT tv.ord, tv.id, tv.n, (SELECT count(*) FROM m) FROM tv ORDER BY tv.ord`
+
+func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicket) ([]Ticket, error) {
+	n := len(nts)
+	var (
+		subject, category, source, requester, linked, noAck, incident, kind = make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		confidence = make([]float64, n)
+		at         = make([]time.Time, n)
+		rowID      = make([]int64, n)
+		parts      = make([][]string, n)
+		partOrd    []int64
+		partAddr   []string
+		attach     int64
+	)
+	for i := range nts {
+		nt := &nts[i]
+		subject[i], category[i], source[i], confidence[i] = nt.Subject, nt.Category, nt.CategorySource, nt.Confidence
+		requester[i], linked[i], noAck[i], incident[i] = nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey
+		at[i], kind[i] = ts(nt.CreatedAt), string(nt.MessageKind)
+		if nt.MessageRowID != 0 {
+			rowID[i] = nt.MessageRowID
+			attach++
+		}
+		parts[i] = normAddrs(append([]string{nt.Requester}, nt.Participants...))
+		for _, a := range parts[i] {
+			partOrd, partAddr = append(partOrd, int64(i+1)), append(partAddr, a)
+		}
+	}
+	rows, err := t.q.Query(ctx, pgCreateTickets, year, n, subject, category, source, confidence, requester,
+		linked, noAck, incident, at, rowID, kind, partOrd, partAddr)
+	if err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	out := make([]Ticket, n)
+	got := 0
+	var attached int64
+	for rows.Next() {
+		var ord, id, num int64
+		if err := rows.Scan(&ord, &id, &num, &attached); err != nil {
+			rows.Close()
+			return nil, wrap("store: create tickets", err)
+		}
+		i := int(ord - 1)
+		out[i] = newTicket(id, ticketNumber(year, num), nts[i], at[i], parts[i])
+		got++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	if got != n {
+		return nil, fmt.Errorf("store: create tickets: %d of %d created", got, n)
+	}
+	if attached != attach {
+		return nil, fmt.Errorf("store: create tickets: %d of %d messages attached: %w", attached, attach, ErrNotFound)
 	}
 	return out, nil
 }
@@ -647,15 +756,18 @@ SELECT count(*) FROM outbox WHERE rcpt_key = $1 AND kind = $2 AND created_at >= 
 }
 
 // CountOutboundToMany is CountOutboundTo for several addresses in one
-// statement (outbox_rate index); absent addresses count 0.
+// statement; absent addresses count 0. One outbox_rate look-up per address:
+// written as rcpt_key = ANY(…) with GROUP BY, the planner sometimes scanned
+// the whole recent outbox through outbox_created (1.1 ms a call at 5,000
+// rows instead of 0.07 ms, growing with the hour's traffic).
 func (t *pgTx) CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error) {
 	keys := make([]string, len(addrs))
 	for i, a := range addrs {
 		keys[i] = rcptKey([]string{a})
 	}
 	rows, err := t.q.Query(ctx, `
-SELECT rcpt_key, count(*) FROM outbox WHERE rcpt_key = ANY($1) AND kind = $2 AND created_at >= $3
-GROUP BY rcpt_key`, keys, string(kind), ts(since))
+SELECT k.key, (SELECT count(*) FROM outbox o WHERE o.rcpt_key = k.key AND o.kind = $2 AND o.created_at >= $3)
+FROM unnest($1::text[]) AS k(key)`, keys, string(kind), ts(since))
 	if err != nil {
 		return nil, wrap("store: count outbound", err)
 	}
@@ -847,11 +959,17 @@ func (s *pgStore) exec1(ctx context.Context, op, sql string, args ...any) error 
 
 // MarkSent records delivery; attempts counts every attempt, the last one
 // included, so "sent, 1 attempt" reads as it should in guichet outbox.
-func (s *pgStore) MarkSent(ctx context.Context, id int64, at time.Time, note string) error {
-	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = $2, lease_until = NULL,
-    last_error = CASE WHEN $3 = '' THEN last_error ELSE $3 END
-WHERE id = $1`, id, ts(at), clean(note))
+func (s *pgStore) MarkSent(ctx context.Context, sent ...Sent) error {
+	ids, at, notes := sentColumns(sent)
+	tag, err := s.pool.Exec(ctx, `
+UPDATE outbox o SET state = 'sent', attempts = o.attempts + 1, sent_at = v.at, lease_until = NULL,
+    last_error = CASE WHEN v.note = '' THEN o.last_error ELSE v.note END
+FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS v(id, at, note)
+WHERE o.id = v.id AND o.id = ANY($1::bigint[])`, ids, at, notes)
+	if err != nil {
+		return wrap("store: mark sent", err)
+	}
+	return sentAll(tag.RowsAffected(), ids)
 }
 
 func (s *pgStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

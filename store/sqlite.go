@@ -802,11 +802,34 @@ func (s *sqliteStore) exec1(ctx context.Context, op, query string, args ...any) 
 
 // MarkSent records delivery; attempts counts every attempt, the last one
 // included, so "sent, 1 attempt" reads as it should in guichet outbox.
-func (s *sqliteStore) MarkSent(ctx context.Context, id int64, at time.Time, note string) error {
-	return s.exec1(ctx, "store: mark sent", `
-UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?1, lease_until = NULL,
-    last_error = CASE WHEN ?3 = '' THEN last_error ELSE ?3 END
-WHERE id = ?2`, us(at), id, clean(note))
+func (s *sqliteStore) MarkSent(ctx context.Context, sent ...Sent) error {
+	ids, at, notes := sentColumns(sent)
+	type row struct {
+		ID   int64  `json:"id"`
+		At   int64  `json:"at"`
+		Note string `json:"note"`
+	}
+	rows := make([]row, len(ids))
+	for i := range ids {
+		rows[i] = row{ids[i], us(at[i]), notes[i]}
+	}
+	js, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("store: mark sent: %w", err)
+	}
+	res, err := s.w.ExecContext(ctx, `
+UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = v.at, lease_until = NULL,
+    last_error = CASE WHEN v.note = '' THEN outbox.last_error ELSE v.note END
+FROM (SELECT value ->> 'id' AS id, value ->> 'at' AS at, value ->> 'note' AS note FROM json_each(?)) AS v
+WHERE outbox.id = v.id`, string(js))
+	if err != nil {
+		return wrap("store: mark sent", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return wrap("store: mark sent", err)
+	}
+	return sentAll(n, ids)
 }
 
 func (s *sqliteStore) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {

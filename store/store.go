@@ -214,6 +214,14 @@ type NewTicket struct {
 	MessageKind  Kind
 }
 
+// Sent is one delivery for MarkSent. Note, when not empty, is kept as the
+// last error: what the relay refused of it (recipients it would not take).
+type Sent struct {
+	ID   int64
+	At   time.Time
+	Note string
+}
+
 // Tx is the work that happens inside one transaction. Every method runs in
 // that transaction, so the pipeline's dedupe, threading, ticket creation and
 // acknowledgment enqueue commit or roll back together.
@@ -322,9 +330,9 @@ type Store interface {
 	// given lease; a claimed message is not claimed again until the lease
 	// ends (PostgreSQL: FOR UPDATE SKIP LOCKED).
 	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error)
-	// MarkSent records delivery. note, when not empty, is kept as the last
-	// error: what the relay refused of it (recipients it would not take).
-	MarkSent(ctx context.Context, id int64, at time.Time, note string) error
+	// MarkSent records deliveries, several in one statement. It returns
+	// ErrNotFound when one of the ids is unknown (the others are recorded).
+	MarkSent(ctx context.Context, sent ...Sent) error
 	// MarkRetry records a temporary failure and the next attempt time.
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error

@@ -134,6 +134,26 @@ func prepareTicket(t *NewTicket, now time.Time) {
 	t.IncidentKey = clean(t.IncidentKey)
 }
 
+// sentColumns turns MarkSent's arguments into columns, one entry per id.
+func sentColumns(sent []Sent) (ids []int64, at []time.Time, notes []string) {
+	seen := make(map[int64]bool, len(sent))
+	for _, x := range sent {
+		if seen[x.ID] {
+			continue
+		}
+		seen[x.ID] = true
+		ids, at, notes = append(ids, x.ID), append(at, ts(x.At)), append(notes, clean(x.Note))
+	}
+	return ids, at, notes
+}
+
+func sentAll(affected int64, ids []int64) error {
+	if affected < int64(len(ids)) {
+		return fmt.Errorf("store: mark sent: %d of %d: %w", affected, len(ids), ErrNotFound)
+	}
+	return nil
+}
+
 func prepareOutbound(o *Outbound, now time.Time) {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = now

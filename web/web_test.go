@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"guichet/ingest"
+	"guichet/store"
 	"guichet/web"
 )
 
@@ -489,7 +490,7 @@ func TestMetrics(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := st.MarkSent(context.Background(), out[0].ID, e.clock.Now(), ""); err != nil {
+			if err := st.MarkSent(context.Background(), store.Sent{ID: out[0].ID, At: e.clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
 			r := e.get(t, "/metrics")

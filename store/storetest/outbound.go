@@ -62,7 +62,7 @@ func testInsertOutbound(t *testing.T, open Opener) {
 		t.Errorf("ClaimOutbound = %d rows (%v), want the acknowledgment with its bytes", len(claimed), err)
 	}
 	if len(claimed) == 1 {
-		if err := s.MarkSent(ctx, claimed[0].ID, base.Add(time.Minute), "gone@example.org: 550 5.1.1 unknown"); err != nil {
+		if err := s.MarkSent(ctx, store.Sent{ID: claimed[0].ID, At: base.Add(time.Minute), Note: "gone@example.org: 550 5.1.1 unknown"}); err != nil {
 			t.Fatal(err)
 		}
 		after, err := s.Outbox(ctx)
@@ -264,5 +264,55 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	}
 	if ts, _ := s.Tickets(ctx, store.TicketFilter{}); len(ts) != 2 {
 		t.Errorf("%d tickets, want 2", len(ts))
+	}
+}
+
+// testMarkSentMany: one MarkSent call records several deliveries, each with
+// its own time and note; an unknown id is reported while the others are
+// recorded.
+func testMarkSentMany(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tk := createTicket(t, s, newTicket("mark sent", "a@example.org", base))
+	var ids []int64
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		for i := range 3 {
+			o := store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+				MessageID: fmt.Sprintf("<many%d@example.org>", i), Raw: []byte("raw"), NextAttemptAt: base, CreatedAt: base}
+			id, err := tx.Enqueue(ctx, &o)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	at := base.Add(time.Minute)
+	err := s.MarkSent(ctx,
+		store.Sent{ID: ids[0], At: at},
+		store.Sent{ID: ids[2], At: at.Add(time.Second), Note: "b@example.org: 550 5.1.1 inconnu"},
+		store.Sent{ID: 99999, At: at})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("MarkSent with an unknown id = %v, want ErrNotFound", err)
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]store.Outbound{}
+	for _, o := range all {
+		got[o.ID] = o
+	}
+	if o := got[ids[0]]; o.State != store.OutSent || o.Attempts != 1 || o.LastError != "" {
+		t.Errorf("first: %+v, want sent after one attempt", o)
+	}
+	if o := got[ids[1]]; o.State != store.OutQueued || o.Attempts != 0 {
+		t.Errorf("second (not in the call): %+v, want still queued", o)
+	}
+	if o := got[ids[2]]; o.State != store.OutSent || o.LastError != "b@example.org: 550 5.1.1 inconnu" {
+		t.Errorf("third: %+v, want sent with its note", o)
+	}
+	if claimed, err := s.ClaimOutbound(ctx, at.Add(time.Hour), 10, time.Minute); err != nil || len(claimed) != 1 || claimed[0].ID != ids[1] {
+		t.Errorf("claim after MarkSent = %v (%v), want only the unsent one", claimed, err)
 	}
 }

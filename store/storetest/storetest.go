@@ -62,6 +62,7 @@ func Run(t *testing.T, open Opener) {
 		{"InTxErrorRollsBack", testInTxError},
 		{"Outbox", testOutbox},
 		{"OutboxRateCount", testOutboxCount},
+		{"MarkSentMany", testMarkSentMany},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
 		{"BatchMethods", testBatchMethods},
@@ -888,7 +889,7 @@ func testOutbox(t *testing.T, open Opener) {
 		t.Errorf("claim after lease expiry = %v, want %v (a dead sender's rows come back)", got, ids[:2])
 	}
 	later := now.Add(2 * time.Minute)
-	if err := s.MarkSent(ctx, ids[0], later, ""); err != nil {
+	if err := s.MarkSent(ctx, store.Sent{ID: ids[0], At: later}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MarkRetry(ctx, ids[1], "451 4.3.0 try later", later.Add(5*time.Minute)); err != nil {
@@ -924,7 +925,7 @@ func testOutbox(t *testing.T, open Opener) {
 		name string
 		err  error
 	}{
-		{"MarkSent", s.MarkSent(ctx, 99999, later, "")},
+		{"MarkSent", s.MarkSent(ctx, store.Sent{ID: 99999, At: later})},
 		{"MarkRetry", s.MarkRetry(ctx, 99999, "x", later)},
 		{"MarkFailed", s.MarkFailed(ctx, 99999, "x")},
 		{"Requeue", s.Requeue(ctx, 99999, later)},

@@ -168,10 +168,10 @@ func testStats(t *testing.T, open Opener) {
 			return err
 		})
 	}
-	if err := s.MarkSent(ctx, ids[0], base, ""); err != nil {
+	if err := s.MarkSent(ctx, store.Sent{ID: ids[0], At: base}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkSent(ctx, ids[1], base, "refusé : x@example.org"); err != nil {
+	if err := s.MarkSent(ctx, store.Sent{ID: ids[1], At: base, Note: "refusé : x@example.org"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Stats(ctx)
