@@ -14,7 +14,9 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
+	"guichet/ingest/replyaddr"
 	"guichet/internal/testdb"
+	"guichet/outbound"
 	"guichet/store"
 )
 
@@ -51,22 +53,29 @@ func BenchmarkParseClassify(b *testing.B) {
 // messages per second. -benchtime 1000x gives the 1,000-message figure.
 func BenchmarkDeliver(b *testing.B) {
 	for _, be := range testdb.Backends() {
-		for _, ack := range []bool{true, false} {
-			name := be.Name + "/ack"
-			if !ack {
-				name = be.Name + "/noack"
-			}
-			b.Run(name, func(b *testing.B) { benchDeliver(b, be.Open(b), ack) })
+		for _, mode := range []string{"ack", "deferred", "noack"} {
+			b.Run(be.Name+"/"+mode, func(b *testing.B) { benchDeliver(b, be.Open(b), mode) })
 		}
 	}
 }
 
-// benchDeliver runs b.N deliveries from 16 goroutines; without ack the
-// pipeline has no acknowledger, which measures what queueing costs.
-func benchDeliver(b *testing.B, st store.Store, ack bool) {
-	p, cat := newPipeline(b, st, ingest.Options{Clock: time.Now})
-	if !ack {
-		p = ingest.New(ingest.Options{SupportAddress: support, Clock: time.Now}, st, cat, nil, nil)
+// benchDeliver runs b.N deliveries from 16 goroutines. mode "ack"
+// composes and stores each acknowledgment in the ticket's transaction
+// (guichet ingest), "deferred" only queues it for the sender to compose
+// (guichet serve), "noack" has no acknowledger: the differences are what
+// acknowledging costs the pipeline.
+func benchDeliver(b *testing.B, st store.Store, mode string) {
+	p, cat := newPipelineWith(b, st, ingest.Options{Clock: time.Now}, func(o *outbound.AckerOptions) {
+		o.Deferred = mode == "deferred"
+	})
+	if mode == "noack" {
+		// The same pipeline (signed addresses included) without acknowledger.
+		signer, err := replyaddr.New([]byte("corpus-secret"), support)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p = ingest.New(ingest.Options{SupportAddress: support, AlertAddresses: []string{"alertes@centre.example"}, Clock: time.Now},
+			st, cat, signer, nil)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)

@@ -54,6 +54,13 @@ func (l labels) Label(code string) string {
 // and secret.
 func newPipeline(t testing.TB, st store.Store, o ingest.Options) (*ingest.Pipeline, *classify.Catalogue) {
 	t.Helper()
+	return newPipelineWith(t, st, o, nil)
+}
+
+// newPipelineWith is newPipeline with the acknowledgments' options changed
+// by mod.
+func newPipelineWith(t testing.TB, st store.Store, o ingest.Options, mod func(*outbound.AckerOptions)) (*ingest.Pipeline, *classify.Catalogue) {
+	t.Helper()
 	cat, err := classify.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -65,10 +72,14 @@ func newPipeline(t testing.TB, st store.Store, o ingest.Options) (*ingest.Pipeli
 	if o.Clock == nil {
 		o.Clock = fixedClock()
 	}
-	acker, err := outbound.NewAcker(outbound.AckerOptions{
+	ao := outbound.AckerOptions{
 		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: o.Clock,
 		OwnAddresses: []string{"alertes@centre.example"},
-	})
+	}
+	if mod != nil {
+		mod(&ao)
+	}
+	acker, err := outbound.NewAcker(ao)
 	if err != nil {
 		t.Fatal(err)
 	}

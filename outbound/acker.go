@@ -44,6 +44,13 @@ type AckerOptions struct {
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
+	// Deferred: AcknowledgeAll queues each acknowledgment as an outbox row
+	// with its recipient, subject and Message-ID fixed, and Render composes
+	// it when the sender takes it (guichet serve). Composing (templates,
+	// MIME) and storing the bytes then stay off the pipeline's single
+	// committer, which every message waits for. Otherwise AcknowledgeAll
+	// composes and stores each acknowledgment in the ticket's transaction.
+	Deferred bool
 }
 
 // Acker composes and queues the acknowledgment of new tickets.
@@ -159,6 +166,22 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 			refusedIDs, refused = append(refusedIDs, t.ID), append(refused, reasons[i])
 		}
 	}
+	if a.o.Deferred {
+		os := make([]*store.Outbound, len(acked))
+		for k, i := range acked {
+			os[k] = &store.Outbound{
+				TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{tos[i]},
+				Subject: ackSubject(ts[i].Number, in2subject(ins[i])), MessageID: a.newMessageID(), CreatedAt: now,
+			}
+		}
+		if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
+			return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
+		}
+		if err := tx.QueueAcks(ctx, os); err != nil {
+			return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
+		}
+		return reasons, nil
+	}
 	ms, os, err := a.recordAll(ts, ins, tos, acked, now)
 	if err != nil {
 		return nil, err
@@ -206,8 +229,20 @@ func (a *Acker) record(t store.Ticket, in Incoming, to string, now time.Time) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	m := a.ackMessage(t, to, c, now)
+	o := &store.Outbound{
+		TicketID: t.ID, TicketNumber: t.Number,
+		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
+		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
+	}
+	return m, o, nil
+}
+
+// ackMessage is the messages row that records acknowledgment c of t in the
+// ticket's history.
+func (a *Acker) ackMessage(t store.Ticket, to string, c Composed, now time.Time) *store.Message {
 	sum := sha256.Sum256(c.Raw)
-	m := &store.Message{
+	return &store.Message{
 		TicketID: t.ID, Direction: store.DirOut, Kind: store.KindAck,
 		From: a.o.SupportAddress, FromName: a.o.CentreName, To: []string{to},
 		Subject: c.Subject, MessageID: c.MessageID, InReplyTo: c.InReplyTo, References: c.References,
@@ -215,12 +250,6 @@ func (a *Acker) record(t store.Ticket, in Incoming, to string, now time.Time) (*
 		Envelope:  store.Envelope{Transport: "relay", MailFrom: a.o.SupportAddress, RcptTo: []string{to}},
 		DedupeKey: c.MessageID, CreatedAt: now,
 	}
-	o := &store.Outbound{
-		TicketID: t.ID, TicketNumber: t.Number,
-		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
-		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
-	}
-	return m, o, nil
 }
 
 // Composed is an acknowledgment ready to store and send.
@@ -236,7 +265,25 @@ type Composed struct {
 // Compose builds the acknowledgment of ticket t for the message in, to the
 // address to, dated now.
 func (a *Acker) Compose(t store.Ticket, in Incoming, to string, now time.Time) (Composed, error) {
-	subject := ticketref.Clean(templates.OneLine(in.Subject))
+	return a.compose(t, in, to, now, a.newMessageID())
+}
+
+func (a *Acker) newMessageID() string { return "<" + randomID() + "@" + a.o.Hostname + ">" }
+
+// in2subject is the original subject as the acknowledgment quotes it.
+func in2subject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
+
+// ackSubject is SPEC "Acknowledgments and loops"'s subject, with a plain
+// space before the colon.
+func ackSubject(number, subject string) string {
+	if subject == "" {
+		subject = "(sans objet)"
+	}
+	return ticketref.Format(number) + " Accusé de réception : " + subject
+}
+
+func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, messageID string) (Composed, error) {
+	subject := in2subject(in)
 	data := templates.Ack{
 		CentreName: a.o.CentreName, Number: t.Number, Subject: subject,
 		Name: displayName(in.FromName, to),
@@ -257,14 +304,9 @@ func (a *Acker) Compose(t store.Ticket, in Incoming, to string, now time.Time) (
 	if err != nil {
 		return Composed{}, fmt.Errorf("outbound: %w", err)
 	}
-	if subject == "" {
-		subject = "(sans objet)"
-	}
 	c := Composed{
-		// SPEC "Acknowledgments and loops" fixes this subject, with a plain
-		// space before the colon.
-		Subject:   ticketref.Format(t.Number) + " Accusé de réception : " + subject,
-		MessageID: "<" + randomID() + "@" + a.o.Hostname + ">",
+		Subject:   ackSubject(t.Number, subject),
+		MessageID: messageID,
 		Text:      body.Text,
 	}
 	// RFC 5322 §3.6.4: In-Reply-To names the parent, References the

@@ -40,6 +40,10 @@ type SenderOptions struct {
 	// min); it must exceed a delivery's worst case (the relay timeout).
 	Lease time.Duration
 	Clock func() time.Time
+	// Render composes the claimed mail that was queued without its bytes
+	// (deferred acknowledgments, Acker.RenderAll), in place, before it is
+	// sent; errs[i] is ms[i]'s. nil sends every message as queued.
+	Render func(ctx context.Context, ms []store.Outbound) (errs []error)
 }
 
 // Sender delivers the outbox: it claims due messages, hands them to the
@@ -99,7 +103,11 @@ func (s *Sender) Run(ctx context.Context) error {
 	// Work done after ctx ends must still reach the store: a delivery the
 	// relay accepted has to be marked sent, or it would be sent again.
 	bg := context.WithoutCancel(ctx)
-	jobs := make(chan store.Outbound)
+	type job struct {
+		m         store.Outbound
+		renderErr error
+	}
+	jobs := make(chan job)
 	sent := make(chan store.Sent, s.o.Batch)
 	recorded := make(chan struct{})
 	go func() {
@@ -109,8 +117,8 @@ func (s *Sender) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	for range s.o.Parallel {
 		wg.Go(func() {
-			for m := range jobs {
-				s.deliver(bg, m, sent)
+			for j := range jobs {
+				s.deliver(bg, j.m, j.renderErr, sent)
 			}
 		})
 	}
@@ -139,10 +147,18 @@ func (s *Sender) Run(ctx context.Context) error {
 			continue
 		}
 		storeDelay = time.Second
-		for _, m := range claimed {
+		var renderErrs []error
+		if s.o.Render != nil {
+			renderErrs = s.o.Render(bg, claimed)
+		}
+		for i, m := range claimed {
 			// Claimed messages are leased to us: hand each over even when
 			// ctx ends meanwhile, so none waits for its lease to expire.
-			jobs <- m
+			j := job{m: m}
+			if i < len(renderErrs) {
+				j.renderErr = renderErrs[i]
+			}
+			jobs <- j
 		}
 		if len(claimed) == s.o.Batch {
 			continue // more may be due
@@ -190,11 +206,22 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 	}
 }
 
-func (s *Sender) deliver(ctx context.Context, m store.Outbound, sent chan<- store.Sent) {
+// deliver sends m, unless composing it failed (renderErr): then nothing was
+// sent, and m fails when composing can never succeed, or waits for its next
+// attempt like a relay's temporary failure.
+func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error, sent chan<- store.Sent) {
 	log := s.log.With("outbox", m.ID, "ticket", m.TicketNumber, "message_id", m.MessageID)
-	sendCtx, cancel := context.WithTimeout(ctx, s.o.Lease*4/5)
-	err := s.o.Relay.Send(sendCtx, m.MailFrom, m.To, m.Raw)
-	cancel()
+	err := renderErr
+	if errors.Is(err, ErrCannotCompose) {
+		log.Error("outbox: the message cannot be composed", "err", err)
+		s.record(ctx, log, func() error { return s.o.Store.MarkFailed(ctx, m.ID, "composition impossible : "+err.Error()) })
+		return
+	}
+	if err == nil {
+		sendCtx, cancel := context.WithTimeout(ctx, s.o.Lease*4/5)
+		err = s.o.Relay.Send(sendCtx, m.MailFrom, m.To, m.Raw)
+		cancel()
+	}
 	now := s.o.Clock()
 	note := ""
 	var partial *PartialError

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"time"
 
@@ -744,6 +745,61 @@ RETURNING id`,
 	return o.ID, nil
 }
 
+func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
+	if len(os) == 0 {
+		return nil
+	}
+	n := len(os)
+	tickets, from, to, subject, msgID := make([]*int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	due, created, keys := make([]time.Time, n), make([]time.Time, n), make([]string, n)
+	for i, o := range os {
+		prepareOutbound(o, t.now())
+		if len(o.To) != 1 {
+			return fmt.Errorf("store: queue acknowledgments: %d recipients, want 1", len(o.To))
+		}
+		if o.TicketID != 0 {
+			tickets[i] = &o.TicketID
+		}
+		from[i], to[i], subject[i], msgID[i] = o.MailFrom, o.To[0], o.Subject, o.MessageID
+		due[i], created[i], keys[i] = o.NextAttemptAt, o.CreatedAt, rcptKey(o.To)
+	}
+	rows, err := t.q.Query(ctx, `
+INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind, rcpt_key)
+SELECT v.ticket_id, v.mail_from, ARRAY[v.rcpt], v.subject, v.message_id, '\x', v.due, v.created, 'ack', v.rcpt_key
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+    WITH ORDINALITY AS v(ticket_id, mail_from, rcpt, subject, message_id, due, created, rcpt_key, ord)
+ORDER BY v.ord
+RETURNING id`, tickets, from, to, subject, msgID, due, created, keys)
+	if err != nil {
+		return wrap("store: queue acknowledgments", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return wrap("store: queue acknowledgments", err)
+	}
+	if len(ids) != n {
+		return fmt.Errorf("store: queue acknowledgments: %d of %d queued", len(ids), n)
+	}
+	// Identity values follow the ORDER BY of the insert's SELECT.
+	slices.Sort(ids)
+	for i, o := range os {
+		o.ID = ids[i]
+	}
+	return nil
+}
+
+func (t *pgTx) LinkOutbound(ctx context.Context, outboxID, messageRowID int64) error {
+	tag, err := t.q.Exec(ctx, `UPDATE outbox SET message_row_id = $2 WHERE id = $1 AND message_row_id IS NULL`,
+		outboxID, messageRowID)
+	if err != nil {
+		return wrap("store: link outbound", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store: link outbound %d: %w", outboxID, ErrNotFound)
+	}
+	return nil
+}
+
 // CountOutboundTo counts through the outbox_rate index (migration 0003):
 // the kind is the kind of the messages row that records the outbound
 // message, the address its first recipient.
@@ -785,6 +841,27 @@ FROM unnest($1::text[]) AS k(key)`, keys, string(kind), ts(since))
 }
 
 // --- reads outside the pipeline's transaction ---
+
+func (s *pgStore) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT o.id, `+pgTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.id = ANY($1::bigint[])`, outboxIDs)
+	if err != nil {
+		return nil, wrap("store: acknowledgment sources", err)
+	}
+	defer rows.Close()
+	out, byTicket, err := ackTickets(rows, func(r scanner) (Ticket, error) { return scanPGTicket(r) })
+	if err != nil {
+		return nil, err
+	}
+	firsts, err := pgMessages(ctx, s.pool, `m.id IN (
+    SELECT (SELECT min(f.id) FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in')
+    FROM outbox o WHERE o.id = ANY($1::bigint[]))`, outboxIDs)
+	if err != nil {
+		return nil, err
+	}
+	addFirsts(out, byTicket, firsts)
+	return out, nil
+}
 
 func (s *pgStore) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
 	var limit any

@@ -589,6 +589,36 @@ RETURNING id`,
 	return o.ID, nil
 }
 
+// QueueAcks is Enqueue in a loop: in-process SQLite has no round trips
+// to save.
+func (t *sqliteTx) QueueAcks(ctx context.Context, os []*Outbound) error {
+	for _, o := range os {
+		prepareOutbound(o, t.now())
+		if len(o.To) != 1 {
+			return fmt.Errorf("store: queue acknowledgments: %d recipients, want 1", len(o.To))
+		}
+		err := t.q.QueryRowContext(ctx, `
+INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind, rcpt_key)
+VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6, ?7, 'ack', ?8)
+RETURNING id`,
+			nullID(o.TicketID), o.MailFrom, jsonList(o.To), o.Subject, o.MessageID,
+			us(o.NextAttemptAt), us(o.CreatedAt), rcptKey(o.To)).Scan(&o.ID)
+		if err != nil {
+			return wrap("store: queue acknowledgments", err)
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) LinkOutbound(ctx context.Context, outboxID, messageRowID int64) error {
+	res, err := t.q.ExecContext(ctx, `UPDATE outbox SET message_row_id = ?2 WHERE id = ?1 AND message_row_id IS NULL`,
+		outboxID, messageRowID)
+	if err != nil {
+		return wrap("store: link outbound", err)
+	}
+	return affected1(res, "store: link outbound")
+}
+
 func (t *sqliteTx) CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error) {
 	var n int
 	err := t.q.QueryRowContext(ctx, `
@@ -621,6 +651,32 @@ ORDER BY t.created_at DESC, t.id DESC LIMIT ?3`, string(f.Status), f.Category, l
 		out = append(out, tk)
 	}
 	return out, wrap("store: tickets", rows.Err())
+}
+
+func (s *sqliteStore) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error) {
+	ids, err := json.Marshal(outboxIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: acknowledgment sources: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `
+SELECT o.id, `+sqliteTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
+WHERE o.id IN (SELECT value FROM json_each(?))`, string(ids))
+	if err != nil {
+		return nil, wrap("store: acknowledgment sources", err)
+	}
+	out, byTicket, err := ackTickets(rows, scanSQLiteTicket)
+	rows.Close()
+	if err != nil {
+		return nil, err
+	}
+	firsts, err := sqliteMessages(ctx, s.r, `m.id IN (
+    SELECT (SELECT min(f.id) FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in')
+    FROM outbox o WHERE o.id IN (SELECT value FROM json_each(?)))`, string(ids))
+	if err != nil {
+		return nil, err
+	}
+	addFirsts(out, byTicket, firsts)
+	return out, nil
 }
 
 func (s *sqliteStore) Ticket(ctx context.Context, number string) (TicketDetail, error) {

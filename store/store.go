@@ -214,6 +214,12 @@ type NewTicket struct {
 	MessageKind  Kind
 }
 
+// AckSource is what composing a queued acknowledgment needs.
+type AckSource struct {
+	Ticket Ticket
+	First  Message // the ticket's first incoming message; Raw not loaded
+}
+
 // Sent is one delivery for MarkSent. Note, when not empty, is kept as the
 // last error: what the relay refused of it (recipients it would not take).
 type Sent struct {
@@ -262,6 +268,15 @@ type Tx interface {
 
 	// Enqueue queues an outbound message; it is delivered after commit.
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
+	// QueueAcks queues acknowledgments whose bytes are composed later, at
+	// send time: outbox rows of kind ack with no Raw and no messages row
+	// yet (LinkOutbound adds it). They count for CountOutboundTo at once.
+	// Each o.ID is set.
+	QueueAcks(ctx context.Context, os []*Outbound) error
+	// LinkOutbound records that the messages row messageRowID holds the
+	// bytes of outbox row outboxID (composed after QueueAcks). It returns
+	// ErrNotFound when the row is unknown or linked already.
+	LinkOutbound(ctx context.Context, outboxID, messageRowID int64) error
 	// InsertOutbound records m (an outbound message of the ticket's
 	// history) and queues o for it with o.MessageRowID = m's row, in one
 	// statement where the backend allows: what every acknowledgment,
@@ -325,6 +340,11 @@ type Store interface {
 	AttachmentData(ctx context.Context, sha256 string) ([]byte, error)
 	// Unticketed lists stored messages attached to no ticket.
 	Unticketed(ctx context.Context) ([]Message, error)
+
+	// AckSources returns, for the acknowledgments queued by QueueAcks with
+	// these outbox ids, what composing them needs: the ticket and its first
+	// incoming message (zero when it has none). Unknown ids are left out.
+	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error)
 
 	// ClaimOutbound claims up to n messages due at now for delivery for the
 	// given lease; a claimed message is not claimed again until the lease

@@ -134,6 +134,53 @@ func prepareTicket(t *NewTicket, now time.Time) {
 	t.IncidentKey = clean(t.IncidentKey)
 }
 
+// prefixScanner scans one leading column into id before the columns a
+// scan function written for another query expects.
+type prefixScanner struct {
+	scanner
+	id *int64
+}
+
+func (r prefixScanner) Scan(dest ...any) error {
+	return r.scanner.Scan(append([]any{r.id}, dest...)...)
+}
+
+// ackTickets reads AckSources' first query, rows of an outbox id then a
+// ticket's columns: the sources by outbox id, and the outbox ids by ticket.
+func ackTickets(rows interface {
+	scanner
+	Next() bool
+	Err() error
+}, scan func(scanner) (Ticket, error)) (map[int64]AckSource, map[int64][]int64, error) {
+	out := map[int64]AckSource{}
+	byTicket := map[int64][]int64{}
+	for rows.Next() {
+		var id int64
+		tk, err := scan(prefixScanner{rows, &id})
+		if err != nil {
+			return nil, nil, wrap("store: acknowledgment sources", err)
+		}
+		out[id] = AckSource{Ticket: tk}
+		byTicket[tk.ID] = append(byTicket[tk.ID], id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap("store: acknowledgment sources", err)
+	}
+	return out, byTicket, nil
+}
+
+// addFirsts gives each acknowledgment source its ticket's first incoming
+// message; byTicket maps ticket ids to outbox ids.
+func addFirsts(out map[int64]AckSource, byTicket map[int64][]int64, firsts []Message) {
+	for _, m := range firsts {
+		for _, id := range byTicket[m.TicketID] {
+			src := out[id]
+			src.First = m
+			out[id] = src
+		}
+	}
+}
+
 // sentColumns turns MarkSent's arguments into columns, one entry per id.
 func sentColumns(sent []Sent) (ids []int64, at []time.Time, notes []string) {
 	seen := make(map[int64]bool, len(sent))

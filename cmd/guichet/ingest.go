@@ -42,7 +42,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 		return fail(e, "ingest", err)
 	}
 	defer st.Close()
-	p, err := build(ctx, c, st, log)
+	p, err := build(ctx, c, st, log, buildMode{})
 	if err != nil {
 		return fail(e, "ingest", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"guichet/ingest/imappoll"
 	"guichet/ingest/smtpd"
 	"guichet/outbound"
+	"guichet/store"
 )
 
 // runServe runs every configured part until ctx ends (SIGINT/SIGTERM), then
@@ -36,7 +37,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 		return fail(e, "serve", err)
 	}
 	defer st.Close()
-	p, err := build(ctx, c, st, log)
+	p, err := build(ctx, c, st, log, buildMode{deferAcks: true})
 	if err != nil {
 		return fail(e, "serve", err)
 	}
@@ -48,6 +49,9 @@ func runServe(ctx context.Context, args []string, e env) int {
 	sender := outbound.NewSender(outbound.SenderOptions{
 		Store: st, Relay: relay, Logger: log.With("part", "outbox"),
 		RetryMin: c.RetryMin, RetryMaxAge: c.RetryMaxAge,
+		Render: func(ctx context.Context, ms []store.Outbound) []error {
+			return p.acker.RenderAll(ctx, st, ms)
+		},
 	})
 	p.pipeline.OnCommit(sender.Kick)
 

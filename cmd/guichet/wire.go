@@ -69,7 +69,16 @@ type parts struct {
 	metrics   *web.Metrics
 }
 
-func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger) (*parts, error) {
+// buildMode is what differs between the commands that handle mail.
+type buildMode struct {
+	// deferAcks: acknowledgments are composed by the outbox sender when it
+	// sends them, not in the ticket's transaction (guichet serve, which
+	// runs the sender; guichet ingest composes them at once, so that the
+	// ticket shows its acknowledgment when the command returns).
+	deferAcks bool
+}
+
+func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger, mode buildMode) (*parts, error) {
 	cat, err := classify.Default()
 	if err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
@@ -98,6 +107,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		TrackToken:     tracker.Token,
 		PerHour:        c.AckPerHour,
 		Hostname:       c.Hostname,
+		Deferred:       mode.deferAcks,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("acknowledgments: %w", err)

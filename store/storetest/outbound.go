@@ -316,3 +316,82 @@ func testMarkSentMany(t *testing.T, open Opener) {
 		t.Errorf("claim after MarkSent = %v (%v), want only the unsent one", claimed, err)
 	}
 }
+
+// testQueueAcks: acknowledgments queued without their bytes count for the
+// hourly limit at once, are claimed with no bytes, and once a messages row
+// is linked to them the outbox reads its bytes; a second link is refused.
+func testQueueAcks(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	nt := newTicket("queue acks", "a@example.org", base)
+	nt.MessageRowID, nt.MessageKind = insertMessage(t, s, message("<first@example.org>")), store.KindRequest
+	tk := createTicket(t, s, nt)
+	later := message("<later@example.org>")
+	later.TicketID = tk.ID
+	insertMessage(t, s, later)
+	os := []*store.Outbound{
+		{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"A@example.org"},
+			Subject: "[Ticket#" + tk.Number + "] Accusé de réception : un", MessageID: "<q1@example.org>", CreatedAt: base},
+		{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"b@example.org"},
+			Subject: "[Ticket#" + tk.Number + "] Accusé de réception : deux", MessageID: "<q2@example.org>", CreatedAt: base},
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.QueueAcks(ctx, os); err != nil {
+			return err
+		}
+		n, err := tx.CountOutboundTo(ctx, "a@example.org", store.KindAck, base.Add(-time.Minute))
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			t.Errorf("CountOutboundTo after QueueAcks = %d, want 1", n)
+		}
+		return nil
+	})
+	if os[0].ID == 0 || os[1].ID <= os[0].ID {
+		t.Fatalf("QueueAcks ids = %d, %d; want increasing ids in the order given", os[0].ID, os[1].ID)
+	}
+	srcs, err := s.AckSources(ctx, []int64{os[0].ID, os[1].ID, 99999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != 2 || srcs[os[0].ID].Ticket.Number != tk.Number || srcs[os[1].ID].Ticket.ID != tk.ID {
+		t.Errorf("AckSources = %+v, want the ticket for both rows and nothing for the unknown id", srcs)
+	}
+	if f := srcs[os[0].ID].First; f.Direction != store.DirIn || f.MessageID != "<first@example.org>" || f.TicketID != tk.ID {
+		t.Errorf("AckSources first message = %+v, want the ticket's first incoming message", f)
+	}
+	claimed, err := s.ClaimOutbound(ctx, base.Add(time.Minute), 10, time.Minute)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("ClaimOutbound = %d rows (%v), want 2", len(claimed), err)
+	}
+	for i, c := range claimed {
+		if c.ID != os[i].ID || len(c.Raw) != 0 || c.MessageRowID != 0 || c.TicketNumber != tk.Number ||
+			c.Subject != os[i].Subject || c.MessageID != os[i].MessageID || !slices.Equal(c.To, os[i].To) {
+			t.Errorf("claimed %d: %+v, want %+v without bytes", i, c, os[i])
+		}
+	}
+	raw := []byte("From: support@example.org\r\nSubject: ack\r\n\r\nBonjour\r\n")
+	var rowID int64
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		rowID, err = tx.InsertMessage(ctx, &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
+			MessageID: os[0].MessageID, DedupeKey: os[0].MessageID, Raw: raw, CreatedAt: base})
+		if err != nil {
+			return err
+		}
+		return tx.LinkOutbound(ctx, os[0].ID, rowID)
+	})
+	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.LinkOutbound(ctx, os[0].ID, rowID) })
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second LinkOutbound = %v, want ErrNotFound", err)
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("Outbox = %d rows (%v), want 2", len(all), err)
+	}
+	if all[0].MessageRowID != rowID || !bytes.Equal(all[0].Raw, raw) || len(all[1].Raw) != 0 {
+		t.Errorf("Outbox after LinkOutbound: row %d, raw %q / %q; want the linked message's bytes, the other still empty",
+			all[0].MessageRowID, all[0].Raw, all[1].Raw)
+	}
+}

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"OutboxRateCount", testOutboxCount},
 		{"MarkSentMany", testMarkSentMany},
+		{"QueueAcks", testQueueAcks},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
 		{"BatchMethods", testBatchMethods},

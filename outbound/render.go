@@ -1,0 +1,106 @@
+package outbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"guichet/store"
+)
+
+// ErrCannotCompose marks outbound mail that composing will never produce
+// (its ticket is gone): the sender fails it instead of retrying.
+var ErrCannotCompose = errors.New("outbound: cannot compose")
+
+// RenderStore is what RenderAll reads and writes; store.Store satisfies it.
+type RenderStore interface {
+	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]store.AckSource, error)
+	InTx(ctx context.Context, fn store.TxFunc) error
+}
+
+var _ RenderStore = store.Store(nil)
+
+// RenderAll composes the acknowledgments among ms that AcknowledgeAll
+// queued without their bytes (AckerOptions.Deferred), as the sender takes
+// them from the outbox. Each ticket and its first incoming message give
+// what AcknowledgeAll would have used; the recipient, subject and
+// Message-ID queued with it are kept. The bytes are stored as the
+// tickets' ack messages and linked to their outbox rows in one transaction,
+// committed before anything is sent: what goes out is what the ticket
+// shows, and a later attempt sends the same bytes. ms[i] is updated in
+// place; errs[i] is its error (nil for mail that had its bytes already).
+func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound) (errs []error) {
+	errs = make([]error, len(ms))
+	var todo []int
+	var ids []int64
+	for i, m := range ms {
+		if len(m.Raw) == 0 && m.MessageRowID == 0 {
+			todo, ids = append(todo, i), append(ids, m.ID)
+		}
+	}
+	if len(todo) == 0 {
+		return errs
+	}
+	fail := func(i int, err error) { errs[i] = fmt.Errorf("outbound: compose outbox %d: %w", ms[i].ID, err) }
+	srcs, err := st.AckSources(ctx, ids)
+	if err != nil {
+		for _, i := range todo {
+			fail(i, err)
+		}
+		return errs
+	}
+	type composed struct {
+		i   int
+		c   Composed
+		msg *store.Message
+	}
+	now := a.o.Clock()
+	var done []composed
+	for _, i := range todo {
+		o := ms[i]
+		src, ok := srcs[o.ID]
+		if !ok || len(o.To) != 1 {
+			fail(i, fmt.Errorf("%w: no queued acknowledgment with its ticket", ErrCannotCompose))
+			continue
+		}
+		f := src.First
+		in := Incoming{From: f.From, FromName: f.FromName, Subject: f.Subject, MessageID: f.MessageID, References: f.References}
+		c, err := a.compose(src.Ticket, in, o.To[0], now, o.MessageID)
+		if err != nil {
+			fail(i, fmt.Errorf("%w: %w", ErrCannotCompose, err))
+			continue
+		}
+		done = append(done, composed{i, c, a.ackMessage(src.Ticket, o.To[0], c, now)})
+	}
+	// A few per transaction: one commit for several, while the embedded
+	// database's single writer is not kept from the pipeline's commits
+	// for long.
+	const perTx = 8
+	for len(done) > 0 {
+		n := min(perTx, len(done))
+		chunk := done[:n]
+		done = done[n:]
+		rowIDs := make([]int64, n)
+		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			for k, d := range chunk {
+				id, err := tx.InsertMessage(ctx, d.msg)
+				if err != nil {
+					return err
+				}
+				if err := tx.LinkOutbound(ctx, ms[d.i].ID, id); err != nil {
+					return err
+				}
+				rowIDs[k] = id
+			}
+			return nil
+		})
+		for k, d := range chunk {
+			if err != nil {
+				fail(d.i, err)
+				continue
+			}
+			ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, rowIDs[k], d.c.Subject
+		}
+	}
+	return errs
+}

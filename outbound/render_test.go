@@ -1,0 +1,175 @@
+package outbound
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guichet/store"
+)
+
+// storeRequest stores request as the first message of a new ticket and
+// runs AcknowledgeAll with a, in one transaction, as the pipeline does.
+func storeRequest(t *testing.T, st store.Store, a *Acker) store.Ticket {
+	t.Helper()
+	var tk store.Ticket
+	err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
+		rowID, err := tx.InsertMessage(ctx, &store.Message{
+			Direction: store.DirIn, Kind: store.KindRequest, From: request.From, FromName: request.FromName,
+			To: []string{support}, Subject: request.Subject, MessageID: request.MessageID,
+			References: request.References, Raw: []byte("Subject: x\r\n\r\nBonjour\r\n"), DedupeKey: request.MessageID, CreatedAt: fixedNow,
+		})
+		if err != nil {
+			return err
+		}
+		if tk, err = tx.CreateTicket(ctx, store.NewTicket{Subject: request.Subject, Category: "1.7", CategorySource: "tag",
+			Requester: request.From, CreatedAt: fixedNow, MessageRowID: rowID, MessageKind: store.KindRequest}); err != nil {
+			return err
+		}
+		reasons, err := a.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{request})
+		if err == nil && reasons[0] != "" {
+			err = errors.New("not acknowledged: " + reasons[0])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+// TestRenderDeferred: a deferred acknowledgment is queued with its
+// subject and Message-ID but no bytes; RenderAll composes exactly what the
+// immediate path would have, records it in the ticket's history and links
+// it to its outbox row; rendering again changes nothing.
+func TestRenderDeferred(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			ctx := context.Background()
+			inline, _ := newTestAcker(t, nil)
+			deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true })
+			tk := storeRequest(t, st, deferred)
+
+			ob, err := st.Outbox(ctx)
+			if err != nil || len(ob) != 1 {
+				t.Fatalf("outbox = %d rows (%v), want 1", len(ob), err)
+			}
+			q := ob[0]
+			want, err := inline.compose(tk, request, request.From, fixedNow, q.MessageID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(q.Raw) != 0 || q.MessageRowID != 0 || q.Subject != want.Subject || q.State != store.OutQueued {
+				t.Errorf("queued: %+v; want no bytes yet, subject %q", q, want.Subject)
+			}
+			if d, _ := st.Ticket(ctx, tk.Number); len(d.Messages) != 1 {
+				t.Errorf("ticket history before rendering: %d messages, want the request alone", len(d.Messages))
+			}
+
+			claimed, err := st.ClaimOutbound(ctx, fixedNow.Add(time.Minute), 10, time.Minute)
+			if err != nil || len(claimed) != 1 {
+				t.Fatalf("claim = %d (%v)", len(claimed), err)
+			}
+			if errs := deferred.RenderAll(ctx, st, claimed); errs[0] != nil {
+				t.Fatal(errs[0])
+			}
+			got := claimed[0]
+			sameAck(t, got.Raw, want.Raw)
+			d, err := st.Ticket(ctx, tk.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Messages) != 2 || d.Messages[1].Kind != store.KindAck || d.Messages[1].MessageID != q.MessageID ||
+				d.Messages[1].InReplyTo != request.MessageID {
+				t.Errorf("ticket history after rendering: %+v, want the request then its acknowledgment", d.Messages)
+			}
+			after, err := st.Outbox(ctx)
+			if err != nil || len(after) != 1 || !bytes.Equal(after[0].Raw, got.Raw) || after[0].MessageRowID == 0 {
+				t.Fatalf("outbox after rendering: %d rows (%v), want the rendered bytes linked", len(after), err)
+			}
+			if errs := deferred.RenderAll(ctx, st, after); errs[0] != nil || !bytes.Equal(after[0].Raw, got.Raw) {
+				t.Errorf("second RenderAll = %v, bytes changed: %v", errs[0], !bytes.Equal(after[0].Raw, got.Raw))
+			}
+			if d2, _ := st.Ticket(ctx, tk.Number); len(d2.Messages) != 2 {
+				t.Errorf("second Render stored another message: %d in history", len(d2.Messages))
+			}
+		})
+	}
+}
+
+// TestSenderRendersDeferred: the sender composes a deferred acknowledgment
+// before sending it, and the relay gets it once; a message that cannot be
+// composed fails without reaching the relay.
+func TestSenderRendersDeferred(t *testing.T) {
+	st := backends(t)[0].Open(t)
+	r := startRelay(t, relayOpts{})
+	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+	deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true; o.Clock = time.Now })
+	storeRequest(t, st, deferred)
+	ob, _ := st.Outbox(context.Background())
+	runSender(t, SenderOptions{Store: st, Relay: rel, Render: func(ctx context.Context, ms []store.Outbound) []error {
+		return deferred.RenderAll(ctx, st, ms)
+	}})
+	sent := waitOutbox(t, st, "the deferred acknowledgment sent", all(store.OutSent))
+	deliveredOnce(t, r, []string{ob[0].MessageID})
+	if got := r.received(); len(got) == 1 && !bytes.Equal(got[0].Data, sent[0].Raw) {
+		t.Errorf("relay got other bytes than the ticket records")
+	}
+
+	st2 := backends(t)[0].Open(t)
+	storeRequest(t, st2, deferred)
+	r2 := startRelay(t, relayOpts{})
+	rel2, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r2.addr})
+	runSender(t, SenderOptions{Store: st2, Relay: rel2, Render: func(ctx context.Context, ms []store.Outbound) []error {
+		errs := make([]error, len(ms))
+		for i := range errs {
+			errs[i] = fmt.Errorf("%w: modèle introuvable", ErrCannotCompose)
+		}
+		return errs
+	}})
+	failed := waitOutbox(t, st2, "the uncomposable message failed", all(store.OutFailed))
+	if len(r2.received()) != 0 || failed[0].LastError == "" {
+		t.Errorf("relay got %d messages, last error %q; want none and the reason kept", len(r2.received()), failed[0].LastError)
+	}
+
+	// A store that fails while composing: nothing is sent, the message
+	// waits for its next attempt, then goes out once.
+	st3 := backends(t)[0].Open(t)
+	storeRequest(t, st3, deferred)
+	ob3, _ := st3.Outbox(context.Background())
+	r3 := startRelay(t, relayOpts{})
+	rel3, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r3.addr})
+	var calls atomic.Int32
+	runSender(t, SenderOptions{Store: st3, Relay: rel3, Render: func(ctx context.Context, ms []store.Outbound) []error {
+		if calls.Add(1) == 1 {
+			return []error{fmt.Errorf("base indisponible: %w", store.ErrUnavailable)}
+		}
+		return deferred.RenderAll(ctx, st3, ms)
+	}})
+	sent3 := waitOutbox(t, st3, "the acknowledgment sent after a failed composition", all(store.OutSent))
+	deliveredOnce(t, r3, []string{ob3[0].MessageID})
+	if sent3[0].Attempts != 2 {
+		t.Errorf("attempts = %d, want 2 (one failed composition, one delivery)", sent3[0].Attempts)
+	}
+}
+
+// sameAck compares two compositions of one acknowledgment: every header
+// field but the MIME boundary, and both parts' text.
+func sameAck(t *testing.T, got, want []byte) {
+	t.Helper()
+	g, w := parseAck(t, got), parseAck(t, want)
+	for _, k := range []string{"From", "To", "Reply-To", "Subject", "Date", "Message-Id", "In-Reply-To", "References",
+		"Auto-Submitted", "X-Auto-Response-Suppress", "Content-Language", "Mime-Version"} {
+		if g.h.Get(k) != w.h.Get(k) {
+			t.Errorf("%s: rendered %q, immediate %q", k, g.h.Get(k), w.h.Get(k))
+		}
+	}
+	if g.text != w.text || g.html != w.html {
+		t.Errorf("rendered parts differ from the immediate ones:\n%s\n---\n%s", g.text, w.text)
+	}
+}
