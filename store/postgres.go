@@ -853,9 +853,12 @@ SELECT o.id, `+pgTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 	if err != nil {
 		return nil, err
 	}
-	firsts, err := pgMessages(ctx, s.pool, `m.id IN (
-    SELECT (SELECT min(f.id) FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in')
-    FROM outbox o WHERE o.id = ANY($1::bigint[]))`, outboxIDs)
+	// The ids first, through messages_ticket, then the rows by primary key:
+	// as "m.id IN (subquery)" the planner scanned every message while the
+	// table's statistics were young (26 ms a call at 10,000 messages).
+	firsts, err := pgMessages(ctx, s.pool, `m.id = ANY(ARRAY(
+    SELECT (SELECT f.id FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in' ORDER BY f.id LIMIT 1)
+    FROM outbox o WHERE o.id = ANY($1::bigint[])))`, outboxIDs)
 	if err != nil {
 		return nil, err
 	}
