@@ -15,7 +15,12 @@
 //   - Transactional outbox: Acknowledge stores the acknowledgment in the
 //     ticket's history and queues it through the caller's store.Tx, so a
 //     ticket and its acknowledgment commit or roll back together; when none
-//     may go out, the reason is recorded on the ticket instead.
+//     may go out, the reason is recorded on the ticket instead. With
+//     AckerOptions.Deferred (guichet serve), only the outbox row is written
+//     there, recipient, subject and Message-ID fixed; the Sender has
+//     RenderAll compose it when it claims it, store it in the ticket's
+//     history and link it to the row in a committed transaction, then send
+//     it: the bytes sent are the bytes recorded, on every attempt.
 //   - Composition: From the centre, To the requester, Reply-To the ticket's
 //     signed address, RFC 2047 subject "[Ticket#N] Accusé de réception : …",
 //     a Message-ID in our domain (stored, so replies thread), In-Reply-To and
@@ -26,7 +31,8 @@
 //     or the text part, so no header can be injected.
 //   - Delivery: the Sender claims due messages (leases, SKIP LOCKED on
 //     PostgreSQL, so several processes share one outbox), delivers a few in
-//     parallel, and marks each sent right after the relay accepted it (so a
+//     parallel, and marks each sent right after the relay accepted it, the
+//     ones that finished together in one statement (so a
 //     message is delivered once; only a store outage lasting longer than the
 //     lease between acceptance and MarkSent could repeat it). Temporary
 //     failures (network, 4xx, and refusals before MAIL FROM such as a bad
