@@ -76,11 +76,8 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 	// database's single writer is not kept from the pipeline's commits
 	// for long.
 	const perTx = 8
-	for len(done) > 0 {
-		n := min(perTx, len(done))
-		chunk := done[:n]
-		done = done[n:]
-		rowIDs := make([]int64, n)
+	store1 := func(chunk []composed) error {
+		rowIDs := make([]int64, len(chunk))
 		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 			for k, d := range chunk {
 				id, err := tx.InsertMessage(ctx, d.msg)
@@ -94,12 +91,31 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 			}
 			return nil
 		})
-		for k, d := range chunk {
-			if err != nil {
-				fail(d.i, err)
-				continue
+		if err == nil {
+			for k, d := range chunk {
+				ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, rowIDs[k], d.c.Subject
 			}
-			ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, rowIDs[k], d.c.Subject
+		}
+		return err
+	}
+	for len(done) > 0 {
+		n := min(perTx, len(done))
+		chunk := done[:n]
+		done = done[n:]
+		err := store1(chunk)
+		if err != nil && n > 1 && !errors.Is(err, store.ErrUnavailable) {
+			// One row's failure must not hold the others back: each alone.
+			for _, d := range chunk {
+				if err := store1([]composed{d}); err != nil {
+					fail(d.i, err)
+				}
+			}
+			continue
+		}
+		if err != nil {
+			for _, d := range chunk {
+				fail(d.i, err)
+			}
 		}
 	}
 	return errs

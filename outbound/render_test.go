@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,5 +172,73 @@ func sameAck(t *testing.T, got, want []byte) {
 	}
 	if g.text != w.text || g.html != w.html {
 		t.Errorf("rendered parts differ from the immediate ones:\n%s\n---\n%s", g.text, w.text)
+	}
+}
+
+// TestRenderAllOneBadRow: ten deferred acknowledgments composed together,
+// one of which cannot be stored (its Message-ID is taken): the nine others
+// are rendered and linked, that one alone reports the error.
+func TestRenderAllOneBadRow(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			ctx := context.Background()
+			deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true })
+			for i := range 10 {
+				in := request
+				in.From, in.MailFrom, in.MessageID = fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("<d%d@example.org>", i)
+				err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+					tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
+					if err != nil {
+						return err
+					}
+					_, err = deferred.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			claimed, err := st.ClaimOutbound(ctx, fixedNow.Add(time.Minute), 10, time.Minute)
+			if err != nil || len(claimed) != 10 {
+				t.Fatalf("claim = %d (%v), want 10", len(claimed), err)
+			}
+			// Another message already holds the fourth acknowledgment's Message-ID.
+			err = st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+				_, err := tx.InsertMessage(ctx, &store.Message{Direction: store.DirIn, Kind: store.KindRequest,
+					MessageID: claimed[3].MessageID, DedupeKey: claimed[3].MessageID, Raw: []byte("x"), CreatedAt: fixedNow})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := deferred.RenderAll(ctx, st, claimed)
+			for i, e := range errs {
+				if (e != nil) != (i == 3) {
+					t.Errorf("row %d: error %v; want an error for row 3 only", i, e)
+				}
+				if i != 3 && (len(claimed[i].Raw) == 0 || claimed[i].MessageRowID == 0) {
+					t.Errorf("row %d not rendered and linked", i)
+				}
+			}
+			if errors.Is(errs[3], ErrCannotCompose) || !errors.Is(errs[3], store.ErrDuplicate) {
+				t.Errorf("row 3: %v, want the store's refusal, to be retried", errs[3])
+			}
+		})
+	}
+}
+
+// TestSenderWithoutComposerSendsNothingEmpty: a deferred acknowledgment
+// reaching a sender that cannot compose it fails; the relay gets nothing.
+func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
+	st := backends(t)[0].Open(t)
+	deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true; o.Clock = time.Now })
+	storeRequest(t, st, deferred)
+	r := startRelay(t, relayOpts{})
+	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+	runSender(t, SenderOptions{Store: st, Relay: rel})
+	failed := waitOutbox(t, st, "the uncomposed acknowledgment failed", all(store.OutFailed))
+	if len(r.received()) != 0 || !strings.Contains(failed[0].LastError, "composition impossible") {
+		t.Errorf("relay got %d messages, last error %q; want none and the reason", len(r.received()), failed[0].LastError)
 	}
 }

@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -202,7 +203,16 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 				break more
 			}
 		}
-		s.record(ctx, s.log, func() error { return s.o.Store.MarkSent(ctx, group...) })
+		err := s.record(ctx, s.log, func() error { return s.o.Store.MarkSent(ctx, group...) })
+		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrUnavailable) && len(group) > 1 {
+			// ErrNotFound recorded the others, and an outage fails each
+			// alone too; any other failure recorded none: try each alone,
+			// so that one bad row does not have the whole group sent again
+			// when its lease ends.
+			for _, x := range group {
+				s.record(ctx, s.log.With("outbox", x.ID), func() error { return s.o.Store.MarkSent(ctx, x) })
+			}
+		}
 	}
 }
 
@@ -212,6 +222,11 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error, sent chan<- store.Sent) {
 	log := s.log.With("outbox", m.ID, "ticket", m.TicketNumber, "message_id", m.MessageID)
 	err := renderErr
+	if err == nil && len(m.Raw) == 0 {
+		// A deferred acknowledgment this sender cannot compose (no Render):
+		// an empty message must never reach the relay.
+		err = fmt.Errorf("%w: outbox %d has no bytes and no composer", ErrCannotCompose, m.ID)
+	}
 	if errors.Is(err, ErrCannotCompose) {
 		log.Error("outbox: the message cannot be composed", "err", err)
 		s.record(ctx, log, func() error { return s.o.Store.MarkFailed(ctx, m.ID, "composition impossible : "+err.Error()) })
@@ -256,17 +271,19 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 	s.record(ctx, log, func() error { return s.o.Store.MarkRetry(ctx, m.ID, msg, next) })
 }
 
-func (s *Sender) record(ctx context.Context, log *slog.Logger, f func() error) {
+// record runs f, insisting while the store is unavailable, up to half the
+// lease; it logs and returns the last error.
+func (s *Sender) record(ctx context.Context, log *slog.Logger, f func() error) error {
 	deadline := s.o.Clock().Add(s.o.Lease / 2)
 	delay := 100 * time.Millisecond
 	for {
 		err := f()
 		if err == nil {
-			return
+			return nil
 		}
 		if !errors.Is(err, store.ErrUnavailable) || time.Now().After(deadline) {
 			log.Error("outbox: recording the delivery result failed", "err", err)
-			return
+			return err
 		}
 		time.Sleep(delay)
 		delay = min(2*delay, 5*time.Second)

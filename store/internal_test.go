@@ -321,3 +321,24 @@ FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Errorf("the References look-up does not go through messages_message_id:\n%s", plan.String())
 	}
 }
+
+// TestOutboxRowNeedsBytes: only a deferred acknowledgment may wait in the
+// outbox without bytes (migration 0004), so that no empty message is sent.
+func TestOutboxRowNeedsBytes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		err := b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			_, err := tx.Enqueue(ctx, &Outbound{MailFrom: "support@example.org", To: []string{"a@example.org"}, MessageID: "<e@example.org>"})
+			return err
+		})
+		if err == nil {
+			t.Error("an outbox row without bytes, message or acknowledgment kind was accepted")
+		}
+		err = b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{"a@example.org"}, MessageID: "<q@example.org>"}})
+		})
+		if err != nil {
+			t.Errorf("QueueAcks: %v", err)
+		}
+	})
+}

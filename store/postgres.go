@@ -844,7 +844,8 @@ FROM unnest($1::text[]) AS k(key)`, keys, string(kind), ts(since))
 
 func (s *pgStore) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error) {
 	rows, err := s.pool.Query(ctx, `
-SELECT o.id, `+pgTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE o.id = ANY($1::bigint[])`, outboxIDs)
+SELECT o.id, `+pgTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
+WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ack'`, outboxIDs)
 	if err != nil {
 		return nil, wrap("store: acknowledgment sources", err)
 	}

@@ -660,7 +660,7 @@ func (s *sqliteStore) AckSources(ctx context.Context, outboxIDs []int64) (map[in
 	}
 	rows, err := s.r.QueryContext(ctx, `
 SELECT o.id, `+sqliteTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-WHERE o.id IN (SELECT value FROM json_each(?))`, string(ids))
+WHERE o.id IN (SELECT value FROM json_each(?)) AND o.kind = 'ack'`, string(ids))
 	if err != nil {
 		return nil, wrap("store: acknowledgment sources", err)
 	}

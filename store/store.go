@@ -343,7 +343,8 @@ type Store interface {
 
 	// AckSources returns, for the acknowledgments queued by QueueAcks with
 	// these outbox ids, what composing them needs: the ticket and its first
-	// incoming message (zero when it has none). Unknown ids are left out.
+	// incoming message (zero when it has none). Unknown ids, and rows that
+	// are not acknowledgments, are left out.
 	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error)
 
 	// ClaimOutbound claims up to n messages due at now for delivery for the

@@ -204,13 +204,11 @@ func attribution(trimmed []string, i int) (int, bool) {
 // leading words, checked without the regular expression.
 func attributionStart(t string) bool {
 	t = strings.TrimLeft(strings.TrimPrefix(t, "--"), " \t")
-	w, _, ok := strings.Cut(t, " ")
-	if !ok {
-		if w, _, ok = strings.Cut(t, "\t"); !ok {
-			return false
-		}
+	end := strings.IndexAny(t, " \t")
+	if end < 0 {
+		return false
 	}
-	switch strings.ToLower(w) {
+	switch strings.ToLower(t[:end]) {
 	case "le", "on", "am", "el", "il", "op":
 		return true
 	}

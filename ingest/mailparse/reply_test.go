@@ -24,6 +24,7 @@ func TestStripReply(t *testing.T) {
 		{"gmail fr wrapped", "C'est bon.\n\nLe lun. 3 nov. 2025 à 10:12, Support Informatique <support@example.org> a\nécrit :\n\n> Bonjour", "C'est bon."},
 		{"gmail en", "Works now.\n\nOn Mon, Nov 3, 2025 at 10:12 AM Support <support@example.org> wrote:\n> Hello", "Works now."},
 		{"gmail en wrapped", "Works now.\n\nOn Mon, Nov 3, 2025 at 10:12 AM Support Team <support@example.org>\nwrote:\n> Hello", "Works now."},
+		{"attribution after a tab, unquoted history", "Works now.\n\nOn\tMon, Nov 3, 2025 at 10:12 AM Support wrote:\nHello, have you restarted?", "Works now."},
 		{"german", "Danke.\n\nAm 03.11.2025 um 10:12 schrieb Support <support@example.org>:\n> Hallo", "Danke."},
 		{"attribution without quotes (html converted)", "Parfait.\n\nLe 3 nov. 2025 à 10:12, Support a écrit :\nBonjour, voici la réponse.", "Parfait."},
 		{"trailing quotes only", "D'accord.\n\n> ancienne ligne\n> autre ligne\n", "D'accord."},
