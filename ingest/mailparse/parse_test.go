@@ -413,3 +413,22 @@ func BenchmarkParse(b *testing.B) {
 		Parse(raw, Limits{})
 	}
 }
+
+// TestBoundaryMidLine: a delimiter starts a line (RFC 2046 §5.1.1); the
+// boundary string in the middle of a line of a part's first bytes neither
+// ends the part nor loses what follows (third_party/enmime/PATCHES.md).
+func TestBoundaryMidLine(t *testing.T) {
+	raw := "From: a@example.org\r\nTo: support@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
+		"--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Bonjour, la chaîne --b1 apparaît dans ma phrase.\r\nSuite du texte.\r\n" +
+		"--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b1--\r\n"
+	m := Parse([]byte(raw), Limits{})
+	if !strings.Contains(m.Text, "apparaît dans ma phrase.") || !strings.Contains(m.Text, "Suite du texte.") {
+		t.Errorf("text = %q, want the whole first part", m.Text)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "a.pdf" {
+		t.Errorf("attachments = %+v, want a.pdf", m.Attachments)
+	}
+}
