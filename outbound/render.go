@@ -76,7 +76,7 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 	// database's single writer is not kept from the pipeline's commits
 	// for long.
 	const perTx = 8
-	store1 := func(chunk []composed) error {
+	storeChunk := func(chunk []composed) error {
 		rowIDs := make([]int64, len(chunk))
 		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 			for k, d := range chunk {
@@ -102,11 +102,11 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 		n := min(perTx, len(done))
 		chunk := done[:n]
 		done = done[n:]
-		err := store1(chunk)
+		err := storeChunk(chunk)
 		if err != nil && n > 1 && !errors.Is(err, store.ErrUnavailable) {
 			// One row's failure must not hold the others back: each alone.
 			for _, d := range chunk {
-				if err := store1([]composed{d}); err != nil {
+				if err := storeChunk([]composed{d}); err != nil {
 					fail(d.i, err)
 				}
 			}
