@@ -751,16 +751,7 @@ ORDER BY message_id, position`, string(idsJSON))
 		return nil, wrap("store: attachments", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var mid int64
-		var a Attachment
-		if err := rows.Scan(&mid, &a.Filename, &a.ContentType, &a.ContentID, &a.Inline, &a.Size, &a.SHA256); err != nil {
-			return nil, wrap("store: attachments", err)
-		}
-		i := byID[mid]
-		msgs[i].Attachments = append(msgs[i].Attachments, a)
-	}
-	return msgs, wrap("store: attachments", rows.Err())
+	return msgs, addAttachments(rows, msgs, byID)
 }
 
 func (s *sqliteStore) RawMessage(ctx context.Context, messageRowID int64) ([]byte, error) {

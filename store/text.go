@@ -145,13 +145,61 @@ func (r prefixScanner) Scan(dest ...any) error {
 	return r.scanner.Scan(append([]any{r.id}, dest...)...)
 }
 
-// ackTickets reads AckSources' first query, rows of an outbox id then a
-// ticket's columns: the sources by outbox id, and the outbox ids by ticket.
-func ackTickets(rows interface {
+// rowIter is what both backends' result sets offer (pgx.Rows, *sql.Rows):
+// the scan loops they share are written once against it.
+type rowIter interface {
 	scanner
 	Next() bool
 	Err() error
-}, scan func(scanner) (Ticket, error)) (map[int64]AckSource, map[int64][]int64, error) {
+}
+
+// addAttachments reads attachment metadata rows (message id, then the
+// Attachment fields, in position order) into msgs; byID maps a message id
+// to its index in msgs.
+func addAttachments(rows rowIter, msgs []Message, byID map[int64]int) error {
+	for rows.Next() {
+		var mid int64
+		var a Attachment
+		if err := rows.Scan(&mid, &a.Filename, &a.ContentType, &a.ContentID, &a.Inline, &a.Size, &a.SHA256); err != nil {
+			return wrap("store: attachments", err)
+		}
+		i := byID[mid]
+		msgs[i].Attachments = append(msgs[i].Attachments, a)
+	}
+	return wrap("store: attachments", rows.Err())
+}
+
+// statsQuery counts, in one read, the outbox by state, the tickets by
+// category and the sent mail by kind; both backends run it as is.
+const statsQuery = `
+SELECT 'o', state, count(*) FROM outbox GROUP BY state
+UNION ALL SELECT 't', category, count(*) FROM tickets GROUP BY category
+UNION ALL SELECT 'k', m.kind, count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
+    WHERE o.state = 'sent' GROUP BY m.kind`
+
+func scanStats(rows rowIter) (Stats, error) {
+	st := Stats{Outbox: map[OutState]int{}, TicketsByCategory: map[string]int{}, SentByKind: map[Kind]int{}}
+	for rows.Next() {
+		var what, key string
+		var n int
+		if err := rows.Scan(&what, &key, &n); err != nil {
+			return Stats{}, wrap("store: stats", err)
+		}
+		switch what {
+		case "o":
+			st.Outbox[OutState(key)] = n
+		case "t":
+			st.TicketsByCategory[key] = n
+		case "k":
+			st.SentByKind[Kind(key)] = n
+		}
+	}
+	return st, wrap("store: stats", rows.Err())
+}
+
+// ackTickets reads AckSources' first query, rows of an outbox id then a
+// ticket's columns: the sources by outbox id, and the outbox ids by ticket.
+func ackTickets(rows rowIter, scan func(scanner) (Ticket, error)) (map[int64]AckSource, map[int64][]int64, error) {
 	out := map[int64]AckSource{}
 	byTicket := map[int64][]int64{}
 	for rows.Next() {

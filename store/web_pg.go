@@ -57,32 +57,12 @@ func (s *pgStore) FindTickets(ctx context.Context, q TicketQuery) ([]Ticket, err
 }
 
 func (s *pgStore) Stats(ctx context.Context) (Stats, error) {
-	st := Stats{Outbox: map[OutState]int{}, TicketsByCategory: map[string]int{}, SentByKind: map[Kind]int{}}
-	rows, err := s.pool.Query(ctx, `
-SELECT 'o', state, count(*) FROM outbox GROUP BY state
-UNION ALL SELECT 't', category, count(*) FROM tickets GROUP BY category
-UNION ALL SELECT 'k', m.kind, count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
-    WHERE o.state = 'sent' GROUP BY m.kind`)
+	rows, err := s.pool.Query(ctx, statsQuery)
 	if err != nil {
 		return Stats{}, wrap("store: stats", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var what, key string
-		var n int
-		if err := rows.Scan(&what, &key, &n); err != nil {
-			return Stats{}, wrap("store: stats", err)
-		}
-		switch what {
-		case "o":
-			st.Outbox[OutState(key)] = n
-		case "t":
-			st.TicketsByCategory[key] = n
-		case "k":
-			st.SentByKind[Kind(key)] = n
-		}
-	}
-	return st, wrap("store: stats", rows.Err())
+	return scanStats(rows)
 }
 
 func (s *pgStore) Ping(ctx context.Context) error {
