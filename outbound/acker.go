@@ -45,8 +45,8 @@ type AckerOptions struct {
 	// support address's domain.
 	Hostname string
 	// Deferred: AcknowledgeAll queues each acknowledgment as an outbox row
-	// with its recipient, subject and Message-ID fixed, and Render composes
-	// it when the sender takes it (guichet serve). Composing (templates,
+	// with its recipient, subject and Message-ID fixed, and RenderAll
+	// composes it when the sender takes it (guichet serve). Composing (templates,
 	// MIME) and storing the bytes then stay off the pipeline's single
 	// committer, which every message waits for. Otherwise AcknowledgeAll
 	// composes and stores each acknowledgment in the ticket's transaction.
@@ -166,16 +166,16 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 			refusedIDs, refused = append(refusedIDs, t.ID), append(refused, reasons[i])
 		}
 	}
+	if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
+		return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
+	}
 	if a.o.Deferred {
 		os := make([]*store.Outbound, len(acked))
 		for k, i := range acked {
 			os[k] = &store.Outbound{
 				TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{tos[i]},
-				Subject: ackSubject(ts[i].Number, in2subject(ins[i])), MessageID: a.newMessageID(), CreatedAt: now,
+				Subject: ackSubject(ts[i].Number, quotedSubject(ins[i])), MessageID: a.newMessageID(), CreatedAt: now,
 			}
-		}
-		if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
-			return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
 		}
 		if err := tx.QueueAcks(ctx, os); err != nil {
 			return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
@@ -185,9 +185,6 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	ms, os, err := a.recordAll(ts, ins, tos, acked, now)
 	if err != nil {
 		return nil, err
-	}
-	if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
-		return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
 	}
 	if err := tx.InsertOutbounds(ctx, ms, os); err != nil {
 		return nil, fmt.Errorf("outbound: store and queue acknowledgments: %w", err)
@@ -270,8 +267,8 @@ func (a *Acker) Compose(t store.Ticket, in Incoming, to string, now time.Time) (
 
 func (a *Acker) newMessageID() string { return "<" + randomID() + "@" + a.o.Hostname + ">" }
 
-// in2subject is the original subject as the acknowledgment quotes it.
-func in2subject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
+// quotedSubject is the original subject as the acknowledgment quotes it.
+func quotedSubject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
 
 // ackSubject is SPEC "Acknowledgments and loops"'s subject, with a plain
 // space before the colon.
@@ -283,7 +280,7 @@ func ackSubject(number, subject string) string {
 }
 
 func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, messageID string) (Composed, error) {
-	subject := in2subject(in)
+	subject := quotedSubject(in)
 	data := templates.Ack{
 		CentreName: a.o.CentreName, Number: t.Number, Subject: subject,
 		Name: displayName(in.FromName, to),

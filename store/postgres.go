@@ -387,14 +387,14 @@ func (t *pgTx) MessageByDedupeKey(ctx context.Context, key string) (Message, err
 // statement. The counter upsert locks the year's row until commit: other
 // creators wait, and a rollback gives the number back (gap-free).
 func (t *pgTx) CreateTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
-	var tk Ticket
-	st := t.createTicketStmt(nt, &tk)
-	_, err := st.scan(t.q.QueryRow(ctx, st.query, st.args...))
-	return tk, err
+	tks, err := t.CreateTickets(ctx, []NewTicket{nt})
+	if err != nil {
+		return Ticket{}, err
+	}
+	return tks[0], nil
 }
 
-// CreateTickets creates several tickets, numbered in the order given, in
-// one round trip (a pgx batch of CreateTicket statements).
+// CreateTickets creates several tickets, numbered in the order given.
 //
 // A batch's tickets of one year go in one statement: the counter moves
 // once, by their number, and the rows are written together (one statement
@@ -514,51 +514,6 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		return nil, fmt.Errorf("store: create tickets: %d of %d messages attached: %w", attached, attach, ErrNotFound)
 	}
 	return out, nil
-}
-
-// createTicketStmt prepares CreateTicket's statement; its scan fills *tk.
-func (t *pgTx) createTicketStmt(nt NewTicket, tk *Ticket) rowStmt {
-	prepareTicket(&nt, t.now())
-	at := ts(nt.CreatedAt)
-	parts := normAddrs(append([]string{nt.Requester}, nt.Participants...))
-	query := `
-WITH c AS (
-    INSERT INTO ticket_counters (year, last) VALUES ($1, 1)
-    ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + 1
-    RETURNING last
-), t AS (
-    INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
-        linked_to, no_ack_reason, incident_key, created_at, updated_at)
-    SELECT $1::int::text || '-' || lpad(c.last::text, greatest(6, length(c.last::text)), '0'),
-        $2, $3, $4, $5, $6, $7, $8, $9, $10, $10
-    FROM c
-    RETURNING id
-), p AS (
-    INSERT INTO participants (ticket_id, address, first_seen)
-    SELECT t.id, r.address, $10 FROM t, unnest($11::text[]) WITH ORDINALITY AS r(address, n) ORDER BY r.n
-), h AS (
-    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
-    SELECT t.id, '', 'open', 'created', $10 FROM t
-), m AS (
-    UPDATE messages SET ticket_id = t.id, kind = coalesce(nullif($13, ''), messages.kind)
-    FROM t WHERE messages.id = $12
-    RETURNING messages.id
-)
-SELECT t.id, c.last, (SELECT count(*) FROM m) FROM t, c`
-	args := []any{nt.CreatedAt.Year(), nt.Subject, nt.Category, nt.CategorySource, nt.Confidence, nt.Requester,
-		nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, parts, nt.MessageRowID, string(nt.MessageKind)}
-	scan := func(row pgx.Row) (int64, error) {
-		var id, n, attached int64
-		if err := row.Scan(&id, &n, &attached); err != nil {
-			return 0, wrap("store: create ticket", err)
-		}
-		if nt.MessageRowID != 0 && attached == 0 {
-			return 0, fmt.Errorf("store: create ticket: attach message %d: %w", nt.MessageRowID, ErrNotFound)
-		}
-		*tk = newTicket(id, ticketNumber(nt.CreatedAt.Year(), n), nt, at, parts)
-		return id, nil
-	}
-	return rowStmt{query: query, args: args, scan: scan}
 }
 
 func newTicket(id int64, number string, nt NewTicket, at time.Time, participants []string) Ticket {
