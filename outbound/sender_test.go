@@ -2,13 +2,15 @@ package outbound
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"guichet/internal/testdb"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -327,5 +329,41 @@ func TestSenderBacklog(t *testing.T) {
 			t.Logf("%s: %d messages delivered in %v: %.0f msg/s", b.Name, n, el.Round(time.Millisecond), rate)
 			deliveredOnce(t, r, ids)
 		})
+	}
+}
+
+// groupRefusingOutbox refuses to record several deliveries at once with an
+// error that is not an outage, as a bad row would make the whole statement
+// fail; it records single ones.
+type groupRefusingOutbox struct {
+	Outbox
+	mu       sync.Mutex
+	recorded []int64
+}
+
+func (o *groupRefusingOutbox) MarkSent(_ context.Context, sent ...store.Sent) error {
+	if len(sent) > 1 {
+		return errors.New("contrainte violée")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.recorded = append(o.recorded, sent[0].ID)
+	return nil
+}
+
+// TestRecordSentFallsBackToOneByOne: when a group of deliveries cannot be
+// recorded together, each is recorded alone, so that none is sent again
+// when its lease ends.
+func TestRecordSentFallsBackToOneByOne(t *testing.T) {
+	ob := &groupRefusingOutbox{}
+	s := NewSender(SenderOptions{Store: ob})
+	sent := make(chan store.Sent, 3)
+	for id := int64(1); id <= 3; id++ {
+		sent <- store.Sent{ID: id, At: fixedNow}
+	}
+	close(sent)
+	s.recordSent(context.Background(), sent)
+	if !slices.Equal(ob.recorded, []int64{1, 2, 3}) {
+		t.Errorf("recorded %v, want 1, 2, 3 each alone after the group failed", ob.recorded)
 	}
 }
