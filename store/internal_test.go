@@ -342,3 +342,78 @@ func TestOutboxRowNeedsBytes(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresOutboxStatementsKeepIndexAsTableGrows: statements planned
+// while the outbox was nearly empty must not keep scanning it once it holds
+// thousands of rows. With pgx's prepared statements, PostgreSQL kept the
+// generic plan of the fifth call (a sequential scan, right for one page)
+// until the next ANALYZE, so claiming and recording a group read the whole
+// outbox every time on a young database.
+func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
+	ctx := context.Background()
+	// One connection: the plans cached are those of the statements timed.
+	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	p := st.(*pgStore)
+	if _, err := p.pool.Exec(ctx, `ALTER TABLE outbox SET (autovacuum_enabled = false)`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	cycle := func(i int) int {
+		t.Helper()
+		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{fmt.Sprintf("r%d@example.org", i)},
+				MessageID: fmt.Sprintf("<ack%d@example.org>", i), CreatedAt: now}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.ClaimOutbound(ctx, now.Add(time.Second), 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent []Sent
+		for _, o := range got {
+			sent = append(sent, Sent{ID: o.ID, At: now})
+		}
+		if err := st.MarkSent(ctx, sent...); err != nil {
+			t.Fatal(err)
+		}
+		return len(got)
+	}
+	for i := range 10 { // past the five calls after which a generic plan may stick
+		if n := cycle(i); n != 1 {
+			t.Fatalf("cycle %d claimed %d rows, want 1", i, n)
+		}
+	}
+	if _, err := p.pool.Exec(ctx, `
+INSERT INTO outbox (mail_from, rcpt, subject, message_id, raw, state, next_attempt_at, created_at, sent_at, kind, rcpt_key)
+SELECT 'support@example.org', ARRAY['old' || i || '@example.org'], 's', '<old' || i || '@example.org>', '\x00',
+    'sent', now(), now(), now(), 'ack', 'old' || i || '@example.org'
+FROM generate_series(1, 5000) AS i`); err != nil {
+		t.Fatal(err)
+	}
+	seqRead := func() int64 {
+		t.Helper()
+		// This backend's counters reach the shared statistics when it
+		// next goes idle; the read comes after.
+		if _, err := p.pool.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := p.pool.QueryRow(ctx, `SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = 'outbox'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := seqRead()
+	if n := cycle(100); n != 1 {
+		t.Fatalf("claimed %d rows, want 1", n)
+	}
+	if read := seqRead() - before; read > 1000 {
+		t.Errorf("queue, claim and record one acknowledgment read %d outbox rows sequentially, want an index look-up", read)
+	}
+}

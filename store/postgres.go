@@ -36,6 +36,18 @@ type pgQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// replan, passed first to a query, has PostgreSQL plan the statement for
+// each call's own arguments instead of reusing a generic plan (pgx still
+// caches its description, so it costs no extra round trip). pgx prepares
+// every statement, and after five calls PostgreSQL keeps a generic plan,
+// costed against the table sizes of that moment, until the next ANALYZE:
+// on a young database that froze sequential scans into the statements
+// that take arrays of ids or search a growing table (the outbox claim and
+// its "sent" update, ticket creation's message update, the acknowledgment
+// sources), so their cost grew with every message until autovacuum
+// caught up. Planning each call costs far less than one such scan.
+const replan = pgx.QueryExecModeCacheDescribe
+
 func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 	cfg, err := pgxpool.ParseConfig(o.DatabaseURL)
 	if err != nil {
@@ -486,7 +498,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 			partOrd, partAddr = append(partOrd, int64(i+1)), append(partAddr, a)
 		}
 	}
-	rows, err := t.q.Query(ctx, pgCreateTickets, year, n, subject, category, source, confidence, requester,
+	rows, err := t.q.Query(ctx, pgCreateTickets, replan, year, n, subject, category, source, confidence, requester,
 		linked, noAck, incident, at, rowID, kind, partOrd, partAddr)
 	if err != nil {
 		return nil, wrap("store: create tickets", err)
@@ -564,7 +576,7 @@ SELECT ` + pgTicketCols + ` FROM m JOIN tickets t ON t.id = m.ticket_id
 ORDER BY m.id DESC LIMIT 1`
 
 func (t *pgTx) TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error) {
-	tk, err := scanPGTicket(t.q.QueryRow(ctx, pgTicketByMessageIDs, cleanAll(ids)))
+	tk, err := scanPGTicket(t.q.QueryRow(ctx, pgTicketByMessageIDs, replan, cleanAll(ids)))
 	if err != nil {
 		return Ticket{}, wrap("store: ticket by message ids", err)
 	}
@@ -663,7 +675,7 @@ func (t *pgTx) SetNoAckReasons(ctx context.Context, ids []int64, reasons []strin
 	}
 	tag, err := t.q.Exec(ctx, `
 UPDATE tickets SET no_ack_reason = v.reason
-FROM unnest($1::bigint[], $2::text[]) AS v(id, reason) WHERE tickets.id = v.id`, ids, cleanAll(reasons))
+FROM unnest($1::bigint[], $2::text[]) AS v(id, reason) WHERE tickets.id = v.id`, replan, ids, cleanAll(reasons))
 	if err != nil {
 		return wrap("store: set no-ack reasons", err)
 	}
@@ -778,7 +790,7 @@ func (t *pgTx) CountOutboundToMany(ctx context.Context, addrs []string, kind Kin
 	}
 	rows, err := t.q.Query(ctx, `
 SELECT k.key, (SELECT count(*) FROM outbox o WHERE o.rcpt_key = k.key AND o.kind = $2 AND o.created_at >= $3)
-FROM unnest($1::text[]) AS k(key)`, keys, string(kind), ts(since))
+FROM unnest($1::text[]) AS k(key)`, replan, keys, string(kind), ts(since))
 	if err != nil {
 		return nil, wrap("store: count outbound", err)
 	}
@@ -800,7 +812,7 @@ FROM unnest($1::text[]) AS k(key)`, keys, string(kind), ts(since))
 func (s *pgStore) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT o.id, `+pgTicketCols+` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ack'`, outboxIDs)
+WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ack'`, replan, outboxIDs)
 	if err != nil {
 		return nil, wrap("store: acknowledgment sources", err)
 	}
@@ -812,9 +824,9 @@ WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ack'`, outboxIDs)
 	// The ids first, through messages_ticket, then the rows by primary key:
 	// as "m.id IN (subquery)" the planner scanned every message while the
 	// table's statistics were young (26 ms a call at 10,000 messages).
-	firsts, err := pgMessages(ctx, s.pool, `m.id = ANY(ARRAY(
+	firsts, err := pgMessageRows(ctx, s.pool, `m.id = ANY(ARRAY(
     SELECT (SELECT f.id FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in' ORDER BY f.id LIMIT 1)
-    FROM outbox o WHERE o.id = ANY($1::bigint[])))`, outboxIDs)
+    FROM outbox o WHERE o.id = ANY($1::bigint[])))`, replan, outboxIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -871,9 +883,9 @@ SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = 
 	return d, nil
 }
 
-// pgMessages lists messages matching where (oldest first) with their
-// attachment metadata, in two queries.
-func pgMessages(ctx context.Context, q pgQuerier, where string, args ...any) ([]Message, error) {
+// pgMessageRows lists messages matching where (oldest first), without
+// their attachments.
+func pgMessageRows(ctx context.Context, q pgQuerier, where string, args ...any) ([]Message, error) {
 	rows, err := q.Query(ctx, `SELECT `+pgMessageCols+` FROM messages m WHERE `+where+` ORDER BY m.id`, args...)
 	if err != nil {
 		return nil, wrap("store: messages", err)
@@ -881,6 +893,16 @@ func pgMessages(ctx context.Context, q pgQuerier, where string, args ...any) ([]
 	msgs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) { return scanPGMessage(r) })
 	if err != nil {
 		return nil, wrap("store: messages", err)
+	}
+	return msgs, nil
+}
+
+// pgMessages is pgMessageRows with each message's attachment metadata, in
+// a second query.
+func pgMessages(ctx context.Context, q pgQuerier, where string, args ...any) ([]Message, error) {
+	msgs, err := pgMessageRows(ctx, q, where, args...)
+	if err != nil {
+		return nil, err
 	}
 	if len(msgs) == 0 {
 		return []Message{}, nil
@@ -890,9 +912,9 @@ func pgMessages(ctx context.Context, q pgQuerier, where string, args ...any) ([]
 	for i, m := range msgs {
 		byID[m.ID], ids[i] = i, m.ID
 	}
-	rows, err = q.Query(ctx, `
+	rows, err := q.Query(ctx, `
 SELECT message_id, filename, content_type, content_id, inline, size, sha256
-FROM message_attachments WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, position`, ids)
+FROM message_attachments WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, position`, replan, ids)
 	if err != nil {
 		return nil, wrap("store: attachments", err)
 	}
@@ -965,7 +987,7 @@ WITH o AS (
     RETURNING *
 )
 SELECT `+pgOutboxCols+` FROM o LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id`,
-		now, ts(now.Add(lease)), n)
+		replan, now, ts(now.Add(lease)), n)
 	if err != nil {
 		return nil, wrap("store: claim outbound", err)
 	}
@@ -992,7 +1014,7 @@ func (s *pgStore) MarkSent(ctx context.Context, sent ...Sent) error {
 UPDATE outbox o SET state = 'sent', attempts = o.attempts + 1, sent_at = v.at, lease_until = NULL,
     last_error = CASE WHEN v.note = '' THEN o.last_error ELSE v.note END
 FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS v(id, at, note)
-WHERE o.id = v.id AND o.id = ANY($1::bigint[])`, ids, at, notes)
+WHERE o.id = v.id AND o.id = ANY($1::bigint[])`, replan, ids, at, notes)
 	if err != nil {
 		return wrap("store: mark sent", err)
 	}

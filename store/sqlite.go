@@ -669,7 +669,7 @@ WHERE o.id IN (SELECT value FROM json_each(?)) AND o.kind = 'ack'`, string(ids))
 	if err != nil {
 		return nil, err
 	}
-	firsts, err := sqliteMessages(ctx, s.r, `m.id IN (
+	firsts, err := sqliteMessageRows(ctx, s.r, `m.id IN (
     SELECT (SELECT min(f.id) FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in')
     FROM outbox o WHERE o.id IN (SELECT value FROM json_each(?)))`, string(ids))
 	if err != nil {
@@ -716,34 +716,42 @@ SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = 
 	return d, nil
 }
 
-func sqliteMessages(ctx context.Context, q sqlQuerier, where string, args ...any) ([]Message, error) {
+// sqliteMessageRows lists messages matching where (oldest first), without
+// their attachments.
+func sqliteMessageRows(ctx context.Context, q sqlQuerier, where string, args ...any) ([]Message, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+sqliteMessageCols+` FROM messages m WHERE `+where+` ORDER BY m.id`, args...)
 	if err != nil {
 		return nil, wrap("store: messages", err)
 	}
 	msgs := []Message{}
-	byID := map[int64]int{}
 	for rows.Next() {
 		m, err := scanSQLiteMessage(rows)
 		if err != nil {
 			rows.Close()
 			return nil, wrap("store: messages", err)
 		}
-		byID[m.ID] = len(msgs)
 		msgs = append(msgs, m)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, wrap("store: messages", err)
 	}
-	if len(msgs) == 0 {
-		return msgs, nil
+	return msgs, nil
+}
+
+// sqliteMessages is sqliteMessageRows with each message's attachment
+// metadata, in a second query.
+func sqliteMessages(ctx context.Context, q sqlQuerier, where string, args ...any) ([]Message, error) {
+	msgs, err := sqliteMessageRows(ctx, q, where, args...)
+	if err != nil || len(msgs) == 0 {
+		return msgs, err
 	}
+	byID := make(map[int64]int, len(msgs))
 	ids := make([]int64, len(msgs))
 	for i, m := range msgs {
-		ids[i] = m.ID
+		byID[m.ID], ids[i] = i, m.ID
 	}
 	idsJSON, _ := json.Marshal(ids)
-	rows, err = q.QueryContext(ctx, `
+	rows, err := q.QueryContext(ctx, `
 SELECT message_id, filename, content_type, content_id, inline, size, sha256
 FROM message_attachments WHERE message_id IN (SELECT value FROM json_each(?))
 ORDER BY message_id, position`, string(idsJSON))

@@ -217,7 +217,7 @@ type NewTicket struct {
 // AckSource is what composing a queued acknowledgment needs.
 type AckSource struct {
 	Ticket Ticket
-	First  Message // the ticket's first incoming message; Raw not loaded
+	First  Message // the ticket's first incoming message; Raw and attachments not loaded
 }
 
 // Sent is one delivery for MarkSent. Note, when not empty, is kept as the
