@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,13 @@ func runServe(ctx context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	log := logger(e)
+	if e.getenv("GOGC") == "" {
+		// The live heap is a few megabytes while each message allocates
+		// ~100 KB, so the default collected every few dozen messages: 400
+		// cut the gateway's CPU per message by 8–15% under load, for a
+		// few tens of megabytes. GOGC, when set, still decides.
+		debug.SetGCPercent(400)
+	}
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return fail(e, "serve", err)
