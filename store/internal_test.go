@@ -375,7 +375,11 @@ func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 	cycle := func(i int) int {
 		t.Helper()
 		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
-			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{fmt.Sprintf("r%d@example.org", i)},
+			to := fmt.Sprintf("r%d@example.org", i)
+			if _, err := tx.CountOutboundToMany(ctx, []string{to, "other@example.org"}, KindAck, now.Add(-time.Hour)); err != nil {
+				return err
+			}
+			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{to},
 				MessageID: fmt.Sprintf("<ack%d@example.org>", i), CreatedAt: now}})
 		})
 		if err != nil {
@@ -406,24 +410,76 @@ SELECT 'support@example.org', ARRAY['old' || i || '@example.org'], 's', '<old' |
 FROM generate_series(1, 5000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	seqRead := func() int64 {
-		t.Helper()
-		// This backend's counters reach the shared statistics when it
-		// next goes idle; the read comes after.
-		if _, err := p.pool.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
-			t.Fatal(err)
-		}
-		var n int64
-		if err := p.pool.QueryRow(ctx, `SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = 'outbox'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	before := seqRead()
+	before := seqRead(t, p, "outbox")
 	if n := cycle(100); n != 1 {
 		t.Fatalf("claimed %d rows, want 1", n)
 	}
-	if read := seqRead() - before; read > 1000 {
-		t.Errorf("queue, claim and record one acknowledgment read %d outbox rows sequentially, want an index look-up", read)
+	if read := seqRead(t, p, "outbox") - before; read > 1000 {
+		t.Errorf("count, queue, claim and record one acknowledgment read %d outbox rows sequentially, want index look-ups", read)
 	}
+}
+
+// TestPostgresTicketCreationKeepsIndexAsMessagesGrow: attaching a batch's
+// messages to their new tickets must not scan the messages table once it
+// has grown past the size its first plans were made for (see
+// TestPostgresOutboxStatementsKeepIndexAsTableGrows).
+func TestPostgresTicketCreationKeepsIndexAsMessagesGrow(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	p := st.(*pgStore)
+	if _, err := p.pool.Exec(ctx, `ALTER TABLE messages SET (autovacuum_enabled = false)`); err != nil {
+		t.Fatal(err)
+	}
+	open := func(i int) {
+		t.Helper()
+		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			var nts []NewTicket
+			for k := range 2 {
+				id, err := tx.InsertMessage(ctx, &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
+					Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: fmt.Sprintf("k%d.%d", i, k)})
+				if err != nil {
+					return err
+				}
+				nts = append(nts, NewTicket{Subject: "x", Requester: "a@example.org", MessageRowID: id, MessageKind: KindRequest})
+			}
+			_, err := tx.CreateTickets(ctx, nts)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 10 {
+		open(i)
+	}
+	if _, err := p.pool.Exec(ctx, `
+INSERT INTO messages (direction, kind, raw, raw_sha256, dedupe_key, created_at)
+SELECT 'in', 'request', '\x00', '', 'bulk' || i, now() FROM generate_series(1, 5000) AS i`); err != nil {
+		t.Fatal(err)
+	}
+	before := seqRead(t, p, "messages")
+	open(100)
+	if read := seqRead(t, p, "messages") - before; read > 1000 {
+		t.Errorf("creating two tickets read %d messages sequentially, want index look-ups", read)
+	}
+}
+
+// seqRead is how many rows of table sequential scans have read so far.
+func seqRead(t *testing.T, p *pgStore, table string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	// The backend's counters reach the shared statistics when it next goes
+	// idle (after this statement); the read comes after.
+	if _, err := p.pool.Exec(ctx, `SELECT pg_stat_force_next_flush()`); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := p.pool.QueryRow(ctx, `SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = $1`, table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -208,8 +208,8 @@ type NewTicket struct {
 	// the same statement.
 	Participants []string
 	// MessageRowID, when set, attaches that stored message to the new
-	// ticket with MessageKind, in the same statement (one round trip for
-	// what the pipeline does on every new ticket).
+	// ticket with MessageKind, in the same call (one statement for a
+	// batch's messages, as for its tickets).
 	MessageRowID int64
 	MessageKind  Kind
 }
