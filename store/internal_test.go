@@ -361,16 +361,8 @@ func TestOutboxRowNeedsBytes(t *testing.T) {
 // outbox every time on a young database.
 func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 	ctx := context.Background()
-	// One connection: the plans cached are those of the statements timed.
-	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	p := st.(*pgStore)
-	if _, err := p.pool.Exec(ctx, `ALTER TABLE outbox SET (autovacuum_enabled = false)`); err != nil {
-		t.Fatal(err)
-	}
+	p := openOneConn(t, "outbox")
+	st := Store(p)
 	now := time.Now()
 	cycle := func(i int) int {
 		t.Helper()
@@ -425,15 +417,8 @@ FROM generate_series(1, 5000) AS i`); err != nil {
 // TestPostgresOutboxStatementsKeepIndexAsTableGrows).
 func TestPostgresTicketCreationKeepsIndexAsMessagesGrow(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	p := st.(*pgStore)
-	if _, err := p.pool.Exec(ctx, `ALTER TABLE messages SET (autovacuum_enabled = false)`); err != nil {
-		t.Fatal(err)
-	}
+	p := openOneConn(t, "messages")
+	st := Store(p)
 	open := func(i int) {
 		t.Helper()
 		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -466,6 +451,23 @@ SELECT 'in', 'request', '\x00', '', 'bulk' || i, now() FROM generate_series(1, 5
 	if read := seqRead(t, p, "messages") - before; read > 1000 {
 		t.Errorf("creating two tickets read %d messages sequentially, want index look-ups", read)
 	}
+}
+
+// openOneConn opens a fresh PostgreSQL store with one connection, so that
+// the plans cached are those of the statements under test, and no
+// autovacuum of table: its statistics stay those of an empty table.
+func openOneConn(t *testing.T, table string) *pgStore {
+	t.Helper()
+	st, err := Open(context.Background(), Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	p := st.(*pgStore)
+	if _, err := p.pool.Exec(context.Background(), `ALTER TABLE `+table+` SET (autovacuum_enabled = false)`); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // seqRead is how many rows of table sequential scans have read so far.
