@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -484,4 +485,18 @@ func seqRead(t *testing.T, p *pgStore, table string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestPostgresOutboxLeavesRoomForUpdates: the outbox's pages keep room so
+// that claiming and linking a row update it in place (migration 0006).
+func TestPostgresOutboxLeavesRoomForUpdates(t *testing.T) {
+	p := openOneConn(t, "outbox")
+	var opts []string
+	if err := p.pool.QueryRow(context.Background(),
+		`SELECT coalesce(reloptions, '{}') FROM pg_class WHERE relname = 'outbox' AND relkind = 'r'`).Scan(&opts); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(opts, "fillfactor=50") {
+		t.Errorf("outbox options = %v, want fillfactor=50", opts)
+	}
 }
