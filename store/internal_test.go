@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"slices"
 	"strings"
 	"syscall"
@@ -498,5 +499,58 @@ func TestPostgresOutboxLeavesRoomForUpdates(t *testing.T) {
 	}
 	if !slices.Contains(opts, "fillfactor=50") {
 		t.Errorf("outbox options = %v, want fillfactor=50", opts)
+	}
+}
+
+// TestPostgresWithoutDescriptionCache: the statements planned per call
+// (replan) use pgx's description cache; a URL that turns it off
+// (description_cache_capacity=0, as with default_query_exec_mode=describe_exec
+// behind a pooler) must not make them fail: it did before they existed.
+func TestPostgresWithoutDescriptionCache(t *testing.T) {
+	ctx := context.Background()
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("description_cache_capacity", "0")
+	u.RawQuery = q.Encode()
+	st, err := Open(ctx, Options{DatabaseURL: u.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	now := time.Now()
+	var number string
+	err = st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		id, err := tx.InsertMessage(ctx, &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
+			MessageID: "<a@example.org>", Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: "k"})
+		if err != nil {
+			return err
+		}
+		tks, err := tx.CreateTickets(ctx, []NewTicket{{Subject: "x", Requester: "a@example.org", MessageRowID: id, MessageKind: KindRequest}})
+		if err != nil {
+			return err
+		}
+		number = tks[0].Number
+		if _, err := tx.TicketByMessageIDs(ctx, []string{"<a@example.org>"}); err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(ctx, &Outbound{TicketID: tks[0].ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			MessageID: "<r@example.org>", Raw: []byte("x"), CreatedAt: now})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Ticket(ctx, number); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.ClaimOutbound(ctx, now.Add(time.Second), 10, time.Minute)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ClaimOutbound = %d rows, %v; want 1", len(got), err)
+	}
+	if err := st.MarkSent(ctx, Sent{ID: got[0].ID, At: now}); err != nil {
+		t.Fatal(err)
 	}
 }

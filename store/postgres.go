@@ -57,6 +57,12 @@ func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}
+	// The statements planned per call (replan) need pgx's description
+	// cache: without it (description_cache_capacity=0 in the URL) each of
+	// them would fail. It holds descriptions only, and serves no other mode.
+	if cfg.ConnConfig.DescriptionCacheCapacity <= 0 {
+		cfg.ConnConfig.DescriptionCacheCapacity = 512
+	}
 	if _, ok := ctx.Deadline(); !ok && cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
@@ -1045,7 +1051,8 @@ WHERE id = $1`, ids[i], at[i], notes[i])
 	for range ids {
 		tag, err := br.Exec()
 		if err != nil {
-			return errors.Join(wrap("store: mark sent", err), br.Close())
+			br.Close() // returns err again: the batch stopped there
+			return wrap("store: mark sent", err)
 		}
 		affected += tag.RowsAffected()
 	}
