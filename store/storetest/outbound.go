@@ -274,19 +274,12 @@ func testMarkSentMany(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
 	tk := createTicket(t, s, newTicket("mark sent", "a@example.org", base))
-	var ids []int64
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		for i := range 3 {
-			o := store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
-				MessageID: fmt.Sprintf("<many%d@example.org>", i), Raw: []byte("raw"), NextAttemptAt: base, CreatedAt: base}
-			id, err := tx.Enqueue(ctx, &o)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
+	var os []store.Outbound
+	for i := range 3 {
+		os = append(os, store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			MessageID: fmt.Sprintf("<many%d@example.org>", i), Raw: []byte("raw"), NextAttemptAt: base, CreatedAt: base})
+	}
+	ids := enqueueAll(t, s, os)
 	at := base.Add(time.Minute)
 	err := s.MarkSent(ctx,
 		store.Sent{ID: ids[0], At: at},

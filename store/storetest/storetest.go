@@ -127,6 +127,29 @@ func insertMessage(t *testing.T, s store.Store, m store.Message) int64 {
 	return id
 }
 
+// enqueueAll queues os in one transaction and returns their ids, checking
+// that each is queued with its id set.
+func enqueueAll(t *testing.T, s store.Store, os []store.Outbound) []int64 {
+	t.Helper()
+	var ids []int64
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		ids = ids[:0] // a retried transaction starts afresh
+		for i := range os {
+			o := os[i]
+			id, err := tx.Enqueue(ctx, &o)
+			if err != nil {
+				return err
+			}
+			if id == 0 || o.ID != id || o.State != store.OutQueued {
+				t.Errorf("Enqueue = %d, Outbound %+v", id, o)
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	return ids
+}
+
 func ticketDetail(t *testing.T, s store.Store, number string) store.TicketDetail {
 	t.Helper()
 	d, err := s.Ticket(context.Background(), number)
@@ -839,25 +862,15 @@ func testOutbox(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
 	tk := createTicket(t, s, newTicket("outbox", "a@example.org", base))
-	var ids []int64
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		for i, due := range []time.Time{base, base.Add(time.Second), base.Add(time.Hour)} {
-			o := store.Outbound{
-				TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
-				Subject: fmt.Sprintf("[Ticket#%s] Accusé de réception : %d", tk.Number, i), MessageID: fmt.Sprintf("<ack%d@example.org>", i),
-				Raw: []byte(fmt.Sprintf("raw %d\x00\xff", i)), NextAttemptAt: due, CreatedAt: base,
-			}
-			id, err := tx.Enqueue(ctx, &o)
-			if err != nil {
-				return err
-			}
-			if id == 0 || o.ID != id || o.State != store.OutQueued {
-				t.Errorf("Enqueue = %d, Outbound %+v", id, o)
-			}
-			ids = append(ids, id)
-		}
-		return nil
-	})
+	var os []store.Outbound
+	for i, due := range []time.Time{base, base.Add(time.Second), base.Add(time.Hour)} {
+		os = append(os, store.Outbound{
+			TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			Subject: fmt.Sprintf("[Ticket#%s] Accusé de réception : %d", tk.Number, i), MessageID: fmt.Sprintf("<ack%d@example.org>", i),
+			Raw: []byte(fmt.Sprintf("raw %d\x00\xff", i)), NextAttemptAt: due, CreatedAt: base,
+		})
+	}
+	ids := enqueueAll(t, s, os)
 	claim := func(at time.Time, n int) []int64 {
 		t.Helper()
 		got, err := s.ClaimOutbound(ctx, at, n, time.Minute)
