@@ -42,10 +42,11 @@ type pgQuerier interface {
 // every statement, and after five calls PostgreSQL keeps a generic plan,
 // costed against the table sizes of that moment, until the next ANALYZE:
 // on a young database that froze sequential scans into the statements
-// that take arrays of ids or search a growing table (the outbox claim and
-// its "sent" update, ticket creation's message update, the acknowledgment
-// sources), so their cost grew with every message until autovacuum
-// caught up. Planning each call costs far less than one such scan.
+// that take arrays of ids or search a growing table (the outbox claim,
+// ticket creation's message update, the acknowledgment sources), so their
+// cost grew with every message until autovacuum caught up. Planning each
+// call costs far less than one such scan; look-ups by one key keep their
+// cached plans (MarkSent is written as such).
 const replan = pgx.QueryExecModeCacheDescribe
 
 func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
