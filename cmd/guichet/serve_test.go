@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/smtp"
 	"net/textproto"
 	"net/url"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -488,5 +490,32 @@ func TestServeIMAP(t *testing.T) {
 	srv.stop()
 	if n := count(); n != 2 {
 		t.Errorf("%d tickets after a restart, want 2 (nothing fetched twice)", n)
+	}
+}
+
+// TestTuneGC: serve raises the collector's target and bounds the heap
+// softly, and leaves both to GOGC and GOMEMLIMIT when they are set.
+func TestTuneGC(t *testing.T) {
+	percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
+	cases := []struct {
+		env     map[string]string
+		percent int
+		limit   int64
+	}{
+		{map[string]string{}, 400, 1 << 30},
+		{map[string]string{"GOMEMLIMIT": "2GiB"}, 400, math.MaxInt64},
+		{map[string]string{"GOGC": "100"}, 100, math.MaxInt64},
+	}
+	for _, c := range cases {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		tuneGC(func(k string) string { return c.env[k] })
+		if got := debug.SetGCPercent(100); got != c.percent {
+			t.Errorf("%v: GC percent %d, want %d", c.env, got, c.percent)
+		}
+		if got := debug.SetMemoryLimit(-1); got != c.limit {
+			t.Errorf("%v: memory limit %d, want %d", c.env, got, c.limit)
+		}
 	}
 }
