@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"guichet/ingest/ticketref"
+	"guichet/ticketref"
 )
 
 // Tag returns the category named by the first category tag in subject that

@@ -10,7 +10,7 @@ import (
 	"github.com/emersion/go-msgauth/authres"
 	"github.com/emersion/go-msgauth/dkim"
 
-	"guichet/ingest/replyaddr"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 

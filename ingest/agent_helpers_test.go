@@ -11,8 +11,8 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
-	"guichet/ingest/replyaddr"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 

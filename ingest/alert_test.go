@@ -14,8 +14,8 @@ import (
 	"guichet/alerts"
 	"guichet/classify"
 	"guichet/ingest"
-	"guichet/ingest/replyaddr"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 

@@ -15,9 +15,9 @@ import (
 	"guichet/classify"
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
-	"guichet/ingest/replyaddr"
 	"guichet/internal/testdb"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 

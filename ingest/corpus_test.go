@@ -17,8 +17,8 @@ import (
 
 	"guichet/classify"
 	"guichet/ingest"
-	"guichet/ingest/replyaddr"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/view"
 )

@@ -15,10 +15,10 @@ import (
 	"guichet/alerts"
 	"guichet/classify"
 	"guichet/ingest/mailparse"
-	"guichet/ingest/replyaddr"
-	"guichet/ingest/ticketref"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
+	"guichet/ticketref"
 )
 
 // Store is the part of the store the pipeline needs.

@@ -20,10 +20,10 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
-	"guichet/ingest/replyaddr"
-	"guichet/ingest/ticketref"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/templates"
+	"guichet/ticketref"
 )
 
 // AckerOptions configure an Acker.

@@ -17,7 +17,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
-	"guichet/ingest/replyaddr"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 

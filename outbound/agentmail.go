@@ -15,10 +15,10 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
-	"guichet/ingest/replyaddr"
-	"guichet/ingest/ticketref"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/templates"
+	"guichet/ticketref"
 )
 
 // MailerOptions configure a Mailer.

@@ -12,7 +12,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
-	"guichet/ingest/replyaddr"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/templates"
 )

@@ -16,8 +16,8 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/ingest"
-	"guichet/ingest/ticketref"
 	"guichet/store"
+	"guichet/ticketref"
 	"guichet/view"
 )
 

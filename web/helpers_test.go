@@ -19,8 +19,8 @@ import (
 
 	"guichet/classify"
 	"guichet/ingest"
-	"guichet/ingest/replyaddr"
 	"guichet/outbound"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/tracking"
 	"guichet/web"

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"guichet/config"
-	"guichet/ingest/replyaddr"
+	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/web"
 )

@@ -9,7 +9,7 @@ import (
 	"net/mail"
 	"strings"
 
-	"guichet/ingest/ticketref"
+	"guichet/ticketref"
 )
 
 // Role says whose side of a ticket a reply address is for.
