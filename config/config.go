@@ -1,6 +1,3 @@
-// Package config reads Guichet's configuration: environment variables, the
-// equivalent command-line flags (flags win), and an optional TOML file for
-// lists (agents, mailboxes, alert rules). SPEC "Configuration" names them.
 package config
 
 import (
