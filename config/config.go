@@ -202,7 +202,7 @@ func settings() []setting {
 		{"GUICHET_ALERT_REOPEN", "alert-reopen", "1h", "a problem this soon after its incident's recovery reopens it", duration(func(c *Config) *time.Duration { return &c.AlertReopen })},
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
 		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
-		{"GUICHET_CONFIG", "config", "", "TOML file with agents, teams, mailboxes and alert rules", str(func(c *Config) *string { return &c.ConfigFile })},
+		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }
 

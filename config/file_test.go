@@ -220,6 +220,8 @@ smtp_max_bytes = true
 		{"a list where tables belong", "teams = 3\n", []string{`:1: teams: want an array, not a number (write [[teams]] tables)`}},
 		{"lines inside a multi-line string are not keys", "description = \"\"\"\nsmtp_rate = 1\n\"\"\"\n",
 			[]string{`:1: unknown key "description"`}},
+		{"a value over several lines, then a quoted key", "[calendar]\nopen = [\n  \"24/7\", # [ignored]\n]\n'holydays' = \"fr\"\n",
+			[]string{`:5: unknown key "holydays" in [calendar] (did you mean "holidays"?)`}},
 		{"the file cannot name another", "config = \"other.toml\"\n",
 			[]string{`:1: config: the file cannot name another file (use --config or GUICHET_CONFIG)`}},
 		{"invalid SLA and calendar", `
