@@ -1,6 +1,3 @@
-// Package config reads Guichet's configuration: environment variables, the
-// equivalent command-line flags (flags win), and an optional TOML file for
-// lists (agents, mailboxes, alert rules). SPEC "Configuration" names them.
 package config
 
 import (
@@ -12,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 )
 
 // Agent is a declared agent.
@@ -28,6 +23,9 @@ type Team struct {
 	Name    string `toml:"name"`
 	Address string `toml:"address"`
 	Groups  []int  `toml:"groups"`
+	// EscalateTo are told, beside the team, when one of its tickets
+	// breaches its SLA (SPEC "Workflow").
+	EscalateTo []string `toml:"escalate_to"`
 }
 
 // Mailbox is an IMAP mailbox to poll.
@@ -90,25 +88,49 @@ type Config struct {
 	// Authentication-Results fields may prove an agent's identity.
 	TrustedAuthServ []string
 
-	// From the TOML file.
-	Agents     []Agent     `toml:"agents"`
-	Teams      []Team      `toml:"teams"`
-	Mailboxes  []Mailbox   `toml:"mailboxes"`
-	AlertRules []AlertRule `toml:"alert_rules"`
+	// Only from the TOML file.
+	Agents     []Agent
+	Teams      []Team
+	Mailboxes  []Mailbox
+	AlertRules []AlertRule
+	SLA        []SLA
+	Calendar   *Calendar // nil when the file has no [calendar]
 }
 
-// setting is one variable: its environment name, its flag, its default.
+// setting is one variable: its environment name, its flag, its default,
+// and how its text becomes a field of Config.
 type setting struct {
 	env, flag, def, usage string
-	set                   func(c *Config, v string) error
+	value
 }
 
-func str(p func(*Config) *string) func(*Config, string) error {
-	return func(c *Config, v string) error { *p(c) = v; return nil }
+// name is the setting's key in the configuration file: the variable's name
+// in lower case without the prefix (SPEC "Configuration").
+func (s setting) name() string { return strings.ToLower(strings.TrimPrefix(s.env, "GUICHET_")) }
+
+// kind says which TOML values the file may give a setting; every kind also
+// takes a string, parsed as the environment's value is.
+type kind int
+
+const (
+	kindString   kind = iota
+	kindList          // a TOML array of strings, or a comma-separated string
+	kindInt           // a TOML integer
+	kindDuration      // a string only: "90s", "36h"
+)
+
+// value parses a setting's text into its field of Config.
+type value struct {
+	kind kind
+	set  func(c *Config, v string) error
 }
 
-func list(p func(*Config) *[]string) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func str(p func(*Config) *string) value {
+	return value{kindString, func(c *Config, v string) error { *p(c) = v; return nil }}
+}
+
+func list(p func(*Config) *[]string) value {
+	return value{kindList, func(c *Config, v string) error {
 		*p(c) = nil
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
@@ -116,29 +138,40 @@ func list(p func(*Config) *[]string) func(*Config, string) error {
 			}
 		}
 		return nil
-	}
+	}}
 }
 
-func integer(p func(*Config) *int) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func integer(p func(*Config) *int) value {
+	return value{kindInt, func(c *Config, v string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < 0 {
 			return fmt.Errorf("not a non-negative whole number: %q", v)
 		}
 		*p(c) = n
 		return nil
-	}
+	}}
 }
 
-func duration(p func(*Config) *time.Duration) func(*Config, string) error {
-	return func(c *Config, v string) error {
+func bytes(p func(*Config) *int64) value {
+	return value{kindInt, func(c *Config, v string) error {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("not a positive number of bytes: %q", v)
+		}
+		*p(c) = n
+		return nil
+	}}
+}
+
+func duration(p func(*Config) *time.Duration) value {
+	return value{kindDuration, func(c *Config, v string) error {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil || d <= 0 {
 			return fmt.Errorf("not a positive duration such as 90s or 2h: %q", v)
 		}
 		*p(c) = d
 		return nil
-	}
+	}}
 }
 
 func settings() []setting {
@@ -150,14 +183,7 @@ func settings() []setting {
 		{"GUICHET_DOMAINS", "domains", "", "domains whose recipients the SMTP receiver accepts (default: the support address's domain)", list(func(c *Config) *[]string { return &c.Domains })},
 		{"GUICHET_HOSTNAME", "hostname", "", "SMTP banner and EHLO name (default: the support address's domain)", str(func(c *Config) *string { return &c.Hostname })},
 		{"GUICHET_SMTP_ADDR", "smtp-addr", "127.0.0.1:2525", "SMTP receiver address; off disables it", str(func(c *Config) *string { return &c.SMTPAddr })},
-		{"GUICHET_SMTP_MAX_BYTES", "smtp-max-bytes", "26214400", "largest message accepted over SMTP", func(c *Config, v string) error {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil || n <= 0 {
-				return fmt.Errorf("not a positive number of bytes: %q", v)
-			}
-			c.SMTPMaxBytes = n
-			return nil
-		}},
+		{"GUICHET_SMTP_MAX_BYTES", "smtp-max-bytes", "26214400", "largest message accepted over SMTP", bytes(func(c *Config) *int64 { return &c.SMTPMaxBytes })},
 		{"GUICHET_SMTP_RATE", "smtp-rate", "120", "messages per client address per minute; 0 disables the limit", integer(func(c *Config) *int { return &c.SMTPRate })},
 		{"GUICHET_TLS_CERT", "tls-cert", "", "certificate file for STARTTLS", str(func(c *Config) *string { return &c.TLSCert })},
 		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
@@ -176,7 +202,7 @@ func settings() []setting {
 		{"GUICHET_ALERT_REOPEN", "alert-reopen", "1h", "a problem this soon after its incident's recovery reopens it", duration(func(c *Config) *time.Duration { return &c.AlertReopen })},
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
 		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
-		{"GUICHET_CONFIG", "config", "", "TOML file with agents, teams, mailboxes and alert rules", str(func(c *Config) *string { return &c.ConfigFile })},
+		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }
 
@@ -188,21 +214,39 @@ func Register(fs *flag.FlagSet) {
 	}
 }
 
-// Load builds the configuration from defaults, then the environment, then
-// the flags of fs that were set (fs may be nil), then the TOML file.
+// Load builds the configuration. Each setting comes from its flag in fs
+// when set (fs may be nil), else its environment variable, else the TOML
+// file, else its default; the file's path comes from the flag or the
+// environment only.
 func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
-	c := &Config{}
-	set := map[string]string{}
+	flags := map[string]string{}
 	if fs != nil {
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
+		fs.Visit(func(f *flag.Flag) { flags[f.Name] = f.Value.String() })
 	}
+	ss := settings()
+	path, ok := flags["config"]
+	if !ok {
+		path = getenv("GUICHET_CONFIG")
+	}
+	file := &fileConfig{}
+	if path != "" {
+		var err error
+		if file, err = readFile(path, ss); err != nil {
+			return nil, err
+		}
+	}
+	c := &Config{Agents: file.agents, Teams: file.teams, Mailboxes: file.mailboxes,
+		AlertRules: file.alertRules, SLA: file.sla, Calendar: file.calendar}
 	var errs []error
-	for _, s := range settings() {
+	for _, s := range ss {
 		v, origin := s.def, "default"
+		if f, ok := file.settings[s.name()]; ok {
+			v, origin = f.text, (&FileError{Path: path, Line: f.line, Msg: s.name()}).Error()
+		}
 		if e := getenv(s.env); e != "" {
 			v, origin = e, s.env
 		}
-		if f, ok := set[s.flag]; ok {
+		if f, ok := flags[s.flag]; ok {
 			v, origin = f, "--"+s.flag
 		}
 		if err := s.set(c, v); err != nil {
@@ -211,11 +255,6 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
-	}
-	if c.ConfigFile != "" {
-		if _, err := toml.DecodeFile(c.ConfigFile, c); err != nil {
-			return nil, fmt.Errorf("config file %s: %w", c.ConfigFile, err)
-		}
 	}
 	return c, c.finish()
 }

@@ -2,8 +2,6 @@ package config
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -76,8 +74,7 @@ func TestLoadRejects(t *testing.T) {
 }
 
 func TestTOML(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "guichet.toml")
-	err := os.WriteFile(file, []byte(`
+	file := writeFile(t, `
 [[agents]]
 address = "Moussa@Centre.Example"
 teams = ["materiel"]
@@ -90,10 +87,7 @@ groups = [2]
 name = "supervision"
 url = "imaps://alertes%40centre.example:x@imap.centre.example/INBOX"
 kind = "alert"
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	c, err := Load(nil, envOf(map[string]string{"GUICHET_CONFIG": file, "GUICHET_AGENTS": "awa@centre.example"}))
 	if err != nil {
 		t.Fatal(err)
