@@ -1,5 +1,5 @@
 // Package classify knows the help centre's category catalogue and chooses a
-// ticket's category from its subject and body (SPEC "Categories").
+// ticket's category from its subject and body.
 //
 // Guarantees:
 //   - The catalogue is the centre's own text (centre-assistance.txt, embedded

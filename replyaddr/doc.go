@@ -1,5 +1,6 @@
 // Package replyaddr makes and checks the signed reply addresses that tie a
-// message to one ticket (SPEC "Threading", signal 3):
+// message to one ticket, the third way a reply finds its ticket
+// (docs/threading.md):
 //
 //	support+2026-000042.TOKEN@example.org        the requester's side
 //	support+2026-000042.agent.TOKEN@example.org  agents' public answers
@@ -19,6 +20,6 @@
 //   - A Signer is immutable and safe for concurrent use.
 //
 // A valid signature only says which ticket an address names, not that the
-// sender may join it: the participant rule (SPEC "Threading") is the
+// sender may join it: the participant rule (docs/threading.md) is the
 // pipeline's job.
 package replyaddr

@@ -1,5 +1,5 @@
 // Package ticketref reads and writes Guichet's ticket tag, "[Ticket#2026-000042]",
-// in mail subjects (SPEC "Tickets").
+// in mail subjects.
 //
 // Guarantees:
 //   - Format always produces the canonical tag, and Find(Format(n)) == n for every

@@ -1,6 +1,3 @@
-// Package view renders tickets and the outbox for people and scripts: the
-// JSON of SPEC "JSON" (field names are stable; fields are only added) and
-// plain-text listings.
 package view
 
 import (

@@ -1,4 +1,4 @@
-// Package web is Guichet's HTTP side (issue 8): the requesters' tracking
+// Package web is Guichet's HTTP side: the requesters' tracking
 // pages, the « mes demandes » link, the agents' JSON API, health probes and
 // Prometheus metrics. It uses only net/http (Go 1.22 patterns) and
 // html/template; every asset is embedded.

@@ -1,5 +1,3 @@
-// Command guichet is Guichet's one binary: it wires the packages together
-// and maps their errors to exit codes. See SPEC.md "Command line".
 package main
 
 import (

@@ -6,10 +6,10 @@
 // stopped and its files removed when the test ends (t.Cleanup).
 //
 // Guarantees:
-//   - When Dovecot is not installed (or the test does not run as root, which
-//     the configuration in /work/shared/DOVECOT.md needs), Start skips the
-//     test, unless GUICHET_TEST_REQUIRE_IMAP=1, in which case it fails: CI
-//     sets it so that a missing server can never pass as a green run.
+//   - When Dovecot is not installed, or the test does not run as root (the
+//     private configuration runs mail processes as dovenull), Start skips
+//     the test, unless GUICHET_TEST_REQUIRE_IMAP=1, in which case it fails:
+//     CI sets it so that a missing server can never pass as a green run.
 //   - Mail is put into mailboxes by an independent IMAP client (Append), so
 //     the code under test sees exactly what a user's mail client would
 //     leave behind.

@@ -1,9 +1,3 @@
-// Package pgtest gives tests a fresh, private PostgreSQL database.
-//
-// Tests that need PostgreSQL call URL(t). When no server is reachable the
-// test is skipped with a clear message, unless GUICHET_TEST_REQUIRE_PG=1, in
-// which case it fails: CI sets it so that a missing database can never pass
-// as a green run.
 package pgtest
 
 import (

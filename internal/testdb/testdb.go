@@ -1,6 +1,3 @@
-// Package testdb opens real stores for tests: the embedded SQLite database
-// in a temporary directory and a private PostgreSQL database (through
-// pgtest, which skips or fails as GUICHET_TEST_REQUIRE_PG says).
 package testdb
 
 import (
