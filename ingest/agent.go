@@ -32,7 +32,7 @@ type AgentMailer interface {
 
 var _ AgentMailer = (*outbound.Mailer)(nil)
 
-// agentDesk carries out agents' mail (SPEC "Agents"): commands, public
+// agentDesk carries out agents' mail (SPEC "Workflow"): commands, public
 // answers to the requester, internal notes to colleagues.
 type agentDesk struct {
 	agents map[string]bool

@@ -13,8 +13,8 @@ import (
 	"guichet/store"
 )
 
-// Categories of incidents (SPEC "Monitoring alerts"): a host that does not answer makes the
-// platform unreachable; anything else is a service problem.
+// Categories of incidents: a host that does not answer makes the platform
+// unreachable; anything else is a service problem.
 const (
 	CategoryServiceProblem = "3.4" // Problème de service
 	CategoryHostDown       = "1.7" // Plateforme inaccessible
@@ -33,18 +33,24 @@ func orDefault(d time.Duration) time.Duration {
 // ReadAlert is how the pipeline reads a monitoring mail (exported for
 // guichet's diagnostics and the tests).
 func (p *Pipeline) ReadAlert(from, subject, fullText string, date time.Time) alerts.Alert {
-	return alerts.Parse(alerts.Mail{From: from, Subject: subject, Body: fullText, Date: date}, p.o.AlertRules)
+	return p.inc.read(from, subject, fullText, date)
 }
 
-// incidents are the rules of SPEC "Monitoring alerts": one ticket per key
-// (source/host/service) while the incident lasts, repeats counted on it,
-// recoveries resolving it, agents told at most once per renotify period.
+// incidents are the rules of monitoring mail, whose mailboxes open and
+// close incidents: one ticket per key (source/host/service) while the
+// incident lasts, repeats counted on it, recoveries resolving it, agents
+// told at most once per renotify period.
 type incidents struct {
 	rules    []alerts.Rule
 	renotify time.Duration
 	reopen   time.Duration
 	notify   *notifier
 	log      *slog.Logger
+}
+
+// read reads a monitoring mail with the built-in parsers and the rules.
+func (in *incidents) read(from, subject, fullText string, date time.Time) alerts.Alert {
+	return alerts.Parse(alerts.Mail{From: from, Subject: subject, Body: fullText, Date: date}, in.rules)
 }
 
 // apply turns a monitoring mail into its incident, and never acknowledges

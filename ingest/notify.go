@@ -14,7 +14,7 @@ import (
 )
 
 // notifier tells the responsible agents of new tickets, incidents and
-// requesters' replies (SPEC "Agents": teams route categories).
+// requesters' replies (a team follows from the category, SPEC "Tickets").
 type notifier struct {
 	mailer AgentMailer
 	teams  []Team

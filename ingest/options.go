@@ -63,7 +63,7 @@ type Options struct {
 	// Observe, when set, is called after each committed delivery (metrics).
 	Observe func(env store.Envelope, kind store.Kind, r Result, took time.Duration)
 
-	// Monitoring mail (SPEC "Monitoring alerts"; see alert.go). AlertRules
+	// Monitoring mail (see alert.go). AlertRules
 	// mark senders' mail as alerts and read formats no built-in parser knows.
 	AlertRules []alerts.Rule
 	// AlertRenotify: agents hear of an incident at most once per period
@@ -73,7 +73,7 @@ type Options struct {
 	// reopens it, later it opens a new one (GUICHET_ALERT_REOPEN, default 1h).
 	AlertReopen time.Duration
 
-	// Agents' work by mail (SPEC "Agents"; see agent.go).
+	// Agents' work by mail (SPEC "Workflow"; see agent.go).
 	// Teams route categories to agents: a category whose group a team
 	// covers notifies that team; other categories notify every agent.
 	Teams []Team

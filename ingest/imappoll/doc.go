@@ -1,6 +1,6 @@
 // Package imappoll turns mail sitting in an IMAP mailbox into deliveries.
 //
-// A Poller watches one mailbox (issue 5). Its guarantees:
+// A Poller watches one mailbox. Its guarantees:
 //
 //   - Nothing is lost: a message is flagged \Seen, moved or deleted only
 //     after ingest.Deliverer.Deliver returned nil, that is after the message
