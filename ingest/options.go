@@ -89,4 +89,3 @@ type Options struct {
 	// inject one so that DKIM is checked offline.
 	LookupTXT func(domain string) ([]string, error)
 }
-
