@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -23,13 +24,22 @@ const (
 	proofAPI          = "API"
 )
 
-// agentProofOutsideTx checks what can prove a declared agent's identity
-// without the database, before the transaction: the API transport, a
-// trusted Authentication-Results field, a DKIM signature (DNS lookups must
-// not hold a transaction open). Mail from anyone else costs a map lookup.
-func (p *Pipeline) agentProofOutsideTx(ctx context.Context, d *delivery) string {
+// prover checks what proves a declared agent's identity without the
+// database, before the transaction: the API transport, a trusted
+// Authentication-Results field, a DKIM signature (DNS lookups must not
+// hold a transaction open). Mail from anyone else costs a map lookup.
+type prover struct {
+	agents    map[string]bool
+	trusted   []string // authserv-ids, RFC 8601
+	lookupTXT func(domain string) ([]string, error)
+	log       *slog.Logger
+}
+
+// outsideTx says how d's sender was proved to be a declared agent, ""
+// when it was not.
+func (pr *prover) outsideTx(ctx context.Context, d *delivery) string {
 	from := d.m.From.Addr
-	if !p.agents[from] {
+	if !pr.agents[from] {
 		return ""
 	}
 	// The agents' HTTP API authenticates the agent by bearer token and
@@ -38,12 +48,12 @@ func (p *Pipeline) agentProofOutsideTx(ctx context.Context, d *delivery) string 
 		return proofAPI
 	}
 	domain := domainOf(from)
-	if p.authResPass(d.m.Header["Authentication-Results"], domain) {
+	if pr.authResPass(d.m.Header["Authentication-Results"], domain) {
 		return proofAuthRes
 	}
 	// A second From field could show one address while the signature
 	// covers the other (RFC 6376 §8.15): such mail proves nothing.
-	if len(d.m.Header["Dkim-Signature"]) > 0 && len(d.m.Header["From"]) == 1 && p.dkimPass(ctx, d.raw, domain) {
+	if len(d.m.Header["Dkim-Signature"]) > 0 && len(d.m.Header["From"]) == 1 && pr.dkimPass(ctx, d.raw, domain) {
 		return proofDKIM
 	}
 	return ""
@@ -53,13 +63,13 @@ func (p *Pipeline) agentProofOutsideTx(ctx context.Context, d *delivery) string 
 // trusted authserv-id says dkim=pass for a signing domain aligned with the
 // agent's, or dmarc=pass for the agent's domain. Fields of other hosts are
 // ignored: anyone can write one.
-func (p *Pipeline) authResPass(fields []string, domain string) bool {
-	if len(p.o.TrustedAuthServ) == 0 || domain == "" {
+func (pr *prover) authResPass(fields []string, domain string) bool {
+	if len(pr.trusted) == 0 || domain == "" {
 		return false
 	}
 	for _, f := range fields {
 		id, results, err := authres.Parse(f)
-		if err != nil || !p.trustedAuthServ(id) {
+		if err != nil || !pr.trustedAuthServ(id) {
 			continue
 		}
 		for _, r := range results {
@@ -82,8 +92,8 @@ func (p *Pipeline) authResPass(fields []string, domain string) bool {
 	return false
 }
 
-func (p *Pipeline) trustedAuthServ(id string) bool {
-	for _, t := range p.o.TrustedAuthServ {
+func (pr *prover) trustedAuthServ(id string) bool {
+	for _, t := range pr.trusted {
 		if strings.EqualFold(strings.TrimSpace(t), strings.TrimSpace(id)) {
 			return true
 		}
@@ -94,8 +104,8 @@ func (p *Pipeline) trustedAuthServ(id string) bool {
 // dkimPass verifies the message's DKIM signatures (RFC 6376) and reports
 // whether one that covers From verifies for a domain aligned with the
 // agent's (RFC 7489 §3.1.1, relaxed).
-func (p *Pipeline) dkimPass(ctx context.Context, raw []byte, domain string) bool {
-	lookup := p.o.LookupTXT
+func (pr *prover) dkimPass(ctx context.Context, raw []byte, domain string) bool {
+	lookup := pr.lookupTXT
 	if lookup == nil {
 		lookup = func(name string) ([]string, error) {
 			ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -105,7 +115,7 @@ func (p *Pipeline) dkimPass(ctx context.Context, raw []byte, domain string) bool
 	}
 	verifs, err := dkim.VerifyWithOptions(bytes.NewReader(raw), &dkim.VerifyOptions{LookupTXT: lookup, MaxVerifications: 5})
 	if err != nil && len(verifs) == 0 {
-		p.log.Info("DKIM verification failed", "domain", domain, "err", err)
+		pr.log.Info("DKIM verification failed", "domain", domain, "err", err)
 		return false
 	}
 	for _, v := range verifs {
@@ -141,16 +151,16 @@ func domainOf(addr string) string {
 	return strings.ToLower(addr[i+1:])
 }
 
-// agentAddressed reports whether the message was sent to ticket t's signed
+// addressed reports whether the message was sent to ticket t's signed
 // agent or note address (envelope recipients, To or Cc), and whether to a
 // note address: support+note@… or the ticket's signed note address.
-func (p *Pipeline) agentAddressed(d *delivery, t store.Ticket) (signed, note bool) {
-	if p.addrs == nil {
+func (ad *agentDesk) addressed(d *delivery, t store.Ticket) (signed, note bool) {
+	if ad.addrs == nil {
 		return false, false
 	}
-	detailer, _ := p.addrs.(interface{ Detail(string) string })
-	for _, r := range append(append(append([]string{}, d.env.RcptTo...), addrs(d.m.To)...), addrs(d.m.Cc)...) {
-		if n, role, ok := p.addrs.Parse(r); ok && n == t.Number && (role == replyaddr.RoleAgent || role == replyaddr.RoleNote) {
+	detailer, _ := ad.addrs.(interface{ Detail(string) string })
+	for _, r := range d.recipients() {
+		if n, role, ok := ad.addrs.Parse(r); ok && n == t.Number && (role == replyaddr.RoleAgent || role == replyaddr.RoleNote) {
 			signed = true
 			note = note || role == replyaddr.RoleNote
 		}

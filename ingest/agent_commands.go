@@ -86,9 +86,9 @@ func categoryCode(arg string) string {
 	return strings.TrimSpace(a)
 }
 
-// problem describes a command that cannot be carried out; ok is true when
-// it can.
-func (p *Pipeline) checkCommand(c command) (templates.CommandProblem, bool) {
+// checkCommand describes a command that cannot be carried out; ok is true
+// when it can.
+func (ad *agentDesk) checkCommand(c command) (templates.CommandProblem, bool) {
 	switch c.op {
 	case opUnknown:
 		return templates.CommandProblem{Line: c.line, Reason: templates.ProblemUnknown}, false
@@ -97,7 +97,7 @@ func (p *Pipeline) checkCommand(c command) (templates.CommandProblem, bool) {
 		if code == "" {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemMissing}, false
 		}
-		if _, ok := p.lookupCategory(code); !ok {
+		if _, ok := ad.notify.lookupCategory(code); !ok {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemCategory, Arg: c.arg}, false
 		}
 	default:

@@ -23,7 +23,7 @@ func outlookReply(from, to, subject, id, parent string, parentRefs []string, tex
 	}.raw()
 }
 
-// TestAgentScenario is issue 6's "How it is checked", over the real
+// TestAgentScenario is the agents' whole workflow by mail, over the real
 // pipeline and both stores: new ticket → notification to the team; the
 // agent answers from Outlook above the quoted notification → the requester
 // gets only the new text, threaded, tagged, with the attachment; #note stays

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"guichet/alerts"
@@ -12,25 +13,19 @@ import (
 	"guichet/store"
 )
 
-// Categories of incidents (issue 7): a host that does not answer makes the
-// platform unreachable; anything else is a service problem.
+// Categories of incidents: a host that does not answer makes the platform
+// unreachable; anything else is a service problem.
 const (
 	CategoryServiceProblem = "3.4" // Problème de service
 	CategoryHostDown       = "1.7" // Plateforme inaccessible
 )
 
+// defaultAlertPeriod is the renotify and reopen periods' default.
 const defaultAlertPeriod = time.Hour
 
-func (p *Pipeline) alertRenotify() time.Duration {
-	if p.o.AlertRenotify > 0 {
-		return p.o.AlertRenotify
-	}
-	return defaultAlertPeriod
-}
-
-func (p *Pipeline) alertReopen() time.Duration {
-	if p.o.AlertReopen > 0 {
-		return p.o.AlertReopen
+func orDefault(d time.Duration) time.Duration {
+	if d > 0 {
+		return d
 	}
 	return defaultAlertPeriod
 }
@@ -38,22 +33,37 @@ func (p *Pipeline) alertReopen() time.Duration {
 // ReadAlert is how the pipeline reads a monitoring mail (exported for
 // guichet's diagnostics and the tests).
 func (p *Pipeline) ReadAlert(from, subject, fullText string, date time.Time) alerts.Alert {
-	return alerts.Parse(alerts.Mail{From: from, Subject: subject, Body: fullText, Date: date}, p.o.AlertRules)
+	return p.inc.read(from, subject, fullText, date)
 }
 
-// storeAlert turns monitoring mail into incidents: one ticket per key
-// (source/host/service) while the incident lasts, repeats counted on it,
-// recoveries resolving it, and no acknowledgment ever (the sender is a
-// machine; SPEC "Acknowledgments and loops": never to a monitoring mailbox).
-func (p *Pipeline) storeAlert(ctx context.Context, tx store.Tx, d *delivery) (Result, error) {
-	m := d.m
-	res := Result{MessageID: m.MessageID, ParseError: d.msg.ParseError}
-	a, key := d.alertInfo, d.alertKey
+// incidents are the rules of monitoring mail, whose mailboxes open and
+// close incidents: one ticket per key (source/host/service) while the
+// incident lasts, repeats counted on it, recoveries resolving it, agents
+// told at most once per renotify period.
+type incidents struct {
+	rules    []alerts.Rule
+	renotify time.Duration
+	reopen   time.Duration
+	notify   *notifier
+	log      *slog.Logger
+}
+
+// read reads a monitoring mail with the built-in parsers and the rules.
+func (in *incidents) read(from, subject, fullText string, date time.Time) alerts.Alert {
+	return alerts.Parse(alerts.Mail{From: from, Subject: subject, Body: fullText, Date: date}, in.rules)
+}
+
+// apply turns a monitoring mail into its incident, and never acknowledges
+// it (the sender is a machine; SPEC "Acknowledgments and loops": never to a
+// monitoring mailbox).
+func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening], at *attempt) error {
+	res := &at.res
+	a, key := at.alertInfo, at.alertKey
 
 	t, err := tx.TicketByIncidentKey(ctx, key)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return res, fmt.Errorf("incident by key: %w", err)
+		return fmt.Errorf("incident by key: %w", err)
 	}
 	inc := alerts.Incident{Found: found}
 	if found {
@@ -62,69 +72,62 @@ func (p *Pipeline) storeAlert(ctx context.Context, tx store.Tx, d *delivery) (Re
 		// mail: the reopen window runs from there.
 		inc.Since = t.UpdatedAt
 	}
-	dec := alerts.Decide(a.State, inc, d.now, p.alertReopen())
+	dec := alerts.Decide(a.State, inc, at.now, in.reopen)
 	switch {
 	case dec.Open:
 		// Like any new ticket, the incident is numbered and created when its
-		// batch ends (openAll); a repeat in the same batch waits for it.
-		d.pending = p.incidentTicket(d, a, key)
-		d.notifyOnOpen, d.resolveOnOpen = dec.Notify, dec.Resolve
-		d.result = res
-		if d.batch != nil {
-			return res, nil
-		}
-		if err := p.openAll(ctx, tx, []*delivery{d}); err != nil {
-			return res, err
-		}
-		return d.result, nil
+		// batch ends (opener); a repeat in the same batch waits for it.
+		b.Open(&opening{a: at, ticket: incidentTicket(at), notify: dec.Notify, resolve: dec.Resolve}, at.keys()...)
+		return nil
 	case dec.Join:
-		if err := tx.AttachMessage(ctx, d.rowID, t.ID, store.KindAlert); err != nil {
-			return res, fmt.Errorf("attach alert: %w", err)
+		if err := tx.AttachMessage(ctx, at.rowID, t.ID, store.KindAlert); err != nil {
+			return fmt.Errorf("attach alert: %w", err)
 		}
 		if dec.Repeat {
 			if t.Repeats, err = tx.BumpRepeats(ctx, t.ID); err != nil {
-				return res, fmt.Errorf("count repeat: %w", err)
+				return fmt.Errorf("count repeat: %w", err)
 			}
 		}
 		if dec.Reopen {
-			if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", d.now); err != nil {
-				return res, fmt.Errorf("reopen incident: %w", err)
+			if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", at.now); err != nil {
+				return fmt.Errorf("reopen incident: %w", err)
 			}
 			t.Status = store.StatusOpen
 		}
-		if err := tx.Touch(ctx, t.ID, d.now); err != nil {
-			return res, fmt.Errorf("touch incident: %w", err)
+		if err := tx.Touch(ctx, t.ID, at.now); err != nil {
+			return fmt.Errorf("touch incident: %w", err)
 		}
 		res.Action, res.Ticket = Joined, t.Number
 	default:
 		res.Action, res.Reason = Unticketed, "alert "+string(a.State)+" for no known incident "+key
-		return res, nil
+		return nil
 	}
 	if dec.Resolve {
-		if err := tx.SetStatus(ctx, t.ID, store.StatusResolved, "alert: recovery from "+a.Source, d.now); err != nil {
-			return res, fmt.Errorf("resolve incident: %w", err)
+		if err := tx.SetStatus(ctx, t.ID, store.StatusResolved, "alert: recovery from "+a.Source, at.now); err != nil {
+			return fmt.Errorf("resolve incident: %w", err)
 		}
 		t.Status = store.StatusResolved
 	}
 	if dec.Notify {
-		ok, err := p.claimIncidentNotice(ctx, tx, t.ID, d.now)
+		ok, err := in.claimNotice(ctx, tx, t.ID, at.now)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if ok {
-			if err := p.notifyAgents(ctx, tx, d, t); err != nil {
-				return res, err
+			if err := in.notify.agents(ctx, tx, at, t); err != nil {
+				return err
 			}
 		}
 	}
-	p.log.Debug("alert", "ticket", t.Number, "incident", key, "state", a.State, "source", a.Source,
+	in.log.Debug("alert", "ticket", t.Number, "incident", key, "state", a.State, "source", a.Source,
 		"open", dec.Open, "repeat", dec.Repeat, "resolve", dec.Resolve, "reopen", dec.Reopen)
-	return res, nil
+	return nil
 }
 
 // incidentTicket is the incident's new ticket: its key and the rule's
 // category (or the default by what is down), without acknowledgment.
-func (p *Pipeline) incidentTicket(d *delivery, a alerts.Alert, key string) *store.NewTicket {
+func incidentTicket(at *attempt) store.NewTicket {
+	a := at.alertInfo
 	cat := a.Category
 	switch {
 	case cat != "":
@@ -133,16 +136,16 @@ func (p *Pipeline) incidentTicket(d *delivery, a alerts.Alert, key string) *stor
 	default:
 		cat = CategoryServiceProblem
 	}
-	return &store.NewTicket{
-		Subject:        TicketSubject(d.m.Subject, classify.Result{}),
+	return store.NewTicket{
+		Subject:        TicketSubject(at.m.Subject, classify.Result{}),
 		Category:       cat,
 		CategorySource: "rule",
 		Confidence:     1,
-		Requester:      d.m.From.Addr,
+		Requester:      at.m.From.Addr,
 		NoAckReason:    outbound.ReasonMonitoring,
-		IncidentKey:    key,
-		CreatedAt:      d.now,
-		MessageRowID:   d.rowID,
+		IncidentKey:    at.alertKey,
+		CreatedAt:      at.now,
+		MessageRowID:   at.rowID,
 		MessageKind:    store.KindAlert,
 	}
 }
@@ -151,11 +154,11 @@ func (p *Pipeline) incidentTicket(d *delivery, a alerts.Alert, key string) *stor
 // rate slots.
 func incidentNoticeKey(ticketID int64) string { return fmt.Sprintf("alert-notify:%d", ticketID) }
 
-// claimIncidentNotice takes the incident's notification slot: true at most
+// claimNotice takes the incident's notification slot: true at most
 // once per renotify period per incident, decided by the store's row lock so
 // that concurrent deliveries agree.
-func (p *Pipeline) claimIncidentNotice(ctx context.Context, tx store.Tx, ticketID int64, now time.Time) (bool, error) {
-	ok, err := tx.TakeRateSlot(ctx, incidentNoticeKey(ticketID), now, p.alertRenotify())
+func (in *incidents) claimNotice(ctx context.Context, tx store.Tx, ticketID int64, now time.Time) (bool, error) {
+	ok, err := tx.TakeRateSlot(ctx, incidentNoticeKey(ticketID), now, in.renotify)
 	if err != nil {
 		return false, fmt.Errorf("incident notification slot: %w", err)
 	}

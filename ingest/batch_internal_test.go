@@ -18,7 +18,7 @@ func TestBatchReferencesPendingTicket(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			st := be.Open(t)
 			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
-			p.batched.Store(true) // deliveries queue up; this test commits them
+			p.c.running.Store(true) // deliveries queue up; this test commits them
 
 			msgs := [][]byte{
 				[]byte("From: awa@example.org\r\nSubject: Portail en panne\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
@@ -35,14 +35,14 @@ func TestBatchReferencesPendingTicket(t *testing.T) {
 					}
 					results[i] <- r
 				}()
-				for deadline := time.Now().Add(5 * time.Second); len(p.queue) < i+1; time.Sleep(time.Millisecond) {
+				for deadline := time.Now().Add(5 * time.Second); len(p.c.queue) < i+1; time.Sleep(time.Millisecond) {
 					if time.Now().After(deadline) {
 						t.Fatal("delivery not queued")
 					}
 				}
 			}
-			batch := []*work{<-p.queue, <-p.queue, <-p.queue}
-			p.commit(context.Background(), batch)
+			batch := []*job[*opening]{<-p.c.queue, <-p.c.queue, <-p.c.queue}
+			p.c.commit(context.Background(), batch)
 			a, dup, reply := <-results[0], <-results[1], <-results[2]
 			if a.Action != Created || a.Ticket == "" {
 				t.Fatalf("request = %+v", a)

@@ -20,7 +20,7 @@ type queued struct {
 	err chan error
 }
 
-func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.Envelope) ([]*work, []queued) {
+func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.Envelope) ([]*job[*opening], []queued) {
 	t.Helper()
 	qs := make([]queued, len(msgs))
 	for i, raw := range msgs {
@@ -30,15 +30,15 @@ func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.En
 			qs[i].res <- r
 			qs[i].err <- err
 		}()
-		for deadline := time.Now().Add(5 * time.Second); len(p.queue) < i+1; time.Sleep(time.Millisecond) {
+		for deadline := time.Now().Add(5 * time.Second); len(p.c.queue) < i+1; time.Sleep(time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatal("delivery not queued")
 			}
 		}
 	}
-	var batch []*work
+	var batch []*job[*opening]
 	for range msgs {
-		batch = append(batch, <-p.queue)
+		batch = append(batch, <-p.c.queue)
 	}
 	return batch, qs
 }
@@ -100,14 +100,14 @@ func TestBatchReplyChain(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			st := be.Open(t)
 			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
-			p.batched.Store(true)
+			p.c.running.Store(true)
 			msgs := [][]byte{
 				[]byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
 				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
 				[]byte("From: awa@example.org\r\nSubject: Re: Re: Portail\r\nMessage-ID: <c@example.org>\r\nIn-Reply-To: <b@example.org>\r\n\r\nEncore\r\n"),
 			}
 			batch, qs := queueAll(t, p, msgs, smtpEnv)
-			p.commit(context.Background(), batch)
+			p.c.commit(context.Background(), batch)
 			var rs []Result
 			for i, q := range qs {
 				r, err := <-q.res, <-q.err
@@ -129,14 +129,14 @@ func TestBatchReplyChain(t *testing.T) {
 func TestBatchFinishFailureIsolated(t *testing.T) {
 	st := testdb.Backends()[0].Open(t)
 	p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, poisonAck{})
-	p.batched.Store(true)
+	p.c.running.Store(true)
 	msgs := [][]byte{
 		[]byte("From: a@example.org\r\nSubject: un\r\nMessage-ID: <1@example.org>\r\n\r\nx\r\n"),
 		[]byte("From: b@example.org\r\nSubject: poison\r\nMessage-ID: <2@example.org>\r\n\r\nx\r\n"),
 		[]byte("From: c@example.org\r\nSubject: trois\r\nMessage-ID: <3@example.org>\r\n\r\nx\r\n"),
 	}
 	batch, qs := queueAll(t, p, msgs, smtpEnv)
-	p.commit(context.Background(), batch)
+	p.c.commit(context.Background(), batch)
 	for i, q := range qs {
 		r, err := <-q.res, <-q.err
 		if (err != nil) != (i == 1) || (i != 1 && r.Action != Created) {
@@ -152,14 +152,14 @@ func TestBatchRerunAfterSkip(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			fs := &flakyStore{Store: be.Open(t), calls: map[string]int{}, fail: map[string]int{"<a@example.org>": 2, "<c@example.org>": 1}}
 			p := New(Options{SupportAddress: "support@centre.example"}, fs, nil, nil, nil)
-			p.batched.Store(true)
+			p.c.running.Store(true)
 			msgs := [][]byte{
 				[]byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
 				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
 				[]byte("From: bob@example.org\r\nSubject: Autre\r\nMessage-ID: <c@example.org>\r\n\r\nx\r\n"),
 			}
 			batch, qs := queueAll(t, p, msgs, smtpEnv)
-			p.commit(context.Background(), batch)
+			p.c.commit(context.Background(), batch)
 			var b Result
 			for i, q := range qs {
 				r, err := <-q.res, <-q.err
@@ -188,7 +188,7 @@ func TestBatchIncidentOrder(t *testing.T) {
 		t.Run(be.Name, func(t *testing.T) {
 			st := be.Open(t)
 			p := New(Options{SupportAddress: "support@centre.example", AlertAddresses: []string{"alertes@centre.example"}}, st, nil, nil, nil)
-			p.batched.Store(true)
+			p.c.running.Store(true)
 			alert := func(id string) []byte {
 				return []byte("From: nagios@mon.example.org\r\nTo: alertes@centre.example\r\nSubject: ** PROBLEM Service Alert: web01/HTTP is CRITICAL **\r\nMessage-ID: <" + id + "@mon.example.org>\r\n\r\n" +
 					"***** Nagios *****\n\nNotification Type: PROBLEM\n\nService: HTTP\nHost: web01\nAddress: 10.0.0.1\nState: CRITICAL\n")
@@ -204,7 +204,7 @@ func TestBatchIncidentOrder(t *testing.T) {
 				return store.Envelope{Transport: "smtp", MailFrom: "nagios@mon.example.org", RcptTo: []string{"alertes@centre.example"}}
 			}
 			batch, qs := queueAll(t, p, msgs, env)
-			p.commit(context.Background(), batch)
+			p.c.commit(context.Background(), batch)
 			var rs []Result
 			for i, q := range qs {
 				r, err := <-q.res, <-q.err

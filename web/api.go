@@ -1,23 +1,16 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"net/mail"
 	"strings"
 
-	gomail "github.com/emersion/go-message/mail"
-
-	"guichet/ingest"
 	"guichet/store"
-	"guichet/ticketref"
 	"guichet/view"
 )
 
@@ -173,8 +166,30 @@ func (s *Server) apiPatch(w http.ResponseWriter, r *http.Request) {
 	s.apiShow(w, r)
 }
 
-// apiPost turns an agent's answer or note into the mail the agent would
-// have sent from their client and hands it to the pipeline, so that it is
+// AgentMessage is an agent's answer or note posted through the API.
+type AgentMessage struct {
+	Ticket string // the ticket's number
+	From   string // a declared agent's address, lowercased
+	Note   bool   // an internal note rather than an answer to the requester
+	Text   string
+	// MessageID is the message's Message-ID, which the API reports.
+	MessageID string
+}
+
+// Answered is what recording an AgentMessage did: the ticket it joined and
+// the action ("joined" when it did).
+type Answered struct {
+	Ticket, Action string
+}
+
+// Answerer records an agent's API message in its ticket by the same rules
+// as an emailed answer (the ingest pipeline). An error wrapping
+// store.ErrNotFound means there is no such ticket.
+type Answerer interface {
+	AnswerAsAgent(ctx context.Context, m AgentMessage) (Answered, error)
+}
+
+// apiPost hands an agent's answer or note to the pipeline, so that it is
 // threaded, recorded and sent out exactly like an emailed answer.
 func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -197,77 +212,19 @@ func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "text est vide")
 		return
 	}
-	d, err := s.o.Store.Ticket(r.Context(), r.PathValue("number"))
-	if err != nil {
-		s.storeError(w, "post", err)
-		return
-	}
-	raw, msgID, err := s.agentMail(d, from, store.Kind(req.Kind), req.Text)
-	if err != nil {
-		s.log.Error("api: compose", "ticket", d.Number, "err", err)
-		apiError(w, http.StatusInternalServerError, "erreur interne")
-		return
-	}
-	res, err := s.o.Deliverer.Deliver(r.Context(), raw, store.Envelope{
-		Transport: "api", MailFrom: from, RcptTo: []string{s.o.AgentAddress(d.Number)},
+	number := r.PathValue("number")
+	msgID := "<" + randomID() + "@" + s.o.Hostname + ">"
+	res, err := s.o.Answerer.AnswerAsAgent(r.Context(), AgentMessage{
+		Ticket: number, From: from, Note: req.Kind == string(store.KindNote), Text: req.Text, MessageID: msgID,
 	})
 	if err != nil {
 		s.storeError(w, "post", err)
 		return
 	}
-	if res.Ticket != d.Number || res.Action != ingest.Joined {
-		s.log.Error("api: message did not join its ticket", "ticket", d.Number, "action", res.Action, "got", res.Ticket)
+	if res.Ticket != number || res.Action != "joined" {
+		s.log.Error("api: message did not join its ticket", "ticket", number, "action", res.Action, "got", res.Ticket)
 		apiError(w, http.StatusInternalServerError, "le message n’a pas rejoint le ticket")
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"ticket": res.Ticket, "action": string(res.Action), "message_id": msgID})
-}
-
-// agentMail builds the RFC 5322 message of an agent's answer or note:
-// From the agent, To the ticket's signed agent address, In-Reply-To and
-// References to the ticket's last message (RFC 5322 §3.6.4), our subject
-// tag, and "#note" as first line of a note.
-func (s *Server) agentMail(d store.TicketDetail, from string, kind store.Kind, text string) ([]byte, string, error) {
-	var last store.Message
-	var refs []string
-	for _, m := range d.Messages {
-		if m.MessageID != "" {
-			last = m
-			refs = append(refs, m.MessageID)
-		}
-	}
-	// Keep References short: the first and the last few ids thread as well.
-	if len(refs) > 10 {
-		refs = append(refs[:1], refs[len(refs)-9:]...)
-	}
-	body := strings.ReplaceAll(strings.TrimRight(text, "\n"), "\r\n", "\n")
-	if kind == store.KindNote {
-		body = "#note\n" + body
-	}
-	msgID := "<" + randomID() + "@" + s.o.Hostname + ">"
-	var h gomail.Header
-	h.Set("MIME-Version", "1.0")
-	if last.MessageID != "" {
-		h.Set("References", strings.Join(refs, " "))
-		h.Set("In-Reply-To", last.MessageID)
-	}
-	h.Set("Message-ID", msgID)
-	h.SetDate(s.now())
-	h.SetSubject(ticketref.Format(d.Number) + " " + oneLine(d.Subject))
-	h.SetAddressList("To", []*mail.Address{{Address: s.o.AgentAddress(d.Number)}})
-	h.SetAddressList("From", []*mail.Address{{Address: from}})
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	h.Set("Content-Transfer-Encoding", "quoted-printable")
-	var buf bytes.Buffer
-	w, err := gomail.CreateSingleInlineWriter(&buf, h)
-	if err != nil {
-		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
-	}
-	if _, err := io.WriteString(w, strings.ReplaceAll(body, "\n", "\r\n")+"\r\n"); err != nil {
-		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, "", fmt.Errorf("web: compose agent mail: %w", err)
-	}
-	return buf.Bytes(), msgID, nil
+	writeJSON(w, http.StatusCreated, map[string]string{"ticket": res.Ticket, "action": res.Action, "message_id": msgID})
 }

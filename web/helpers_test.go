@@ -114,12 +114,15 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	e.metrics = web.NewMetrics(st)
 	e.pipeline = ingest.New(ingest.Options{
 		SupportAddress: support, Agents: []string{agent}, Clock: e.clock.Now, Mailer: mailer,
-		AlertAddresses: []string{"alertes@centre.example"}, Observe: e.metrics.Observe,
+		AlertAddresses: []string{"alertes@centre.example"},
+		Observe: func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
+			e.metrics.Observe(env, kind, string(r.Action), took)
+		},
 	}, st, cat, signer, acker)
 	o := web.Options{
 		Store: st, Tokens: tokens, Catalogue: labels{cat}, PublicURL: e.srv.URL,
 		SupportAddress: support, APIToken: apiToken, Agents: []string{agent},
-		Deliverer: e.pipeline, AgentAddress: func(n string) string { return signer.Address(n, replyaddr.RoleAgent) },
+		Answerer: answerer{e.pipeline},
 		OnQueued: func() { e.mu.Lock(); e.queued++; e.mu.Unlock() },
 		Metrics:  e.metrics, Clock: e.clock.Now,
 	}
@@ -132,6 +135,14 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	}
 	handler = ws.Handler()
 	return e
+}
+
+// answerer is the pipeline as guichet serve hands it to the web side.
+type answerer struct{ p *ingest.Pipeline }
+
+func (a answerer) AnswerAsAgent(ctx context.Context, m web.AgentMessage) (web.Answered, error) {
+	r, err := a.p.PostAgent(ctx, ingest.AgentPost{Ticket: m.Ticket, Agent: m.From, Note: m.Note, Text: m.Text, MessageID: m.MessageID})
+	return web.Answered{Ticket: r.Ticket, Action: string(r.Action)}, err
 }
 
 func mailFrom(from, subject, msgID, body string) []byte {

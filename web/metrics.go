@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"guichet/ingest"
 	"guichet/store"
 )
 
@@ -53,13 +52,14 @@ func NewMetrics(st StatsReader) *Metrics {
 	return m
 }
 
-// Observe fits ingest.Options.Observe.
-func (m *Metrics) Observe(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
+// Observe counts one committed delivery: its envelope, the kind of message
+// it was stored as, what it did (created, joined…) and how long it took.
+func (m *Metrics) Observe(env store.Envelope, kind store.Kind, action string, took time.Duration) {
 	transport := env.Transport
 	if transport == "" {
 		transport = "unknown"
 	}
-	m.received.WithLabelValues(transport, string(kind), string(r.Action)).Inc()
+	m.received.WithLabelValues(transport, string(kind), action).Inc()
 	m.latency.WithLabelValues(transport).Observe(took.Seconds())
 	if env.Mailbox != "" {
 		m.imapLast.WithLabelValues(env.Mailbox).SetToCurrentTime()

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"guichet/ingest"
 	"guichet/store"
 	"guichet/tracking"
 	"guichet/view"
@@ -51,10 +50,8 @@ type Options struct {
 	APIToken string
 	// Agents are the declared agents: only they may post through the API.
 	Agents []string
-	// Deliverer takes the API's agent messages (the ingest pipeline).
-	Deliverer ingest.Deliverer
-	// AgentAddress gives a ticket's signed agent reply address.
-	AgentAddress func(number string) string
+	// Answerer records the API's agent messages (the ingest pipeline).
+	Answerer Answerer
 
 	// OnQueued is called after a commit that queued mail (the sender's Kick).
 	OnQueued func()
@@ -115,8 +112,8 @@ func New(o Options) (*Server, error) {
 	if o.Hostname == "" {
 		_, o.Hostname, _ = strings.Cut(o.SupportAddress, "@")
 	}
-	if o.APIToken != "" && (o.Deliverer == nil || o.AgentAddress == nil) {
-		return nil, errors.New("web: the API needs a deliverer and the agents' reply addresses")
+	if o.APIToken != "" && o.Answerer == nil {
+		return nil, errors.New("web: the API needs an answerer")
 	}
 	s := &Server{o: o, log: o.Logger, now: o.Clock, pages: map[string]*template.Template{}, agents: map[string]bool{}}
 	for _, a := range o.Agents {

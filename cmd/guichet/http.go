@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"guichet/config"
-	"guichet/replyaddr"
 	"guichet/store"
 	"guichet/web"
 )
@@ -26,7 +25,7 @@ func (r *readiness) err() error {
 	return nil
 }
 
-// httpServer builds the HTTP side (issue 8) on GUICHET_HTTP_ADDR: tracking
+// httpServer builds the HTTP side on GUICHET_HTTP_ADDR: tracking
 // pages, « mes demandes », the agents' API when GUICHET_API_TOKEN is set,
 // health probes and metrics.
 func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *readiness, log *slog.Logger) (*http.Server, net.Listener, error) {
@@ -40,8 +39,7 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 		Hostname:       c.Hostname,
 		APIToken:       c.APIToken,
 		Agents:         c.AgentAddresses(),
-		Deliverer:      p.pipeline,
-		AgentAddress:   func(n string) string { return p.signer.Address(n, replyaddr.RoleAgent) },
+		Answerer:       answerer{p.pipeline},
 		OnQueued:       kick,
 		Ready:          ready.err,
 		Metrics:        p.metrics,

@@ -65,7 +65,7 @@ type parts struct {
 	signer    *replyaddr.Signer
 	acker     *outbound.Acker
 	pipeline  *ingest.Pipeline
-	tracker   *tracking.Signer // tracking-page tokens (issue 8)
+	tracker   *tracking.Signer // tracking-page tokens
 	metrics   *web.Metrics
 }
 
@@ -145,7 +145,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		ReopenAfterClose: time.Duration(c.ReopenDays) * 24 * time.Hour,
 		Limits:           mailparse.Limits{},
 		Logger:           log,
-		Observe:          metrics.Observe,
+		Observe:          observe(metrics),
 		Teams:            teams(c),
 		Mailer:           mailer,
 		TrustedAuthServ:  c.TrustedAuthServ,
@@ -154,6 +154,21 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		AlertReopen:      c.AlertReopen,
 	}, st, cat, signer, acker)
 	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics}, nil
+}
+
+// observe counts the pipeline's deliveries in the metrics.
+func observe(m *web.Metrics) func(store.Envelope, store.Kind, ingest.Result, time.Duration) {
+	return func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
+		m.Observe(env, kind, string(r.Action), took)
+	}
+}
+
+// answerer takes the agents' API messages into the pipeline (web.Answerer).
+type answerer struct{ p *ingest.Pipeline }
+
+func (a answerer) AnswerAsAgent(ctx context.Context, m web.AgentMessage) (web.Answered, error) {
+	r, err := a.p.PostAgent(ctx, ingest.AgentPost{Ticket: m.Ticket, Agent: m.From, Note: m.Note, Text: m.Text, MessageID: m.MessageID})
+	return web.Answered{Ticket: r.Ticket, Action: string(r.Action)}, err
 }
 
 // alertRules compiles the configuration file's alert rules; a rule with a

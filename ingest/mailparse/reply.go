@@ -268,3 +268,13 @@ func hasQuote(q []bool) bool {
 	}
 	return false
 }
+
+// PlainBody is what a parsed message gives of a plain-text body: the
+// whole text, cleaned as a parsed body is (line ends, control characters)
+// and trimmed, and the new text in it (StripReply). For text that arrives
+// without MIME (the agents' API).
+func PlainBody(s string) (full, text string) {
+	full, _ = cleanBody(strings.TrimSpace(s))
+	full = strings.TrimRight(full, " \t\n")
+	return full, StripReply(full)
+}

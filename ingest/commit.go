@@ -1,0 +1,240 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"guichet/store"
+)
+
+// committer runs units of work in transactions, several at once when
+// callers are concurrent (group commit): while one transaction commits,
+// the next callers queue up, then share one transaction and one commit, so
+// the fsync is paid once per batch. Do returns only once its caller's own
+// work is committed, or has failed.
+//
+// Work may leave something to the end of its batch (Open): the finish
+// step receives what every committed work left, in the batch's order, and
+// completes it in the same transaction just before the commit. The
+// pipeline numbers its new tickets there, together, so the year's counter
+// row is locked only from then to the commit.
+//
+// Retry policy, the only one: a work runs in its batch; it runs once more,
+// alone and at once after the batch, when it asked to (Defer: it refers to
+// something another work of the batch creates at the end), or when the
+// batch as a whole could not commit (its finish step or the commit failed:
+// one bad message must not refuse the others, and an ambiguous commit is
+// settled by the work itself, e.g. by dedupe). A work's own error is final:
+// the store ran the rest of the batch again without it. Work therefore
+// keeps no state across runs: each run starts from its function's locals.
+type committer[O any] struct {
+	st     Store
+	finish func(ctx context.Context, tx store.Tx, opens []O) error
+	max    int
+	log    *slog.Logger
+	queue  chan *job[O]
+	// running is set while Run serves the queue; without it Do commits alone.
+	running atomic.Bool
+	// sending counts callers between their check of running and the end of
+	// their send to queue: Run drains until it is zero, so that no work is
+	// left in the queue after Run returns.
+	sending atomic.Int64
+}
+
+// work is a caller's unit of work: it runs in tx, and acts on its batch
+// through b.
+type work[O any] func(ctx context.Context, tx store.Tx, b *batch[O]) error
+
+// job is one caller's work waiting for its commit.
+type job[O any] struct {
+	fn    work[O]
+	opens []O // what its last run left to the batch's end
+	done  chan error
+}
+
+// errDeferred marks a work that waits for the end of its batch. It wraps
+// store.ErrSkip: the store leaves the work out without a rollback, which
+// is why Defer must come before the work writes anything.
+var errDeferred = fmt.Errorf("ingest: waits for its batch to commit: %w", store.ErrSkip)
+
+// batch is what a work knows of the others it is committed with.
+type batch[O any] struct {
+	// pending names what the batch's works create at its end (or wait
+	// for), and who; nil when the work commits alone.
+	pending map[string]*job[O]
+	cur     *job[O]
+}
+
+// Pending reports whether one of keys names something another work of the
+// batch creates at its end.
+func (b *batch[O]) Pending(keys ...string) bool {
+	for _, k := range keys {
+		if b.pending[k] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Defer returns the error that makes the work run again alone right after
+// the batch commits. keys name what it would create: works that refer to
+// them wait as well.
+func (b *batch[O]) Defer(keys ...string) error {
+	b.note(keys)
+	return errDeferred
+}
+
+// Open leaves o to the finish step, which runs after every work of the
+// batch; keys name what o creates, so that works referring to it wait.
+func (b *batch[O]) Open(o O, keys ...string) {
+	b.cur.opens = append(b.cur.opens, o)
+	b.note(keys)
+}
+
+func (b *batch[O]) note(keys []string) {
+	if b.pending == nil {
+		return
+	}
+	for _, k := range keys {
+		if k != "" {
+			b.pending[k] = b.cur
+		}
+	}
+}
+
+// start prepares a new run of j: what an earlier run noted is forgotten.
+func (b *batch[O]) start(j *job[O]) {
+	for k, owner := range b.pending {
+		if owner == j {
+			delete(b.pending, k)
+		}
+	}
+	j.opens = nil
+	b.cur = j
+}
+
+func newCommitter[O any](st Store, maxBatch int, log *slog.Logger, finish func(context.Context, store.Tx, []O) error) *committer[O] {
+	return &committer[O]{st: st, finish: finish, max: maxBatch, log: log, queue: make(chan *job[O], 4*maxBatch)}
+}
+
+// Do runs fn and returns once its work is committed (nil) or has failed.
+func (c *committer[O]) Do(ctx context.Context, fn work[O]) error {
+	// Counted before running is read: drain, which runs after running is
+	// cleared, then sees this caller and waits for its work.
+	c.sending.Add(1)
+	if !c.running.Load() {
+		c.sending.Add(-1)
+		return c.alone(ctx, fn)
+	}
+	j := &job[O]{fn: fn, done: make(chan error, 1)}
+	select {
+	case c.queue <- j:
+		c.sending.Add(-1)
+	case <-ctx.Done():
+		c.sending.Add(-1)
+		return ctx.Err()
+	}
+	// Once queued, the work will be committed or fail; wait for the verdict
+	// even if ctx ends, so that a caller never reports failure for work
+	// that was in fact committed.
+	return <-j.done
+}
+
+// Run commits queued work in batches of at most max until ctx ends, then
+// drains the queue.
+func (c *committer[O]) Run(ctx context.Context) {
+	c.running.Store(true)
+	for {
+		var first *job[O]
+		select {
+		case <-ctx.Done():
+			c.running.Store(false)
+			c.drain()
+			return
+		case first = <-c.queue:
+		}
+		jobs := []*job[O]{first}
+	fill:
+		for len(jobs) < c.max {
+			select {
+			case j := <-c.queue:
+				jobs = append(jobs, j)
+			default:
+				break fill
+			}
+		}
+		c.commit(context.WithoutCancel(ctx), jobs)
+	}
+}
+
+// drain commits what was queued before Run stopped, and what callers that
+// saw Run still running are about to queue, so no caller waits forever;
+// callers arriving later commit on their own.
+func (c *committer[O]) drain() {
+	for {
+		select {
+		case j := <-c.queue:
+			c.commit(context.Background(), []*job[O]{j})
+		default:
+			if c.sending.Load() == 0 && len(c.queue) == 0 {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
+// commit runs jobs in one transaction, then the finish step over what the
+// committed ones left, and applies the retry policy.
+func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
+	b := &batch[O]{pending: map[string]*job[O]{}}
+	fns := make([]store.TxFunc, len(jobs))
+	for i, j := range jobs {
+		fns[i] = func(ctx context.Context, tx store.Tx) error {
+			b.start(j)
+			return j.fn(ctx, tx, b)
+		}
+	}
+	finish := func(ctx context.Context, tx store.Tx, live []int) error {
+		var opens []O
+		for _, i := range live {
+			opens = append(opens, jobs[i].opens...)
+		}
+		return c.finishAll(ctx, tx, opens)
+	}
+	start := time.Now()
+	errs, err := c.st.InTxBatchFinish(ctx, fns, finish)
+	c.log.Debug("batch committed", "size", len(jobs), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
+	for i, j := range jobs {
+		var e error
+		if i < len(errs) {
+			e = errs[i]
+		}
+		if err != nil || errors.Is(e, errDeferred) {
+			e = c.alone(ctx, j.fn)
+		}
+		j.done <- e
+	}
+}
+
+// alone runs fn and its finish step in a transaction of its own.
+func (c *committer[O]) alone(ctx context.Context, fn work[O]) error {
+	return c.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		b := &batch[O]{cur: &job[O]{}}
+		if err := fn(ctx, tx, b); err != nil {
+			return err
+		}
+		return c.finishAll(ctx, tx, b.cur.opens)
+	})
+}
+
+func (c *committer[O]) finishAll(ctx context.Context, tx store.Tx, opens []O) error {
+	if len(opens) == 0 {
+		return nil
+	}
+	return c.finish(ctx, tx, opens)
+}

@@ -1,0 +1,154 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"guichet/classify"
+	"guichet/outbound"
+	"guichet/store"
+	"guichet/templates"
+)
+
+// notifier tells the responsible agents of new tickets, incidents and
+// requesters' replies (a team follows from the category, SPEC "Tickets").
+type notifier struct {
+	mailer AgentMailer
+	teams  []Team
+	all    []string // every declared agent
+	own    []string // our addresses, for the loop policy
+	cl     Classifier
+	log    *slog.Logger
+}
+
+func newNotifier(o Options, own map[string]bool, cl Classifier) *notifier {
+	n := &notifier{mailer: o.Mailer, teams: o.Teams, all: o.Agents, cl: cl, log: o.Logger}
+	for a := range own {
+		n.own = append(n.own, a)
+	}
+	return n
+}
+
+// agents notifies the agents responsible for t of a's message. It does
+// nothing the second time for the same attempt, so a caller that notifies
+// explicitly (new incidents) and the opener do not notify twice.
+func (n *notifier) agents(ctx context.Context, tx store.Tx, a *attempt, t store.Ticket) error {
+	if n.mailer == nil || a.notified {
+		return nil
+	}
+	a.notified = true
+	if a.msg.Kind != store.KindAlert {
+		// Automatic mail (bounces, auto-replies, list mail) is stored but
+		// tells no agent: a bounce of our own notification from a full
+		// agent mailbox would otherwise notify that mailbox again, forever.
+		// Incidents have their own limit (GUICHET_ALERT_RENOTIFY).
+		if reason := outbound.LoopReason(a.incoming(), n.own); reason != "" {
+			n.log.Info("no agent notification for automatic mail", "ticket", t.Number, "reason", reason)
+			return nil
+		}
+	}
+	event := templates.EventNew
+	switch a.msg.Kind {
+	case store.KindReply:
+		event = templates.EventReply
+	case store.KindAlert:
+		event = templates.EventIncident
+	}
+	from := a.m.From.Addr
+	subject := a.m.Subject
+	if event != templates.EventReply {
+		// A new ticket shows its own subject: without the category tag.
+		subject = t.Subject
+	}
+	// An agent is not told about their own message.
+	to := without(n.route(t.Category), from)
+	if len(to) == 0 {
+		return nil
+	}
+	q, err := n.mailer.Notify(ctx, tx, t, outbound.Notification{
+		Event: event, To: to, From: from, FromName: a.m.From.Name, Subject: subject,
+		MessageID: a.m.MessageID, References: a.m.References, Text: a.m.Text, Attachments: a.msg.Attachments,
+	})
+	if err != nil {
+		return fmt.Errorf("notify agents: %w", err)
+	}
+	a.queued = a.queued || q
+	return nil
+}
+
+// route returns the agents responsible for a category: the teams that
+// cover its group, or every agent when none does (or there is no category).
+func (n *notifier) route(code string) []string {
+	group := 0
+	if c, ok := n.lookupCategory(code); ok {
+		group = c.Group
+	} else if major, _, ok := strings.Cut(code, "."); ok {
+		group, _ = strconv.Atoi(major)
+	}
+	var out []string
+	if group > 0 {
+		for _, tm := range n.teams {
+			covers := false
+			for _, g := range tm.Groups {
+				covers = covers || g == group
+			}
+			switch {
+			case !covers:
+			case len(tm.Agents) > 0:
+				out = append(out, tm.Agents...)
+			case tm.Address != "":
+				out = append(out, tm.Address)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = n.all
+	}
+	return dedupe(out)
+}
+
+// colleagues are who an agent's note goes to: the other agents of the
+// ticket's team, or all other agents when the author is alone in it (a
+// note is written for someone).
+func (n *notifier) colleagues(code, author string) []string {
+	if to := without(n.route(code), author); len(to) > 0 {
+		return to
+	}
+	return without(dedupe(n.all), author)
+}
+
+// lookupCategory finds a category in the catalogue the classifier holds.
+func (n *notifier) lookupCategory(code string) (classify.Category, bool) {
+	if l, ok := n.cl.(interface {
+		Lookup(string) (classify.Category, bool)
+	}); ok && code != "" {
+		return l.Lookup(code)
+	}
+	return classify.Category{}, false
+}
+
+func without(list []string, drop string) []string {
+	var out []string
+	for _, a := range list {
+		if a != drop {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range list {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a != "" && !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}

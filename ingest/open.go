@@ -1,0 +1,88 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"guichet/outbound"
+	"guichet/store"
+)
+
+// opening is a new ticket a delivery leaves to the end of its batch.
+type opening struct {
+	a      *attempt
+	ticket store.NewTicket
+	// notify: agents may hear of it (for an incident, within its
+	// renotify period); resolve: a recovery for no open incident, recorded
+	// resolved.
+	notify, resolve bool
+}
+
+// opener creates the new tickets of a batch, in its order and in a few
+// statements, with their acknowledgments and the agents' notifications.
+// It runs last in the transaction: numbering holds the year's counter row
+// until the commit, so doing it last keeps that lock short.
+type opener struct {
+	ack    Acknowledger
+	notify *notifier
+	inc    *incidents
+}
+
+// openAll is the committer's finish step: it completes each opening
+// delivery's result.
+func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error {
+	nts := make([]store.NewTicket, len(ops))
+	for i, op := range ops {
+		nts[i] = op.ticket
+	}
+	ts, err := tx.CreateTickets(ctx, nts)
+	if err != nil {
+		return fmt.Errorf("create tickets: %w", err)
+	}
+	for i, op := range ops {
+		a := op.a
+		a.res.Action, a.res.Ticket = Created, ts[i].Number
+		if op.resolve {
+			if err := tx.SetStatus(ctx, ts[i].ID, store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now); err != nil {
+				return fmt.Errorf("resolve incident: %w", err)
+			}
+		}
+	}
+	if o.ack != nil {
+		ins := make([]outbound.Incoming, len(ops))
+		for i, op := range ops {
+			ins[i] = op.a.incoming()
+		}
+		reasons, err := o.ack.AcknowledgeAll(ctx, tx, ts, ins)
+		if err != nil {
+			return fmt.Errorf("acknowledge: %w", err)
+		}
+		for i, op := range ops {
+			if reasons[i] != "" {
+				op.a.res.Reason = joinReason(op.a.res.Reason, "no acknowledgment: "+reasons[i])
+			} else {
+				op.a.queued = true
+			}
+		}
+	}
+	for i, op := range ops {
+		if !op.notify {
+			continue
+		}
+		if op.a.alert {
+			// A new incident: agents hear of it at most once per renotify
+			// period (its slot).
+			ok, err := o.inc.claimNotice(ctx, tx, ts[i].ID, op.a.now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
+		if err := o.notify.agents(ctx, tx, op.a, ts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

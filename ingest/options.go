@@ -1,0 +1,91 @@
+package ingest
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"guichet/alerts"
+	"guichet/classify"
+	"guichet/ingest/mailparse"
+	"guichet/outbound"
+	"guichet/replyaddr"
+	"guichet/store"
+)
+
+// Store is the part of the store the pipeline needs.
+type Store interface {
+	InTx(ctx context.Context, fn store.TxFunc) error
+	InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error)
+	// Ticket reads a ticket's thread for the agents' API (PostAgent).
+	Ticket(ctx context.Context, number string) (store.TicketDetail, error)
+}
+
+// Classifier chooses a category from a subject and a body.
+type Classifier interface {
+	Classify(subject, body string) classify.Result
+}
+
+// AddressParser recognises the ticket's signed reply addresses.
+type AddressParser interface {
+	Parse(addr string) (number string, role replyaddr.Role, ok bool)
+}
+
+// Acknowledger queues a new ticket's acknowledgment inside the pipeline's
+// transaction, or says why none may go out.
+type Acknowledger interface {
+	// AcknowledgeAll acknowledges several new tickets in a fixed number of
+	// statements; reasons[i] says why ts[i] got none, "" when one is queued.
+	AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []outbound.Incoming) (reasons []string, err error)
+}
+
+// Options configure a Pipeline.
+type Options struct {
+	// SupportAddress is the help centre's address.
+	SupportAddress string
+	// OwnAddresses are our addresses besides SupportAddress (alert
+	// addresses, declared aliases): never participants, never acknowledged.
+	OwnAddresses []string
+	// AlertAddresses are recipients whose mail is monitoring mail.
+	AlertAddresses []string
+	// AlertMailboxes are IMAP mailbox names of kind "alert".
+	AlertMailboxes []string
+	// Agents are the declared agents' addresses.
+	Agents []string
+	// ReopenAfterClose: a requester's reply to a ticket closed longer ago
+	// than this opens a new linked ticket instead of reopening it.
+	ReopenAfterClose time.Duration
+	Limits           mailparse.Limits
+	// MaxBatch bounds how many deliveries share one commit (default 64).
+	MaxBatch int
+	Logger   *slog.Logger
+	Clock    func() time.Time
+	// Observe, when set, is called after each committed delivery (metrics).
+	Observe func(env store.Envelope, kind store.Kind, r Result, took time.Duration)
+
+	// Monitoring mail (see alert.go). AlertRules
+	// mark senders' mail as alerts and read formats no built-in parser knows.
+	AlertRules []alerts.Rule
+	// AlertRenotify: agents hear of an incident at most once per period
+	// (GUICHET_ALERT_RENOTIFY, default 1h).
+	AlertRenotify time.Duration
+	// AlertReopen: a problem within this time of its incident's recovery
+	// reopens it, later it opens a new one (GUICHET_ALERT_REOPEN, default 1h).
+	AlertReopen time.Duration
+
+	// Agents' work by mail (SPEC "Workflow"; see agent.go).
+	// Teams route categories to agents: a category whose group a team
+	// covers notifies that team; other categories notify every agent.
+	Teams []Team
+	// Mailer sends notifications, answers, notices and command reports;
+	// nil sends none (an agent's message is still recorded).
+	Mailer AgentMailer
+	// TrustedAuthServ are the authserv-ids (RFC 8601) whose
+	// Authentication-Results fields prove an agent's identity
+	// (GUICHET_TRUSTED_AUTHSERV). The MTA named must remove such fields
+	// that arrive from outside (RFC 8601 §5).
+	TrustedAuthServ []string
+	// LookupTXT resolves DKIM keys; nil uses the system resolver. Tests
+	// inject one so that DKIM is checked offline.
+	LookupTXT func(domain string) ([]string, error)
+}

@@ -1,0 +1,217 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"guichet/classify"
+	"guichet/ingest/mailparse"
+	"guichet/store"
+	"guichet/ticketref"
+)
+
+// signals are the ways a message can refer to an existing ticket (SPEC
+// "Threading"), in the spec's order of precedence.
+type signals struct {
+	tagNumber  string
+	references []string
+	addrNumber string
+}
+
+func (p *Pipeline) signals(d *delivery) signals {
+	m := d.m
+	var s signals
+	if n, ok := ticketref.Find(m.Subject); ok {
+		s.tagNumber = n
+	}
+	if m.InReplyTo != "" {
+		s.references = append(s.references, m.InReplyTo)
+	}
+	for _, r := range m.References {
+		if r != m.InReplyTo {
+			s.references = append(s.references, r)
+		}
+	}
+	if p.addrs != nil {
+		for _, r := range d.recipients() {
+			if n, _, ok := p.addrs.Parse(r); ok {
+				s.addrNumber = n
+				break
+			}
+		}
+	}
+	return s
+}
+
+// threads are the rules of SPEC "Threading" for requesters' and
+// participants' mail: which ticket a message refers to, whether its sender
+// may join it, and the join or the new ticket.
+type threads struct {
+	own         map[string]bool
+	addrs       AddressParser
+	reopenAfter time.Duration
+	notify      *notifier
+}
+
+// referred finds the ticket a message refers to, in the spec's order; a
+// zero Ticket when none.
+func (th *threads) referred(ctx context.Context, tx store.Tx, sig signals) (store.Ticket, error) {
+	if sig.tagNumber != "" {
+		t, err := tx.TicketByNumber(ctx, sig.tagNumber)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by tag: %w", err)
+		}
+	}
+	if len(sig.references) > 0 {
+		t, err := tx.TicketByMessageIDs(ctx, sig.references)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by references: %w", err)
+		}
+	}
+	if sig.addrNumber != "" {
+		t, err := tx.TicketByNumber(ctx, sig.addrNumber)
+		if err == nil {
+			return t, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return store.Ticket{}, fmt.Errorf("ticket by reply address: %w", err)
+		}
+	}
+	return store.Ticket{}, nil
+}
+
+// place joins the message to t (zero: none referred) when its sender may,
+// or opens a new ticket, linked to t when t was referred.
+func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a *attempt, t store.Ticket) error {
+	if t.ID != 0 {
+		ok, err := tx.IsParticipant(ctx, t.ID, a.m.From.Addr)
+		if err != nil {
+			return fmt.Errorf("participant check: %w", err)
+		}
+		switch {
+		case !ok:
+			// SPEC "Threading": a stranger never joins, whatever signal it
+			// carries; the new ticket records the link and nothing of the old
+			// one is shown to them.
+			a.res.LinkedTo, a.res.Reason = t.Number, "sender is not a participant of the referred ticket"
+		case t.Status == store.StatusClosed && a.now.Sub(t.UpdatedAt) > th.reopenAfter:
+			a.res.LinkedTo, a.res.Reason = t.Number, "referred ticket is closed"
+		default:
+			return th.join(ctx, tx, a, t)
+		}
+	}
+	th.open(b, a)
+	return nil
+}
+
+// join adds a requester's or participant's message to its ticket.
+func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ticket) error {
+	m := a.m
+	a.res.Action, a.res.Ticket = Joined, t.Number
+	if err := tx.AttachMessage(ctx, a.rowID, t.ID, store.KindReply); err != nil {
+		return fmt.Errorf("attach message: %w", err)
+	}
+	a.msg.Kind = store.KindReply
+	if err := tx.AddParticipants(ctx, t.ID, th.others(m)); err != nil {
+		return fmt.Errorf("add participants: %w", err)
+	}
+	// A requester's reply puts the ticket back in the agents' hands; on a
+	// resolved (or recently closed) ticket it reopens it (SPEC "Tickets").
+	if t.Status != store.StatusOpen {
+		reason := "reply from " + m.From.Addr
+		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
+			reason = "reopened by a reply from " + m.From.Addr
+		}
+		if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, reason, a.now); err != nil {
+			return fmt.Errorf("set status: %w", err)
+		}
+		t.Status = store.StatusOpen
+	}
+	if err := tx.Touch(ctx, t.ID, a.now); err != nil {
+		return fmt.Errorf("touch ticket: %w", err)
+	}
+	return th.notify.agents(ctx, tx, a, t)
+}
+
+// open leaves the message's new ticket to the end of its batch, where the
+// opener numbers and acknowledges it.
+func (th *threads) open(b *batch[*opening], a *attempt) {
+	m := a.m
+	b.Open(&opening{a: a, notify: true, ticket: store.NewTicket{
+		Subject:        TicketSubject(m.Subject, a.cat),
+		Category:       a.cat.Code,
+		CategorySource: a.cat.Source,
+		Confidence:     a.cat.Confidence,
+		Requester:      m.From.Addr,
+		LinkedTo:       a.res.LinkedTo,
+		CreatedAt:      a.now,
+		Participants:   th.others(m),
+		MessageRowID:   a.rowID,
+		MessageKind:    a.msg.Kind,
+	}}, a.keys()...)
+}
+
+// others are the message's To and Cc addresses that are not ours: they
+// become participants (SPEC "Threading": an address in the ticket's To/Cc
+// history may reply).
+func (th *threads) others(m *mailparse.Message) []string {
+	var out []string
+	for _, a := range append(addrs(m.To), addrs(m.Cc)...) {
+		if a == "" || th.own[a] || th.isOurSubaddress(a) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func (th *threads) isOurSubaddress(a string) bool {
+	if th.addrs != nil {
+		if _, _, ok := th.addrs.Parse(a); ok {
+			return true
+		}
+	}
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok {
+		return false
+	}
+	base, _, plus := strings.Cut(local, "+")
+	return plus && th.own[base+"@"+domain]
+}
+
+// TicketSubject is the subject a new ticket shows: without reply prefixes,
+// our tag or the category tag that chose its category.
+func TicketSubject(subject string, cat classify.Result) string {
+	s := ticketref.Clean(subject)
+	if cat.Source == "tag" {
+		s = stripCategoryTag(s, cat.Code)
+	}
+	if s == "" {
+		s = "(sans objet)"
+	}
+	return s
+}
+
+// stripCategoryTag removes the first tag naming code, in the forms SPEC
+// "Categories" lists: [N.M], [N-M], (N.M) with optional inner spaces, or a
+// leading "N.M :" / "N.M -".
+func stripCategoryTag(s, code string) string {
+	major, minor, _ := strings.Cut(code, ".")
+	num := regexp.QuoteMeta(major) + `[.-]` + regexp.QuoteMeta(minor)
+	bracket := regexp.MustCompile(`[\[(]\s*` + num + `\s*[\])]\s*`)
+	if loc := bracket.FindStringIndex(s); loc != nil {
+		return strings.TrimSpace(s[:loc[0]] + s[loc[1]:])
+	}
+	lead := regexp.MustCompile(`^\s*` + num + `\s*[:-]\s*`)
+	return strings.TrimSpace(lead.ReplaceAllString(s, ""))
+}
