@@ -121,7 +121,10 @@ func TestNumberGrowsPastSixDigits(t *testing.T) {
 				var got Ticket
 				err := b.s.InTx(context.Background(), func(ctx context.Context, tx Tx) error {
 					var err error
-					got, err = tx.CreateTicket(ctx, NewTicket{CreatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+					tks, err := tx.CreateTickets(ctx, []NewTicket{{CreatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}})
+					if err == nil {
+						got = tks[0]
+					}
 					return err
 				})
 				if err != nil || got.Number != want {
@@ -314,7 +317,7 @@ SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '', 
 FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := p.pool.Query(ctx, "EXPLAIN "+pgTicketByMessageIDs, []string{"<unknown@example.org>", "<m7@example.org>"})
+	rows, err := p.pool.Query(ctx, "EXPLAIN "+ticketByMessageIDs.pg, []string{"<unknown@example.org>", "<m7@example.org>"})
 	if err != nil {
 		t.Fatal(err)
 	}

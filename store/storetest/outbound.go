@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -34,7 +35,7 @@ func testInsertOutbound(t *testing.T, open Opener) {
 		if err != nil {
 			return err
 		}
-		n, err := tx.CountOutboundTo(ctx, "awa@example.org", store.KindAck, base.Add(-time.Hour))
+		n, err := countTo(ctx, tx, "awa@example.org", store.KindAck, base.Add(-time.Hour))
 		if err != nil {
 			return err
 		}
@@ -95,7 +96,7 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		if err != nil {
 			return err
 		}
-		tk, err = tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "Awa@Example.org", CreatedAt: base,
+		tk, err = testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "s", Requester: "Awa@Example.org", CreatedAt: base,
 			Participants: []string{"moussa@example.org", "awa@example.org", "Binta@example.org"},
 			MessageRowID: id, MessageKind: store.KindAlert})
 		return err
@@ -112,7 +113,7 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		t.Errorf("messages = %+v, want the attached alert", d.Messages)
 	}
 	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		_, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "x@example.org", CreatedAt: base, MessageRowID: 999999})
+		_, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "s", Requester: "x@example.org", CreatedAt: base, MessageRowID: 999999})
 		return err
 	})
 	if !errors.Is(err, store.ErrNotFound) {
@@ -202,7 +203,7 @@ func testInTxBatchFinish(t *testing.T, open Opener) {
 	ctx := context.Background()
 	create := func(subject string) store.TxFunc {
 		return func(ctx context.Context, tx store.Tx) error {
-			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
+			_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
 			return err
 		}
 	}
@@ -211,7 +212,7 @@ func testInTxBatchFinish(t *testing.T, open Opener) {
 	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")},
 		func(ctx context.Context, tx store.Tx, live []int) error {
 			seen = append([]int(nil), live...)
-			_, err := tx.CreateTicket(ctx, newTicket("finish", "a@example.org", base))
+			_, err := testdb.CreateTicket(ctx, tx, newTicket("finish", "a@example.org", base))
 			return err
 		})
 	if err != nil || !errors.Is(errs[1], boom) || errs[0] != nil || errs[2] != nil {
@@ -245,7 +246,7 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	create := func(subject string) store.TxFunc {
 		return func(ctx context.Context, tx store.Tx) error {
 			runs++
-			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
+			_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
 			return err
 		}
 	}
@@ -332,7 +333,7 @@ func testQueueAcks(t *testing.T, open Opener) {
 		if err := tx.QueueAcks(ctx, os); err != nil {
 			return err
 		}
-		n, err := tx.CountOutboundTo(ctx, "a@example.org", store.KindAck, base.Add(-time.Minute))
+		n, err := countTo(ctx, tx, "a@example.org", store.KindAck, base.Add(-time.Minute))
 		if err != nil {
 			return err
 		}
