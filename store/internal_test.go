@@ -33,56 +33,49 @@ type backend struct {
 func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	t.Helper()
 	ctx := context.Background()
-	t.Run("sqlite", func(t *testing.T) {
-		sq, err := Open(ctx, Options{DataDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(sq.Close)
-		lite := sq.(*sqliteStore)
-		fn(t, backend{
-			name: "sqlite", s: sq,
-			count: func(t *testing.T, q string) int64 {
-				t.Helper()
-				var n int64
-				if err := lite.r.QueryRowContext(ctx, q).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				return n
-			},
-			exec: func(t *testing.T, q string) {
-				t.Helper()
-				if _, err := lite.w.ExecContext(ctx, q); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			},
+	for _, o := range []struct {
+		name string
+		opts func(t *testing.T) Options
+	}{
+		{"sqlite", func(t *testing.T) Options { return Options{DataDir: t.TempDir()} }},
+		{"postgres", func(t *testing.T) Options { return Options{DatabaseURL: pgtest.URL(t)} }},
+	} {
+		t.Run(o.name, func(t *testing.T) {
+			s, err := Open(ctx, o.opts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			c := coreOf(s)
+			fn(t, backend{
+				name: o.name, s: s,
+				count: func(t *testing.T, q string) int64 {
+					t.Helper()
+					var n int64
+					if err := c.read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+					return n
+				},
+				exec: func(t *testing.T, q string) {
+					t.Helper()
+					if _, err := c.write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+				},
+			})
 		})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pg.Close)
-		p := pg.(*pgStore)
-		fn(t, backend{
-			name: "postgres", s: pg,
-			count: func(t *testing.T, q string) int64 {
-				t.Helper()
-				var n int64
-				if err := p.pool.QueryRow(ctx, q).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				return n
-			},
-			exec: func(t *testing.T, q string) {
-				t.Helper()
-				if _, err := p.pool.Exec(ctx, q); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			},
-		})
-	})
+	}
+}
+
+func coreOf(s Store) *core {
+	switch s := s.(type) {
+	case *pgStore:
+		return &s.core
+	case *sqliteStore:
+		return &s.core
+	}
+	panic(fmt.Sprintf("unknown backend %T", s))
 }
 
 func TestAttachmentContentStoredOnce(t *testing.T) {
@@ -360,10 +353,10 @@ func TestOutboxRowNeedsBytes(t *testing.T) {
 
 // TestPostgresOutboxStatementsKeepIndexAsTableGrows: statements planned
 // while the outbox was nearly empty must not keep scanning it once it holds
-// thousands of rows. With pgx's prepared statements, PostgreSQL kept the
-// generic plan of the fifth call (a sequential scan, right for one page)
-// until the next ANALYZE, so claiming and recording a group read the whole
-// outbox every time on a young database.
+// thousands of rows. PostgreSQL may keep the generic plan of a prepared
+// statement's fifth call (a sequential scan, right for one page) until the
+// next ANALYZE; claiming and recording a group would then read the whole
+// outbox every time on a young database (see replan).
 func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 	ctx := context.Background()
 	p := openOneConn(t, "outbox")
@@ -508,7 +501,7 @@ func TestPostgresOutboxLeavesRoomForUpdates(t *testing.T) {
 // TestPostgresWithoutDescriptionCache: the statements planned per call
 // (replan) use pgx's description cache; a URL that turns it off
 // (description_cache_capacity=0, as with default_query_exec_mode=describe_exec
-// behind a pooler) must not make them fail: it did before they existed.
+// behind a pooler) must not make them fail: openPostgres keeps the cache.
 func TestPostgresWithoutDescriptionCache(t *testing.T) {
 	ctx := context.Background()
 	u, err := url.Parse(pgtest.URL(t))

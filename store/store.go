@@ -268,7 +268,7 @@ type Tx interface {
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
 	// QueueAcks queues acknowledgments whose bytes are composed later, at
 	// send time: outbox rows of kind ack with no Raw and no messages row
-	// yet (LinkOutbound adds it). They count for CountOutboundTo at once.
+	// yet (LinkOutbound adds it). They count for CountOutboundToMany at once.
 	// Each o.ID is set.
 	QueueAcks(ctx context.Context, os []*Outbound) error
 	// LinkOutbound records that the messages row messageRowID holds the

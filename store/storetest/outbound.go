@@ -40,7 +40,7 @@ func testInsertOutbound(t *testing.T, open Opener) {
 			return err
 		}
 		if n != 1 {
-			t.Errorf("CountOutboundTo after InsertOutbound = %d, want 1", n)
+			t.Errorf("CountOutboundToMany after InsertOutbound = %d, want 1", n)
 		}
 		m2, o2 := out("<ack-1@example.org>")
 		if _, err := tx.InsertOutbound(ctx, &m2, &o2); !errors.Is(err, store.ErrDuplicate) {
@@ -84,7 +84,7 @@ func testInsertOutbound(t *testing.T, open Opener) {
 	}
 }
 
-// testCreateTicketAttaches: CreateTicket attaches the given message with its
+// testCreateTicketAttaches: CreateTickets attaches the given message with its
 // kind and records the participants in first-seen order, requester first.
 func testCreateTicketAttaches(t *testing.T, open Opener) {
 	s := open(t)
@@ -117,7 +117,7 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		return err
 	})
 	if !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("CreateTicket attaching an unknown message = %v, want ErrNotFound", err)
+		t.Errorf("CreateTickets attaching an unknown message = %v, want ErrNotFound", err)
 	}
 }
 
@@ -201,12 +201,7 @@ func testBatchMethods(t *testing.T, open Opener) {
 func testInTxBatchFinish(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
-	create := func(subject string) store.TxFunc {
-		return func(ctx context.Context, tx store.Tx) error {
-			_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
-			return err
-		}
-	}
+	create := func(subject string) store.TxFunc { return createFn(subject, nil) }
 	boom := errors.New("fn failed")
 	var seen []int
 	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")},
@@ -243,13 +238,7 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
 	runs := 0
-	create := func(subject string) store.TxFunc {
-		return func(ctx context.Context, tx store.Tx) error {
-			runs++
-			_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
-			return err
-		}
-	}
+	create := func(subject string) store.TxFunc { return createFn(subject, &runs) }
 	skip := fmt.Errorf("later: %w", store.ErrSkip)
 	var seen []int
 	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return skip }, create("three")},
@@ -338,7 +327,7 @@ func testQueueAcks(t *testing.T, open Opener) {
 			return err
 		}
 		if n != 1 {
-			t.Errorf("CountOutboundTo after QueueAcks = %d, want 1", n)
+			t.Errorf("CountOutboundToMany after QueueAcks = %d, want 1", n)
 		}
 		return nil
 	})

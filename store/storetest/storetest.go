@@ -101,6 +101,30 @@ func createTicket(t *testing.T, s store.Store, nt store.NewTicket) store.Ticket 
 	return tk
 }
 
+// setStatus sets the status of the ticket numbered number.
+func setStatus(t *testing.T, s store.Store, number string, to store.Status, reason string, at time.Time) {
+	t.Helper()
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		tk, err := tx.TicketByNumber(ctx, number)
+		if err != nil {
+			return err
+		}
+		return tx.SetStatus(ctx, tk.ID, to, reason, at)
+	})
+}
+
+// createFn is a TxFunc that creates one ticket; runs, when not nil, counts
+// its runs.
+func createFn(subject string, runs *int) store.TxFunc {
+	return func(ctx context.Context, tx store.Tx) error {
+		if runs != nil {
+			*runs++
+		}
+		_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
+		return err
+	}
+}
+
 // countTo counts what CountOutboundToMany counts for one address.
 func countTo(ctx context.Context, tx store.Tx, addr string, kind store.Kind, since time.Time) (int, error) {
 	counts, err := tx.CountOutboundToMany(ctx, []string{addr}, kind, since)
@@ -724,13 +748,7 @@ func testTicketsListing(t *testing.T, open Opener) {
 		nt.Category = cat
 		numbers = append(numbers, createTicket(t, s, nt).Number)
 	}
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		tk, err := tx.TicketByNumber(ctx, numbers[1])
-		if err != nil {
-			return err
-		}
-		return tx.SetStatus(ctx, tk.ID, store.StatusClosed, "", base.Add(time.Hour))
-	})
+	setStatus(t, s, numbers[1], store.StatusClosed, "", base.Add(time.Hour))
 	cases := []struct {
 		name string
 		f    store.TicketFilter
