@@ -25,6 +25,19 @@ type stmt struct {
 	replan bool
 }
 
+// portable is a statement both dialects run as written but for the
+// placeholders: PostgreSQL's $N is SQLite's ?N. Statements whose text
+// differs otherwise spell out both.
+func portable(pg string) stmt {
+	b := []byte(pg)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '$' && '0' <= b[i+1] && b[i+1] <= '9' {
+			b[i] = '?'
+		}
+	}
+	return stmt{pg: pg, sqlite: string(b)}
+}
+
 // conn is what the shared code runs statements on: a PostgreSQL pool or
 // transaction, or the SQLite writer, reader or transaction, each through
 // its adapter. The adapters convert what the two drivers store

@@ -38,7 +38,8 @@
 //
 // How it is written: one file per aggregate (tickets, messages, outbox,
 // leases, rate slots, settings, stats), each statement in both dialects side
-// by side (stmt), and the Go around it once. The conn adapters carry what
+// by side (stmt; one text, portable, where they differ only in
+// placeholders), and the Go around it once. The conn adapters carry what
 // the drivers store differently (SQLite keeps times as unix microseconds and
 // lists as JSON text); where PostgreSQL takes one statement over arrays and
 // SQLite one statement per row, pgTx and sqliteTx each implement the

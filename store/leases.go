@@ -12,34 +12,16 @@ var (
 	// acquireLease inserts the lease, or takes it over when it expired or
 	// is ours already, in one atomic statement: no row back means another
 	// holder still has it.
-	acquireLease = stmt{
-		pg: `
+	acquireLease = portable(`
 INSERT INTO leases (name, holder, until) VALUES ($1, $2, $4)
 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
 WHERE leases.until < $3 OR leases.holder = excluded.holder
-RETURNING holder`,
-		sqlite: `
-INSERT INTO leases (name, holder, until) VALUES (?1, ?2, ?4)
-ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-WHERE leases.until < ?3 OR leases.holder = excluded.holder
-RETURNING holder`,
-	}
-	releaseLease = stmt{
-		pg:     `DELETE FROM leases WHERE name = $1 AND holder = $2`,
-		sqlite: `DELETE FROM leases WHERE name = ?1 AND holder = ?2`,
-	}
-	mailboxState = stmt{
-		pg:     `SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = $1`,
-		sqlite: `SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?`,
-	}
-	setMailboxState = stmt{
-		pg: `
+RETURNING holder`)
+	releaseLease    = portable(`DELETE FROM leases WHERE name = $1 AND holder = $2`)
+	mailboxState    = portable(`SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = $1`)
+	setMailboxState = portable(`
 INSERT INTO mailbox_state (mailbox, uid_validity, last_uid) VALUES ($1, $2, $3)
-ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
-		sqlite: `
-INSERT INTO mailbox_state (mailbox, uid_validity, last_uid) VALUES (?1, ?2, ?3)
-ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
-	}
+ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`)
 )
 
 func (s *core) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {

@@ -388,10 +388,7 @@ FROM tickets t WHERE messages.id = $1 AND t.id = $2`,
 UPDATE messages SET ticket_id = ?2, kind = coalesce(nullif(?3, ''), kind)
 WHERE id = ?1 AND EXISTS (SELECT 1 FROM tickets WHERE id = ?2)`,
 	}
-	messageByDedupeKey = stmt{
-		pg:     `SELECT ` + messageCols + ` FROM messages m WHERE m.dedupe_key = $1`,
-		sqlite: `SELECT ` + messageCols + ` FROM messages m WHERE m.dedupe_key = ?`,
-	}
+	messageByDedupeKey = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.dedupe_key = $1`)
 )
 
 // AttachMessage sets the ticket and, unless kind is "", the kind.
@@ -417,16 +414,10 @@ func (t *txCore) MessageByDedupeKey(ctx context.Context, key string) (Message, e
 // --- reads outside the pipeline's transaction ---
 
 var (
-	messagesOfTicket = stmt{
-		pg:     `SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id = $1 ORDER BY m.id`,
-		sqlite: `SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id = ? ORDER BY m.id`,
-	}
+	messagesOfTicket = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id = $1 ORDER BY m.id`)
 	// unticketedMessages relies on the partial index messages_unticketed.
-	unticketedMessages = stmt{
-		pg:     `SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id IS NULL ORDER BY m.id`,
-		sqlite: `SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id IS NULL ORDER BY m.id`,
-	}
-	attachmentsOf = stmt{
+	unticketedMessages = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id IS NULL ORDER BY m.id`)
+	attachmentsOf      = stmt{
 		pg: `
 SELECT message_id, filename, content_type, content_id, inline, size, sha256
 FROM message_attachments WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, position`,
@@ -436,14 +427,8 @@ FROM message_attachments WHERE message_id IN (SELECT value FROM json_each(?))
 ORDER BY message_id, position`,
 		replan: true,
 	}
-	rawMessage = stmt{
-		pg:     `SELECT raw FROM messages WHERE id = $1`,
-		sqlite: `SELECT raw FROM messages WHERE id = ?`,
-	}
-	attachmentData = stmt{
-		pg:     `SELECT data FROM attachments WHERE sha256 = $1`,
-		sqlite: `SELECT data FROM attachments WHERE sha256 = ?`,
-	}
+	rawMessage     = portable(`SELECT raw FROM messages WHERE id = $1`)
+	attachmentData = portable(`SELECT data FROM attachments WHERE sha256 = $1`)
 )
 
 // messageRows runs s, which selects messageCols oldest first, without the

@@ -90,10 +90,7 @@ var (
 	applied_at INTEGER NOT NULL) STRICT`,
 	}
 	migrationsApplied = stmt{pg: `SELECT version FROM schema_migrations`, sqlite: `SELECT version FROM schema_migrations`}
-	migrationDone     = stmt{
-		pg:     `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-		sqlite: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)`,
-	}
+	migrationDone     = portable(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`)
 )
 
 // migrate applies a backend's pending migrations, each in its own

@@ -80,24 +80,13 @@ func scanOutbound(r scanner) (Outbound, error) {
 }
 
 var (
-	enqueue = stmt{
-		pg: `
+	enqueue = portable(`
 INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
     next_attempt_at, created_at, kind, rcpt_key)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
     coalesce((SELECT kind FROM messages WHERE id = $2), ''), $10)
-RETURNING id`,
-		sqlite: `
-INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
-    next_attempt_at, created_at, kind, rcpt_key)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-    coalesce((SELECT kind FROM messages WHERE id = ?2), ''), ?10)
-RETURNING id`,
-	}
-	linkOutbound = stmt{
-		pg:     `UPDATE outbox SET message_row_id = $2 WHERE id = $1 AND message_row_id IS NULL`,
-		sqlite: `UPDATE outbox SET message_row_id = ?2 WHERE id = ?1 AND message_row_id IS NULL`,
-	}
+RETURNING id`)
+	linkOutbound = portable(`UPDATE outbox SET message_row_id = $2 WHERE id = $1 AND message_row_id IS NULL`)
 	// queueAcks: on PostgreSQL one statement for all, identity values
 	// following the ORDER BY of its SELECT; on SQLite one row per statement.
 	queueAcks = stmt{
@@ -347,33 +336,17 @@ RETURNING ` + sqliteOutboxCols,
 	}
 	// markRetry, markFailed: attempts counts every attempt, the last one
 	// included; a sent row stays sent.
-	markRetry = stmt{
-		pg: `
+	markRetry = portable(`
 UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
     lease_until = NULL
-WHERE id = $1 AND state <> 'sent'`,
-		sqlite: `
-UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3,
-    lease_until = NULL
-WHERE id = ?1 AND state <> 'sent'`,
-	}
-	markFailed = stmt{
-		pg: `
+WHERE id = $1 AND state <> 'sent'`)
+	markFailed = portable(`
 UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2, lease_until = NULL
-WHERE id = $1 AND state <> 'sent'`,
-		sqlite: `
-UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2, lease_until = NULL
-WHERE id = ?1 AND state <> 'sent'`,
-	}
+WHERE id = $1 AND state <> 'sent'`)
 	// requeue only applies to a failed message; any other gives ErrNotFound.
-	requeue = stmt{
-		pg: `
+	requeue = portable(`
 UPDATE outbox SET state = 'queued', next_attempt_at = $2, lease_until = NULL
-WHERE id = $1 AND state = 'failed'`,
-		sqlite: `
-UPDATE outbox SET state = 'queued', next_attempt_at = ?2, lease_until = NULL
-WHERE id = ?1 AND state = 'failed'`,
-	}
+WHERE id = $1 AND state = 'failed'`)
 )
 
 func (s *core) ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error) {

@@ -9,14 +9,8 @@ import (
 // Settings: the installation's values kept in the database.
 
 var (
-	insertSecret = stmt{
-		pg:     `INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING`,
-		sqlite: `INSERT INTO settings (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING`,
-	}
-	readSecret = stmt{
-		pg:     `SELECT value FROM settings WHERE key = 'secret'`,
-		sqlite: `SELECT value FROM settings WHERE key = 'secret'`,
-	}
+	insertSecret = portable(`INSERT INTO settings (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING`)
+	readSecret   = portable(`SELECT value FROM settings WHERE key = 'secret'`)
 )
 
 // Secret inserts a fresh key unless one exists, then reads the stored one:

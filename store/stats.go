@@ -3,16 +3,16 @@ package store
 import "context"
 
 // statsQuery counts, in one read, the outbox by state, the tickets by
-// category and the sent mail by kind; both backends run it as is.
-const statsQuery = `
+// category and the sent mail by kind.
+var statsQuery = portable(`
 SELECT 'o', state, count(*) FROM outbox GROUP BY state
 UNION ALL SELECT 't', category, count(*) FROM tickets GROUP BY category
 UNION ALL SELECT 'k', m.kind, count(*) FROM outbox o JOIN messages m ON m.id = o.message_row_id
-    WHERE o.state = 'sent' GROUP BY m.kind`
+    WHERE o.state = 'sent' GROUP BY m.kind`)
 
 // Stats counts what the metrics endpoint shows.
 func (s *core) Stats(ctx context.Context) (Stats, error) {
-	rs, err := s.read.query(ctx, stmt{pg: statsQuery, sqlite: statsQuery})
+	rs, err := s.read.query(ctx, statsQuery)
 	if err != nil {
 		return Stats{}, wrap("store: stats", err)
 	}

@@ -325,10 +325,7 @@ func (t *txCore) TicketByIncidentKey(ctx context.Context, key string) (Ticket, e
 }
 
 var (
-	isParticipant = stmt{
-		pg:     `SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`,
-		sqlite: `SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = ? AND address = ?)`,
-	}
+	isParticipant = portable(`SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`)
 	// addParticipants: ORDER BY n keeps the identity order equal to the
 	// order given, which is the first-seen order Ticket lists.
 	addParticipants = stmt{
@@ -428,14 +425,8 @@ func (t *sqliteTx) SetStatus(ctx context.Context, ticketID int64, to Status, rea
 }
 
 var (
-	setCategory = stmt{
-		pg:     `UPDATE tickets SET category = $2, category_source = $3, confidence = $4 WHERE id = $1`,
-		sqlite: `UPDATE tickets SET category = ?2, category_source = ?3, confidence = ?4 WHERE id = ?1`,
-	}
-	bumpRepeats = stmt{
-		pg:     `UPDATE tickets SET repeats = repeats + 1 WHERE id = $1 RETURNING repeats`,
-		sqlite: `UPDATE tickets SET repeats = repeats + 1 WHERE id = ? RETURNING repeats`,
-	}
+	setCategory = portable(`UPDATE tickets SET category = $2, category_source = $3, confidence = $4 WHERE id = $1`)
+	bumpRepeats = portable(`UPDATE tickets SET repeats = repeats + 1 WHERE id = $1 RETURNING repeats`)
 	touchTicket = stmt{
 		pg:     `UPDATE tickets SET updated_at = greatest(updated_at, $2) WHERE id = $1`,
 		sqlite: `UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id = ?1`,
@@ -519,10 +510,7 @@ ORDER BY t.created_at DESC, t.id DESC LIMIT $3`,
 WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.category = ?2)
 ORDER BY t.created_at DESC, t.id DESC LIMIT coalesce(?3, -1)`,
 	}
-	statusHistory = stmt{
-		pg:     `SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = $1 ORDER BY id`,
-		sqlite: `SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = ? ORDER BY id`,
-	}
+	statusHistory = portable(`SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = $1 ORDER BY id`)
 )
 
 func (s *core) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
