@@ -550,3 +550,16 @@ func TestPostgresWithoutDescriptionCache(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPortable(t *testing.T) {
+	cases := []struct{ pg, sqlite string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = $1 AND c < $12`, `SELECT a FROM t WHERE b = ?1 AND c < ?12`},
+		{`SELECT '$' || $2`, `SELECT '$' || ?2`},
+	}
+	for _, c := range cases {
+		if got := portable(c.pg); got.pg != c.pg || got.sqlite != c.sqlite {
+			t.Errorf("portable(%q) = %q, %q; want the SQLite text %q", c.pg, got.pg, got.sqlite, c.sqlite)
+		}
+	}
+}
