@@ -17,6 +17,7 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
+	"guichet/internal/testdb"
 	"guichet/replyaddr"
 	"guichet/store"
 )
@@ -362,7 +363,7 @@ func TestAcknowledgeStore(t *testing.T) {
 			var numbers, reasons []string
 			for i := 0; i < 7; i++ {
 				err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
-					tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Demande", Requester: request.From, CreatedAt: time.Now()})
+					tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: request.From, CreatedAt: time.Now()})
 					if err != nil {
 						return err
 					}
@@ -405,7 +406,7 @@ func TestAcknowledgeStore(t *testing.T) {
 			// A failed transaction leaves neither ticket nor acknowledgment.
 			boom := errors.New("rollback")
 			st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
-				tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "X", Requester: "autre@example.org", CreatedAt: time.Now()})
+				tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "X", Requester: "autre@example.org", CreatedAt: time.Now()})
 				if err != nil {
 					return err
 				}

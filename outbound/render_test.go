@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -27,7 +28,7 @@ func storeRequest(t *testing.T, st store.Store, a *Acker) store.Ticket {
 		if err != nil {
 			return err
 		}
-		if tk, err = tx.CreateTicket(ctx, store.NewTicket{Subject: request.Subject, Category: "1.7", CategorySource: "tag",
+		if tk, err = testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: request.Subject, Category: "1.7", CategorySource: "tag",
 			Requester: request.From, CreatedAt: fixedNow, MessageRowID: rowID, MessageKind: store.KindRequest}); err != nil {
 			return err
 		}
@@ -188,7 +189,7 @@ func TestRenderAllOneBadRow(t *testing.T) {
 				in := request
 				in.From, in.MailFrom, in.MessageID = fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("<d%d@example.org>", i)
 				err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-					tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
+					tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
 					if err != nil {
 						return err
 					}

@@ -27,7 +27,7 @@ func queueAcks(t *testing.T, st store.Store, n int) []string {
 	for i := 0; i < n; i++ {
 		err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
 			from := fmt.Sprintf("demandeur%d@example.org", i)
-			tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Demande", Requester: from, CreatedAt: time.Now()})
+			tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: from, CreatedAt: time.Now()})
 			if err != nil {
 				return err
 			}

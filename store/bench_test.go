@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"guichet/internal/pgtest"
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -27,7 +28,7 @@ func ingestFn(i int, raw, att []byte) store.TxFunc {
 		if err != nil {
 			return err
 		}
-		tk, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "Plateforme inaccessible", Requester: "awa.diop@example.org"})
+		tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Plateforme inaccessible", Requester: "awa.diop@example.org"})
 		if err != nil {
 			return err
 		}
@@ -55,8 +56,8 @@ func benchStores(b *testing.B) map[string]func(b *testing.B) store.Store {
 }
 
 // BenchmarkIngest reports ns per message (insert + ticket + attach +
-// enqueue), one transaction each ("alone") or 32 per transaction with a
-// savepoint each ("batch32", the SMTP receiver's group commit).
+// enqueue), one transaction each ("alone") or 32 per transaction
+// ("batch32", the SMTP receiver's group commit).
 func BenchmarkIngest(b *testing.B) {
 	raw := bytes.Repeat([]byte("Bonjour, voici ma demande. "), 190) // ~5 KB
 	for name, open := range benchStores(b) {
@@ -76,7 +77,7 @@ func BenchmarkIngest(b *testing.B) {
 			ctx := context.Background()
 			fns := make([]store.TxFunc, 0, 32)
 			flush := func() {
-				errs, err := s.InTxBatch(ctx, fns)
+				errs, err := s.InTxBatchFinish(ctx, fns, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,4 +1,5 @@
-// Package store is Guichet's database: the only package with SQL.
+// Package store is Guichet's database: the only package with SQL. It
+// imports no other package of the project.
 //
 // Two backends implement Store with the same meaning and pass the same
 // conformance suite (store/storetest): PostgreSQL through pgx (selected by a
@@ -6,17 +7,27 @@
 // pure Go) at DataDir/guichet.db, the default.
 //
 // What it guarantees:
-//   - A transaction commits durably before InTx/InTxBatch return nil
+//   - A transaction commits durably before InTx or InTxBatchFinish return
 //     (PostgreSQL commit; SQLite WAL with synchronous=FULL), so callers may
 //     acknowledge (SMTP 250, IMAP flag, exit 0) right after.
+//   - A batch (InTxBatchFinish) commits once for all its functions: the
+//     work of every function that returned nil, and of finish, is
+//     committed together or not at all; a function that failed has none of
+//     its work committed and its own error in errs. No savepoints are used:
+//     a failure rolls the transaction back and the batch runs again without
+//     that function, so a TxFunc may run more than once and keeps no state
+//     across runs.
 //   - Ticket numbers are YYYY-NNNNNN, gap-free per year and unique across
-//     processes: the per-year counter row is locked until commit, and a
-//     rolled-back transaction gives its number back.
+//     processes: the per-year counter row is locked until commit (SQLite:
+//     the write lock, taken at BEGIN), and a rolled-back transaction gives
+//     its numbers back.
 //   - A message is stored once per dedupe key; a second insert returns
 //     ErrDuplicate and leaves the transaction usable (ON CONFLICT DO NOTHING,
-//     never a failed statement).
+//     never a failed statement). A missing row is likewise a result
+//     (ErrNotFound), never a failed statement.
 //   - Raw message bytes come back byte-identical; every stored text is valid
-//     UTF-8 without NUL (repaired with U+FFFD, never refused).
+//     UTF-8 without NUL (repaired with U+FFFD, never refused); times come
+//     back in UTC to the microsecond on both backends.
 //   - Attachment content is stored once per SHA-256.
 //   - Errors are mapped once, here: a missing row is ErrNotFound (never
 //     nil, nil), a database that cannot be reached or refused the work for a
@@ -24,4 +35,13 @@
 //     is ErrSchemaTooNew.
 //   - Migrations are embedded, numbered, applied in order, each in its own
 //     transaction, and safe when several processes start at once.
+//
+// How it is written: one file per aggregate (tickets, messages, outbox,
+// leases, rate slots, settings, stats), each statement in both dialects side
+// by side (stmt; one text, portable, where they differ only in
+// placeholders), and the Go around it once. The conn adapters carry what
+// the drivers store differently (SQLite keeps times as unix microseconds and
+// lists as JSON text); where PostgreSQL takes one statement over arrays and
+// SQLite one statement per row, pgTx and sqliteTx each implement the
+// method, next to each other.
 package store

@@ -33,56 +33,49 @@ type backend struct {
 func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	t.Helper()
 	ctx := context.Background()
-	t.Run("sqlite", func(t *testing.T) {
-		sq, err := Open(ctx, Options{DataDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(sq.Close)
-		lite := sq.(*sqliteStore)
-		fn(t, backend{
-			name: "sqlite", s: sq,
-			count: func(t *testing.T, q string) int64 {
-				t.Helper()
-				var n int64
-				if err := lite.r.QueryRowContext(ctx, q).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				return n
-			},
-			exec: func(t *testing.T, q string) {
-				t.Helper()
-				if _, err := lite.w.ExecContext(ctx, q); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			},
+	for _, o := range []struct {
+		name string
+		opts func(t *testing.T) Options
+	}{
+		{"sqlite", func(t *testing.T) Options { return Options{DataDir: t.TempDir()} }},
+		{"postgres", func(t *testing.T) Options { return Options{DatabaseURL: pgtest.URL(t)} }},
+	} {
+		t.Run(o.name, func(t *testing.T) {
+			s, err := Open(ctx, o.opts(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			c := coreOf(s)
+			fn(t, backend{
+				name: o.name, s: s,
+				count: func(t *testing.T, q string) int64 {
+					t.Helper()
+					var n int64
+					if err := c.read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+					return n
+				},
+				exec: func(t *testing.T, q string) {
+					t.Helper()
+					if _, err := c.write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+				},
+			})
 		})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pg.Close)
-		p := pg.(*pgStore)
-		fn(t, backend{
-			name: "postgres", s: pg,
-			count: func(t *testing.T, q string) int64 {
-				t.Helper()
-				var n int64
-				if err := p.pool.QueryRow(ctx, q).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				return n
-			},
-			exec: func(t *testing.T, q string) {
-				t.Helper()
-				if _, err := p.pool.Exec(ctx, q); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			},
-		})
-	})
+	}
+}
+
+func coreOf(s Store) *core {
+	switch s := s.(type) {
+	case *pgStore:
+		return &s.core
+	case *sqliteStore:
+		return &s.core
+	}
+	panic(fmt.Sprintf("unknown backend %T", s))
 }
 
 func TestAttachmentContentStoredOnce(t *testing.T) {
@@ -121,7 +114,10 @@ func TestNumberGrowsPastSixDigits(t *testing.T) {
 				var got Ticket
 				err := b.s.InTx(context.Background(), func(ctx context.Context, tx Tx) error {
 					var err error
-					got, err = tx.CreateTicket(ctx, NewTicket{CreatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)})
+					tks, err := tx.CreateTickets(ctx, []NewTicket{{CreatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}})
+					if err == nil {
+						got = tks[0]
+					}
 					return err
 				})
 				if err != nil || got.Number != want {
@@ -314,7 +310,7 @@ SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '', 
 FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := p.pool.Query(ctx, "EXPLAIN "+pgTicketByMessageIDs, []string{"<unknown@example.org>", "<m7@example.org>"})
+	rows, err := p.pool.Query(ctx, "EXPLAIN "+ticketByMessageIDs.pg, []string{"<unknown@example.org>", "<m7@example.org>"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,10 +353,10 @@ func TestOutboxRowNeedsBytes(t *testing.T) {
 
 // TestPostgresOutboxStatementsKeepIndexAsTableGrows: statements planned
 // while the outbox was nearly empty must not keep scanning it once it holds
-// thousands of rows. With pgx's prepared statements, PostgreSQL kept the
-// generic plan of the fifth call (a sequential scan, right for one page)
-// until the next ANALYZE, so claiming and recording a group read the whole
-// outbox every time on a young database.
+// thousands of rows. PostgreSQL may keep the generic plan of a prepared
+// statement's fifth call (a sequential scan, right for one page) until the
+// next ANALYZE; claiming and recording a group would then read the whole
+// outbox every time on a young database (see replan).
 func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 	ctx := context.Background()
 	p := openOneConn(t, "outbox")
@@ -505,7 +501,7 @@ func TestPostgresOutboxLeavesRoomForUpdates(t *testing.T) {
 // TestPostgresWithoutDescriptionCache: the statements planned per call
 // (replan) use pgx's description cache; a URL that turns it off
 // (description_cache_capacity=0, as with default_query_exec_mode=describe_exec
-// behind a pooler) must not make them fail: it did before they existed.
+// behind a pooler) must not make them fail: openPostgres keeps the cache.
 func TestPostgresWithoutDescriptionCache(t *testing.T) {
 	ctx := context.Background()
 	u, err := url.Parse(pgtest.URL(t))
@@ -552,5 +548,18 @@ func TestPostgresWithoutDescriptionCache(t *testing.T) {
 	}
 	if err := st.MarkSent(ctx, Sent{ID: got[0].ID, At: now}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestPortable(t *testing.T) {
+	cases := []struct{ pg, sqlite string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = $1 AND c < $12`, `SELECT a FROM t WHERE b = ?1 AND c < ?12`},
+		{`SELECT '$' || $2`, `SELECT '$' || ?2`},
+	}
+	for _, c := range cases {
+		if got := portable(c.pg); got.pg != c.pg || got.sqlite != c.sqlite {
+			t.Errorf("portable(%q) = %q, %q; want the SQLite text %q", c.pg, got.pg, got.sqlite, c.sqlite)
+		}
 	}
 }

@@ -5,11 +5,11 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
@@ -70,25 +70,94 @@ func pending(ms []migration, applied map[int]bool, maxApplied int) (migration, b
 	return migration{}, false, nil
 }
 
-// applyMigrations applies a backend's pending migrations one at a time with
-// migrateOne (which applies the next one, or reports that none is left)
-// and returns their names.
-func applyMigrations(ctx context.Context, backend string, log *slog.Logger,
-	migrateOne func(context.Context, []migration) (name string, done bool, err error)) ([]string, error) {
+// migrationLockKey is the pg_advisory_xact_lock key that serialises
+// migrations when several processes start at once ("guichet" in ASCII).
+const migrationLockKey int64 = 0x67756963686574
+
+var (
+	// migrationLock: on PostgreSQL a transaction-scoped advisory lock makes
+	// concurrent starters queue up; on SQLite the transaction's BEGIN
+	// IMMEDIATE already holds the write lock.
+	migrationLock   = stmt{pg: `SELECT pg_advisory_xact_lock($1)`}
+	migrationsTable = stmt{
+		pg: `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    integer PRIMARY KEY,
+	name       text NOT NULL,
+	applied_at timestamptz NOT NULL DEFAULT now())`,
+		sqlite: `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL,
+	applied_at INTEGER NOT NULL) STRICT`,
+	}
+	migrationsApplied = stmt{pg: `SELECT version FROM schema_migrations`, sqlite: `SELECT version FROM schema_migrations`}
+	migrationDone     = portable(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`)
+)
+
+// migrate applies a backend's pending migrations, each in its own
+// transaction opened by begin and under the lock above, so that each
+// migration runs exactly once however many processes start at once. It
+// returns the names of those it applied.
+func migrate(ctx context.Context, backend string, s *core, begin func(context.Context) (txn, error)) ([]string, error) {
 	ms, err := migrations(backend)
 	if err != nil {
 		return nil, err
 	}
 	var applied []string
 	for {
-		name, done, err := migrateOne(ctx, ms)
+		name, done, err := migrateOne(ctx, ms, s.now(), begin)
 		if err != nil {
 			return applied, err
 		}
 		if done {
 			return applied, nil
 		}
-		log.Info("store: migration applied", "backend", backend, "migration", name)
+		s.log.Info("store: migration applied", "backend", backend, "migration", name)
 		applied = append(applied, name)
 	}
+}
+
+// migrateOne applies the next pending migration, or reports that none is
+// left.
+func migrateOne(ctx context.Context, ms []migration, now time.Time, begin func(context.Context) (txn, error)) (name string, done bool, err error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	defer t.rollback()
+	if _, err := t.c.exec(ctx, migrationLock, migrationLockKey); err != nil {
+		return "", false, wrap("store: migrate: lock", err)
+	}
+	if _, err := t.c.exec(ctx, migrationsTable); err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	rs, err := t.c.query(ctx, migrationsApplied)
+	if err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	versions, err := collect(rs, func(r scanner) (int, error) {
+		var v int
+		return v, r.Scan(&v)
+	})
+	if err != nil {
+		return "", false, wrap("store: migrate", err)
+	}
+	have, maxV := map[int]bool{}, 0
+	for _, v := range versions {
+		have[v], maxV = true, max(maxV, v)
+	}
+	m, ok, err := pending(ms, have, maxV)
+	if err != nil || !ok {
+		return "", true, err
+	}
+	// No arguments: pgx uses the simple protocol, which runs the whole file.
+	if _, err := t.c.exec(ctx, stmt{pg: m.sql, sqlite: m.sql}); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	if _, err := t.c.exec(ctx, migrationDone, m.version, m.name, now); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	if err := t.commit(); err != nil {
+		return "", false, wrap("store: migration "+m.name, err)
+	}
+	return m.name, false, nil
 }

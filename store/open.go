@@ -2,12 +2,24 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go)
 )
+
+// DefaultDataDir is the SPEC default of GUICHET_DATA_DIR.
+const DefaultDataDir = "./guichet-data"
 
 // Options selects and configures a backend.
 type Options struct {
@@ -92,4 +104,224 @@ func open(ctx context.Context, o Options) (Store, []string, error) {
 		return nil, nil, err
 	}
 	return s, applied, nil
+}
+
+// pgStore is the PostgreSQL backend.
+type pgStore struct {
+	core
+	pool *pgxpool.Pool
+}
+
+// pgTx implements Tx on a pgx transaction.
+type pgTx struct {
+	txCore
+	tx pgx.Tx
+}
+
+var (
+	_ Store = (*pgStore)(nil)
+	_ Tx    = (*pgTx)(nil)
+)
+
+// replan, passed first to a query, has PostgreSQL plan the statement for
+// each call's own arguments instead of reusing a generic plan (pgx still
+// caches its description, so it costs no extra round trip). pgx prepares
+// every statement, and after five calls PostgreSQL may keep a generic
+// plan, costed against the table sizes of that moment, until the next
+// ANALYZE: on a young database that plan is a sequential scan, whose cost
+// then grows with every message until autovacuum catches up. The rule:
+// statements that take arrays of ids or search a growing table (the
+// outbox claim, attaching a batch's messages to their tickets, the
+// acknowledgment sources, the References look-up) set stmt.replan;
+// look-ups by one key keep their cached plans, which stay right as tables
+// grow (MarkSent is written as such).
+const replan = pgx.QueryExecModeCacheDescribe
+
+func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
+	cfg, err := pgxpool.ParseConfig(o.DatabaseURL)
+	if err != nil {
+		// The message of a parse error may quote the password; do not wrap it.
+		return nil, nil, errors.New("store: invalid PostgreSQL URL")
+	}
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
+	}
+	// The statements planned per call (replan) need pgx's description
+	// cache: without it (description_cache_capacity=0 in the URL) each of
+	// them would fail. It holds descriptions only, and serves no other mode.
+	if cfg.ConnConfig.DescriptionCacheCapacity <= 0 {
+		cfg.ConnConfig.DescriptionCacheCapacity = 512
+	}
+	if _, ok := ctx.Deadline(); !ok && cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, wrap("store: connect to PostgreSQL", err)
+	}
+	s := &pgStore{pool: pool}
+	s.core = core{write: pgConn{pool}, read: pgConn{pool}, begin: s.beginTx, snapshot: s.snapshotTx,
+		log: o.logger(), now: o.clock()}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, nil, wrap("store: connect to PostgreSQL", err)
+	}
+	applied, err := migrate(ctx, "postgres", &s.core, s.beginTx)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return s, applied, nil
+}
+
+func (s *pgStore) beginTx(ctx context.Context) (txn, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return txn{}, wrap("store: begin", err)
+	}
+	c := pgConn{tx}
+	return txn{
+		tx:       &pgTx{txCore: txCore{c: c, now: s.now}, tx: tx},
+		c:        c,
+		commit:   func() error { return wrap("store: commit", tx.Commit(ctx)) },
+		rollback: func() { tx.Rollback(context.WithoutCancel(ctx)) }, //nolint:errcheck // the connection is reset on failure
+	}, nil
+}
+
+func (s *pgStore) snapshotTx(ctx context.Context, fn func(conn) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return wrap("store: begin read", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+	return fn(pgConn{tx})
+}
+
+func (s *pgStore) Close() { s.pool.Close() }
+
+func (s *pgStore) Ping(ctx context.Context) error {
+	return wrap("store: ping", s.pool.Ping(ctx))
+}
+
+// sqliteStore is the embedded backend. One writer connection, opened with
+// _txlock=immediate so that every write transaction takes the write lock at
+// BEGIN (no deadlock-prone lock upgrade), and a small pool of readers that
+// WAL lets run beside the writer.
+type sqliteStore struct {
+	core
+	w, r  *sql.DB
+	stmts *stmtCache
+}
+
+// sqliteTx implements Tx on the writer's transaction.
+type sqliteTx struct{ txCore }
+
+var (
+	_ Store = (*sqliteStore)(nil)
+	_ Tx    = (*sqliteTx)(nil)
+)
+
+// sqliteDSN: WAL so readers never block the writer; synchronous=FULL so a
+// commit is on disk before the caller acknowledges (SMTP 250 after commit);
+// busy_timeout so that other processes' writes are waited for, not failed.
+func sqliteDSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) {
+	dir := o.DataDir
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, "guichet.db")
+	w, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		return nil, nil, wrap("store: open "+path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		w.Close()
+		return nil, nil, wrap("store: open "+path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &sqliteStore{w: w, r: r, stmts: newStmtCache()}
+	s.core = core{write: sqliteConn{w}, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
+		log: o.logger(), now: o.clock()}
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, nil, wrap("store: open "+path, err)
+	}
+	// Migrations bypass the statement cache: each runs once.
+	applied, err := migrate(ctx, "sqlite", &s.core, func(ctx context.Context) (txn, error) {
+		return s.beginOn(ctx, func(tx *sql.Tx) sqlQuerier { return tx })
+	})
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, applied, nil
+}
+
+// beginTx opens a transaction on the writer (BEGIN IMMEDIATE: it holds the
+// write lock until it ends) whose statements go through the cache; the
+// statements it saw for the first time are prepared once it ended, when
+// the writer's one connection is free again.
+func (s *sqliteStore) beginTx(ctx context.Context) (txn, error) {
+	t, err := s.beginOn(ctx, func(tx *sql.Tx) sqlQuerier { return cachedTx{tx, s.stmts} })
+	if err != nil {
+		return txn{}, err
+	}
+	prepare := func() { s.stmts.prepare(context.WithoutCancel(ctx), s.w) }
+	commit, rollback := t.commit, t.rollback
+	t.commit = func() error { defer prepare(); return commit() }
+	t.rollback = func() { rollback(); prepare() }
+	return t, nil
+}
+
+func (s *sqliteStore) beginOn(ctx context.Context, q func(*sql.Tx) sqlQuerier) (txn, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return txn{}, wrap("store: begin", err)
+	}
+	c := sqliteConn{q(tx)}
+	return txn{
+		tx:       &sqliteTx{txCore{c: c, now: s.now}},
+		c:        c,
+		commit:   func() error { return wrap("store: commit", tx.Commit()) },
+		rollback: func() { tx.Rollback() }, //nolint:errcheck // no-op after commit
+	}, nil
+}
+
+// snapshotTx: one read transaction is one WAL snapshot.
+func (s *sqliteStore) snapshotTx(ctx context.Context, fn func(conn) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap("store: begin read", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	return fn(sqliteConn{tx})
+}
+
+func (s *sqliteStore) Close() {
+	s.stmts.close()
+	s.r.Close()
+	s.w.Close()
+}
+
+func (s *sqliteStore) Ping(ctx context.Context) error {
+	var one int
+	return wrap("store: ping", s.r.QueryRowContext(ctx, `SELECT 1`).Scan(&one))
 }

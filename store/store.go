@@ -75,7 +75,7 @@ type Ticket struct {
 	Requester      string
 	LinkedTo       string // number of the ticket this one referred to without joining it
 	NoAckReason    string // why no acknowledgment went out, "" when one did
-	IncidentKey    string // monitoring correlation key (issue 7), "" otherwise
+	IncidentKey    string // correlation key of a monitoring alert's incident, "" otherwise
 	Repeats        int
 	Participants   []string
 	CreatedAt      time.Time
@@ -193,7 +193,7 @@ type Stats struct {
 	SentByKind        map[Kind]int     // delivered outbound messages by the kind of their history row
 }
 
-// NewTicket is what CreateTicket needs.
+// NewTicket is what CreateTickets needs for one ticket.
 type NewTicket struct {
 	Subject        string
 	Category       string
@@ -242,11 +242,10 @@ type Tx interface {
 	// MessageByDedupeKey returns the stored message (without Raw) or ErrNotFound.
 	MessageByDedupeKey(ctx context.Context, key string) (Message, error)
 
-	// CreateTicket allocates the next number of the creation year, gap-free
-	// and unique across processes, and records the requester as participant.
-	CreateTicket(ctx context.Context, t NewTicket) (Ticket, error)
-	// CreateTickets is CreateTicket for several tickets, numbered in the
-	// order given, in one round trip where the backend allows.
+	// CreateTickets creates tickets numbered in the order given, each with
+	// the next number of its creation year, gap-free and unique across
+	// processes, and records each requester as participant; in one round
+	// trip per year where the backend allows.
 	CreateTickets(ctx context.Context, ts []NewTicket) ([]Ticket, error)
 	TicketByNumber(ctx context.Context, number string) (Ticket, error)
 	// TicketByMessageIDs returns the ticket of the most recently stored
@@ -258,9 +257,8 @@ type Tx interface {
 	AddParticipants(ctx context.Context, ticketID int64, addrs []string) error
 	SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error
 	SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error
-	SetNoAckReason(ctx context.Context, ticketID int64, reason string) error
-	// SetNoAckReasons is SetNoAckReason for several tickets, in one
-	// statement where the backend allows.
+	// SetNoAckReasons records why no acknowledgment went out, reasons[i]
+	// for ticketIDs[i], in one statement where the backend allows.
 	SetNoAckReasons(ctx context.Context, ticketIDs []int64, reasons []string) error
 	// BumpRepeats adds one to the ticket's repeat counter and returns it.
 	BumpRepeats(ctx context.Context, ticketID int64) (int, error)
@@ -270,7 +268,7 @@ type Tx interface {
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
 	// QueueAcks queues acknowledgments whose bytes are composed later, at
 	// send time: outbox rows of kind ack with no Raw and no messages row
-	// yet (LinkOutbound adds it). They count for CountOutboundTo at once.
+	// yet (LinkOutbound adds it). They count for CountOutboundToMany at once.
 	// Each o.ID is set.
 	QueueAcks(ctx context.Context, os []*Outbound) error
 	// LinkOutbound records that the messages row messageRowID holds the
@@ -287,12 +285,9 @@ type Tx interface {
 	// trip where the backend allows. On an error the transaction must be
 	// rolled back: the statements after the failing one may have run.
 	InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error
-	// CountOutboundTo counts messages of the given kind queued since t whose
-	// first recipient is addr
-	// (acknowledgment rate limit).
-	CountOutboundTo(ctx context.Context, addr string, kind Kind, since time.Time) (int, error)
-	// CountOutboundToMany is CountOutboundTo for several addresses at once;
-	// the map's keys are the addresses lowercased, absent ones count 0.
+	// CountOutboundToMany counts, for each address, the messages of the
+	// given kind queued since t whose first recipient it is (acknowledgment
+	// rate limit); the map's keys are the addresses lowercased.
 	CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
@@ -313,15 +308,15 @@ type BatchFinish func(ctx context.Context, tx Tx, live []int) error
 type Store interface {
 	// InTx runs fn in one transaction and commits when it returns nil.
 	InTx(ctx context.Context, fn TxFunc) error
-	// InTxBatch runs each fn in its own savepoint of one shared transaction
-	// and commits once (group commit). errs[i] is fn[i]'s own error (its
-	// savepoint was rolled back); err is set when the transaction itself
-	// failed, in which case nothing was committed.
-	InTxBatch(ctx context.Context, fns []TxFunc) (errs []error, err error)
-	// InTxBatchFinish is InTxBatch with a last step: after the fns of an
-	// attempt ran, finish runs in the same transaction, told which fns are
-	// in it (their indexes), before the commit. When finish fails nothing is
-	// committed and err is its error.
+	// InTxBatchFinish runs fns in one shared transaction, then finish (when
+	// not nil) in the same transaction, told which fns' work is in it
+	// (their indexes), and commits once (group commit). errs[i] is fns[i]'s
+	// own error: its work is not committed, the others' is. There are no
+	// savepoints: a failing fn rolls the transaction back and the others
+	// run again without it, so a fn may run more than once and must keep
+	// no state across runs (a fn returning ErrSkip is left out without a
+	// rollback). err is set when the transaction itself or finish failed;
+	// then nothing was committed.
 	InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) (errs []error, err error)
 
 	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)

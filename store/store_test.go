@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"guichet/internal/pgtest"
+	"guichet/internal/testdb"
 	"guichet/store"
 	"guichet/store/storetest"
 )
@@ -75,7 +76,7 @@ func TestPostgresConcurrentProcesses(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-					tk, err := tx.CreateTicket(ctx, store.NewTicket{
+					tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{
 						Subject: fmt.Sprintf("p%d-%d", p, i), Requester: "a@example.org",
 						CreatedAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 					})

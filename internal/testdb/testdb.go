@@ -32,3 +32,13 @@ func Open(t testing.TB, o store.Options) store.Store {
 	t.Cleanup(st.Close)
 	return st
 }
+
+// CreateTicket creates one ticket in tx: the Tx creates tickets by batch
+// (CreateTickets), tests often need a single one.
+func CreateTicket(ctx context.Context, tx store.Tx, nt store.NewTicket) (store.Ticket, error) {
+	tks, err := tx.CreateTickets(ctx, []store.NewTicket{nt})
+	if err != nil {
+		return store.Ticket{}, err
+	}
+	return tks[0], nil
+}

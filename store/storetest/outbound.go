@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -34,12 +35,12 @@ func testInsertOutbound(t *testing.T, open Opener) {
 		if err != nil {
 			return err
 		}
-		n, err := tx.CountOutboundTo(ctx, "awa@example.org", store.KindAck, base.Add(-time.Hour))
+		n, err := countTo(ctx, tx, "awa@example.org", store.KindAck, base.Add(-time.Hour))
 		if err != nil {
 			return err
 		}
 		if n != 1 {
-			t.Errorf("CountOutboundTo after InsertOutbound = %d, want 1", n)
+			t.Errorf("CountOutboundToMany after InsertOutbound = %d, want 1", n)
 		}
 		m2, o2 := out("<ack-1@example.org>")
 		if _, err := tx.InsertOutbound(ctx, &m2, &o2); !errors.Is(err, store.ErrDuplicate) {
@@ -83,7 +84,7 @@ func testInsertOutbound(t *testing.T, open Opener) {
 	}
 }
 
-// testCreateTicketAttaches: CreateTicket attaches the given message with its
+// testCreateTicketAttaches: CreateTickets attaches the given message with its
 // kind and records the participants in first-seen order, requester first.
 func testCreateTicketAttaches(t *testing.T, open Opener) {
 	s := open(t)
@@ -95,7 +96,7 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		if err != nil {
 			return err
 		}
-		tk, err = tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "Awa@Example.org", CreatedAt: base,
+		tk, err = testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "s", Requester: "Awa@Example.org", CreatedAt: base,
 			Participants: []string{"moussa@example.org", "awa@example.org", "Binta@example.org"},
 			MessageRowID: id, MessageKind: store.KindAlert})
 		return err
@@ -112,11 +113,11 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 		t.Errorf("messages = %+v, want the attached alert", d.Messages)
 	}
 	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		_, err := tx.CreateTicket(ctx, store.NewTicket{Subject: "s", Requester: "x@example.org", CreatedAt: base, MessageRowID: 999999})
+		_, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "s", Requester: "x@example.org", CreatedAt: base, MessageRowID: 999999})
 		return err
 	})
 	if !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("CreateTicket attaching an unknown message = %v, want ErrNotFound", err)
+		t.Errorf("CreateTickets attaching an unknown message = %v, want ErrNotFound", err)
 	}
 }
 
@@ -200,18 +201,13 @@ func testBatchMethods(t *testing.T, open Opener) {
 func testInTxBatchFinish(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
-	create := func(subject string) store.TxFunc {
-		return func(ctx context.Context, tx store.Tx) error {
-			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
-			return err
-		}
-	}
+	create := func(subject string) store.TxFunc { return createFn(subject, nil) }
 	boom := errors.New("fn failed")
 	var seen []int
 	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")},
 		func(ctx context.Context, tx store.Tx, live []int) error {
 			seen = append([]int(nil), live...)
-			_, err := tx.CreateTicket(ctx, newTicket("finish", "a@example.org", base))
+			_, err := testdb.CreateTicket(ctx, tx, newTicket("finish", "a@example.org", base))
 			return err
 		})
 	if err != nil || !errors.Is(errs[1], boom) || errs[0] != nil || errs[2] != nil {
@@ -242,13 +238,7 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
 	runs := 0
-	create := func(subject string) store.TxFunc {
-		return func(ctx context.Context, tx store.Tx) error {
-			runs++
-			_, err := tx.CreateTicket(ctx, newTicket(subject, "a@example.org", base))
-			return err
-		}
-	}
+	create := func(subject string) store.TxFunc { return createFn(subject, &runs) }
 	skip := fmt.Errorf("later: %w", store.ErrSkip)
 	var seen []int
 	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return skip }, create("three")},
@@ -332,12 +322,12 @@ func testQueueAcks(t *testing.T, open Opener) {
 		if err := tx.QueueAcks(ctx, os); err != nil {
 			return err
 		}
-		n, err := tx.CountOutboundTo(ctx, "a@example.org", store.KindAck, base.Add(-time.Minute))
+		n, err := countTo(ctx, tx, "a@example.org", store.KindAck, base.Add(-time.Minute))
 		if err != nil {
 			return err
 		}
 		if n != 1 {
-			t.Errorf("CountOutboundTo after QueueAcks = %d, want 1", n)
+			t.Errorf("CountOutboundToMany after QueueAcks = %d, want 1", n)
 		}
 		return nil
 	})

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"guichet/internal/testdb"
 	"guichet/store"
 )
 
@@ -94,10 +95,40 @@ func createTicket(t *testing.T, s store.Store, nt store.NewTicket) store.Ticket 
 	var tk store.Ticket
 	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
 		var err error
-		tk, err = tx.CreateTicket(ctx, nt)
+		tk, err = testdb.CreateTicket(ctx, tx, nt)
 		return err
 	})
 	return tk
+}
+
+// setStatus sets the status of the ticket numbered number.
+func setStatus(t *testing.T, s store.Store, number string, to store.Status, reason string, at time.Time) {
+	t.Helper()
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		tk, err := tx.TicketByNumber(ctx, number)
+		if err != nil {
+			return err
+		}
+		return tx.SetStatus(ctx, tk.ID, to, reason, at)
+	})
+}
+
+// createFn is a TxFunc that creates one ticket; runs, when not nil, counts
+// its runs.
+func createFn(subject string, runs *int) store.TxFunc {
+	return func(ctx context.Context, tx store.Tx) error {
+		if runs != nil {
+			*runs++
+		}
+		_, err := testdb.CreateTicket(ctx, tx, newTicket(subject, "a@example.org", base))
+		return err
+	}
+}
+
+// countTo counts what CountOutboundToMany counts for one address.
+func countTo(ctx context.Context, tx store.Tx, addr string, kind store.Kind, since time.Time) (int, error) {
+	counts, err := tx.CountOutboundToMany(ctx, []string{addr}, kind, since)
+	return counts[strings.ToLower(strings.TrimSpace(addr))], err
 }
 
 func newTicket(subject, requester string, at time.Time) store.NewTicket {
@@ -217,7 +248,7 @@ func testGapFreeAfterRollback(t *testing.T, open Opener) {
 	ctx := context.Background()
 	boom := errors.New("boom")
 	err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		tk, err := tx.CreateTicket(ctx, newTicket("rolled back", "a@example.org", base))
+		tk, err := testdb.CreateTicket(ctx, tx, newTicket("rolled back", "a@example.org", base))
 		if err != nil {
 			return err
 		}
@@ -255,7 +286,7 @@ func testConcurrentNumbering(t *testing.T, open Opener) {
 			defer wg.Done()
 			for i := range each {
 				err := s.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
-					tk, err := tx.CreateTicket(ctx, newTicket(fmt.Sprintf("w%d-%d", w, i), "a@example.org", base))
+					tk, err := testdb.CreateTicket(ctx, tx, newTicket(fmt.Sprintf("w%d-%d", w, i), "a@example.org", base))
 					if err != nil {
 						return err
 					}
@@ -306,7 +337,7 @@ func testDuplicate(t *testing.T, open Opener) {
 		if got.ID != first {
 			return fmt.Errorf("MessageByDedupeKey id = %d, want %d", got.ID, first)
 		}
-		if tk, err = tx.CreateTicket(ctx, newTicket("after duplicate", "a@example.org", base)); err != nil {
+		if tk, err = testdb.CreateTicket(ctx, tx, newTicket("after duplicate", "a@example.org", base)); err != nil {
 			return fmt.Errorf("CreateTicket after duplicate: %w", err)
 		}
 		other := message("<other@example.org>")
@@ -642,7 +673,7 @@ func testTicketUpdates(t *testing.T, open Opener) {
 		if err := tx.SetCategory(ctx, tk.ID, "1.5", "agent", 1); err != nil {
 			return err
 		}
-		if err := tx.SetNoAckReason(ctx, tk.ID, "Auto-Submitted: auto-replied"); err != nil {
+		if err := tx.SetNoAckReasons(ctx, []int64{tk.ID}, []string{"Auto-Submitted: auto-replied"}); err != nil {
 			return err
 		}
 		for want := 1; want <= 3; want++ {
@@ -717,13 +748,7 @@ func testTicketsListing(t *testing.T, open Opener) {
 		nt.Category = cat
 		numbers = append(numbers, createTicket(t, s, nt).Number)
 	}
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		tk, err := tx.TicketByNumber(ctx, numbers[1])
-		if err != nil {
-			return err
-		}
-		return tx.SetStatus(ctx, tk.ID, store.StatusClosed, "", base.Add(time.Hour))
-	})
+	setStatus(t, s, numbers[1], store.StatusClosed, "", base.Add(time.Hour))
 	cases := []struct {
 		name string
 		f    store.TicketFilter
@@ -785,7 +810,7 @@ func testInTxBatch(t *testing.T, open Opener) {
 	bad := errors.New("fn failed")
 	mk := func(key string, fail error) store.TxFunc {
 		return func(ctx context.Context, tx store.Tx) error {
-			tk, err := tx.CreateTicket(ctx, newTicket(key, "a@example.org", base))
+			tk, err := testdb.CreateTicket(ctx, tx, newTicket(key, "a@example.org", base))
 			if err != nil {
 				return err
 			}
@@ -800,17 +825,17 @@ func testInTxBatch(t *testing.T, open Opener) {
 			return fail
 		}
 	}
-	errs, err := s.InTxBatch(ctx, []store.TxFunc{
+	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{
 		mk("<b0@example.org>", nil),
 		mk("<b1@example.org>", bad),      // its own failure
 		mk("<already@example.org>", nil), // ErrDuplicate after creating a ticket
 		mk("<b3@example.org>", nil),
-	})
+	}, nil)
 	if err != nil {
-		t.Fatalf("InTxBatch err = %v", err)
+		t.Fatalf("InTxBatchFinish err = %v", err)
 	}
 	if len(errs) != 4 || errs[0] != nil || !errors.Is(errs[1], bad) || !errors.Is(errs[2], store.ErrDuplicate) || errs[3] != nil {
-		t.Fatalf("InTxBatch errs = %v, want [nil, fn failed, ErrDuplicate, nil]", errs)
+		t.Fatalf("InTxBatchFinish errs = %v, want [nil, fn failed, ErrDuplicate, nil]", errs)
 	}
 	// Rolled-back fns gave their numbers back: the two kept are consecutive.
 	list, err := s.Tickets(ctx, store.TicketFilter{})
@@ -833,8 +858,8 @@ func testInTxBatch(t *testing.T, open Opener) {
 		t.Errorf("outbox after batch = %d rows, want the two committed acknowledgments", len(out))
 	}
 	// An empty batch commits nothing and fails nothing.
-	if errs, err := s.InTxBatch(ctx, nil); err != nil || len(errs) != 0 {
-		t.Errorf("InTxBatch(nil) = %v, %v", errs, err)
+	if errs, err := s.InTxBatchFinish(ctx, nil, nil); err != nil || len(errs) != 0 {
+		t.Errorf("InTxBatchFinish(nil, nil) = %v, %v", errs, err)
 	}
 }
 
@@ -1015,7 +1040,7 @@ func testOutboxCount(t *testing.T, open Opener) {
 	}
 	for _, c := range cases {
 		inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-			n, err := tx.CountOutboundTo(ctx, c.addr, c.kind, c.since)
+			n, err := countTo(ctx, tx, c.addr, c.kind, c.since)
 			if err != nil {
 				return err
 			}
@@ -1162,12 +1187,12 @@ func testNotFound(t *testing.T, open Opener) {
 		check("MessageByDedupeKey", err)
 		check("SetStatus", tx.SetStatus(ctx, 12345, store.StatusClosed, "", base))
 		check("SetCategory", tx.SetCategory(ctx, 12345, "1.1", "tag", 1))
-		check("SetNoAckReason", tx.SetNoAckReason(ctx, 12345, "x"))
+		check("SetNoAckReasons", tx.SetNoAckReasons(ctx, []int64{12345}, []string{"x"}))
 		check("Touch", tx.Touch(ctx, 12345, base))
 		_, err = tx.BumpRepeats(ctx, 12345)
 		check("BumpRepeats", err)
 		// Still usable after all those.
-		_, err = tx.CreateTicket(ctx, newTicket("ok", "a@example.org", base))
+		_, err = testdb.CreateTicket(ctx, tx, newTicket("ok", "a@example.org", base))
 		return err
 	})
 	if err != nil {

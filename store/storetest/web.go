@@ -95,13 +95,7 @@ func testFindTickets(t *testing.T, open Opener) {
 	n0 := mk("Imprimante en panne", "awa@example.org", "2.2", "Le bac papier est bloqué.", 0)
 	n1 := mk("Mot de passe oublié", "Moussa@Example.org", "1.3", "Je ne peux plus me connecter.", 1)
 	n2 := mk("Plateforme inaccessible", "awa@example.org", "1.7", "Erreur 502 sur la plateforme.", 2)
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		tk, err := tx.TicketByNumber(ctx, n0)
-		if err != nil {
-			return err
-		}
-		return tx.SetStatus(ctx, tk.ID, store.StatusResolved, "test", base.Add(time.Hour))
-	})
+	setStatus(t, s, n0, store.StatusResolved, "test", base.Add(time.Hour))
 	cases := []struct {
 		name string
 		q    store.TicketQuery

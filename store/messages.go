@@ -1,0 +1,495 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Messages: every mail in or out, its raw bytes and its attachments, whose
+// content is stored once per SHA-256.
+
+// messageCols: the same text on both backends.
+const messageCols = `m.id, coalesce(m.ticket_id, 0), m.direction, m.kind, m.from_addr, m.from_name,
+    m.to_addrs, m.cc_addrs, m.subject, m.message_id, m.in_reply_to, m.refs, m.date, m.body,
+    m.raw_sha256, m.parse_error, m.envelope, m.dedupe_key, m.created_at,
+    coalesce((SELECT tn.number FROM tickets tn WHERE tn.id = m.ticket_id), '')`
+
+func scanMessage(row scanner) (Message, error) {
+	var (
+		m         Message
+		dir, kind string
+		date      *time.Time
+		env       []byte
+	)
+	err := row.Scan(&m.ID, &m.TicketID, &dir, &kind, &m.From, &m.FromName, &m.To, &m.Cc,
+		&m.Subject, &m.MessageID, &m.InReplyTo, &m.References, &date, &m.Text,
+		&m.RawSHA256, &m.ParseError, &env, &m.DedupeKey, &m.CreatedAt, &m.TicketNumber)
+	if err != nil {
+		return m, err
+	}
+	m.Direction, m.Kind, m.CreatedAt = Direction(dir), Kind(kind), m.CreatedAt.UTC()
+	if date != nil {
+		m.Date = date.UTC()
+	}
+	if err := json.Unmarshal(env, &m.Envelope); err != nil {
+		return m, fmt.Errorf("envelope of message %d: %w", m.ID, err)
+	}
+	return m, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// prepareMessage fills what the caller may leave out and cleans the text.
+func prepareMessage(m *Message, now time.Time) {
+	if m.RawSHA256 == "" {
+		m.RawSHA256 = sha256Hex(m.Raw)
+	}
+	if m.Raw == nil {
+		m.Raw = []byte{}
+	}
+	if m.DedupeKey == "" {
+		m.DedupeKey = "sha256:" + m.RawSHA256
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	m.CreatedAt = ts(m.CreatedAt)
+	if !m.Date.IsZero() {
+		m.Date = ts(m.Date)
+	}
+	m.From = clean(m.From)
+	m.FromName = clean(m.FromName)
+	m.To = cleanAll(m.To)
+	m.Cc = cleanAll(m.Cc)
+	m.Subject = clean(m.Subject)
+	m.MessageID = clean(m.MessageID)
+	m.InReplyTo = clean(m.InReplyTo)
+	m.References = cleanAll(m.References)
+	m.Text = clean(m.Text)
+	m.ParseError = clean(m.ParseError)
+	m.DedupeKey = clean(m.DedupeKey)
+	e := &m.Envelope
+	e.Transport, e.MailFrom, e.ClientAddr = clean(e.Transport), clean(e.MailFrom), clean(e.ClientAddr)
+	e.Helo, e.Mailbox = clean(e.Helo), clean(e.Mailbox)
+	e.RcptTo = cleanAll(e.RcptTo)
+	for i := range m.Attachments {
+		a := &m.Attachments[i]
+		if a.SHA256 == "" {
+			a.SHA256 = sha256Hex(a.Data)
+		}
+		if a.Size == 0 {
+			a.Size = int64(len(a.Data))
+		}
+		if a.Data == nil {
+			a.Data = []byte{}
+		}
+		a.Filename, a.ContentType, a.ContentID = clean(a.Filename), clean(a.ContentType), clean(a.ContentID)
+	}
+}
+
+// messageArgs prepares m and returns the values of messageInsertCols, in
+// order.
+func messageArgs(m *Message, now time.Time) ([]any, error) {
+	prepareMessage(m, now)
+	env, err := json.Marshal(m.Envelope)
+	if err != nil {
+		return nil, fmt.Errorf("store: insert message: envelope: %w", err)
+	}
+	return []any{
+		nullID(m.TicketID), string(m.Direction), string(m.Kind), m.From, m.FromName, m.To, m.Cc,
+		m.Subject, m.MessageID, m.InReplyTo, m.References, nullTime(m.Date), m.Text, m.Raw, m.RawSHA256, m.ParseError,
+		string(env), m.DedupeKey, m.CreatedAt,
+	}, nil
+}
+
+const messageInsertCols = `ticket_id, direction, kind, from_addr, from_name, to_addrs, cc_addrs,
+    subject, message_id, in_reply_to, refs, date, body, raw, raw_sha256, parse_error,
+    envelope, dedupe_key, created_at`
+
+// distinctContent returns one attachment per hash: content is stored once.
+func distinctContent(as []Attachment) []Attachment {
+	out := make([]Attachment, 0, len(as))
+	seen := make(map[string]bool, len(as))
+	for _, a := range as {
+		if seen[a.SHA256] {
+			continue
+		}
+		seen[a.SHA256] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
+func duplicate(m *Message) error {
+	return fmt.Errorf("store: insert message %q: %w", m.DedupeKey, ErrDuplicate)
+}
+
+// pgInsertMessage stores the message, its attachments' content (once per
+// hash) and their metadata in one statement. ON CONFLICT DO NOTHING on
+// dedupe_key makes a duplicate return no row instead of failing, so the
+// transaction stays usable; the attachment inserts are guarded by the
+// message insert having happened. pgInsertOutbox, appended, queues the
+// outbox row of an outbound message in the same statement.
+const (
+	pgInsertMessage = `
+WITH m AS (
+    INSERT INTO messages (` + messageInsertCols + `)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id
+), content AS (
+    INSERT INTO attachments (sha256, size, data)
+    SELECT c.sha256, c.size, c.data
+    FROM unnest($20::text[], $21::bigint[], $22::bytea[]) AS c(sha256, size, data)
+    WHERE EXISTS (SELECT 1 FROM m)
+    ON CONFLICT (sha256) DO NOTHING
+), meta AS (
+    INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
+    SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256
+    FROM m, unnest($23::text[], $24::text[], $25::text[], $26::bool[], $27::bigint[], $28::text[])
+        WITH ORDINALITY AS a(filename, content_type, content_id, inline, size, sha256, position)
+)
+`
+	pgInsertMessageOnly = pgInsertMessage + `SELECT id FROM m`
+	pgInsertOutbox      = pgInsertMessage + `, o AS (
+    INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
+        next_attempt_at, created_at, kind, rcpt_key)
+    SELECT $29, m.id, $30, $31, $32, $33, $34, $35, $36, $3, $37 FROM m
+    RETURNING id, message_row_id
+)
+SELECT message_row_id, id FROM o`
+)
+
+func (t *pgTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
+	return t.insertMessage(ctx, m, nil)
+}
+
+// InsertOutbound records an outbound message and queues it: the message,
+// its attachments and the outbox row in one statement.
+func (t *pgTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	return t.insertMessage(ctx, m, o)
+}
+
+func (t *pgTx) insertMessage(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	st, err := t.insertMessageStmt(m, o)
+	if err != nil {
+		return 0, err
+	}
+	return st.scan(t.tx.QueryRow(ctx, st.query, st.args...))
+}
+
+// InsertOutbounds is InsertOutbound for several messages, sent to the
+// server in one round trip (a pgx batch); it stops at the first error.
+func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error {
+	if err := outboundArgs(ms, os); err != nil {
+		return err
+	}
+	stmts := make([]rowStmt, len(ms))
+	for i := range ms {
+		st, err := t.insertMessageStmt(ms[i], os[i])
+		if err != nil {
+			return err
+		}
+		stmts[i] = st
+	}
+	return t.sendBatch(ctx, "store: insert outbounds", stmts)
+}
+
+// rowStmt is one statement returning one row, and what reads that row.
+type rowStmt struct {
+	query string
+	args  []any
+	scan  func(pgx.Row) (int64, error)
+}
+
+// sendBatch sends stmts in one round trip and scans their rows in order.
+func (t *pgTx) sendBatch(ctx context.Context, op string, stmts []rowStmt) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, st := range stmts {
+		b.Queue(st.query, st.args...)
+	}
+	br := t.tx.SendBatch(ctx, b)
+	for _, st := range stmts {
+		if _, err := st.scan(br.QueryRow()); err != nil {
+			return errors.Join(err, wrap(op, br.Close()))
+		}
+	}
+	return wrap(op, br.Close())
+}
+
+// insertMessageStmt prepares insertMessage's statement; its scan fills the
+// ids of m (and o).
+func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
+	args, err := messageArgs(m, t.now())
+	if err != nil {
+		return rowStmt{}, err
+	}
+	content := distinctContent(m.Attachments)
+	cSHA, cSize, cData := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
+	for i, a := range content {
+		cSHA[i], cSize[i], cData[i] = a.SHA256, int64(len(a.Data)), a.Data
+	}
+	n := len(m.Attachments)
+	aName, aType, aCID, aInline, aSize, aSHA := make([]string, n), make([]string, n), make([]string, n), make([]bool, n), make([]int64, n), make([]string, n)
+	for i, a := range m.Attachments {
+		aName[i], aType[i], aCID[i], aInline[i], aSize[i], aSHA[i] = a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.SHA256
+	}
+	args = append(args, cSHA, cSize, cData, aName, aType, aCID, aInline, aSize, aSHA)
+	query := pgInsertMessageOnly
+	if o != nil {
+		prepareOutbound(o, t.now())
+		query = pgInsertOutbox
+		// The bytes are the message row's: written once, read back by the
+		// sender through outboxCols.
+		args = append(args, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID, []byte{},
+			o.NextAttemptAt, o.CreatedAt, rcptKey(o.To))
+	}
+	scan := func(row pgx.Row) (int64, error) {
+		var id int64
+		var err error
+		if o == nil {
+			err = row.Scan(&id)
+		} else {
+			err = row.Scan(&id, &o.ID)
+		}
+		if noRow(err) {
+			return 0, duplicate(m)
+		}
+		if err != nil {
+			return 0, wrap("store: insert message", err)
+		}
+		m.ID = id
+		if o != nil {
+			o.MessageRowID, o.State = id, OutQueued
+		}
+		return id, nil
+	}
+	return rowStmt{query: query, args: args, scan: scan}, nil
+}
+
+// SQLite stores a message with one statement per row: in-process, it has
+// no round trips to save.
+var (
+	// sqliteInsertMessage: ON CONFLICT DO NOTHING, a duplicate returns no
+	// row and fails nothing.
+	sqliteInsertMessage = stmt{sqlite: `
+INSERT INTO messages (` + messageInsertCols + `)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id`}
+	sqliteInsertContent = stmt{sqlite: `
+INSERT INTO attachments (sha256, size, data) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING`}
+	sqliteInsertAttachment = stmt{sqlite: `
+INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`}
+)
+
+func (t *sqliteTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
+	args, err := messageArgs(m, t.now())
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = t.c.queryRow(ctx, sqliteInsertMessage, args...).Scan(&id)
+	if noRow(err) {
+		return 0, duplicate(m)
+	}
+	if err != nil {
+		return 0, wrap("store: insert message", err)
+	}
+	for _, a := range distinctContent(m.Attachments) {
+		if _, err := t.c.exec(ctx, sqliteInsertContent, a.SHA256, int64(len(a.Data)), a.Data); err != nil {
+			return 0, wrap("store: insert attachment", err)
+		}
+	}
+	for i, a := range m.Attachments {
+		if _, err := t.c.exec(ctx, sqliteInsertAttachment,
+			id, i+1, a.Filename, a.ContentType, a.ContentID, a.Inline, a.Size, a.SHA256); err != nil {
+			return 0, wrap("store: insert attachment", err)
+		}
+	}
+	m.ID = id
+	return id, nil
+}
+
+// InsertOutbound is InsertMessage then Enqueue.
+func (t *sqliteTx) InsertOutbound(ctx context.Context, m *Message, o *Outbound) (int64, error) {
+	id, err := t.InsertMessage(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	// The bytes are written once, in the message row; the outbox reads them
+	// from there (outboxCols).
+	q := *o
+	q.MessageRowID, q.Raw = id, []byte{}
+	if _, err := t.Enqueue(ctx, &q); err != nil {
+		return 0, err
+	}
+	o.ID, o.MessageRowID, o.State = q.ID, id, q.State
+	return id, nil
+}
+
+// InsertOutbounds is InsertOutbound in a loop.
+func (t *sqliteTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outbound) error {
+	if err := outboundArgs(ms, os); err != nil {
+		return err
+	}
+	for i := range ms {
+		if _, err := t.InsertOutbound(ctx, ms[i], os[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func outboundArgs(ms []*Message, os []*Outbound) error {
+	if len(ms) != len(os) {
+		return fmt.Errorf("store: insert outbounds: %d messages for %d outbounds", len(ms), len(os))
+	}
+	return nil
+}
+
+var (
+	// attachMessage: the condition on tickets makes a missing ticket a
+	// zero-row update (ErrNotFound) instead of a foreign-key error that
+	// would abort the transaction.
+	attachMessage = stmt{
+		pg: `
+UPDATE messages SET ticket_id = t.id, kind = coalesce(nullif($3, ''), messages.kind)
+FROM tickets t WHERE messages.id = $1 AND t.id = $2`,
+		sqlite: `
+UPDATE messages SET ticket_id = ?2, kind = coalesce(nullif(?3, ''), kind)
+WHERE id = ?1 AND EXISTS (SELECT 1 FROM tickets WHERE id = ?2)`,
+	}
+	messageByDedupeKey = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.dedupe_key = $1`)
+)
+
+// AttachMessage sets the ticket and, unless kind is "", the kind.
+func (t *txCore) AttachMessage(ctx context.Context, messageRowID, ticketID int64, kind Kind) error {
+	n, err := t.c.exec(ctx, attachMessage, messageRowID, ticketID, string(kind))
+	if err != nil {
+		return wrap("store: attach message", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: attach message %d to ticket %d: %w", messageRowID, ticketID, ErrNotFound)
+	}
+	return nil
+}
+
+func (t *txCore) MessageByDedupeKey(ctx context.Context, key string) (Message, error) {
+	m, err := scanMessage(t.c.queryRow(ctx, messageByDedupeKey, key))
+	if err != nil {
+		return Message{}, wrap("store: message by dedupe key", err)
+	}
+	return m, nil
+}
+
+// --- reads outside the pipeline's transaction ---
+
+var (
+	messagesOfTicket = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id = $1 ORDER BY m.id`)
+	// unticketedMessages relies on the partial index messages_unticketed.
+	unticketedMessages = portable(`SELECT ` + messageCols + ` FROM messages m WHERE m.ticket_id IS NULL ORDER BY m.id`)
+	attachmentsOf      = stmt{
+		pg: `
+SELECT message_id, filename, content_type, content_id, inline, size, sha256
+FROM message_attachments WHERE message_id = ANY($1::bigint[]) ORDER BY message_id, position`,
+		sqlite: `
+SELECT message_id, filename, content_type, content_id, inline, size, sha256
+FROM message_attachments WHERE message_id IN (SELECT value FROM json_each(?))
+ORDER BY message_id, position`,
+		replan: true,
+	}
+	rawMessage     = portable(`SELECT raw FROM messages WHERE id = $1`)
+	attachmentData = portable(`SELECT data FROM attachments WHERE sha256 = $1`)
+)
+
+// messageRows runs s, which selects messageCols oldest first, without the
+// messages' attachments.
+func messageRows(ctx context.Context, c conn, s stmt, args ...any) ([]Message, error) {
+	rs, err := c.query(ctx, s, args...)
+	if err != nil {
+		return nil, wrap("store: messages", err)
+	}
+	msgs, err := collect(rs, scanMessage)
+	if err != nil {
+		return nil, wrap("store: messages", err)
+	}
+	return msgs, nil
+}
+
+// messagesWhere is messageRows with each message's attachment metadata, in
+// a second query.
+func messagesWhere(ctx context.Context, c conn, s stmt, args ...any) ([]Message, error) {
+	msgs, err := messageRows(ctx, c, s, args...)
+	if err != nil || len(msgs) == 0 {
+		return msgs, err
+	}
+	byID := make(map[int64]int, len(msgs))
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		byID[m.ID], ids[i] = i, m.ID
+	}
+	rs, err := c.query(ctx, attachmentsOf, ids)
+	if err != nil {
+		return nil, wrap("store: attachments", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var mid int64
+		var a Attachment
+		if err := rs.Scan(&mid, &a.Filename, &a.ContentType, &a.ContentID, &a.Inline, &a.Size, &a.SHA256); err != nil {
+			return nil, wrap("store: attachments", err)
+		}
+		i := byID[mid]
+		msgs[i].Attachments = append(msgs[i].Attachments, a)
+	}
+	return msgs, wrap("store: attachments", rs.Err())
+}
+
+func (s *core) RawMessage(ctx context.Context, messageRowID int64) ([]byte, error) {
+	var raw []byte
+	if err := s.read.queryRow(ctx, rawMessage, messageRowID).Scan(&raw); err != nil {
+		return nil, wrap("store: raw message", err)
+	}
+	return raw, nil
+}
+
+func (s *core) AttachmentData(ctx context.Context, sha256 string) ([]byte, error) {
+	var data []byte
+	if err := s.read.queryRow(ctx, attachmentData, sha256).Scan(&data); err != nil {
+		return nil, wrap("store: attachment data", err)
+	}
+	return data, nil
+}
+
+func (s *core) Unticketed(ctx context.Context) ([]Message, error) {
+	return messagesWhere(ctx, s.read, unticketedMessages)
+}

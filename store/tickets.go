@@ -1,0 +1,610 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Tickets: numbering, participants, status history and the listings.
+
+// ticketCols: the same columns on both backends; the participants come as
+// an array (PostgreSQL) or a JSON array (SQLite), in first-seen order.
+const (
+	pgTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
+    t.requester, t.linked_to, t.no_ack_reason, t.incident_key, t.repeats, t.created_at, t.updated_at,
+    ARRAY(SELECT p.address FROM participants p WHERE p.ticket_id = t.id ORDER BY p.id)`
+	sqliteTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
+    t.requester, t.linked_to, t.no_ack_reason, t.incident_key, t.repeats, t.created_at, t.updated_at,
+    (SELECT json_group_array(address) FROM
+        (SELECT p.address FROM participants p WHERE p.ticket_id = t.id ORDER BY p.id))`
+)
+
+func scanTicket(row scanner) (Ticket, error) {
+	var (
+		t      Ticket
+		status string
+	)
+	err := row.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.Category, &t.CategorySource, &t.Confidence,
+		&t.Requester, &t.LinkedTo, &t.NoAckReason, &t.IncidentKey, &t.Repeats, &t.CreatedAt, &t.UpdatedAt,
+		&t.Participants)
+	t.Status, t.CreatedAt, t.UpdatedAt = Status(status), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	return t, err
+}
+
+// ticketNumber formats YYYY-NNNNNN (SPEC "Tickets": at least six digits,
+// more when needed) for SQLite. PostgreSQL's creation statement formats the
+// same way in SQL, because it advances the counter and writes the numbered
+// rows in one statement (one round trip per batch); the number it returns
+// is that column's. So each backend formats in one place, and
+// TestNumberGrowsPastSixDigits holds both to the rule.
+func ticketNumber(year int, n int64) string { return fmt.Sprintf("%d-%06d", year, n) }
+
+// newTicket is the Ticket just created from nt at at.
+func newTicket(id int64, number string, nt NewTicket, at time.Time, participants []string) Ticket {
+	return Ticket{
+		ID: id, Number: number, Subject: nt.Subject, Status: StatusOpen,
+		Category: nt.Category, CategorySource: nt.CategorySource, Confidence: nt.Confidence,
+		Requester: nt.Requester, LinkedTo: nt.LinkedTo, NoAckReason: nt.NoAckReason,
+		IncidentKey: nt.IncidentKey, Participants: participants, CreatedAt: at, UpdatedAt: at,
+	}
+}
+
+func prepareTicket(t *NewTicket, now time.Time) {
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = now
+	}
+	t.Subject = clean(t.Subject)
+	t.Category = clean(t.Category)
+	t.CategorySource = clean(t.CategorySource)
+	t.Requester = clean(t.Requester)
+	t.LinkedTo = clean(t.LinkedTo)
+	t.NoAckReason = clean(t.NoAckReason)
+	t.IncidentKey = clean(t.IncidentKey)
+}
+
+// ticketParticipants: the requester first, then the others, normalised.
+func ticketParticipants(nt *NewTicket) []string {
+	return normAddrs(append([]string{nt.Requester}, nt.Participants...))
+}
+
+// pgCreateTickets numbers and writes one year's tickets, their
+// participants and first history entries in one statement. The counter
+// upsert moves the year's row once, by the number of tickets, and locks it
+// until commit: other creators wait, and a rollback gives the numbers back
+// (gap-free).
+const pgCreateTickets = `
+WITH c AS (
+    INSERT INTO ticket_counters (year, last) VALUES ($1, $2)
+    ON CONFLICT (year) DO UPDATE SET last = ticket_counters.last + $2
+    RETURNING last
+), v AS (
+    SELECT v.*, $1::int::text || '-' || lpad(k.n::text, greatest(6, length(k.n::text)), '0') AS number
+    FROM c, unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[],
+        $10::text[], $11::timestamptz[])
+        WITH ORDINALITY AS v(subject, category, category_source, confidence, requester, linked_to,
+            no_ack_reason, incident_key, created_at, ord),
+        LATERAL (SELECT c.last - $2 + v.ord AS n) AS k
+), t AS (
+    INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
+        linked_to, no_ack_reason, incident_key, created_at, updated_at)
+    SELECT v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
+        v.no_ack_reason, v.incident_key, v.created_at, v.created_at
+    FROM v ORDER BY v.ord
+    RETURNING id, number
+), tv AS (
+    SELECT t.id, v.* FROM t JOIN v ON t.number = v.number
+), p AS (
+    INSERT INTO participants (ticket_id, address, first_seen)
+    SELECT tv.id, r.address, tv.created_at
+    FROM unnest($12::bigint[], $13::text[]) WITH ORDINALITY AS r(ord, address, k) JOIN tv ON tv.ord = r.ord
+    ORDER BY r.k
+), h AS (
+    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
+    SELECT tv.id, '', 'open', 'created', tv.created_at FROM tv ORDER BY tv.ord
+)
+SELECT tv.ord, tv.id, tv.number FROM tv ORDER BY tv.ord`
+
+// pgAttachMessages gives each message its new ticket. It is planned per
+// call (replan): its array of ids must not meet a stale generic plan. The
+// creation statement above keeps its cached plan, which has no scan to go
+// wrong, and would cost a parse and a plan per batch on the committer's
+// path if planned per call.
+const pgAttachMessages = `
+UPDATE messages SET ticket_id = v.ticket_id, kind = coalesce(nullif(v.kind, ''), messages.kind)
+FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, ticket_id, kind)
+WHERE messages.id = v.id AND messages.id = ANY($1::bigint[])`
+
+// CreateTickets numbers the tickets in the order given. A batch's tickets
+// of one year go in one statement: the counter moves once, and the rows
+// are written together, where a statement per ticket would pay the
+// per-statement overhead and rewrite the counter row each time.
+func (t *pgTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
+	out := make([]Ticket, 0, len(nts))
+	for i := range nts {
+		prepareTicket(&nts[i], t.now())
+	}
+	for start := 0; start < len(nts); {
+		year := nts[start].CreatedAt.Year()
+		end := start + 1
+		for end < len(nts) && nts[end].CreatedAt.Year() == year {
+			end++
+		}
+		tks, err := t.createTicketsOfYear(ctx, year, nts[start:end])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tks...)
+		start = end
+	}
+	return out, nil
+}
+
+func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicket) ([]Ticket, error) {
+	n := len(nts)
+	var (
+		subject, category, source, requester, linked, noAck, incident = make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		confidence = make([]float64, n)
+		at         = make([]time.Time, n)
+		parts      = make([][]string, n)
+		partOrd    []int64
+		partAddr   []string
+		// The messages that open the tickets, and which ticket each opens.
+		msgIDs   []int64
+		msgKinds []string
+		msgOf    []int
+	)
+	for i := range nts {
+		nt := &nts[i]
+		subject[i], category[i], source[i], confidence[i] = nt.Subject, nt.Category, nt.CategorySource, nt.Confidence
+		requester[i], linked[i], noAck[i], incident[i] = nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey
+		at[i] = ts(nt.CreatedAt)
+		if nt.MessageRowID != 0 {
+			msgIDs, msgKinds, msgOf = append(msgIDs, nt.MessageRowID), append(msgKinds, string(nt.MessageKind)), append(msgOf, i)
+		}
+		parts[i] = ticketParticipants(nt)
+		for _, a := range parts[i] {
+			partOrd, partAddr = append(partOrd, int64(i+1)), append(partAddr, a)
+		}
+	}
+	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, year, n, subject, category, source, confidence, requester,
+		linked, noAck, incident, at, partOrd, partAddr)
+	if err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	out := make([]Ticket, n)
+	got, err := collect(rs, func(r scanner) (int, error) {
+		var ord, id int64
+		var number string
+		if err := r.Scan(&ord, &id, &number); err != nil {
+			return 0, err
+		}
+		i := int(ord - 1)
+		out[i] = newTicket(id, number, nts[i], at[i], parts[i])
+		return i, nil
+	})
+	if err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	if len(got) != n {
+		return nil, fmt.Errorf("store: create tickets: %d of %d created", len(got), n)
+	}
+	if len(msgIDs) == 0 {
+		return out, nil
+	}
+	msgTickets := make([]int64, len(msgOf))
+	for k, i := range msgOf {
+		msgTickets[k] = out[i].ID
+	}
+	attached, err := t.c.exec(ctx, stmt{pg: pgAttachMessages, replan: true}, msgIDs, msgTickets, msgKinds)
+	if err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	if int(attached) != len(msgIDs) {
+		return nil, fmt.Errorf("store: create tickets: %d of %d messages attached: %w", attached, len(msgIDs), ErrNotFound)
+	}
+	return out, nil
+}
+
+// SQLite's creation statements, one ticket at a time: the transaction
+// already holds the write lock (BEGIN IMMEDIATE), so the counter upsert is
+// serialised and rolls back with it.
+var (
+	sqliteNextNumber = stmt{sqlite: `
+INSERT INTO ticket_counters (year, last) VALUES (?, 1)
+ON CONFLICT (year) DO UPDATE SET last = last + 1
+RETURNING last`}
+	sqliteInsertTicket = stmt{sqlite: `
+INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
+    linked_to, no_ack_reason, incident_key, created_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+RETURNING id`}
+	sqliteCreatedHistory = stmt{sqlite: `
+INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUES (?, '', 'open', 'created', ?)`}
+)
+
+// CreateTickets creates the tickets one by one: in-process SQLite has no
+// round trips to save.
+func (t *sqliteTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
+	out := make([]Ticket, 0, len(nts))
+	for _, nt := range nts {
+		tk, err := t.createTicket(ctx, nt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tk)
+	}
+	return out, nil
+}
+
+func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
+	prepareTicket(&nt, t.now())
+	year, at := nt.CreatedAt.Year(), ts(nt.CreatedAt)
+	var n int64
+	if err := t.c.queryRow(ctx, sqliteNextNumber, year).Scan(&n); err != nil {
+		return Ticket{}, wrap("store: create ticket: number", err)
+	}
+	number := ticketNumber(year, n)
+	var id int64
+	if err := t.c.queryRow(ctx, sqliteInsertTicket, number, nt.Subject, nt.Category, nt.CategorySource, nt.Confidence,
+		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at).Scan(&id); err != nil {
+		return Ticket{}, wrap("store: create ticket", err)
+	}
+	parts := ticketParticipants(&nt)
+	if err := t.addParticipants(ctx, id, parts, at); err != nil {
+		return Ticket{}, fmt.Errorf("store: create ticket: %w", err)
+	}
+	if _, err := t.c.exec(ctx, sqliteCreatedHistory, id, at); err != nil {
+		return Ticket{}, wrap("store: create ticket: history", err)
+	}
+	if nt.MessageRowID != 0 {
+		if err := t.AttachMessage(ctx, nt.MessageRowID, id, nt.MessageKind); err != nil {
+			return Ticket{}, err
+		}
+	}
+	return newTicket(id, number, nt, at, parts), nil
+}
+
+var (
+	ticketByNumber = stmt{
+		pg:     `SELECT ` + pgTicketCols + ` FROM tickets t WHERE t.number = $1`,
+		sqlite: `SELECT ` + sqliteTicketCols + ` FROM tickets t WHERE t.number = ?`,
+	}
+	// ticketByMessageIDs finds the messages first, through the
+	// messages_message_id index, then picks the newest. On PostgreSQL, as
+	// one join with ORDER BY m.id DESC LIMIT 1, the planner walks the
+	// primary key backwards and filters, a cost that grows with the table
+	// when nothing matches (a reply to a message never seen), inside the
+	// serial commit path; the MATERIALIZED step keeps the index look-up
+	// first.
+	ticketByMessageIDs = stmt{
+		pg: `
+WITH m AS MATERIALIZED (
+    SELECT id, ticket_id FROM messages
+    WHERE message_id = ANY($1::text[]) AND message_id <> ''
+)
+SELECT ` + pgTicketCols + ` FROM m JOIN tickets t ON t.id = m.ticket_id
+ORDER BY m.id DESC LIMIT 1`,
+		sqlite: `
+SELECT ` + sqliteTicketCols + ` FROM messages m JOIN tickets t ON t.id = m.ticket_id
+WHERE m.message_id IN (SELECT value FROM json_each(?)) AND m.message_id <> ''
+ORDER BY m.id DESC LIMIT 1`,
+		replan: true,
+	}
+	ticketByIncidentKey = stmt{
+		pg: `
+SELECT ` + pgTicketCols + ` FROM tickets t WHERE t.incident_key = $1 AND t.incident_key <> ''
+ORDER BY t.id DESC LIMIT 1`,
+		sqlite: `
+SELECT ` + sqliteTicketCols + ` FROM tickets t WHERE t.incident_key = ? AND t.incident_key <> ''
+ORDER BY t.id DESC LIMIT 1`,
+	}
+)
+
+// ticketBy runs s, which selects one ticket's columns.
+func ticketBy(ctx context.Context, c conn, op string, s stmt, arg any) (Ticket, error) {
+	tk, err := scanTicket(c.queryRow(ctx, s, arg))
+	if err != nil {
+		return Ticket{}, wrap(op, err)
+	}
+	return tk, nil
+}
+
+func (t *txCore) TicketByNumber(ctx context.Context, number string) (Ticket, error) {
+	return ticketBy(ctx, t.c, "store: ticket "+number, ticketByNumber, number)
+}
+
+func (t *txCore) TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error) {
+	return ticketBy(ctx, t.c, "store: ticket by message ids", ticketByMessageIDs, cleanAll(ids))
+}
+
+func (t *txCore) TicketByIncidentKey(ctx context.Context, key string) (Ticket, error) {
+	return ticketBy(ctx, t.c, "store: ticket by incident key", ticketByIncidentKey, key)
+}
+
+var (
+	isParticipant = portable(`SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`)
+	// addParticipants: ORDER BY n keeps the identity order equal to the
+	// order given, which is the first-seen order Ticket lists.
+	addParticipants = stmt{
+		pg: `
+INSERT INTO participants (ticket_id, address, first_seen)
+SELECT $1, u.address, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(address, n) ORDER BY u.n
+ON CONFLICT (ticket_id, address) DO NOTHING`,
+		sqlite: `
+INSERT INTO participants (ticket_id, address, first_seen) VALUES (?, ?, ?)
+ON CONFLICT (ticket_id, address) DO NOTHING`,
+	}
+)
+
+func (t *txCore) IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
+	a := normAddrs([]string{addr})
+	if len(a) == 0 {
+		return false, nil
+	}
+	var ok bool
+	err := t.c.queryRow(ctx, isParticipant, ticketID, a[0]).Scan(&ok)
+	return ok, wrap("store: is participant", err)
+}
+
+func (t *pgTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string) error {
+	a := normAddrs(addrs)
+	if len(a) == 0 {
+		return nil
+	}
+	_, err := t.c.exec(ctx, addParticipants, ticketID, a, ts(t.now()))
+	return wrap("store: add participants", err)
+}
+
+func (t *sqliteTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string) error {
+	return t.addParticipants(ctx, ticketID, normAddrs(addrs), ts(t.now()))
+}
+
+// addParticipants inserts normalised addresses one row each.
+func (t *sqliteTx) addParticipants(ctx context.Context, ticketID int64, addrs []string, at time.Time) error {
+	for _, a := range addrs {
+		if _, err := t.c.exec(ctx, addParticipants, ticketID, a, at); err != nil {
+			return wrap("store: add participants", err)
+		}
+	}
+	return nil
+}
+
+// pgSetStatus changes the status and records the change in one statement;
+// the row lock orders concurrent changes.
+const pgSetStatus = `
+WITH old AS (
+    SELECT id, status FROM tickets WHERE id = $1 FOR UPDATE
+), upd AS (
+    UPDATE tickets SET status = $2, updated_at = greatest(tickets.updated_at, $4)
+    FROM old WHERE tickets.id = old.id AND old.status <> $2
+    RETURNING old.status AS from_status
+), h AS (
+    INSERT INTO status_history (ticket_id, from_status, to_status, reason, at)
+    SELECT $1, upd.from_status, $2, $3, $4 FROM upd
+)
+SELECT EXISTS (SELECT 1 FROM old)`
+
+// SetStatus changes the status and records the change; setting the status
+// a ticket already has records nothing.
+func (t *pgTx) SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error {
+	var found bool
+	if err := t.c.queryRow(ctx, stmt{pg: pgSetStatus}, ticketID, string(to), clean(reason), ts(at)).Scan(&found); err != nil {
+		return wrap("store: set status", err)
+	}
+	if !found {
+		return fmt.Errorf("store: set status of ticket %d: %w", ticketID, ErrNotFound)
+	}
+	return nil
+}
+
+var (
+	sqliteTicketStatus = stmt{sqlite: `SELECT status FROM tickets WHERE id = ?`}
+	sqliteSetStatus    = stmt{sqlite: `UPDATE tickets SET status = ?2, updated_at = max(updated_at, ?3) WHERE id = ?1`}
+	sqliteAddHistory   = stmt{sqlite: `
+INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?)`}
+)
+
+// SetStatus: the transaction holds the write lock, so reading the old
+// status and then writing is safe.
+func (t *sqliteTx) SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error {
+	var from string
+	if err := t.c.queryRow(ctx, sqliteTicketStatus, ticketID).Scan(&from); err != nil {
+		return wrap(fmt.Sprintf("store: set status of ticket %d", ticketID), err)
+	}
+	if Status(from) == to {
+		return nil
+	}
+	if _, err := t.c.exec(ctx, sqliteSetStatus, ticketID, string(to), at); err != nil {
+		return wrap("store: set status", err)
+	}
+	_, err := t.c.exec(ctx, sqliteAddHistory, ticketID, from, string(to), clean(reason), at)
+	return wrap("store: set status", err)
+}
+
+var (
+	setCategory = portable(`UPDATE tickets SET category = $2, category_source = $3, confidence = $4 WHERE id = $1`)
+	bumpRepeats = portable(`UPDATE tickets SET repeats = repeats + 1 WHERE id = $1 RETURNING repeats`)
+	touchTicket = stmt{
+		pg:     `UPDATE tickets SET updated_at = greatest(updated_at, $2) WHERE id = $1`,
+		sqlite: `UPDATE tickets SET updated_at = max(updated_at, ?2) WHERE id = ?1`,
+	}
+	setNoAckReasons = stmt{
+		pg: `
+UPDATE tickets SET no_ack_reason = v.reason
+FROM unnest($1::bigint[], $2::text[]) AS v(id, reason) WHERE tickets.id = v.id`,
+		sqlite: `UPDATE tickets SET no_ack_reason = ?2 WHERE id = ?1`,
+		replan: true,
+	}
+)
+
+func (t *txCore) SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error {
+	return exec1(ctx, t.c, "store: set category", setCategory, ticketID, clean(code), clean(source), confidence)
+}
+
+// BumpRepeats adds one to the ticket's repeat counter and returns it.
+func (t *txCore) BumpRepeats(ctx context.Context, ticketID int64) (int, error) {
+	var n int
+	err := t.c.queryRow(ctx, bumpRepeats, ticketID).Scan(&n)
+	return n, wrap("store: bump repeats", err)
+}
+
+func (t *txCore) Touch(ctx context.Context, ticketID int64, at time.Time) error {
+	return exec1(ctx, t.c, "store: touch ticket", touchTicket, ticketID, ts(at))
+}
+
+func noAckArgs(ids []int64, reasons []string) error {
+	if len(ids) != len(reasons) {
+		return fmt.Errorf("store: set no-ack reasons: %d tickets for %d reasons", len(ids), len(reasons))
+	}
+	return nil
+}
+
+// SetNoAckReasons updates the tickets in one statement.
+func (t *pgTx) SetNoAckReasons(ctx context.Context, ids []int64, reasons []string) error {
+	if err := noAckArgs(ids, reasons); err != nil || len(ids) == 0 {
+		return err
+	}
+	n, err := t.c.exec(ctx, setNoAckReasons, ids, cleanAll(reasons))
+	if err != nil {
+		return wrap("store: set no-ack reasons", err)
+	}
+	if int(n) != len(ids) {
+		return fmt.Errorf("store: set no-ack reasons: %d of %d tickets: %w", n, len(ids), ErrNotFound)
+	}
+	return nil
+}
+
+// SetNoAckReasons updates the tickets one by one.
+func (t *sqliteTx) SetNoAckReasons(ctx context.Context, ids []int64, reasons []string) error {
+	if err := noAckArgs(ids, reasons); err != nil {
+		return err
+	}
+	for i := range ids {
+		if err := exec1(ctx, t.c, "store: set no-ack reason", setNoAckReasons, ids[i], clean(reasons[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- reads outside the pipeline's transaction ---
+
+// limitArg is a LIMIT argument: NULL is no limit (SQLite's statements turn
+// it into -1, which is).
+func limitArg(n int) any {
+	if n > 0 {
+		return n
+	}
+	return nil
+}
+
+var (
+	listTickets = stmt{
+		pg: `SELECT ` + pgTicketCols + ` FROM tickets t
+WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.category = $2)
+ORDER BY t.created_at DESC, t.id DESC LIMIT $3`,
+		sqlite: `SELECT ` + sqliteTicketCols + ` FROM tickets t
+WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.category = ?2)
+ORDER BY t.created_at DESC, t.id DESC LIMIT coalesce(?3, -1)`,
+	}
+	statusHistory = portable(`SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = $1 ORDER BY id`)
+)
+
+func (s *core) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
+	rs, err := s.read.query(ctx, listTickets, string(f.Status), f.Category, limitArg(f.Limit))
+	if err != nil {
+		return nil, wrap("store: tickets", err)
+	}
+	out, err := collect(rs, scanTicket)
+	return out, wrap("store: tickets", err)
+}
+
+// maxSearchWords bounds the words of a text search: each one is a condition
+// of the query, and nobody types more to find a ticket.
+const maxSearchWords = 8
+
+// searchWords splits a free-text search into lower-case words.
+func searchWords(text string) []string {
+	words := strings.Fields(strings.ToLower(clean(text)))
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
+	return words
+}
+
+// findTickets is FindTickets' statement for that many search words: the
+// requester through the tickets_requester index; each word with strpos
+// (PostgreSQL) or instr (SQLite) over lower(). PostgreSQL folds every
+// letter; SQLite folds ASCII letters only, so the words are lowered in Go
+// and an accented capital in the stored text is not folded.
+func findTickets(words int) stmt {
+	const where = `(%[1]s = '' OR t.status = %[1]s) AND (%[2]s = '' OR t.category = %[2]s) AND (%[3]s = '' OR lower(t.requester) = %[3]s)`
+	const word = ` AND (%[1]s(lower(t.subject), %[2]s) > 0 OR EXISTS (
+    SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND %[1]s(lower(m.subject || ' ' || m.body), %[2]s) > 0))`
+	build := func(cols, search, limit string, param func(int) string) string {
+		var b strings.Builder
+		b.WriteString(`SELECT ` + cols + ` FROM tickets t WHERE `)
+		fmt.Fprintf(&b, where, param(1), param(2), param(3))
+		for i := range words {
+			fmt.Fprintf(&b, word, search, param(4+i))
+		}
+		fmt.Fprintf(&b, ` ORDER BY t.created_at DESC, t.id DESC LIMIT `+limit, param(4+words))
+		return b.String()
+	}
+	return stmt{
+		pg:     build(pgTicketCols, "strpos", "%s", func(n int) string { return fmt.Sprintf("$%d", n) }),
+		sqlite: build(sqliteTicketCols, "instr", "coalesce(%s, -1)", func(n int) string { return fmt.Sprintf("?%d", n) }),
+	}
+}
+
+// FindTickets lists tickets newest first by status, category, requester
+// and words of their subject or messages.
+func (s *core) FindTickets(ctx context.Context, q TicketQuery) ([]Ticket, error) {
+	words := searchWords(q.Text)
+	args := []any{string(q.Status), q.Category, strings.ToLower(clean(q.Requester))}
+	for _, w := range words {
+		args = append(args, w)
+	}
+	args = append(args, limitArg(q.Limit))
+	rs, err := s.read.query(ctx, findTickets(len(words)), args...)
+	if err != nil {
+		return nil, wrap("store: find tickets", err)
+	}
+	out, err := collect(rs, scanTicket)
+	return out, wrap("store: find tickets", err)
+}
+
+// Ticket reads the ticket, its messages and its history in one snapshot.
+func (s *core) Ticket(ctx context.Context, number string) (TicketDetail, error) {
+	var d TicketDetail
+	err := s.snapshot(ctx, func(c conn) error {
+		var err error
+		if d.Ticket, err = ticketBy(ctx, c, "store: ticket "+number, ticketByNumber, number); err != nil {
+			return err
+		}
+		if d.Messages, err = messagesWhere(ctx, c, messagesOfTicket, d.ID); err != nil {
+			return err
+		}
+		rs, err := c.query(ctx, statusHistory, d.ID)
+		if err != nil {
+			return wrap("store: ticket history", err)
+		}
+		d.History, err = collect(rs, func(r scanner) (StatusChange, error) {
+			var (
+				h        StatusChange
+				from, to string
+			)
+			err := r.Scan(&from, &to, &h.Reason, &h.At)
+			h.From, h.To, h.At = Status(from), Status(to), h.At.UTC()
+			return h, err
+		})
+		return wrap("store: ticket history", err)
+	})
+	if err != nil {
+		return TicketDetail{}, err
+	}
+	return d, nil
+}

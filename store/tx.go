@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// core is what both backends share: every Store method whose Go is the
+// same on both is written once, on core, and runs its statements through
+// the conn adapters.
+type core struct {
+	write conn // writes (PostgreSQL: the pool; SQLite: the writer connection)
+	read  conn // reads outside a transaction (SQLite: the readers beside the writer)
+	// begin opens a write transaction.
+	begin func(ctx context.Context) (txn, error)
+	// snapshot runs fn in a read-only transaction: one snapshot for a
+	// ticket and its history.
+	snapshot func(ctx context.Context, fn func(c conn) error) error
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// txn is one open transaction: the Tx handed to the caller's functions,
+// and how to end it. rollback after commit does nothing.
+type txn struct {
+	tx       Tx
+	c        conn
+	commit   func() error
+	rollback func()
+}
+
+// txCore implements the Tx methods whose Go is the same on both backends;
+// pgTx and sqliteTx add those where one statement over arrays (PostgreSQL)
+// stands against one statement per row (SQLite, in-process, has no round
+// trips to save).
+type txCore struct {
+	c   conn
+	now func() time.Time
+}
+
+// InTx runs fn in one transaction and commits when it returns nil.
+func (s *core) InTx(ctx context.Context, fn TxFunc) error {
+	t, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.rollback()
+	if err := fn(ctx, t.tx); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// InTxBatchFinish runs fns in one transaction committed once: the commit's
+// fsync is shared (group commit). See runBatch for how one fn's failure is
+// kept from the others.
+func (s *core) InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) ([]error, error) {
+	return runBatch(ctx, fns, finish, s.begin)
+}
+
+// runBatch is the group commit behind InTxBatchFinish. It runs every fn in
+// one transaction, without savepoints (each costs a round trip and a
+// subtransaction on PostgreSQL), then finish, and commits once. When fn i
+// fails, the transaction is rolled back and the batch runs again without
+// fn i, whose error is kept: the others' work is redone from scratch, which
+// a TxFunc allows (it holds no state across runs). A fn whose error wraps
+// ErrSkip wrote nothing and is left out without a rollback. Failures are
+// rare (a duplicate or an unknown ticket is not an error), so the common
+// batch costs one BEGIN, the fns' own statements and one COMMIT.
+func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(context.Context) (txn, error)) ([]error, error) {
+	errs := make([]error, len(fns))
+	live := make([]int, len(fns))
+	for i := range live {
+		live[i] = i
+	}
+	for len(live) > 0 {
+		b, err := begin(ctx)
+		if err != nil {
+			return errs, err
+		}
+		failed := -1
+		var skipped []int
+		for k, i := range live {
+			errs[i] = nil // an earlier attempt's verdict does not carry over
+			if err := fns[i](ctx, b.tx); err != nil {
+				errs[i] = err
+				if errors.Is(err, ErrSkip) {
+					skipped = append(skipped, k)
+					continue
+				}
+				failed = k
+				break
+			}
+		}
+		if failed < 0 && len(skipped) > 0 {
+			// Left out without a rollback: what runs on is the rest.
+			kept := live[:0:0]
+			for k, i := range live {
+				if !slices.Contains(skipped, k) {
+					kept = append(kept, i)
+				}
+			}
+			live = kept
+		}
+		if failed < 0 {
+			if finish != nil {
+				if err := finish(ctx, b.tx, live); err != nil {
+					b.rollback()
+					return errs, err
+				}
+			}
+			return errs, b.commit()
+		}
+		b.rollback()
+		live = append(live[:failed], live[failed+1:]...)
+	}
+	return errs, nil
+}
