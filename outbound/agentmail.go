@@ -137,8 +137,8 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 		templates.EventNew: "Nouvelle demande", templates.EventReply: "Nouvelle réponse",
 		templates.EventIncident: "Nouvel incident", templates.EventNote: "Note interne",
 	}[n.Event]
-	// SPEC "Acknowledgments and loops" writes subjects with a plain space
-	// before the colon; the issue fixes "[Ticket#N] Nouvelle demande : …".
+	// "[Ticket#N] Nouvelle demande : …", with a plain space before the
+	// colon as in every subject SPEC "Acknowledgments and loops" writes.
 	subject := ticketref.Format(t.Number) + " " + what + " : " + data.Subject
 	refs := threadOf(n.References, n.MessageID)
 	return m.queue(ctx, tx, t, store.KindNotification, Mail{

@@ -308,7 +308,7 @@ func TestNextAttempt(t *testing.T) {
 
 // TestSenderBacklog drains a backlog of acknowledgments to a local relay on
 // each backend: every one is delivered exactly once. The rate is logged, not
-// asserted (issue 4 asks for at least 200 messages/s; the note quotes it).
+// asserted: a shared test machine's speed says nothing about the code's.
 func TestSenderBacklog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("backlog of 1000 messages")
