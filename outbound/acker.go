@@ -267,6 +267,8 @@ func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, m
 		AutoSubmitted: "auto-replied", Date: now, Text: body.Text, HTML: body.HTML,
 	}
 	if c.InReplyTo != "" {
+		// Written with In-Reply-To only: without the parent's Message-ID
+		// the list would not name the message answered.
 		m.References = refs
 	}
 	if c.Raw, err = Compose(m); err != nil {
