@@ -72,9 +72,10 @@ func newPipelineWith(t testing.TB, st store.Store, o ingest.Options, mod func(*o
 	if o.Clock == nil {
 		o.Clock = fixedClock()
 	}
+	pending := &outbound.Pending{}
 	ao := outbound.AckerOptions{
 		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: o.Clock,
-		OwnAddresses: []string{"alertes@centre.example"},
+		OwnAddresses: []string{"alertes@centre.example"}, Queued: pending.Add,
 	}
 	if mod != nil {
 		mod(&ao)
@@ -87,7 +88,15 @@ func newPipelineWith(t testing.TB, st store.Store, o ingest.Options, mod func(*o
 	if o.AlertAddresses == nil {
 		o.AlertAddresses = []string{"alertes@centre.example"}
 	}
-	return ingest.New(o, st, cat, signer, acker), cat
+	p := ingest.New(o, st, cat, signer, acker)
+	// As guichet ingest does: each acknowledgment is composed right after
+	// its commit, so that the tests see it in the ticket's history.
+	p.OnCommit(func() {
+		if err := pending.RenderAll(context.Background(), acker, st); err != nil {
+			t.Errorf("compose acknowledgments: %v", err)
+		}
+	})
+	return p, cat
 }
 
 type expectation struct {

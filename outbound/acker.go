@@ -1,23 +1,15 @@
 package outbound
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
 	"guichet/replyaddr"
@@ -44,13 +36,10 @@ type AckerOptions struct {
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
-	// Deferred: AcknowledgeAll queues each acknowledgment as an outbox row
-	// with its recipient, subject and Message-ID fixed, and RenderAll
-	// composes it when the sender takes it (guichet serve). Composing (templates,
-	// MIME) and storing the bytes then stay off the pipeline's single
-	// committer, which every message waits for. Otherwise AcknowledgeAll
-	// composes and stores each acknowledgment in the ticket's transaction.
-	Deferred bool
+	// Queued, when set, is given each acknowledgment AcknowledgeAll queues,
+	// inside the ticket's transaction (which may still roll back): see
+	// Pending.
+	Queued func(o store.Outbound)
 }
 
 // Acker composes and queues the acknowledgment of new tickets.
@@ -101,10 +90,9 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 
 // Acknowledge runs inside the pipeline's transaction for a new ticket. When
 // LoopReason or the hourly limit forbids an answer it records why on the
-// ticket and returns that reason; otherwise it stores the acknowledgment in
-// the ticket's history and queues it in the same transaction (SPEC
-// "Acknowledgments and loops"), so the ticket and its acknowledgment commit
-// or roll back together, and returns "".
+// ticket and returns that reason; otherwise it queues the acknowledgment in
+// the same transaction (SPEC "Acknowledgments and loops"), so the ticket and
+// its acknowledgment commit or roll back together, and returns "".
 func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in Incoming) (string, error) {
 	reasons, err := a.AcknowledgeAll(ctx, tx, []store.Ticket{t}, []Incoming{in})
 	if err != nil {
@@ -118,6 +106,11 @@ func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in
 // requester was sent in the last hour, one insert of all the
 // acknowledgments (and one update per ticket that gets none, rarely).
 // reasons[i] says why ts[i] got no acknowledgment, "" when one is queued.
+//
+// Each acknowledgment is queued with its recipient, subject and Message-ID
+// fixed but without its bytes: RenderAll composes it after the commit.
+// Composing (templates, MIME) then stays off the pipeline's single
+// committer, which every message waits for.
 func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []Incoming) ([]string, error) {
 	if len(ts) != len(ins) {
 		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))
@@ -169,70 +162,22 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	if err := tx.SetNoAckReasons(ctx, refusedIDs, refused); err != nil {
 		return nil, fmt.Errorf("outbound: record no-ack reasons: %w", err)
 	}
-	if a.o.Deferred {
-		os := make([]*store.Outbound, len(acked))
-		for k, i := range acked {
-			os[k] = &store.Outbound{
-				TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{tos[i]},
-				Subject: ackSubject(ts[i].Number, quotedSubject(ins[i])), MessageID: a.newMessageID(), CreatedAt: now,
-			}
+	os := make([]*store.Outbound, len(acked))
+	for k, i := range acked {
+		os[k] = &store.Outbound{
+			TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{tos[i]},
+			Subject: ackSubject(ts[i].Number, quotedSubject(ins[i])), MessageID: newMessageID("", a.o.Hostname), CreatedAt: now,
 		}
-		if err := tx.QueueAcks(ctx, os); err != nil {
-			return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
+	}
+	if err := tx.QueueAcks(ctx, os); err != nil {
+		return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
+	}
+	if a.o.Queued != nil {
+		for _, o := range os {
+			a.o.Queued(*o)
 		}
-		return reasons, nil
-	}
-	ms, os, err := a.recordAll(ts, ins, tos, acked, now)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.InsertOutbounds(ctx, ms, os); err != nil {
-		return nil, fmt.Errorf("outbound: store and queue acknowledgments: %w", err)
 	}
 	return reasons, nil
-}
-
-// recordAll composes the acknowledgments of ts[i] for each i of acked, in
-// order. They are composed side by side: AcknowledgeAll runs inside the
-// batch's transaction, on the single committer's path, where each of them
-// (templates and MIME) would otherwise add its ~0.3 ms to every message's
-// wait.
-func (a *Acker) recordAll(ts []store.Ticket, ins []Incoming, tos []string, acked []int, now time.Time) ([]*store.Message, []*store.Outbound, error) {
-	ms := make([]*store.Message, len(acked))
-	os := make([]*store.Outbound, len(acked))
-	errs := make([]error, len(acked))
-	workers := min(len(acked), runtime.GOMAXPROCS(0))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for k := int(next.Add(1) - 1); k < len(acked); k = int(next.Add(1) - 1) {
-				i := acked[k]
-				ms[k], os[k], errs[k] = a.record(ts[i], ins[i], tos[i], now)
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
-	}
-	return ms, os, nil
-}
-
-// record composes t's acknowledgment to the address to: the messages row
-// of the ticket's history and the outbox row that sends it.
-func (a *Acker) record(t store.Ticket, in Incoming, to string, now time.Time) (*store.Message, *store.Outbound, error) {
-	c, err := a.Compose(t, in, to, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	m := a.ackMessage(t, to, c, now)
-	o := &store.Outbound{
-		TicketID: t.ID, TicketNumber: t.Number,
-		MailFrom: a.o.SupportAddress, To: []string{to}, Subject: c.Subject, MessageID: c.MessageID,
-		Raw: c.Raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
-	}
-	return m, o, nil
 }
 
 // ackMessage is the messages row that records acknowledgment c of t in the
@@ -258,14 +203,6 @@ type Composed struct {
 	Text       string   // the text/plain part
 	Raw        []byte   // the whole message, CRLF line endings
 }
-
-// Compose builds the acknowledgment of ticket t for the message in, to the
-// address to, dated now.
-func (a *Acker) Compose(t store.Ticket, in Incoming, to string, now time.Time) (Composed, error) {
-	return a.compose(t, in, to, now, a.newMessageID())
-}
-
-func (a *Acker) newMessageID() string { return "<" + randomID() + "@" + a.o.Hostname + ">" }
 
 // quotedSubject is the original subject as the acknowledgment quotes it.
 func quotedSubject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
@@ -320,56 +257,23 @@ func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, m
 	}
 	c.References = refs
 
-	// go-message writes header fields in the reverse order of insertion:
-	// they are set from the last to the first, so that the message reads
-	// From, To, Reply-To, Subject, Date, Message-ID, … like a client's.
-	var h gomail.Header
-	h.Set("MIME-Version", "1.0")
-	h.Set("Content-Language", "fr")
-	// RFC 3834 §5: mark the answer as automatic so that other responders
-	// keep quiet. X-Auto-Response-Suppress asks Exchange/Outlook not to
-	// answer with out-of-office or receipts. No "Precedence: bulk": RFC
-	// 3834 §5 advises against relying on it and filters may file us as a
-	// mailing; Auto-Submitted and the hourly limit do its work.
-	h.Set("X-Auto-Response-Suppress", "All")
-	h.Set("Auto-Submitted", "auto-replied")
+	m := Mail{
+		From: a.from, To: []mail.Address{{Name: templates.OneLine(in.FromName), Address: to}},
+		// RFC 3834 §3.1.3 / SPEC "Threading": replies go to the ticket's
+		// signed address, which routes them to this ticket whatever the
+		// subject says.
+		ReplyTo: &mail.Address{Name: a.o.CentreName, Address: a.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
+		Subject: c.Subject, MessageID: c.MessageID, InReplyTo: c.InReplyTo,
+		AutoSubmitted: "auto-replied", Date: now, Text: body.Text, HTML: body.HTML,
+	}
 	if c.InReplyTo != "" {
-		h.Set("References", strings.Join(refs, " "))
-		h.Set("In-Reply-To", c.InReplyTo)
+		// Written with In-Reply-To only: without the parent's Message-ID
+		// the list would not name the message answered.
+		m.References = refs
 	}
-	h.Set("Message-ID", c.MessageID)
-	h.SetDate(now)
-	h.SetSubject(c.Subject) // RFC 2047 encoded-words, UTF-8
-	// RFC 3834 §3.1.3 / SPEC "Threading": replies go to the ticket's signed
-	// address, which routes them to this ticket whatever the subject says.
-	h.SetAddressList("Reply-To", []*mail.Address{{Name: a.o.CentreName, Address: a.o.Signer.Address(t.Number, replyaddr.RoleRequester)}})
-	h.SetAddressList("To", []*mail.Address{{Name: templates.OneLine(in.FromName), Address: to}})
-	h.SetAddressList("From", []*mail.Address{&a.from})
-
-	var buf bytes.Buffer
-	w, err := gomail.CreateInlineWriter(&buf, h)
-	if err != nil {
-		return Composed{}, fmt.Errorf("outbound: compose: %w", err)
+	if c.Raw, err = Compose(m); err != nil {
+		return Composed{}, err
 	}
-	for _, p := range []struct{ typ, body string }{{"text/plain", body.Text}, {"text/html", body.HTML}} {
-		var ph gomail.InlineHeader
-		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
-		ph.Set("Content-Transfer-Encoding", "quoted-printable")
-		pw, err := w.CreatePart(ph)
-		if err != nil {
-			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if _, err := pw.Write([]byte(strings.ReplaceAll(p.body, "\n", "\r\n"))); err != nil {
-			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if err := pw.Close(); err != nil {
-			return Composed{}, fmt.Errorf("outbound: compose: %w", err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		return Composed{}, fmt.Errorf("outbound: compose: %w", err)
-	}
-	c.Raw = buf.Bytes()
 	return c, nil
 }
 
@@ -395,14 +299,6 @@ func validMsgID(id string) bool {
 		}
 	}
 	return true
-}
-
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-func randomID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return strings.ToLower(b32.EncodeToString(b[:]))
 }
 
 // sender checks and normalises what every outgoing message is sent as: the

@@ -92,11 +92,9 @@ func (f *fakeTx) CountOutboundToMany(ctx context.Context, addrs []string, kind s
 	}
 	return out, nil
 }
-func (f *fakeTx) InsertOutbounds(ctx context.Context, ms []*store.Message, os []*store.Outbound) error {
-	for i := range ms {
-		if _, err := f.InsertOutbound(ctx, ms[i], os[i]); err != nil {
-			return err
-		}
+func (f *fakeTx) QueueAcks(ctx context.Context, os []*store.Outbound) error {
+	for _, o := range os {
+		o.ID, _ = f.Enqueue(ctx, o)
 	}
 	return nil
 }
@@ -159,21 +157,40 @@ func parseAck(t *testing.T, raw []byte) parsed {
 	return p
 }
 
-func TestAcknowledgeComposes(t *testing.T) {
-	a, signer := newTestAcker(t, nil)
-	tx := &fakeTx{}
-	reason, err := a.Acknowledge(context.Background(), tx, ticket("1.7"), request)
+// acknowledge runs Acknowledge on tx and composes the acknowledgment it
+// queued as RenderAll does: the messages row that records it.
+func acknowledge(t *testing.T, a *Acker, tx *fakeTx, tk store.Ticket, in Incoming) *store.Message {
+	t.Helper()
+	reason, err := a.Acknowledge(context.Background(), tx, tk, in)
 	if err != nil || reason != "" {
 		t.Fatalf("Acknowledge = %q, %v; want an acknowledgment", reason, err)
 	}
-	if len(tx.inserted) != 1 || len(tx.queued) != 1 {
-		t.Fatalf("inserted %d, queued %d; want 1 and 1", len(tx.inserted), len(tx.queued))
+	if len(tx.inserted) != 0 || len(tx.queued) != 1 {
+		t.Fatalf("inserted %d, queued %d; want 0 and 1", len(tx.inserted), len(tx.queued))
 	}
-	m, o := tx.inserted[0], tx.queued[0]
+	o := tx.queued[0]
+	if len(o.Raw) != 0 || o.MessageRowID != 0 {
+		t.Errorf("queued with its bytes: %+v", o)
+	}
+	c, err := a.compose(tk, in, o.To[0], fixedNow, o.MessageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Subject != o.Subject {
+		t.Errorf("composed subject %q, queued %q", c.Subject, o.Subject)
+	}
+	return a.ackMessage(tk, o.To[0], c, fixedNow)
+}
+
+func TestAcknowledgeComposes(t *testing.T) {
+	a, signer := newTestAcker(t, nil)
+	tx := &fakeTx{}
+	m := acknowledge(t, a, tx, ticket("1.7"), request)
+	o := tx.queued[0]
 	if m.Direction != store.DirOut || m.Kind != store.KindAck || m.DedupeKey != m.MessageID || m.TicketID != 42 {
 		t.Errorf("stored message %+v", m)
 	}
-	if o.MessageRowID != 101 || o.TicketID != 42 || o.MailFrom != support || len(o.To) != 1 || o.To[0] != "awa.diop@example.org" || !bytes.Equal(o.Raw, m.Raw) {
+	if o.TicketID != 42 || o.MailFrom != support || len(o.To) != 1 || o.To[0] != "awa.diop@example.org" || o.MessageID != m.MessageID {
 		t.Errorf("queued %+v", o)
 	}
 
@@ -245,11 +262,7 @@ func TestAcknowledgeWithoutCategoryAndLink(t *testing.T) {
 		o.PublicURL = "https://aide.example.org/"
 		o.TrackToken = func(number, requester string) string { return "jt-" + number + "-" + requester }
 	})
-	tx := &fakeTx{}
-	if _, err := a.Acknowledge(context.Background(), tx, ticket(""), request); err != nil {
-		t.Fatal(err)
-	}
-	p := parseAck(t, tx.queued[0].Raw)
+	p := parseAck(t, acknowledge(t, a, &fakeTx{}, ticket(""), request).Raw)
 	for _, want := range []string{"[1.7]", "8. Gestion d'accès physique", "5.4\u00a0: Création de compte",
 		"https://aide.example.org/suivi/2026-000042?jeton=jt-2026-000042-awa.diop%40example.org"} {
 		if !strings.Contains(p.text, want) {
@@ -274,11 +287,7 @@ func TestAcknowledgeNoHeaderInjection(t *testing.T) {
 	in.FromName = "Mallory\r\nX-Evil: oui <b>"
 	in.References = []string{"<ok@example.org>", "<bad\r\nX-Evil: 1@x>", "pas-un-id"}
 	in.MessageID = "<x@y>\r\nX-Evil: 2"
-	tx := &fakeTx{}
-	if _, err := a.Acknowledge(context.Background(), tx, ticket("1.7"), in); err != nil {
-		t.Fatal(err)
-	}
-	raw := tx.queued[0].Raw
+	raw := acknowledge(t, a, &fakeTx{}, ticket("1.7"), in).Raw
 	head := raw[:bytes.Index(raw, []byte("\r\n\r\n"))]
 	// "<script>" may appear inside an encoded-word, where it is text.
 	for _, bad := range []string{"\r\nBcc:", "\r\nX-Evil:", "\r\n\r\ncorps"} {
@@ -352,9 +361,9 @@ func TestAcknowledgeRefuses(t *testing.T) {
 	}
 }
 
-// TestAcknowledgeStore runs the Acker in real transactions: the ticket, its
-// stored acknowledgment and the outbox row commit together, and the hourly
-// limit counts what the store holds.
+// TestAcknowledgeStore runs the Acker in real transactions: the ticket and
+// its queued acknowledgment commit together, and the hourly limit counts
+// what the store holds.
 func TestAcknowledgeStore(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -389,12 +398,8 @@ func TestAcknowledgeStore(t *testing.T) {
 			if len(ob) != 5 {
 				t.Fatalf("outbox holds %d messages, want 5", len(ob))
 			}
-			d, err := st.Ticket(context.Background(), numbers[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(d.Messages) != 1 || d.Messages[0].Kind != store.KindAck || d.Messages[0].MessageID != ob[0].MessageID && d.Messages[0].MessageID != ob[len(ob)-1].MessageID {
-				t.Errorf("ticket history %+v does not hold its acknowledgment", d.Messages)
+			if srcs, err := st.AckSources(context.Background(), []int64{ob[0].ID}); err != nil || srcs[ob[0].ID].Ticket.Number != ob[0].TicketNumber {
+				t.Errorf("outbox row %+v is not its ticket's acknowledgment (%v)", ob[0], err)
 			}
 			last, err := st.Ticket(context.Background(), numbers[6])
 			if err != nil {
@@ -462,13 +467,10 @@ func TestAcknowledgeAllOneBatch(t *testing.T) {
 			if err != nil || len(ob) != 5 {
 				t.Errorf("outbox holds %d (%v), want 5", len(ob), err)
 			}
-			// Composed side by side, each acknowledgment still answers its
-			// own ticket's message.
+			// Queued together, each acknowledgment goes to its own ticket.
 			for _, o := range ob {
 				i := slices.IndexFunc(tks, func(tk store.Ticket) bool { return tk.ID == o.TicketID })
-				if i < 0 || o.TicketNumber != tks[i].Number ||
-					!bytes.Contains(o.Raw, []byte(fmt.Sprintf("In-Reply-To: <lot%d@example.org>", i))) ||
-					!strings.Contains(o.Subject, "[Ticket#"+tks[i].Number+"]") {
+				if i < 0 || o.TicketNumber != tks[i].Number || !strings.Contains(o.Subject, "[Ticket#"+tks[i].Number+"]") {
 					t.Errorf("acknowledgment %q (ticket %s) does not answer its own ticket's message", o.Subject, o.TicketNumber)
 				}
 			}

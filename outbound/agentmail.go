@@ -1,18 +1,14 @@
 package outbound
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime"
 	"net/mail"
 	"strings"
 	"time"
-
-	gomail "github.com/emersion/go-message/mail"
 
 	"guichet/classify"
 	"guichet/replyaddr"
@@ -141,19 +137,19 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 		templates.EventNew: "Nouvelle demande", templates.EventReply: "Nouvelle réponse",
 		templates.EventIncident: "Nouvel incident", templates.EventNote: "Note interne",
 	}[n.Event]
-	// SPEC "Acknowledgments and loops" writes subjects with a plain space
-	// before the colon; the issue fixes "[Ticket#N] Nouvelle demande : …".
+	// "[Ticket#N] Nouvelle demande : …", with a plain space before the
+	// colon as in every subject SPEC "Acknowledgments and loops" writes.
 	subject := ticketref.Format(t.Number) + " " + what + " : " + data.Subject
 	refs := threadOf(n.References, n.MessageID)
-	return m.queue(ctx, tx, t, outgoing{
-		kind: store.KindNotification, to: to, subject: subject, text: body,
-		messageID: "<" + notificationIDPrefix + randomID() + "@" + m.o.Hostname + ">",
-		inReplyTo: lastOf(refs), references: refs,
+	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+		To: bare(to), Subject: subject, Text: body,
+		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname),
+		InReplyTo: lastOf(refs), References: refs,
 		// Agents answer the requester by replying: the signed agent address
 		// routes the reply to this ticket and proves it came from someone
 		// who received this notification.
-		replyTo:       mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyRole(n.Event))},
-		autoSubmitted: "auto-generated",
+		ReplyTo:       &mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyRole(n.Event))},
+		AutoSubmitted: "auto-generated",
 	})
 }
 
@@ -173,11 +169,16 @@ func (m *Mailer) Answer(ctx context.Context, tx store.Tx, t store.Ticket, a Answ
 	if n := templates.OneLine(a.AgentName); n != "" && !strings.Contains(n, "@") {
 		from.Name = n + " (" + m.o.CentreName + ")"
 	}
-	return m.queue(ctx, tx, t, outgoing{
-		kind: store.KindAgent, from: &from, to: to, cc: cc,
-		subject: ticketref.Format(t.Number) + " " + t.Subject, text: templates.Body(a.Text),
-		attachments: a.Attachments, inReplyTo: lastOf(refs), references: refs,
-		replyTo: mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
+	atts := make([]store.Attachment, len(a.Attachments))
+	for i, at := range a.Attachments {
+		at.Inline = false
+		atts[i] = at
+	}
+	return m.queue(ctx, tx, t, store.KindAgent, Mail{
+		From: from, To: bare(to), Cc: bare(cc),
+		Subject: ticketref.Format(t.Number) + " " + t.Subject, Text: templates.Body(a.Text),
+		Attachments: atts, InReplyTo: lastOf(refs), References: refs,
+		ReplyTo: &mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
 	})
 }
 
@@ -194,14 +195,14 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 		return false, fmt.Errorf("outbound: %w", err)
 	}
 	refs := publicThread(r.References)
-	return m.queue(ctx, tx, t, outgoing{
-		kind: store.KindNotification, to: to,
-		subject: ticketref.Format(t.Number) + " Demande résolue : " + t.Subject, text: body,
-		inReplyTo: lastOf(refs), references: refs,
+	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+		To:      bare(to),
+		Subject: ticketref.Format(t.Number) + " Demande résolue : " + t.Subject, Text: body,
+		InReplyTo: lastOf(refs), References: refs,
 		// The notice says "reply to this message to reopen": the signed
 		// requester address makes that reply join the ticket.
-		replyTo:       mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
-		autoSubmitted: "auto-generated",
+		ReplyTo:       &mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
+		AutoSubmitted: "auto-generated",
 	})
 }
 
@@ -218,14 +219,14 @@ func (m *Mailer) Report(ctx context.Context, tx store.Tx, t store.Ticket, r Repo
 		return false, fmt.Errorf("outbound: %w", err)
 	}
 	refs := threadOf(r.References, r.InReplyTo)
-	return m.queue(ctx, tx, t, outgoing{
-		kind: store.KindNotification, to: to,
-		subject: ticketref.Format(t.Number) + " Commande non exécutée : " + t.Subject, text: body,
-		messageID: "<" + notificationIDPrefix + randomID() + "@" + m.o.Hostname + ">",
-		inReplyTo: lastOf(refs), references: refs,
-		replyTo: mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyaddr.RoleAgent)},
+	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+		To:      bare(to),
+		Subject: ticketref.Format(t.Number) + " Commande non exécutée : " + t.Subject, Text: body,
+		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname),
+		InReplyTo: lastOf(refs), References: refs,
+		ReplyTo: &mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyaddr.RoleAgent)},
 		// RFC 3834 §5: an automatic answer to the agent's message.
-		autoSubmitted: "auto-replied",
+		AutoSubmitted: "auto-replied",
 	})
 }
 
@@ -296,156 +297,57 @@ func person(name, addr string) string {
 	return addr
 }
 
-// outgoing is one message to compose, store and queue.
-type outgoing struct {
-	kind          store.Kind
-	from          *mail.Address
-	to, cc        []string
-	replyTo       mail.Address
-	subject       string
-	messageID     string
-	inReplyTo     string
-	references    []string
-	autoSubmitted string
-	text          string
-	attachments   []store.Attachment
-}
-
-func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, o outgoing) (bool, error) {
+// queue composes ml (From defaults to the centre, MessageID to a new one),
+// stores it in t's history as kind and queues it.
+func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, kind store.Kind, ml Mail) (bool, error) {
 	now := m.o.Clock()
-	if o.messageID == "" {
-		o.messageID = "<" + randomID() + "@" + m.o.Hostname + ">"
+	if ml.MessageID == "" {
+		ml.MessageID = newMessageID("", m.o.Hostname)
 	}
-	if o.from == nil {
-		o.from = &m.from
+	if ml.From.Address == "" {
+		ml.From = m.from
 	}
-	raw, err := compose(o, now)
+	ml.Date = now
+	raw, err := Compose(ml)
 	if err != nil {
 		return false, err
 	}
-	rcpts := append(append([]string{}, o.to...), o.cc...)
+	to, cc := addrSpecs(ml.To), addrSpecs(ml.Cc)
+	rcpts := append(append([]string{}, to...), cc...)
 	sum := sha256.Sum256(raw)
 	msg := &store.Message{
-		TicketID: t.ID, Direction: store.DirOut, Kind: o.kind,
-		From: m.o.SupportAddress, FromName: o.from.Name, To: o.to, Cc: o.cc,
-		Subject: o.subject, MessageID: o.messageID, InReplyTo: o.inReplyTo, References: o.references,
-		Date: now, Text: o.text, Raw: raw, RawSHA256: hex.EncodeToString(sum[:]),
+		TicketID: t.ID, Direction: store.DirOut, Kind: kind,
+		From: m.o.SupportAddress, FromName: ml.From.Name, To: to, Cc: cc,
+		Subject: ml.Subject, MessageID: ml.MessageID, InReplyTo: ml.InReplyTo, References: ml.References,
+		Date: now, Text: ml.Text, Raw: raw, RawSHA256: hex.EncodeToString(sum[:]),
 		Envelope:  store.Envelope{Transport: "relay", MailFrom: m.o.SupportAddress, RcptTo: rcpts},
-		DedupeKey: o.messageID, CreatedAt: now,
-	}
-	for _, a := range o.attachments {
-		a.Inline = false
-		msg.Attachments = append(msg.Attachments, a)
+		DedupeKey: ml.MessageID, CreatedAt: now,
+		Attachments: ml.Attachments,
 	}
 	if _, err := tx.InsertOutbound(ctx, msg, &store.Outbound{
 		TicketID: t.ID, TicketNumber: t.Number,
-		MailFrom: m.o.SupportAddress, To: rcpts, Subject: o.subject, MessageID: o.messageID,
+		MailFrom: m.o.SupportAddress, To: rcpts, Subject: ml.Subject, MessageID: ml.MessageID,
 		Raw: raw, State: store.OutQueued, NextAttemptAt: now, CreatedAt: now,
 	}); err != nil {
-		return false, fmt.Errorf("outbound: store and queue %s: %w", o.kind, err)
+		return false, fmt.Errorf("outbound: store and queue %s: %w", kind, err)
 	}
 	return true, nil
 }
 
-// compose writes o as an RFC 5322 message: a text/plain part, and the
-// attachments after it in a multipart/mixed when there are any.
-func compose(o outgoing, now time.Time) ([]byte, error) {
-	// go-message writes fields in the reverse order of insertion (see
-	// Acker.Compose): set from the last to the first.
-	var h gomail.Header
-	h.Set("MIME-Version", "1.0")
-	h.Set("Content-Language", "fr")
-	if o.autoSubmitted != "" {
-		// RFC 3834 §5: responders keep quiet; Exchange honours the
-		// Microsoft field.
-		h.Set("X-Auto-Response-Suppress", "All")
-		h.Set("Auto-Submitted", o.autoSubmitted)
+// bare is l as addresses without display names.
+func bare(l []string) []mail.Address {
+	out := make([]mail.Address, len(l))
+	for i, a := range l {
+		out[i] = mail.Address{Address: a}
 	}
-	if len(o.references) > 0 {
-		h.Set("References", strings.Join(o.references, " "))
-	}
-	if o.inReplyTo != "" {
-		h.Set("In-Reply-To", o.inReplyTo)
-	}
-	h.Set("Message-ID", o.messageID)
-	h.SetDate(now)
-	h.SetSubject(o.subject)
-	if o.replyTo.Address != "" {
-		h.SetAddressList("Reply-To", []*mail.Address{&o.replyTo})
-	}
-	if len(o.cc) > 0 {
-		h.SetAddressList("Cc", addrList(o.cc))
-	}
-	h.SetAddressList("To", addrList(o.to))
-	h.SetAddressList("From", []*mail.Address{o.from})
-
-	text := strings.ReplaceAll(o.text, "\n", "\r\n")
-	if !strings.HasSuffix(text, "\r\n") {
-		text += "\r\n"
-	}
-	var buf bytes.Buffer
-	if len(o.attachments) == 0 {
-		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-		h.Set("Content-Transfer-Encoding", "quoted-printable")
-		w, err := gomail.CreateSingleInlineWriter(&buf, h)
-		if err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if _, err := w.Write([]byte(text)); err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if err := w.Close(); err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-		return buf.Bytes(), nil
-	}
-	w, err := gomail.CreateWriter(&buf, h)
-	if err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
-	}
-	var th gomail.InlineHeader
-	th.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	th.Set("Content-Transfer-Encoding", "quoted-printable")
-	tw, err := w.CreateSingleInline(th)
-	if err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
-	}
-	if _, err := tw.Write([]byte(text)); err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
-	}
-	if err := tw.Close(); err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
-	}
-	for _, a := range o.attachments {
-		var ah gomail.AttachmentHeader
-		ct := a.ContentType
-		if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
-			ct = "application/octet-stream"
-		}
-		ah.SetContentType(ct, nil)
-		ah.SetFilename(templates.OneLine(a.Filename))
-		ah.Set("Content-Transfer-Encoding", "base64")
-		aw, err := w.CreateAttachment(ah)
-		if err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if _, err := aw.Write(a.Data); err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-		if err := aw.Close(); err != nil {
-			return nil, fmt.Errorf("outbound: compose: %w", err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
-	}
-	return buf.Bytes(), nil
+	return out
 }
 
-func addrList(l []string) []*mail.Address {
-	out := make([]*mail.Address, len(l))
-	for i, a := range l {
-		out[i] = &mail.Address{Address: a}
+// addrSpecs is the addresses of l.
+func addrSpecs(l []mail.Address) []string {
+	var out []string
+	for _, a := range l {
+		out = append(out, a.Address)
 	}
 	return out
 }

@@ -12,23 +12,26 @@
 //     The Acker also allows at most PerHour acknowledgments per address per
 //     hour, counted in the store, so a responder that ignores every header
 //     cannot ping-pong with us.
-//   - Transactional outbox: Acknowledge stores the acknowledgment in the
-//     ticket's history and queues it through the caller's store.Tx, so a
-//     ticket and its acknowledgment commit or roll back together; when none
-//     may go out, the reason is recorded on the ticket instead. With
-//     AckerOptions.Deferred (guichet serve), only the outbox row is written
-//     there, recipient, subject and Message-ID fixed; the Sender has
-//     RenderAll compose it when it claims it, store it in the ticket's
-//     history and link it to the row in a committed transaction, then send
-//     it: the bytes sent are the bytes recorded, on every attempt.
-//   - Composition: From the centre, To the requester, Reply-To the ticket's
-//     signed address, RFC 2047 subject "[Ticket#N] Accusé de réception : …",
-//     a Message-ID in our domain (stored, so replies thread), In-Reply-To and
-//     References to the original, Auto-Submitted: auto-replied,
-//     X-Auto-Response-Suppress: All, Content-Language: fr, and
-//     multipart/alternative UTF-8 quoted-printable parts. Control characters
-//     are removed from everything a sender wrote before it reaches a header
-//     or the text part, so no header can be injected.
+//   - Transactional outbox: AcknowledgeAll queues the acknowledgment
+//     through the caller's store.Tx, recipient, subject and Message-ID
+//     fixed, so a ticket and its acknowledgment commit or roll back
+//     together; when none may go out, the reason is recorded on the ticket
+//     instead. RenderAll composes it after the commit (the Sender when it
+//     claims it, or Pending right after the commit in a process without a
+//     sender), stores it in the ticket's history and links it to the row in
+//     a committed transaction before it is sent: the bytes sent are the
+//     bytes recorded, on every attempt. Agents' mail (Mailer) is composed
+//     and stored in the ticket's transaction.
+//   - Composition: one function, Compose, writes everything Guichet sends
+//     (acknowledgments, agents' mail, « mes demandes » links). The
+//     acknowledgment is From the centre, To the requester, Reply-To the
+//     ticket's signed address, RFC 2047 subject "[Ticket#N] Accusé de
+//     réception : …", a Message-ID in our domain (stored, so replies
+//     thread), In-Reply-To and References to the original, Auto-Submitted:
+//     auto-replied, X-Auto-Response-Suppress: All, Content-Language: fr,
+//     and multipart/alternative UTF-8 quoted-printable parts. Control
+//     characters are removed from everything a sender wrote before it
+//     reaches a header or the text part, so no header can be injected.
 //   - Delivery: the Sender claims due messages (leases, SKIP LOCKED on
 //     PostgreSQL, so several processes share one outbox), delivers a few in
 //     parallel, and marks each sent right after the relay accepted it, the

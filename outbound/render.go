@@ -21,14 +21,15 @@ type RenderStore interface {
 var _ RenderStore = store.Store(nil)
 
 // RenderAll composes the acknowledgments among ms that AcknowledgeAll
-// queued without their bytes (AckerOptions.Deferred), as the sender takes
-// them from the outbox. Each ticket and its first incoming message give
-// what AcknowledgeAll would have used; the recipient, subject and
-// Message-ID queued with it are kept. The bytes are stored as the
-// tickets' ack messages and linked to their outbox rows in one transaction,
-// committed before anything is sent: what goes out is what the ticket
-// shows, and a later attempt sends the same bytes. ms[i] is updated in
-// place; errs[i] is its error (nil for mail that had its bytes already).
+// queued without their bytes, as the sender takes them from the outbox (or
+// as Pending hands them over right after their commit). Each ticket and its
+// first incoming message give what AcknowledgeAll had; the recipient,
+// subject and Message-ID queued with it are kept, and it is dated when it
+// was queued. The bytes are stored as the tickets' ack messages and linked
+// to their outbox rows in one transaction, committed before anything is
+// sent: what goes out is what the ticket shows, and a later attempt sends
+// the same bytes. ms[i] is updated in place; errs[i] is its error (nil for
+// mail that had its bytes already).
 func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound) (errs []error) {
 	errs = make([]error, len(ms))
 	var todo []int
@@ -54,23 +55,29 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 		c   Composed
 		msg *store.Message
 	}
-	now := a.o.Clock()
 	var done []composed
 	for _, i := range todo {
 		o := ms[i]
 		src, ok := srcs[o.ID]
-		if !ok || len(o.To) != 1 {
+		if !ok || src.Ticket.ID != o.TicketID || len(o.To) != 1 {
 			fail(i, fmt.Errorf("%w: no queued acknowledgment with its ticket", ErrCannotCompose))
 			continue
 		}
 		f := src.First
 		in := Incoming{From: f.From, FromName: f.FromName, Subject: f.Subject, MessageID: f.MessageID, References: f.References}
-		c, err := a.compose(src.Ticket, in, o.To[0], now, o.MessageID)
+		// Dated when it was queued, in the ticket's transaction: the moment
+		// the request was accepted, whenever it is composed; in the local
+		// zone, as the clock gives it (the store may return UTC).
+		at := o.CreatedAt.Local()
+		if o.CreatedAt.IsZero() {
+			at = a.o.Clock()
+		}
+		c, err := a.compose(src.Ticket, in, o.To[0], at, o.MessageID)
 		if err != nil {
 			fail(i, fmt.Errorf("%w: %w", ErrCannotCompose, err))
 			continue
 		}
-		done = append(done, composed{i, c, a.ackMessage(src.Ticket, o.To[0], c, now)})
+		done = append(done, composed{i, c, a.ackMessage(src.Ticket, o.To[0], c, at)})
 	}
 	// A few per transaction: one commit for several, while the embedded
 	// database's single writer is not kept from the pipeline's commits

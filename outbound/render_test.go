@@ -44,25 +44,23 @@ func storeRequest(t *testing.T, st store.Store, a *Acker) store.Ticket {
 	return tk
 }
 
-// TestRenderDeferred: a deferred acknowledgment is queued with its
-// subject and Message-ID but no bytes; RenderAll composes exactly what the
-// immediate path would have, records it in the ticket's history and links
-// it to its outbox row; rendering again changes nothing.
-func TestRenderDeferred(t *testing.T) {
+// TestRenderAll: an acknowledgment is queued with its subject and
+// Message-ID but no bytes; RenderAll composes it, records it in the ticket's
+// history and links it to its outbox row; rendering again changes nothing.
+func TestRenderAll(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
 			ctx := context.Background()
-			inline, _ := newTestAcker(t, nil)
-			deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true })
-			tk := storeRequest(t, st, deferred)
+			a, _ := newTestAcker(t, nil)
+			tk := storeRequest(t, st, a)
 
 			ob, err := st.Outbox(ctx)
 			if err != nil || len(ob) != 1 {
 				t.Fatalf("outbox = %d rows (%v), want 1", len(ob), err)
 			}
 			q := ob[0]
-			want, err := inline.compose(tk, request, request.From, fixedNow, q.MessageID)
+			want, err := a.compose(tk, request, request.From, fixedNow, q.MessageID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +75,7 @@ func TestRenderDeferred(t *testing.T) {
 			if err != nil || len(claimed) != 1 {
 				t.Fatalf("claim = %d (%v)", len(claimed), err)
 			}
-			if errs := deferred.RenderAll(ctx, st, claimed); errs[0] != nil {
+			if errs := a.RenderAll(ctx, st, claimed); errs[0] != nil {
 				t.Fatal(errs[0])
 			}
 			got := claimed[0]
@@ -94,7 +92,7 @@ func TestRenderDeferred(t *testing.T) {
 			if err != nil || len(after) != 1 || !bytes.Equal(after[0].Raw, got.Raw) || after[0].MessageRowID == 0 {
 				t.Fatalf("outbox after rendering: %d rows (%v), want the rendered bytes linked", len(after), err)
 			}
-			if errs := deferred.RenderAll(ctx, st, after); errs[0] != nil || !bytes.Equal(after[0].Raw, got.Raw) {
+			if errs := a.RenderAll(ctx, st, after); errs[0] != nil || !bytes.Equal(after[0].Raw, got.Raw) {
 				t.Errorf("second RenderAll = %v, bytes changed: %v", errs[0], !bytes.Equal(after[0].Raw, got.Raw))
 			}
 			if d2, _ := st.Ticket(ctx, tk.Number); len(d2.Messages) != 2 {
@@ -104,27 +102,27 @@ func TestRenderDeferred(t *testing.T) {
 	}
 }
 
-// TestSenderRendersDeferred: the sender composes a deferred acknowledgment
+// TestSenderRendersAcks: the sender composes a queued acknowledgment
 // before sending it, and the relay gets it once; a message that cannot be
 // composed fails without reaching the relay.
-func TestSenderRendersDeferred(t *testing.T) {
+func TestSenderRendersAcks(t *testing.T) {
 	st := backends(t)[0].Open(t)
 	r := startRelay(t, relayOpts{})
 	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
-	deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true; o.Clock = time.Now })
-	storeRequest(t, st, deferred)
+	a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
+	storeRequest(t, st, a)
 	ob, _ := st.Outbox(context.Background())
 	runSender(t, SenderOptions{Store: st, Relay: rel, Render: func(ctx context.Context, ms []store.Outbound) []error {
-		return deferred.RenderAll(ctx, st, ms)
+		return a.RenderAll(ctx, st, ms)
 	}})
-	sent := waitOutbox(t, st, "the deferred acknowledgment sent", all(store.OutSent))
+	sent := waitOutbox(t, st, "the a acknowledgment sent", all(store.OutSent))
 	deliveredOnce(t, r, []string{ob[0].MessageID})
 	if got := r.received(); len(got) == 1 && !bytes.Equal(got[0].Data, sent[0].Raw) {
 		t.Errorf("relay got other bytes than the ticket records")
 	}
 
 	st2 := backends(t)[0].Open(t)
-	storeRequest(t, st2, deferred)
+	storeRequest(t, st2, a)
 	r2 := startRelay(t, relayOpts{})
 	rel2, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r2.addr})
 	runSender(t, SenderOptions{Store: st2, Relay: rel2, Render: func(ctx context.Context, ms []store.Outbound) []error {
@@ -142,7 +140,7 @@ func TestSenderRendersDeferred(t *testing.T) {
 	// A store that fails while composing: nothing is sent, the message
 	// waits for its next attempt, then goes out once.
 	st3 := backends(t)[0].Open(t)
-	storeRequest(t, st3, deferred)
+	storeRequest(t, st3, a)
 	ob3, _ := st3.Outbox(context.Background())
 	r3 := startRelay(t, relayOpts{})
 	rel3, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r3.addr})
@@ -151,7 +149,7 @@ func TestSenderRendersDeferred(t *testing.T) {
 		if calls.Add(1) == 1 {
 			return []error{fmt.Errorf("base indisponible: %w", store.ErrUnavailable)}
 		}
-		return deferred.RenderAll(ctx, st3, ms)
+		return a.RenderAll(ctx, st3, ms)
 	}})
 	sent3 := waitOutbox(t, st3, "the acknowledgment sent after a failed composition", all(store.OutSent))
 	deliveredOnce(t, r3, []string{ob3[0].MessageID})
@@ -176,7 +174,7 @@ func sameAck(t *testing.T, got, want []byte) {
 	}
 }
 
-// TestRenderAllOneBadRow: ten deferred acknowledgments composed together,
+// TestRenderAllOneBadRow: ten queued acknowledgments composed together,
 // one of which cannot be stored (its Message-ID is taken): the nine others
 // are rendered and linked, that one alone reports the error.
 func TestRenderAllOneBadRow(t *testing.T) {
@@ -184,7 +182,7 @@ func TestRenderAllOneBadRow(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
 			ctx := context.Background()
-			deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true })
+			a, _ := newTestAcker(t, nil)
 			for i := range 10 {
 				in := request
 				in.From, in.MailFrom, in.MessageID = fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("<d%d@example.org>", i)
@@ -193,7 +191,7 @@ func TestRenderAllOneBadRow(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					_, err = deferred.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
+					_, err = a.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
 					return err
 				})
 				if err != nil {
@@ -213,7 +211,7 @@ func TestRenderAllOneBadRow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			errs := deferred.RenderAll(ctx, st, claimed)
+			errs := a.RenderAll(ctx, st, claimed)
 			for i, e := range errs {
 				if (e != nil) != (i == 3) {
 					t.Errorf("row %d: error %v; want an error for row 3 only", i, e)
@@ -229,12 +227,12 @@ func TestRenderAllOneBadRow(t *testing.T) {
 	}
 }
 
-// TestSenderWithoutComposerSendsNothingEmpty: a deferred acknowledgment
+// TestSenderWithoutComposerSendsNothingEmpty: a queued acknowledgment
 // reaching a sender that cannot compose it fails; the relay gets nothing.
 func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 	st := backends(t)[0].Open(t)
-	deferred, _ := newTestAcker(t, func(o *AckerOptions) { o.Deferred = true; o.Clock = time.Now })
-	storeRequest(t, st, deferred)
+	a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
+	storeRequest(t, st, a)
 	r := startRelay(t, relayOpts{})
 	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
 	runSender(t, SenderOptions{Store: st, Relay: rel})

@@ -42,8 +42,8 @@ type SenderOptions struct {
 	Lease time.Duration
 	Clock func() time.Time
 	// Render composes the claimed mail that was queued without its bytes
-	// (deferred acknowledgments, Acker.RenderAll), in place, before it is
-	// sent; errs[i] is ms[i]'s. nil sends every message as queued.
+	// (acknowledgments, Acker.RenderAll), in place, before it is sent;
+	// errs[i] is ms[i]'s. nil sends every message as queued.
 	Render func(ctx context.Context, ms []store.Outbound) (errs []error)
 }
 
@@ -185,8 +185,7 @@ func (s *Sender) wait(ctx context.Context, d time.Duration) bool {
 
 // recordSent records deliveries as they come, together when several
 // finished during the previous write: one statement and one commit for
-// them instead of one each (0.2 ms of PostgreSQL time per message saved at
-// full load). It returns when sent is closed and drained.
+// them instead of one each. It returns when sent is closed and drained.
 func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 	const most = 256
 	for first := range sent {
@@ -223,7 +222,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 	log := s.log.With("outbox", m.ID, "ticket", m.TicketNumber, "message_id", m.MessageID)
 	err := renderErr
 	if err == nil && len(m.Raw) == 0 {
-		// A deferred acknowledgment this sender cannot compose (no Render):
+		// An acknowledgment this sender cannot compose (no Render):
 		// an empty message must never reach the relay.
 		err = fmt.Errorf("%w: outbox %d has no bytes and no composer", ErrCannotCompose, m.ID)
 	}

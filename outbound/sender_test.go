@@ -19,7 +19,8 @@ import (
 func backends(*testing.T) []testdb.Backend { return testdb.Backends() }
 
 // queueAcks creates n tickets from n requesters through the Acker, each in
-// its own transaction as the pipeline does, and returns their Message-IDs.
+// its own transaction as the pipeline does, composes their
+// acknowledgments (RenderAll) and returns their Message-IDs.
 func queueAcks(t *testing.T, st store.Store, n int) []string {
 	t.Helper()
 	a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
@@ -46,6 +47,11 @@ func queueAcks(t *testing.T, st store.Store, n int) []string {
 	ob, err := st.Outbox(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i, err := range a.RenderAll(context.Background(), st, ob) {
+		if err != nil {
+			t.Fatalf("compose acknowledgment %d: %v", i, err)
+		}
 	}
 	for _, o := range ob {
 		ids = append(ids, o.MessageID)
@@ -302,7 +308,7 @@ func TestNextAttempt(t *testing.T) {
 
 // TestSenderBacklog drains a backlog of acknowledgments to a local relay on
 // each backend: every one is delivered exactly once. The rate is logged, not
-// asserted (issue 4 asks for at least 200 messages/s; the note quotes it).
+// asserted: a shared test machine's speed says nothing about the code's.
 func TestSenderBacklog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("backlog of 1000 messages")

@@ -65,24 +65,7 @@ func TestAgentFrenchTypography(t *testing.T) {
 			if tc.err != nil {
 				t.Fatal(tc.err)
 			}
-			v := []rune(visible(tc.text, false))
-			for i, c := range v {
-				ctx := string(v[max(0, i-20):min(len(v), i+10)])
-				switch c {
-				case ':', ';', '!', '?':
-					if i == 0 || v[i-1] != '\u00a0' {
-						t.Errorf("%q not preceded by a non-breaking space in %q", c, ctx)
-					}
-				case '«':
-					if i+1 >= len(v) || v[i+1] != '\u00a0' {
-						t.Errorf("« not followed by a non-breaking space in %q", ctx)
-					}
-				case '»':
-					if v[i-1] != '\u00a0' {
-						t.Errorf("» not preceded by a non-breaking space in %q", ctx)
-					}
-				}
-			}
+			checkTypography(t, []rune(visible(tc.text, false)))
 			for _, bad := range []string{"<no value>", "{{", "}}", "%!", "\r"} {
 				if strings.Contains(tc.text, bad) {
 					t.Errorf("rendered text contains %q", bad)

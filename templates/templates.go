@@ -80,17 +80,22 @@ func RenderAck(a Ack) (Rendered, error) {
 	if a.Category == nil && a.Example.Code == "" {
 		return Rendered{}, fmt.Errorf("templates: acknowledgment without category needs an example category")
 	}
-	a = clean(a)
+	return renderBoth("ack", clean(a))
+}
+
+// renderBoth renders name's text and HTML templates (name.txt.tmpl,
+// name.html.tmpl) with data.
+func renderBoth(name string, data any) (Rendered, error) {
 	parseOnce.Do(parse)
 	if parseErr != nil {
 		return Rendered{}, parseErr
 	}
 	var tb, hb bytes.Buffer
-	if err := textT.ExecuteTemplate(&tb, "ack.txt.tmpl", a); err != nil {
-		return Rendered{}, fmt.Errorf("templates: render ack text: %w", err)
+	if err := textT.ExecuteTemplate(&tb, name+".txt.tmpl", data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: render %s text: %w", name, err)
 	}
-	if err := htmlT.ExecuteTemplate(&hb, "ack.html.tmpl", a); err != nil {
-		return Rendered{}, fmt.Errorf("templates: render ack html: %w", err)
+	if err := htmlT.ExecuteTemplate(&hb, name+".html.tmpl", data); err != nil {
+		return Rendered{}, fmt.Errorf("templates: render %s html: %w", name, err)
 	}
 	return Rendered{Text: tidy(tb.String()), HTML: hb.String()}, nil
 }

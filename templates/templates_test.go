@@ -100,6 +100,29 @@ func visible(s string, isHTML bool) string {
 	return urlRE.ReplaceAllString(s, "URL")
 }
 
+// checkTypography fails t for each « : ; ! ? » in v without a no-break
+// space (U+00A0) before it, and each guillemet without one inside.
+func checkTypography(t *testing.T, v []rune) {
+	t.Helper()
+	for i, c := range v {
+		ctx := func() string { return string(v[max(0, i-20):min(len(v), i+10)]) }
+		switch c {
+		case ':', ';', '!', '?':
+			if i == 0 || v[i-1] != '\u00a0' {
+				t.Errorf("%q not preceded by a non-breaking space in %q", c, ctx())
+			}
+		case '«':
+			if i+1 >= len(v) || v[i+1] != '\u00a0' {
+				t.Errorf("« not followed by a non-breaking space in %q", ctx())
+			}
+		case '»':
+			if v[i-1] != '\u00a0' {
+				t.Errorf("» not preceded by a non-breaking space in %q", ctx())
+			}
+		}
+	}
+}
+
 func TestFrenchTypography(t *testing.T) {
 	for _, tc := range cases() {
 		r, err := RenderAck(tc.ack)
@@ -113,23 +136,7 @@ func TestFrenchTypography(t *testing.T) {
 		}{{"text", r.Text, false}, {"html", r.HTML, true}} {
 			t.Run(tc.name+"/"+part.name, func(t *testing.T) {
 				v := []rune(visible(part.text, part.isHTML))
-				for i, c := range v {
-					ctx := func() string { return string(v[max(0, i-20):min(len(v), i+10)]) }
-					switch c {
-					case ':', ';', '!', '?':
-						if i == 0 || v[i-1] != '\u00a0' {
-							t.Errorf("%q not preceded by a non-breaking space in %q", c, ctx())
-						}
-					case '«':
-						if i+1 >= len(v) || v[i+1] != '\u00a0' {
-							t.Errorf("« not followed by a non-breaking space in %q", ctx())
-						}
-					case '»':
-						if v[i-1] != '\u00a0' {
-							t.Errorf("» not preceded by a non-breaking space in %q", ctx())
-						}
-					}
-				}
+				checkTypography(t, v)
 				s := string(v)
 				for _, bad := range []string{"<no value>", "{{", "}}", "%!", "~"} {
 					if strings.Contains(s, bad) {

@@ -98,9 +98,10 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(e.srv.Close)
 
+	pending := &outbound.Pending{}
 	acker, err := outbound.NewAcker(outbound.AckerOptions{
 		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: e.clock.Now,
-		PublicURL: e.srv.URL, TrackToken: tokens.Token, PerHour: 100,
+		PublicURL: e.srv.URL, TrackToken: tokens.Token, PerHour: 100, Queued: pending.Add,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +120,13 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 			e.metrics.Observe(env, kind, string(r.Action), took)
 		},
 	}, st, cat, signer, acker)
+	// As guichet ingest does: each acknowledgment is composed right after
+	// its commit.
+	e.pipeline.OnCommit(func() {
+		if err := pending.RenderAll(context.Background(), acker, st); err != nil {
+			t.Errorf("compose acknowledgments: %v", err)
+		}
+	})
 	o := web.Options{
 		Store: st, Tokens: tokens, Catalogue: labels{cat}, PublicURL: e.srv.URL,
 		SupportAddress: support, APIToken: apiToken, Agents: []string{agent},

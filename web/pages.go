@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"guichet/store"
+	"guichet/templates"
 )
 
 // pageData is what the layout needs, with the page's own data in it.
@@ -100,18 +101,6 @@ func (s *Server) frenchDate(t time.Time) string {
 }
 
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// frenchSize writes a size as people read it, with a non-breaking space.
-func frenchSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d\u00a0octets", n)
-	case n < 1024*1024:
-		return strings.Replace(fmt.Sprintf("%.1f\u00a0Ko", float64(n)/1024), ".", ",", 1)
-	default:
-		return strings.Replace(fmt.Sprintf("%.1f\u00a0Mo", float64(n)/1024/1024), ".", ",", 1)
-	}
-}
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
 	var b bytes.Buffer
@@ -200,7 +189,7 @@ func (s *Server) tracking(w http.ResponseWriter, r *http.Request) {
 				name = "pièce jointe"
 			}
 			mp.Attachments = append(mp.Attachments, attachmentPage{
-				Filename: name, Size: frenchSize(a.Size),
+				Filename: name, Size: templates.Size(a.Size),
 				URL: "/suivi/" + url.PathEscape(d.Number) + "/pj/" + url.PathEscape(a.SHA256) + "?jeton=" + token,
 			})
 		}

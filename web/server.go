@@ -17,7 +17,7 @@ import (
 	"guichet/view"
 )
 
-//go:embed pages/*.html static/* mail/*.tmpl
+//go:embed pages/*.html static/*
 var assets embed.FS
 
 // Store is the part of the store the web side reads and writes.
@@ -76,7 +76,6 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	pages  map[string]*template.Template
-	mailT  mailTemplates
 	agents map[string]bool
 	mux    *http.ServeMux
 	// notFound is the one 404 page, rendered once so that every "no such
@@ -127,10 +126,6 @@ func New(o Options) (*Server, error) {
 			return nil, fmt.Errorf("web: parse page %s: %w", name, err)
 		}
 		s.pages[name] = t
-	}
-	var err error
-	if s.mailT, err = parseMail(); err != nil {
-		return nil, err
 	}
 	var b strings.Builder
 	if err := s.pages["introuvable"].ExecuteTemplate(&b, "layout", s.page("Page introuvable", nil)); err != nil {

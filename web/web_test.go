@@ -386,10 +386,11 @@ func TestAPI(t *testing.T) {
 			for _, m := range shown.Messages {
 				kinds = append(kinds, m.Kind)
 			}
-			// The request, its acknowledgment, the agents' notification, the
-			// agent's message and the answer it sent, the note and the
-			// notification of the note (helpers_test.go's addNote writes one).
-			if strings.Join(kinds, ",") != "request,ack,notification,agent,agent,note,notification" {
+			// The request, the agents' notification (same transaction), its
+			// acknowledgment (composed after the commit), the agent's message
+			// and the answer it sent, the note and the notification of the
+			// note (helpers_test.go's addNote writes one).
+			if strings.Join(kinds, ",") != "request,notification,ack,agent,agent,note,notification" {
 				t.Errorf("messages of %s = %v", number, kinds)
 			}
 			if r := e.do(t, "GET", "/api/tickets/2026-999999", apiToken, ""); r.status != 404 || !strings.Contains(r.body, `"error"`) {

@@ -9,6 +9,7 @@ import (
 
 	"guichet/config"
 	"guichet/ingest"
+	"guichet/outbound"
 	"guichet/store"
 )
 
@@ -42,9 +43,22 @@ func runIngest(ctx context.Context, args []string, e env) int {
 		return fail(e, "ingest", err)
 	}
 	defer st.Close()
-	p, err := build(ctx, c, st, log, buildMode{})
+	pending := &outbound.Pending{}
+	p, err := build(ctx, c, st, log, pending)
 	if err != nil {
 		return fail(e, "ingest", err)
+	}
+	// No sender runs here: each acknowledgment this command queued is
+	// composed right after its commit, so that the ticket shows it when the
+	// command returns. A failure leaves it queued for guichet serve's
+	// sender, which composes what it finds without bytes.
+	composeAck := func(r ingest.Result) {
+		if r.Ticket == "" {
+			return
+		}
+		if err := pending.Render(ctx, p.acker, st, r.Ticket); err != nil {
+			log.Warn("acknowledgment left for the sender to compose", "ticket", r.Ticket, "err", err)
+		}
 	}
 
 	envl := store.Envelope{Transport: "pipe", MailFrom: *sender, RcptTo: rcpts, Mailbox: *mailbox}
@@ -57,7 +71,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	}
 	worst := exitOK
 	for _, name := range inputs {
-		code := ingestOne(ctx, p.pipeline, name, envl, e)
+		code := ingestOne(ctx, p.pipeline, name, envl, e, composeAck)
 		if code == exitTempFail || (code != exitOK && worst == exitOK) {
 			worst = code
 		}
@@ -68,7 +82,9 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	return worst
 }
 
-func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.Envelope, e env) int {
+// ingestOne delivers one input; committed is called with the result of a
+// delivery that committed.
+func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.Envelope, e env, committed func(ingest.Result)) int {
 	var raw []byte
 	var err error
 	if name == "-" {
@@ -94,6 +110,7 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 		fmt.Fprintf(e.stderr, "guichet ingest: %s: message not stored, temporary failure; the mail system will retry\n", label(name))
 		return exitTempFail
 	}
+	committed(res)
 	fmt.Fprintln(e.stdout, describe(res))
 	if res.ParseError != "" {
 		fmt.Fprintf(e.stderr, "guichet ingest: %s: stored raw; parse problem: %s\n", label(name), res.ParseError)

@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 		return fail(e, "serve", err)
 	}
 	defer st.Close()
-	p, err := build(ctx, c, st, log, buildMode{deferAcks: true})
+	p, err := build(ctx, c, st, log, nil)
 	if err != nil {
 		return fail(e, "serve", err)
 	}

@@ -69,16 +69,12 @@ type parts struct {
 	metrics   *web.Metrics
 }
 
-// buildMode is what differs between the commands that handle mail.
-type buildMode struct {
-	// deferAcks: acknowledgments are composed by the outbox sender when it
-	// sends them, not in the ticket's transaction (guichet serve, which
-	// runs the sender; guichet ingest composes them at once, so that the
-	// ticket shows its acknowledgment when the command returns).
-	deferAcks bool
-}
-
-func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger, mode buildMode) (*parts, error) {
+// build wires the components that handle mail. Acknowledgments are queued
+// in the ticket's transaction and composed after the commit: by the outbox
+// sender (guichet serve), or, when pending is not nil, by the command that
+// delivered the message, right after its commit (guichet ingest, which runs
+// no sender).
+func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger, pending *outbound.Pending) (*parts, error) {
 	cat, err := classify.Default()
 	if err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
@@ -98,7 +94,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		return nil, fmt.Errorf("tracking links: %w", err)
 	}
 	metrics := web.NewMetrics(st)
-	acker, err := outbound.NewAcker(outbound.AckerOptions{
+	ao := outbound.AckerOptions{
 		CentreName:     c.CentreName,
 		SupportAddress: c.SupportAddress,
 		Signer:         signer,
@@ -107,8 +103,11 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		TrackToken:     tracker.Token,
 		PerHour:        c.AckPerHour,
 		Hostname:       c.Hostname,
-		Deferred:       mode.deferAcks,
-	})
+	}
+	if pending != nil {
+		ao.Queued = pending.Add
+	}
+	acker, err := outbound.NewAcker(ao)
 	if err != nil {
 		return nil, fmt.Errorf("acknowledgments: %w", err)
 	}
