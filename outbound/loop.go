@@ -244,6 +244,9 @@ func automatedReason(in Incoming, h fields, mailFrom string) string {
 		return r
 	}
 	subject := normalSubject(in.Subject)
+	if p := failureSubject(subject); p != "" {
+		return fmt.Sprintf("objet d'un échec de remise (« %s »)", p)
+	}
 	if p := autoReplySubject(in, subject); p != "" {
 		return fmt.Sprintf("objet de réponse automatique (« %s »)", p)
 	}
@@ -367,20 +370,29 @@ func bounceAddress(a string) bool {
 	return false
 }
 
-// normalSubject folds white space and removes the tag a gateway puts before
-// mail from outside ("[EXTERNAL] Automatic reply: …").
+// normalSubject folds white space and removes the tag a gateway or a list
+// puts first ("[EXTERNAL] Automatic reply: …", "[OMPI users] AUTO: … is out
+// of the office"): a short bracketed tag or a gateway's EXT/External marker.
 func normalSubject(s string) string {
 	if strings.ContainsAny(s, "\t\r\n") || strings.Contains(s, "  ") {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	s = strings.TrimSpace(s)
-	for _, tag := range []string{"[external]", "[ext]", "[externe]", "[extern]", "[externo]", "[esterno]", "*external*", "external:", "ext:"} {
+	if strings.HasPrefix(s, "[") {
+		if end := strings.IndexByte(s, ']'); end > 0 && end <= maxTagBytes {
+			return strings.TrimSpace(s[end+1:])
+		}
+	}
+	for _, tag := range []string{"*external*", "external:", "ext:"} {
 		if len(s) >= len(tag) && strings.EqualFold(s[:len(tag)], tag) {
 			return strings.TrimSpace(s[len(tag):])
 		}
 	}
 	return s
 }
+
+// maxTagBytes bounds the leading bracketed tag normalSubject removes.
+const maxTagBytes = 40
 
 // Subjects of automatic replies that carry no header saying so, lower case,
 // from Outlook/Exchange in each language, Lotus Notes, Zimbra, Gmail,
@@ -412,12 +424,28 @@ var autoReplyPhrases = []string{
 	"afwezigheidsbericht", "afwezigheidsmelding", "automatisch antwoord", "buiten kantoor", "niet op kantoor",
 	// Portuguese, Nordic, Polish
 	"resposta automática", "resposta automatica", "fora do escritório", "autosvar", "automatisk svar",
-	"automatiskt svar", "automatyczna odpowiedź",
-	// Delivery failures written by MTAs that set no other marker.
+	"automatiskt svar", "automatyczna odpowiedź", "autorespons", "autoresponder", "auto responder",
+}
+
+// Subjects of responders that thank instead of saying what they are; a
+// person may open a reply so, so they must be the whole subject, even in
+// answer to our mail.
+var thanksPhrases = []string{"thank you for your e-mail", "thank you for your email", "thank you for your message",
+	"thanks for your email", "thanks for your message", "thank you for contacting us"}
+
+// Subjects of delivery failures from MTAs that set no other marker (Exim,
+// qmail, Postfix, Exchange in several languages). A failure report quotes
+// the message that failed, so its text says nothing about who wrote it and
+// is not read.
+var failurePhrases = []string{
 	"undeliverable", "undelivered mail returned to sender", "undelivered mail", "delivery status notification",
 	"mail delivery failed", "mail delivery failure", "delivery failure", "failure notice", "returned mail",
-	"non remis", "message non remis", "non distribuable", "unzustellbar", "nicht zustellbar",
-	"non recapitabile", "no se puede entregar", "onbestelbaar",
+	"delayed mail", "delivery delayed", "message delayed", "warning: message delayed",
+	"non remis", "message non remis", "non distribuable", "notification d'état de remise",
+	"notification d'état de distribution", "unzustellbar", "nicht zustellbar",
+	"benachrichtigung zum übermittlungsstatus", "benachrichtung zum übermittlungsstatus",
+	"non recapitabile", "notifica sullo stato di recapito", "no se puede entregar",
+	"notificación de estado de entrega", "onbestelbaar", "niet bezorgd",
 }
 
 // Words that open an absence notice's subject but also a person's ("Absent
@@ -435,9 +463,14 @@ var lotusWords = []string{"out of the office", "out of office", "returning", "ab
 
 func autoReplySubject(in Incoming, subject string) string {
 	l := strings.ToLower(subject)
+	// RFC 3834 §3.1.5 has responders put "Auto:" before the subject they
+	// answer; "Auto: Re: …" or "Auto: [Ticket#…] …" is never a person's.
 	if rest, ok := strings.CutPrefix(l, "auto"); ok {
-		if rest, ok := strings.CutPrefix(strings.TrimLeft(rest, " "), ":"); ok && (in.AnswersOurMail || containsAny(rest, lotusWords)) {
-			return original(subject, l, "auto")
+		if rest, ok := strings.CutPrefix(strings.TrimLeft(rest, " "), ":"); ok {
+			rest = strings.TrimLeft(rest, " ")
+			if in.AnswersOurMail || containsAny(rest, lotusWords) || replyPrefixed(rest) || strings.HasPrefix(rest, "[") {
+				return original(subject, l, "auto")
+			}
 		}
 	}
 	for _, p := range autoReplyPhrases {
@@ -449,11 +482,31 @@ func autoReplySubject(in Incoming, subject string) string {
 			return original(subject, l, p)
 		}
 	}
+	for _, p := range thanksPhrases {
+		if rest, ok := strings.CutPrefix(l, p); ok && strings.Trim(rest, " .!") == "" && !personalRequest(in, rest) {
+			return original(subject, l, p)
+		}
+	}
+	// Gmail's vacation responder writes "<name> - vacation response <the
+	// subject answered>"; Zammad's OutOfOfficeCheck looks for the word too.
+	if i := strings.Index(l, " - vacation response"); i > 0 {
+		return original(subject, l, l[:i+len(" - vacation response")])
+	}
 	if in.AnswersOurMail {
 		for _, p := range absenceWords {
 			if rest, ok := strings.CutPrefix(l, p); ok && terminated(rest) {
 				return original(subject, l, p)
 			}
+		}
+	}
+	return ""
+}
+
+func failureSubject(subject string) string {
+	l := strings.ToLower(subject)
+	for _, p := range failurePhrases {
+		if rest, ok := strings.CutPrefix(l, p); ok && terminated(rest) {
+			return original(subject, l, p)
 		}
 	}
 	return ""
@@ -466,27 +519,37 @@ var requestPhrases = []string{"pouvez-vous", "pourriez-vous", "pouvez vous", "je
 	"does not work", "doesn't work", "how do i", "how can i", "konnen sie", "funktioniert nicht",
 	"puede ayudar", "no funciona", "potete", "non funziona", "kunt u", "werkt niet"}
 
+// questionWords open a question in the six languages, folded.
+var questionWords = []string{"comment", "pourquoi", "quand", "ou ", "qui ", "quel", "est-ce", "peut-on",
+	"puis-je", "faut-il", "how", "why", "what", "when", "where", "who", "can ", "could", "is it", "wie",
+	"warum", "wann", "was ", "kann", "como", "por que", "cuando", "come ", "perche", "quando", "hoe", "waarom",
+	"wanneer", "kan "}
+
 // personalRequest reports a message whose subject starts like an automatic
 // reply's but which is a person asking about the feature itself
-// (« Réponse automatique : comment l'activer ? »): the rest of the subject
-// asks a question that quotes no reply or ticket, or the text asks for help
-// without stating an absence.
+// (« Réponse automatique : comment l'activer ? »). The text decides when
+// it says something: an absence notice (absenceText) is one; a question or
+// a request for help is a person's; a stated absence is a notice. Without
+// such text, a subject whose rest opens a question and quotes no reply or
+// ticket is a person's.
 func personalRequest(in Incoming, rest string) bool {
-	rest = strings.TrimSpace(rest)
-	if strings.Contains(rest, "?") && !strings.Contains(rest, "[") && len(in.References) == 0 && !replyPrefixed(strings.TrimLeft(rest, ":(-–—/|, ")) {
-		return true
-	}
 	body := in.Body
 	if len(body) > absenceBytes {
 		body = body[:absenceBytes]
 	}
-	t := foldText(cutQuote(body))
-	// The feature's name ("message d'absence") is what such a person asks
-	// about, so only a stated absence shows a notice here.
-	if t == "" || firstContained(t, absenceStated) != "" {
+	if absenceText(body) != "" {
 		return false
 	}
-	return strings.Contains(t, "?") || containsAny(t, requestPhrases)
+	if t := foldText(cutQuote(body)); t != "" {
+		if strings.Contains(t, "?") || containsAny(t, requestPhrases) {
+			return true
+		}
+		if firstContained(t, absenceStated) != "" {
+			return false
+		}
+	}
+	q := foldText(strings.TrimLeft(rest, " :(-–—/|,"))
+	return strings.Contains(q, "?") && hasAnyPrefix(q, questionWords) && len(in.References) == 0
 }
 
 // replyPrefixed reports a subject that starts with a reply or forward
@@ -530,18 +593,24 @@ func original(s, l, p string) string {
 // text is folded (lower case, no accents) before it is compared. Sisimai's
 // Vacation reason reads the same English sentences.
 var (
-	absenceAutomatic = []string{"reponse automatique", "message automatique", "ceci est un message automatique",
-		"automatic reply", "auto-reply", "autoreply", "this is an automated", "this is an automatic",
-		"automatische antwort", "automatisch generiert", "abwesenheitsnotiz", "respuesta automatica",
-		"mensaje automatico", "risposta automatica", "messaggio automatico", "automatisch antwoord",
-		"afwezigheidsbericht", "message d'absence"}
+	// A notice that says what it is. The feature's names alone ("message
+	// d'absence", "automatic reply") are not here: people asking about
+	// the feature write them too.
+	absenceAutomatic = []string{"ceci est un message automatique", "ceci est une reponse automatique",
+		"ce message est automatique", "message envoye automatiquement", "ceci est un message d'absence",
+		"this is an automated", "this is an automatic", "this is an auto-reply", "this is an autoreply",
+		"dies ist eine automatische", "esta es una respuesta automatica", "este es un mensaje automatico",
+		"mensaje generado automaticamente", "questa e una risposta automatica", "questo e un messaggio automatico",
+		"messaggio generato automaticamente", "dit is een automatisch"}
 	absenceStated = []string{"je suis absent", "je suis actuellement absent", "je serai absent", "absent du bureau",
 		"absente du bureau", "absent(e)", "hors du bureau", "en conge", "en vacances", "en deplacement",
 		"out of the office", "out of office", "i am away", "i'm away", "i am currently away", "i am on leave",
 		"i am on annual leave", "on vacation", "on holiday", "ich bin abwesend", "abwesend", "ausser haus",
 		"nicht im buro", "im urlaub", "estoy fuera", "fuera de la oficina", "ausente", "de vacaciones",
 		"sono fuori", "fuori ufficio", "assente", "in ferie", "ik ben afwezig", "afwezig", "niet op kantoor",
-		"met vakantie", "buiten kantoor"}
+		"met vakantie", "buiten kantoor", "n'est plus consultee", "n'est pas consultee", "plus en service",
+		"ne fait plus partie", "is not monitored", "no longer monitored", "no longer in use", "no longer with",
+		"wird nicht mehr gelesen", "nicht mehr besetzt", "ya no esta", "non e piu", "niet meer in gebruik"}
 	absenceReturn = []string{"de retour le", "serai de retour", "retour prevu", "jusqu'au", "until", "back on",
 		"back in the office", "will return", "return on", "returning on", "bis zum", "bis einschliesslich",
 		"wieder im buro", "wieder erreichbar", "ab dem", "hasta el", "regresare", "volvere", "fino al",

@@ -111,6 +111,12 @@ func TestLoopReason(t *testing.T) {
 		// Subjects: anchored, ended by a separator, not a person's question.
 		{"Lotus Notes AUTO", with(func(in *Incoming) { in.Subject = "AUTO: Awa Diop is out of the office (returning 03/04/2026)" }), true},
 		{"AUTO about a car", with(func(in *Incoming) { in.Subject = "Auto : réservation du véhicule impossible" }), false},
+		{"Lotus Notes AUTO after a list tag", with(func(in *Incoming) {
+			in.Subject = "[OMPI users] AUTO: Matt Steele is out of the office (returning 10/01/2012)"
+		}), true},
+		{"RFC 3834 Auto: before a reply", with(func(in *Incoming) { in.Subject = "Auto: Re: Plateforme inaccessible" }), true},
+		{"RFC 3834 Auto: before our tag", with(func(in *Incoming) { in.Subject = "Auto: [Ticket#2026-000042] Accusé de réception : Plateforme" }), true},
+		{"a person's tag before a phrase-like subject", with(func(in *Incoming) { in.Subject = "[Urgent] Absence de connexion" }), false},
 		{"AUTO answering our mail", with(func(in *Incoming) { in.Subject, in.AnswersOurMail = "AUTO: Re: [Ticket#2026-000042]", true }), true},
 		{"out of office alone", with(func(in *Incoming) { in.Subject = "Out of Office" }), true},
 		{"out of office as a question", with(func(in *Incoming) { in.Subject = "Out of office : comment le configurer ?" }), false},
@@ -125,9 +131,28 @@ func TestLoopReason(t *testing.T) {
 			in.Subject, in.Body = "Réponse automatique : ne s'active pas", "Bonjour, je n'arrive pas à activer ma réponse automatique."
 		}), false},
 		{"automatic reply whose text states an absence", with(func(in *Incoming) {
-			in.Subject, in.Body = "Réponse automatique : Plateforme", "Je suis absent. Pouvez-vous contacter Marc ?"
+			in.Subject, in.Body = "Réponse automatique : Plateforme", "Je suis absent jusqu'au 3 avril."
 		}), true},
 		{"external tag", with(func(in *Incoming) { in.Subject = "[EXTERNAL] Automatic reply: Plateforme" }), true},
+		{"automatic reply quoting a subject that ends with ?", with(func(in *Incoming) { in.Subject = "Automatic reply: Nyaan?" }), true},
+		{"AutoRespons", with(func(in *Incoming) { in.Subject = "AutoRespons :Nyaan?" }), true},
+		{"a responder's thanks", with(func(in *Incoming) { in.Subject = "Thank you for your e-mail" }), true},
+		{"a person's thanks", with(func(in *Incoming) { in.Subject, in.AnswersOurMail = "Thank you for your email, here is the log", true }), false},
+		{"Gmail vacation response", with(func(in *Incoming) {
+			in.Subject = "Awa Diop - vacation response RE: Callback Request [Ticket#1118974]"
+		}), true},
+		{"Postfix bounce quoting a question", with(func(in *Incoming) {
+			in.Subject, in.Body = "Undelivered Mail Returned to Sender", "I'm sorry to have to inform you...\n\nSubject: Can you help?"
+		}), true},
+		{"Postfix delay warning", with(func(in *Incoming) { in.Subject = "Delayed Mail (still being retried)" }), true},
+		{"Exchange DSN in German", with(func(in *Incoming) { in.Subject = "Benachrichtigung zum Übermittlungsstatus (Fehlgeschlagen)" }), true},
+		{"a person's subject about a failed delivery", with(func(in *Incoming) { in.Subject = "Undeliverable mails since Monday" }), false},
+		{"automatic reply from a closed mailbox", with(func(in *Incoming) {
+			in.Subject, in.Body = "Réponse automatique : Facture", "Cette adresse n'est plus consultée, merci d'écrire à compta@example.org."
+		}), true},
+		{"a person telling of their leave while asking", with(func(in *Incoming) {
+			in.Subject, in.Body = "Message d'absence : activation", "Je pars en congés vendredi. Comment activer le message d'absence ?"
+		}), false},
 
 		// Absence notices by their text: only in answer to our mail.
 		{"notice text on a new message", with(func(in *Incoming) {
@@ -359,6 +384,7 @@ func TestAbsenceText(t *testing.T) {
 		{"Italian notice", "Grazie per il suo messaggio. Sono fuori ufficio fino al 18 marzo.", true},
 		{"Dutch notice", "Bedankt voor uw bericht. Ik ben afwezig tot en met 20 maart.", true},
 		{"says it is automatic", "Ceci est un message automatique, merci de ne pas y répondre.", true},
+		{"names the feature", "Mon message d'absence ne s'active plus depuis lundi.", false},
 		{"a question", "Je suis absent jusqu'au 3 avril, pouvez-vous traiter ma demande avec Marc ?", false},
 		{"absence and return only", "Je serai absent jusqu'au 20 mars, merci de voir avec Mme Roux.", false},
 		{"notice words only in the quotation", "D'accord, merci.\n\nLe 10 mars 2026, Support a écrit :\n> Merci pour votre message. Je suis absent jusqu'au 3.", false},
