@@ -285,7 +285,9 @@ var (
 		"sendy", "listmonk", "mautic", "constant contact", "mailkitchen", "message business", "actito", "emailvision"}
 	// Provider fields: Amazon SES, Gmail's feedback loop header, SendGrid,
 	// Mailgun, Mailjet, Brevo (Sendinblue), SparkPost, Mandrill, Postmark.
-	providerFields   = []string{"x-ses-outgoing", "feedback-id", "x-feedback-id", "x-sg-eid", "x-sg-id", "x-smtpapi", "x-msfbl", "x-mandrill-user", "x-pm-message-id", "x-complaints-to", "x-report-abuse", "x-report-abuse-to", "x-sib-id"}
+	providerFields = []string{"x-ses-outgoing", "feedback-id", "x-feedback-id", "x-sg-eid", "x-sg-id",
+		"x-smtpapi", "x-msfbl", "x-mandrill-user", "x-pm-message-id", "x-complaints-to", "x-report-abuse",
+		"x-report-abuse-to", "x-sib-id"}
 	providerPrefixes = []string{"x-mailgun-", "x-mailjet-", "x-mailin-", "x-sendinblue", "x-sparkpost-"}
 	// Return-path domains of bulk providers' bounce handling.
 	bounceDomains = []string{"amazonses.com", "sendgrid.net", "mcsv.net", "rsgsv.net", "mcdlv.net", "mandrillapp.com",
@@ -300,8 +302,9 @@ func bulkReason(in Incoming, mailFrom string) string {
 	var campaign, provider string
 	for k := range in.Header {
 		// Mailers' own fields start with "X-" (Microsoft's X-MS-* are
-		// Exchange's, never a mailer's); Feedback-ID is the one without.
-		if !strings.HasPrefix(k, "X-") && k != "Feedback-Id" || strings.HasPrefix(k, "X-Ms-") {
+		// Exchange's, never a mailer's); Feedback-ID and the RFC 8058
+		// List-Unsubscribe-Post are the others.
+		if !strings.HasPrefix(k, "X-") && !strings.HasPrefix(k, "List-") && k != "Feedback-Id" || strings.HasPrefix(k, "X-Ms-") {
 			continue
 		}
 		l := strings.ToLower(k)

@@ -89,6 +89,7 @@ func TestLoopReason(t *testing.T) {
 		{"X-Campaign", hdr("X-Campaign", "mailchimp3f21937f0f.199bb58d0b"), true},
 		{"X-Mailjet-Campaign", hdr("X-Mailjet-Campaign", "7718364"), true},
 		{"X-CSA-Complaints", hdr("X-Csa-Complaints", "csa-complaints@eco.de"), true},
+		{"List-Unsubscribe-Post alone", hdr("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), true},
 		{"X-MC-User", hdr("X-Mc-User", "9a8f0e3b27c14d6a5e0b1c2d3"), true},
 		{"X-Mailer MailChimp", hdr("X-Mailer", "MailChimp Mailer - **CID199bb58d0b**"), true},
 		{"X-Mailer Outlook", hdr("X-Mailer", "Microsoft Outlook 16.0"), false},
