@@ -245,10 +245,10 @@ func automatedReason(in Incoming, h fields, mailFrom string) string {
 	}
 	subject := normalSubject(in.Subject)
 	if p := failureSubject(subject); p != "" {
-		return fmt.Sprintf("objet d'un échec de remise (« %s »)", p)
+		return fmt.Sprintf("objet d'un échec de remise (« %s »)", p)
 	}
 	if p := autoReplySubject(in, subject); p != "" {
-		return fmt.Sprintf("objet de réponse automatique (« %s »)", p)
+		return fmt.Sprintf("objet de réponse automatique (« %s »)", p)
 	}
 	if !in.AnswersOurMail {
 		return ""
@@ -261,7 +261,7 @@ func automatedReason(in Incoming, h fields, mailFrom string) string {
 		return "réponse d'une règle Exchange (X-MS-Exchange-Inbox-Rules-Loop)"
 	}
 	if p := absenceText(in.Body); p != "" {
-		return fmt.Sprintf("avis d'absence en réponse à notre message (« %s »)", p)
+		return fmt.Sprintf("avis d'absence en réponse à notre message (« %s »)", p)
 	}
 	return ""
 }
