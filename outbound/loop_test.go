@@ -2,11 +2,14 @@ package outbound
 
 import (
 	"bufio"
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode the corpus's legacy charsets
 )
 
@@ -62,6 +65,108 @@ func TestLoopReason(t *testing.T) {
 		{"monitoring mailbox", with(func(in *Incoming) { in.Monitoring = true }), true},
 		{"Outlook automatic reply subject", with(func(in *Incoming) { in.Subject = "Automatic reply: Plateforme inaccessible" }), true},
 		{"French automatic reply subject", with(func(in *Incoming) { in.Subject = "Réponse automatique : absent jusqu'au 3" }), true},
+
+		// Markers of the peers' lists.
+		{"X-Precedence: bulk", hdr("X-Precedence", "bulk"), true},
+		{"Precedence: auto_reply", hdr("Precedence", "auto_reply"), true},
+		{"Precedence: first-class", hdr("Precedence", "first-class"), false},
+		{"X-Autoresponder", hdr("X-Autoresponder", "1"), true},
+		{"X-Vacation", hdr("X-Vacation", "yes"), true},
+		{"X-Loop: yes", hdr("X-Loop", "yes"), true},
+		{"X-Loop naming an address", hdr("X-Loop", "support@example.org"), false},
+		{"X-FC-Machinegenerated: true", hdr("X-Fc-Machinegenerated", "true"), true},
+		{"X-Apple-Action: vacation", hdr("X-Apple-Action", "vacation"), true},
+		{"Delivered-To: autoresponder", hdr("Delivered-To", "autoresponder"), true},
+		{"Delivered-To an address", hdr("Delivered-To", "support@aide.example.org"), false},
+		{"X-MS-Exchange-Inbox-Rules-Loop on a new message", hdr("X-Ms-Exchange-Inbox-Rules-Loop", "awa.diop@example.org"), false},
+		{"X-MS-Exchange-Inbox-Rules-Loop answering our mail", with(func(in *Incoming) {
+			in.Header["X-Ms-Exchange-Inbox-Rules-Loop"] = []string{"awa.diop@example.org"}
+			in.AnswersOurMail = true
+		}), true},
+
+		// Mass mailers: a campaign field alone, provider fields with a
+		// second kind of evidence only.
+		{"X-Campaign", hdr("X-Campaign", "mailchimp3f21937f0f.199bb58d0b"), true},
+		{"X-Mailjet-Campaign", hdr("X-Mailjet-Campaign", "7718364"), true},
+		{"X-CSA-Complaints", hdr("X-Csa-Complaints", "csa-complaints@eco.de"), true},
+		{"List-Unsubscribe-Post alone", hdr("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"), true},
+		{"X-MC-User", hdr("X-Mc-User", "9a8f0e3b27c14d6a5e0b1c2d3"), true},
+		{"X-Mailer MailChimp", hdr("X-Mailer", "MailChimp Mailer - **CID199bb58d0b**"), true},
+		{"X-Mailer Outlook", hdr("X-Mailer", "Microsoft Outlook 16.0"), false},
+		{"Feedback-ID alone (a person over Amazon WorkMail)", hdr("Feedback-Id", "1.eu-west-1.abc=:AmazonSES"), false},
+		{"X-SG-EID alone", hdr("X-Sg-Eid", "u001.abc"), false},
+		{"VERP return path alone", with(func(in *Incoming) { in.MailFrom = "bounce-123-awa.diop=example.org@news.shop.example" }), false},
+		{"X-SG-EID and a VERP return path", with(func(in *Incoming) {
+			in.Header["X-Sg-Eid"] = []string{"u001.abc"}
+			in.MailFrom = "bounces+2741963-9f3e-support=aide.example.org@em4821.shop.example"
+		}), true},
+		{"X-Mailgun-Sid and a no-reply sender", with(func(in *Incoming) {
+			in.Header["X-Mailgun-Sid"] = []string{"WyJhZDcxMSJd"}
+			in.From = "no-reply@shop.example"
+		}), true},
+		{"Feedback-ID and an SRS forwarder", with(func(in *Incoming) {
+			in.Header["Feedback-Id"] = []string{"1:2:gmail"}
+			in.MailFrom = "SRS0=Ab12=KX=example.org=awa.diop@relay.example"
+		}), false},
+
+		// Subjects: anchored, ended by a separator, not a person's question.
+		{"Lotus Notes AUTO", with(func(in *Incoming) { in.Subject = "AUTO: Awa Diop is out of the office (returning 03/04/2026)" }), true},
+		{"AUTO about a car", with(func(in *Incoming) { in.Subject = "Auto : réservation du véhicule impossible" }), false},
+		{"Lotus Notes AUTO after a list tag", with(func(in *Incoming) {
+			in.Subject = "[OMPI users] AUTO: Matt Steele is out of the office (returning 10/01/2012)"
+		}), true},
+		{"RFC 3834 Auto: before a reply", with(func(in *Incoming) { in.Subject = "Auto: Re: Plateforme inaccessible" }), true},
+		{"RFC 3834 Auto: before our tag", with(func(in *Incoming) { in.Subject = "Auto: [Ticket#2026-000042] Accusé de réception : Plateforme" }), true},
+		{"a person's tag before a phrase-like subject", with(func(in *Incoming) { in.Subject = "[Urgent] Absence de connexion" }), false},
+		{"AUTO answering our mail", with(func(in *Incoming) { in.Subject, in.AnswersOurMail = "AUTO: Re: [Ticket#2026-000042]", true }), true},
+		{"out of office alone", with(func(in *Incoming) { in.Subject = "Out of Office" }), true},
+		{"out of office as a question", with(func(in *Incoming) { in.Subject = "Out of office : comment le configurer ?" }), false},
+		{"out of office with a ticket and a question", with(func(in *Incoming) {
+			in.Subject = "Out of office: [Ticket#2026-000042] Accusé de réception : Pourquoi ?"
+		}), true},
+		{"absence as a topic", with(func(in *Incoming) { in.Subject = "Absence de connexion au VPN" }), false},
+		{"absent as a word, new message", with(func(in *Incoming) { in.Subject = "Absent : Re: Plateforme" }), false},
+		{"absent as a word, answering our mail", with(func(in *Incoming) { in.Subject, in.AnswersOurMail = "Absent : Re: Plateforme", true }), true},
+		{"a person's sentence", with(func(in *Incoming) { in.Subject = "Je suis absent demain, pouvez-vous intervenir ?" }), false},
+		{"automatic reply asked about in the text", with(func(in *Incoming) {
+			in.Subject, in.Body = "Réponse automatique : ne s'active pas", "Bonjour, je n'arrive pas à activer ma réponse automatique."
+		}), false},
+		{"automatic reply whose text states an absence", with(func(in *Incoming) {
+			in.Subject, in.Body = "Réponse automatique : Plateforme", "Je suis absent jusqu'au 3 avril."
+		}), true},
+		{"external tag", with(func(in *Incoming) { in.Subject = "[EXTERNAL] Automatic reply: Plateforme" }), true},
+		{"automatic reply quoting a subject that ends with ?", with(func(in *Incoming) { in.Subject = "Automatic reply: Nyaan?" }), true},
+		{"AutoRespons", with(func(in *Incoming) { in.Subject = "AutoRespons :Nyaan?" }), true},
+		{"a responder's thanks", with(func(in *Incoming) { in.Subject = "Thank you for your e-mail" }), true},
+		{"a person's thanks", with(func(in *Incoming) { in.Subject, in.AnswersOurMail = "Thank you for your email, here is the log", true }), false},
+		{"Gmail vacation response", with(func(in *Incoming) {
+			in.Subject = "Awa Diop - vacation response RE: Callback Request [Ticket#1118974]"
+		}), true},
+		{"Postfix bounce quoting a question", with(func(in *Incoming) {
+			in.Subject, in.Body = "Undelivered Mail Returned to Sender", "I'm sorry to have to inform you...\n\nSubject: Can you help?"
+		}), true},
+		{"Postfix delay warning", with(func(in *Incoming) { in.Subject = "Delayed Mail (still being retried)" }), true},
+		{"Exchange DSN in German", with(func(in *Incoming) { in.Subject = "Benachrichtigung zum Übermittlungsstatus (Fehlgeschlagen)" }), true},
+		{"a person's subject about a failed delivery", with(func(in *Incoming) { in.Subject = "Undeliverable mails since Monday" }), false},
+		{"automatic reply from a closed mailbox", with(func(in *Incoming) {
+			in.Subject, in.Body = "Réponse automatique : Facture", "Cette adresse n'est plus consultée, merci d'écrire à compta@example.org."
+		}), true},
+		{"a person telling of their leave while asking", with(func(in *Incoming) {
+			in.Subject, in.Body = "Message d'absence : activation", "Je pars en congés vendredi. Comment activer le message d'absence ?"
+		}), false},
+
+		// Absence notices by their text: only in answer to our mail.
+		{"notice text on a new message", with(func(in *Incoming) {
+			in.Body = "Merci pour votre message. Je suis absent jusqu'au 3 avril. En cas d'urgence, contactez Marc."
+		}), false},
+		{"notice text answering our mail", with(func(in *Incoming) {
+			in.AnswersOurMail = true
+			in.Body = "Merci pour votre message. Je suis absent jusqu'au 3 avril. En cas d'urgence, contactez Marc."
+		}), true},
+		{"a person's absence answering our mail", with(func(in *Incoming) {
+			in.AnswersOurMail = true
+			in.Body = "Je suis absent demain, pouvez-vous rappeler jeudi ?"
+		}), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := LoopReason(tc.in, ours)
@@ -80,20 +185,7 @@ const corpusDir = "/work/shared/corpus/real"
 // envelope, so the Return-Path header (or From) stands for the sender.
 func corpusIncoming(t *testing.T, name string) Incoming {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(corpusDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := ReadIncoming(raw, "")
-	if err != nil {
-		t.Fatalf("ReadIncoming(%s): %v", name, err)
-	}
-	if rp, ok := in.Header["Return-Path"]; ok && len(rp) > 0 {
-		in.MailFrom = strings.TrimSpace(rp[0])
-	} else {
-		in.MailFrom = in.From
-	}
-	return in
+	return fileIncoming(t, filepath.Join(corpusDir, name))
 }
 
 func TestLoopReasonCorpus(t *testing.T) {
@@ -140,4 +232,221 @@ func TestLoopReasonCorpus(t *testing.T) {
 	if n == 0 {
 		t.Fatal("manifest lists no new/autoreply/bounce/list message")
 	}
+}
+
+// ourDomain is the right-hand side of the Message-IDs Guichet sends in these
+// tests: a test message that names one answers our mail, as ingest would
+// find in the store.
+const ourDomain = "@aide.example.org>"
+
+// fileIncoming reads a message as ingest would describe it: the Return-Path
+// (or From) for the envelope sender, AnswersOurMail from its references, and
+// the text of its first text/plain part.
+func fileIncoming(t *testing.T, path string) Incoming {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ReadIncoming(raw, "")
+	if err != nil {
+		t.Fatalf("ReadIncoming(%s): %v", path, err)
+	}
+	in.MailFrom = in.From
+	if rp := in.Header["Return-Path"]; len(rp) > 0 {
+		in.MailFrom = strings.TrimSpace(rp[0])
+	}
+	for _, r := range in.References {
+		in.AnswersOurMail = in.AnswersOurMail || strings.HasSuffix(r, ourDomain)
+	}
+	in.Body = firstText(raw)
+	return in
+}
+
+// firstText returns the decoded text of the first text/plain part of raw,
+// what could be read of it when raw is malformed.
+func firstText(raw []byte) string {
+	// An unknown charset or a bad field is an error that still leaves a
+	// readable entity.
+	e, _ := message.Read(bytes.NewReader(raw))
+	if e == nil {
+		return ""
+	}
+	var text string
+	_ = e.Walk(func(_ []int, p *message.Entity, err error) error {
+		if err != nil {
+			return err
+		}
+		if mt, _, _ := p.Header.ContentType(); mt == "text/plain" && text == "" {
+			b, _ := io.ReadAll(p.Body)
+			text = string(b)
+		}
+		return nil
+	})
+	return text
+}
+
+// TestLoopReasonTestdata runs the messages of testdata/automated (each must
+// get the reason named) and testdata/human (people's requests that look
+// close: each must be acknowledged). Every file must be listed here.
+func TestLoopReasonTestdata(t *testing.T) {
+	want := map[string]string{
+		"automated/lotus-notes-en-out-of-office.eml":            "AUTO",
+		"automated/lotus-notes-fr-absente.eml":                  "AUTO",
+		"automated/lotus-notes-de-ausser-haus.eml":              "AUTO",
+		"automated/outlook-fr-reponse-automatique.eml":          "Réponse automatique",
+		"automated/outlook-fr-absence-du-bureau.eml":            "Absence du bureau",
+		"automated/outlook-de-automatische-antwort.eml":         "Automatische Antwort",
+		"automated/outlook-de-abwesenheitsnotiz.eml":            "Abwesenheitsnotiz",
+		"automated/outlook-es-respuesta-automatica.eml":         "Respuesta automática",
+		"automated/outlook-es-fuera-de-la-oficina.eml":          "Fuera de la oficina",
+		"automated/outlook-it-risposta-automatica.eml":          "Risposta automatica",
+		"automated/outlook-it-fuori-ufficio.eml":                "Fuori ufficio",
+		"automated/outlook-nl-automatisch-antwoord.eml":         "Automatisch antwoord",
+		"automated/outlook-nl-afwezigheidsbericht.eml":          "Afwezigheidsbericht",
+		"automated/outlook-en-out-of-office-autoreply.eml":      "Out of Office",
+		"automated/outlook-en-automatic-reply-external-tag.eml": "Automatic reply",
+		"automated/pt-resposta-automatica.eml":                  "Resposta automática",
+		"automated/sieve-vacation-precedence-auto-reply.eml":    "Precedence: auto_reply",
+		"automated/x-autoresponder-header.eml":                  "X-Autoresponder",
+		"automated/exchange-ndr-unzustellbar.eml":               "Unzustellbar",
+		"automated/zimbra-fr-vacation-body-answers-ours.eml":    "avis d'absence",
+		"automated/outlook-fr-body-only-answers-ours.eml":       "avis d'absence",
+		"automated/gmail-en-vacation-body-answers-ours.eml":     "avis d'absence",
+		"automated/de-body-only-answers-ours.eml":               "avis d'absence",
+		"automated/fr-absent-subject-answers-ours.eml":          "Absent",
+		"automated/exchange-inbox-rule-answers-ours.eml":        "X-MS-Exchange-Inbox-Rules-Loop",
+		"automated/newsletter-sendgrid-verp.eml":                "X-Sg-Eid, Return-Path bounces+",
+		"automated/newsletter-mailjet-campaign.eml":             "envoi en nombre (X-Csa-Complaints)",
+		"automated/newsletter-brevo-mailin.eml":                 "envoi en nombre (X-Mailin-Campaign)",
+		"automated/newsletter-mailchimp-no-list.eml":            "envoi en nombre (X-Mc-User)",
+		"automated/promo-ses-noreply.eml":                       "Feedback-Id, Return-Path",
+		"automated/promo-mailgun-verp.eml":                      "X-Mailgun-",
+		"automated/newsletter-de-csa.eml":                       "X-Csa-Complaints",
+
+		"human/absent-demain-question.eml":             "",
+		"human/absence-de-connexion-vpn.eml":           "",
+		"human/reponse-automatique-non-recue.eml":      "",
+		"human/out-of-office-comment-configurer.eml":   "",
+		"human/message-absence-ne-fonctionne-plus.eml": "",
+		"human/reponse-automatique-activer.eml":        "",
+		"human/absent-jusqu-au-colleague.eml":          "",
+		"human/conges-mise-a-jour-planning.eml":        "",
+		"human/auto-entrepreneur-facture.eml":          "",
+		"human/auto-voiture-de-service.eml":            "",
+		"human/reply-absent-with-question.eml":         "",
+		"human/reply-absent-no-notice.eml":             "",
+		"human/fw-out-of-office-from-colleague.eml":    "",
+		"human/vacances-poste-a-preparer.eml":          "",
+		"human/newsletter-interne-erreur.eml":          "",
+		"human/bounce-question.eml":                    "",
+		"human/webmail-srs-forwarded.eml":              "",
+		"human/workmail-ses-person.eml":                "",
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, path := range files {
+		name := filepath.ToSlash(strings.TrimPrefix(path, "testdata"+string(filepath.Separator)))
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("%s has no expectation in TestLoopReasonTestdata", name)
+			continue
+		}
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			got := LoopReason(fileIncoming(t, path), ours)
+			switch {
+			case w == "" && got != "":
+				t.Errorf("LoopReason = %q, want none (a person's request)", got)
+			case w != "" && !strings.Contains(got, w):
+				t.Errorf("LoopReason = %q, want a reason naming %q", got, w)
+			}
+		})
+	}
+	for name := range want {
+		if !seen[name] {
+			t.Errorf("%s is expected but missing from testdata", name)
+		}
+	}
+}
+
+func TestAbsenceText(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		notice     bool
+	}{
+		{"French notice", "Bonjour,\n\nJe suis actuellement absente du bureau jusqu'au 14 avril.\nPour toute urgence, contactez le 01 23 45 67 89.", true},
+		{"English notice", "Thank you for your email. I am out of the office until 6 April.", true},
+		{"German notice", "Vielen Dank für Ihre Nachricht. Ich bin bis zum 10.04. nicht im Büro.", true},
+		{"Spanish notice", "Gracias por su mensaje. Estoy fuera de la oficina hasta el 23 de marzo.", true},
+		{"Italian notice", "Grazie per il suo messaggio. Sono fuori ufficio fino al 18 marzo.", true},
+		{"Dutch notice", "Bedankt voor uw bericht. Ik ben afwezig tot en met 20 maart.", true},
+		{"says it is automatic", "Ceci est un message automatique, merci de ne pas y répondre.", true},
+		{"names the feature", "Mon message d'absence ne s'active plus depuis lundi.", false},
+		{"a question", "Je suis absent jusqu'au 3 avril, pouvez-vous traiter ma demande avec Marc ?", false},
+		{"absence and return only", "Je serai absent jusqu'au 20 mars, merci de voir avec Mme Roux.", false},
+		{"notice words only in the quotation", "D'accord, merci.\n\nLe 10 mars 2026, Support a écrit :\n> Merci pour votre message. Je suis absent jusqu'au 3.", false},
+		{"empty", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := absenceText(tc.body); (got != "") != tc.notice {
+				t.Errorf("absenceText(%q) = %q, want a notice: %v", tc.body, got, tc.notice)
+			}
+		})
+	}
+}
+
+func TestBounceAddress(t *testing.T) {
+	for _, tc := range []struct {
+		addr   string
+		bounce bool
+	}{
+		{"bounce-mc.us14_65794145.395229-dpinnix=coastbank.example@mail90.suw15.mcsv.net", true},
+		{"bounces+2741963-9f3e-support=aide.example.org@em4821.shop.example", true},
+		{"linux-can+bounces-7632-lists+linux-can=lfdr.de@vger.kernel.org", true},
+		{"010201e7a1b2c3d4-000000@eu-west-1.amazonses.com", true},
+		{"cg3kq0.2rlm5qz7b1@bnc3.mailjet.com", true},
+		{"news-123@bounce.shop.example", true},
+		{"awa.diop@example.org", false},
+		{"awa+factures@example.org", false},
+		{"srs0=ab12=kx=example.org=awa@relay.example", false},
+		{"prvs=1234abcd=awa@example.org", false},
+		{"bernard.bouncel@example.org", false},
+		{"bouncer.jones@example.org", false},
+		{"", false},
+	} {
+		if got := bounceAddress(tc.addr); got != tc.bounce {
+			t.Errorf("bounceAddress(%q) = %v, want %v", tc.addr, got, tc.bounce)
+		}
+	}
+}
+
+// FuzzLoopReason checks that LoopReason never panics and that the text of a
+// message that does not answer our mail can only take a reason away (the
+// veto on a person's question), never give one.
+func FuzzLoopReason(f *testing.F) {
+	f.Add("Réponse automatique : [Ticket#1] Plateforme", "Je suis absent jusqu'au 3. En cas d'urgence, Marc.", "X-Sg-Eid", "u001", "bounces+1-a=b.example@em.example", false)
+	f.Add("AUTO: Awa is out of the office (returning 3/4)", "", "Feedback-Id", "1:2", "awa@example.org", false)
+	f.Add("Absent : Re: Plateforme", "Merci pour votre message. Absent jusqu'au 3.", "X-Loop", "yes", "awa@example.org", true)
+	f.Add("Out of office : comment ?", "Pouvez-vous m'aider ?", "X-Mailer", "Outlook", "", false)
+	f.Fuzz(func(t *testing.T, subject, body, key, value, mailFrom string, answers bool) {
+		in := Incoming{From: "awa.diop@example.org", MailFrom: mailFrom, Subject: subject, Body: body,
+			AnswersOurMail: answers, Header: map[string][]string{}}
+		if key != "" {
+			in.Header[key] = []string{value}
+		}
+		got := LoopReason(in, ours)
+		if again := LoopReason(in, ours); again != got {
+			t.Fatalf("LoopReason not deterministic: %q then %q", got, again)
+		}
+		if !answers && got != "" {
+			in.Body = ""
+			if LoopReason(in, ours) == "" {
+				t.Fatalf("text %q gave a reason (%q) to a message that does not answer ours", body, got)
+			}
+		}
+	})
 }
