@@ -2,6 +2,7 @@ package smtpd
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net/netip"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 )
 
 // TestConnectionsPerAddress: one address holds at most MaxConnsPerIP
@@ -84,12 +87,13 @@ func TestTotalTimeLimits(t *testing.T) {
 		name    string
 		session time.Duration
 		data    time.Duration
-		inData  bool   // trickle message lines after DATA, else NOOPs
+		mode    string // "DATA" or "BDAT": trickle message lines; "NOOP": NOOPs
 		want    string // the last reply
 	}{
-		{"trickled DATA hits the transfer limit", time.Minute, 400 * time.Millisecond, true, "421 4.4.2 Duree maximale de transfert"},
-		{"trickled DATA hits the session limit", 400 * time.Millisecond, time.Minute, true, "421 4.4.2 Duree maximale de session"},
-		{"NOOP loop hits the session limit", 400 * time.Millisecond, time.Minute, false, "421 4.4.2 "},
+		{"trickled DATA hits the transfer limit", time.Minute, 400 * time.Millisecond, "DATA", "421 4.4.2 Duree maximale de transfert"},
+		{"trickled DATA hits the session limit", 400 * time.Millisecond, time.Minute, "DATA", "421 4.4.2 Duree maximale de session"},
+		{"trickled BDAT chunk hits the transfer limit (RFC 3030)", time.Minute, 400 * time.Millisecond, "BDAT", "421 4.4.2 Duree maximale de transfert"},
+		{"NOOP loop hits the session limit", 400 * time.Millisecond, time.Minute, "NOOP", "421 4.4.2 "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,10 +106,14 @@ func TestTotalTimeLimits(t *testing.T) {
 			c := dial(t, ts.addr)
 			c.greet()
 			tick := "NOOP\r\n"
-			if tt.inData {
+			if tt.mode != "NOOP" {
 				c.expect("MAIL FROM:<awa.diop@example.net>", "250")
 				c.expect("RCPT TO:<support@example.org>", "250")
-				c.expect("DATA", "354")
+				if tt.mode == "DATA" {
+					c.expect("DATA", "354")
+				} else {
+					c.send("BDAT 100000 LAST\r\n")
+				}
 				c.send("Subject: goutte a goutte\r\n\r\n")
 				tick = "x\r\n"
 			}
@@ -263,5 +271,31 @@ func TestRoleMailboxes(t *testing.T) {
 	}
 	if got := RoleAddresses([]string{"Example.org."}); !slices.Equal(got, []string{"postmaster@example.org", "abuse@example.org"}) {
 		t.Errorf("RoleAddresses = %v", got)
+	}
+}
+
+// TestSessionLimitUnderTLS: after STARTTLS the session's total limit still
+// holds, answered inside the TLS stream.
+func TestSessionLimitUnderTLS(t *testing.T) {
+	o := baseOptions()
+	o.TLSConfig = &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}, MinVersion: tls.VersionTLS12}
+	o.SessionTimeout = 400 * time.Millisecond
+	ts := startServer(t, o, &recorder{})
+	c, err := smtp.DialStartTLS(ts.addr, &tls.Config{InsecureSkipVerify: true}) // self-signed test certificate
+	if err != nil {
+		t.Fatalf("DialStartTLS: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	start := time.Now()
+	for time.Since(start) < 5*time.Second {
+		err = c.Noop()
+		if err != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 421 || se.EnhancedCode != (smtp.EnhancedCode{4, 4, 2}) {
+		t.Fatalf("NOOP loop under TLS ended with %v, want 421 4.4.2", err)
 	}
 }

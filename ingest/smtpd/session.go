@@ -192,21 +192,9 @@ func (s *session) Data(r io.Reader) error {
 	defer s.s.inflight.Done()
 	s.tc.startData(s.s.opts.DataTimeout)
 
-	start := time.Now()
-	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
-	defer buf.free()
-	raw, err := buf.readFrom(r)
-	if err != nil {
-		return s.dataReadError(err, len(raw))
-	}
-	s.tc.inData.Store(false)
-	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
-		if !buf.charge(int64(cap(norm))) {
-			return s.dataReadError(errBusy, len(raw))
-		}
-		raw = norm
-	}
-
+	// Under BDAT (RFC 3030) go-smtp runs Data in a goroutine of its own and
+	// may call Reset while it still runs: Data works on a copy of the
+	// transaction, taken before its first read.
 	env := store.Envelope{
 		Transport:  "smtp",
 		MailFrom:   s.from,
@@ -215,17 +203,32 @@ func (s *session) Data(r io.Reader) error {
 		Helo:       s.conn.Hostname(),
 		TLS:        s.tls,
 	}
+	log := s.log.With("mail_from", env.MailFrom)
+
+	start := time.Now()
+	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
+	defer buf.free()
+	raw, err := buf.readFrom(r)
+	if err != nil {
+		return s.dataReadError(log, err, len(raw))
+	}
+	s.tc.inData.Store(false)
+	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
+		if !buf.charge(int64(cap(norm))) {
+			return s.dataReadError(log, errBusy, len(raw))
+		}
+		raw = norm
+	}
+
 	res, err := s.s.deliv.Deliver(s.s.deliverCtx, raw, env)
 	if err != nil {
 		id := newErrorID()
-		s.log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
-			"unavailable", errors.Is(err, store.ErrUnavailable), "mail_from", s.from,
-			"rcpt", s.rcpts, "size", len(raw))
+		log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
+			"unavailable", errors.Is(err, store.ErrUnavailable), "rcpt", env.RcptTo, "size", len(raw))
 		return temporaryFailure(id)
 	}
-	s.log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
-		"message_id", res.MessageID, "mail_from", s.from, "rcpt", s.rcpts, "size", len(raw),
-		"duration", time.Since(start))
+	log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
+		"message_id", res.MessageID, "rcpt", env.RcptTo, "size", len(raw), "duration", time.Since(start))
 	return nil
 }
 
@@ -233,28 +236,28 @@ func (s *session) Data(r io.Reader) error {
 // rest of the message after Data returns, without buffering it. A client
 // that was too slow is disconnected: the rest of its message, still on
 // the wire, would otherwise be read as commands.
-func (s *session) dataReadError(err error, read int) error {
+func (s *session) dataReadError(log *slog.Logger, err error, read int) error {
 	switch {
 	case errors.Is(err, smtp.ErrDataTooLarge):
-		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", s.from)
+		log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes)
 		return errTooLarge
 	case errors.Is(err, smtp.ErrTooLongLine):
-		s.log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength, "mail_from", s.from)
+		log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength)
 		return errLineTooLong
 	case errors.Is(err, errBusy):
-		s.log.Warn("smtpd: memory budget for messages in flight exhausted, answered 452",
-			"memory_budget", s.s.opts.MemoryBudget, "in_flight", s.s.budget.used.Load(), "read", read, "mail_from", s.from)
+		log.Warn("smtpd: memory budget for messages in flight exhausted, answered 452",
+			"memory_budget", s.s.opts.MemoryBudget, "in_flight", s.s.budget.used.Load(), "read", read)
 		return errBusy
 	case errors.Is(err, errDataTimeout), errors.Is(err, errSessionTimeout):
 		// Logged by the connection, which also hangs up.
 		return err
 	case isTimeout(err):
-		s.log.Warn("smtpd: read timeout in DATA", "read", read, "mail_from", s.from)
+		log.Warn("smtpd: read timeout in DATA", "read", read)
 		s.tc.hangup.Store(true)
 		return errTimeout
 	}
 	id := newErrorID()
-	s.log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read, "mail_from", s.from)
+	log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read)
 	return temporaryFailure(id)
 }
 
