@@ -200,6 +200,7 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		RatePerMinute: rate,
 		MaxConnsPerIP: perIP,
 		TrustedRelays: c.TrustedRelays,
+		ReleaseMemory: debug.FreeOSMemory,
 		TLSConfig:     tlsConf,
 		Logger:        log.With("part", "smtp"),
 	}, p.pipeline)

@@ -14,20 +14,39 @@ import (
 type memoryBudget struct {
 	limit int64
 	used  atomic.Int64
+
+	// onIdle, when set, runs once nothing is in flight after more than a
+	// quarter of the budget was in use: the runtime otherwise keeps the
+	// freed buffers of a burst of large messages for a long while.
+	onIdle  func()
+	high    atomic.Bool // a quarter of the budget was in use since onIdle last ran
+	running atomic.Bool // onIdle is running
 }
 
 // take charges n bytes, reporting false (and charging nothing) when they
 // do not fit. Two takes racing near the limit may both fail: the budget
 // errs on the side of memory.
 func (b *memoryBudget) take(n int64) bool {
-	if b.used.Add(n) > b.limit {
+	used := b.used.Add(n)
+	if used > b.limit {
 		b.used.Add(-n)
 		return false
+	}
+	if used > b.limit/4 && b.onIdle != nil {
+		b.high.Store(true)
 	}
 	return true
 }
 
-func (b *memoryBudget) give(n int64) { b.used.Add(-n) }
+func (b *memoryBudget) give(n int64) {
+	if b.used.Add(-n) == 0 && b.high.Load() && b.running.CompareAndSwap(false, true) {
+		b.high.Store(false)
+		go func() {
+			defer b.running.Store(false)
+			b.onIdle()
+		}()
+	}
+}
 
 const (
 	// firstChunk is the buffer a message starts with: most mail is smaller.

@@ -49,7 +49,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			go l.refuse(c, errTooManyConns)
 			continue
 		}
-		tc := &trackedConn{Conn: c, srv: l.srv, ip: ip,
+		tc := &trackedConn{Conn: c, srv: l.srv,
 			sessionEnd: time.Now().Add(l.srv.opts.SessionTimeout),
 			release:    func() { <-l.slots; releaseIP() }}
 		if l.srv.track(tc) {
@@ -154,7 +154,6 @@ func (l *perIPLimiter) isTrusted(ip netip.Addr) bool {
 type trackedConn struct {
 	net.Conn
 	srv     *Server
-	ip      netip.Addr
 	release func()
 	once    sync.Once
 

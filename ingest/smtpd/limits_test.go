@@ -299,3 +299,39 @@ func TestSessionLimitUnderTLS(t *testing.T) {
 		t.Fatalf("NOOP loop under TLS ended with %v, want 421 4.4.2", err)
 	}
 }
+
+// TestBudgetReleasesAfterBurst: memory is given back once a burst that used
+// more than a quarter of the budget is over, and not after small messages.
+func TestBudgetReleasesAfterBurst(t *testing.T) {
+	released := make(chan struct{}, 4)
+	b := &memoryBudget{limit: 1000, onIdle: func() { released <- struct{}{} }}
+	steps := []struct {
+		name    string
+		charges []int64
+		want    bool
+	}{
+		{"small messages", []int64{100, 100}, false},
+		{"a burst", []int64{200, 200}, true},
+		{"small messages after the burst", []int64{100}, false},
+	}
+	for _, st := range steps {
+		for _, n := range st.charges {
+			if !b.take(n) {
+				t.Fatalf("%s: take(%d) refused", st.name, n)
+			}
+		}
+		for _, n := range st.charges {
+			b.give(n)
+		}
+		select {
+		case <-released:
+			if !st.want {
+				t.Errorf("%s: memory released, want not", st.name)
+			}
+		case <-time.After(200 * time.Millisecond):
+			if st.want {
+				t.Errorf("%s: memory not released", st.name)
+			}
+		}
+	}
+}

@@ -42,9 +42,12 @@ const (
 	// reconnects, as it does after any 421.
 	DefaultSessionTimeout = 10 * time.Minute
 	// DefaultMemoryBudget bounds the message bytes held across all
-	// connections: about ten messages of the largest size at once, while
-	// the usual small messages are never refused.
-	DefaultMemoryBudget = 256 << 20
+	// connections: about five messages of the largest size at once, while
+	// the usual small messages are never refused. The pipeline holds
+	// several times a message's size while it parses and stores it, so a
+	// larger budget would take the process past the soft memory limit
+	// guichet serve sets (1 GiB).
+	DefaultMemoryBudget = 128 << 20
 	DefaultHostname     = "localhost"
 
 	// maxLineLength bounds one command line and one line of DATA. RFC 5321
@@ -93,6 +96,10 @@ type Options struct {
 	// least twice MaxBytes, so that a message of the largest size fits
 	// while its buffer grows.
 	MemoryBudget int64
+	// ReleaseMemory, when set, is called once nothing is in flight after a
+	// quarter of MemoryBudget was in use, to give the memory of a burst of
+	// large messages back to the system (debug.FreeOSMemory).
+	ReleaseMemory func()
 	// MaxBadCommands is the number of commands this package rejects (unknown
 	// recipients, refused MAIL) before it closes the connection with 421.
 	MaxBadCommands int
@@ -179,7 +186,7 @@ func New(o Options, d ingest.Deliverer) (*Server, error) {
 		deliv:  d,
 		policy: pol,
 		conns:  make(map[*trackedConn]struct{}),
-		budget: &memoryBudget{limit: o.MemoryBudget},
+		budget: &memoryBudget{limit: o.MemoryBudget, onIdle: o.ReleaseMemory},
 	}
 	if o.RatePerMinute > 0 {
 		s.rate = newRateLimiter(o.RatePerMinute, o.Clock)
