@@ -49,8 +49,9 @@ func (b *memoryBudget) give(n int64) {
 }
 
 const (
-	// firstChunk is the buffer a message starts with: most mail is smaller.
-	firstChunk = 32 << 10
+	// firstChunk is the buffer a message starts with, as large as most
+	// mail without a declared SIZE.
+	firstChunk = 8 << 10
 	// sizeSlack is added to a declared SIZE: the reader needs room to see
 	// the end of the data without growing the buffer again.
 	sizeSlack = 4 << 10
@@ -94,7 +95,7 @@ func (m *messageBuffer) readFrom(r io.Reader) ([]byte, error) {
 // large. Old and new buffers are both charged while the bytes are copied.
 func (m *messageBuffer) grow() bool {
 	newCap := max(2*int64(cap(m.buf)), firstChunk)
-	if h := m.hint + sizeSlack; h > int64(cap(m.buf)) && h < newCap {
+	if h := m.hint + sizeSlack; m.hint > 0 && h > int64(cap(m.buf)) && h < newCap {
 		newCap = h
 	}
 	if lim := m.max + sizeSlack; newCap > lim && lim > int64(cap(m.buf)) {

@@ -216,27 +216,29 @@ func TestMessageBuffer(t *testing.T) {
 	const size = 200 << 10
 	tests := []struct {
 		name    string
+		size    int
 		hint    int64
 		budget  int64
 		wantErr error
 		maxCap  int // largest acceptable buffer
 	}{
-		{"no SIZE: doubling", 0, 1 << 20, nil, 2 * size},
-		{"honest SIZE", size, 1 << 20, nil, size + sizeSlack},
-		{"SIZE too small", 1000, 1 << 20, nil, 2 * size},
-		{"SIZE too large costs nothing until bytes arrive", 20 << 20, 1 << 20, nil, 2 * size},
-		{"over budget while reading", 0, 100 << 10, errBusy, 100 << 10},
+		{"small message: one buffer", 5000, 0, 1 << 20, nil, firstChunk},
+		{"no SIZE: doubling", size, 0, 1 << 20, nil, 2 * size},
+		{"honest SIZE", size, size, 1 << 20, nil, size + sizeSlack},
+		{"SIZE too small", size, 1000, 1 << 20, nil, 2 * size},
+		{"SIZE too large costs nothing until bytes arrive", size, 20 << 20, 1 << 20, nil, 2 * size},
+		{"over budget while reading", size, 0, 100 << 10, errBusy, 100 << 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := &memoryBudget{limit: tt.budget}
 			m := &messageBuffer{budget: b, max: 25 << 20, hint: tt.hint}
-			got, err := m.readFrom(bytes.NewReader(bytes.Repeat([]byte("a"), size)))
+			got, err := m.readFrom(bytes.NewReader(bytes.Repeat([]byte("a"), tt.size)))
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("readFrom error = %v, want %v", err, tt.wantErr)
 			}
-			if err == nil && len(got) != size {
-				t.Fatalf("read %d bytes, want %d", len(got), size)
+			if err == nil && len(got) != tt.size {
+				t.Fatalf("read %d bytes, want %d", len(got), tt.size)
 			}
 			if c := cap(m.buf); c > tt.maxCap {
 				t.Errorf("buffer of %d bytes, want at most %d", c, tt.maxCap)

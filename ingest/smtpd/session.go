@@ -203,19 +203,18 @@ func (s *session) Data(r io.Reader) error {
 		Helo:       s.conn.Hostname(),
 		TLS:        s.tls,
 	}
-	log := s.log.With("mail_from", env.MailFrom)
 
 	start := time.Now()
 	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
 	defer buf.free()
 	raw, err := buf.readFrom(r)
 	if err != nil {
-		return s.dataReadError(log, err, len(raw))
+		return s.dataReadError(env.MailFrom, err, len(raw))
 	}
 	s.tc.inData.Store(false)
 	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
 		if !buf.charge(int64(cap(norm))) {
-			return s.dataReadError(log, errBusy, len(raw))
+			return s.dataReadError(env.MailFrom, errBusy, len(raw))
 		}
 		raw = norm
 	}
@@ -223,12 +222,14 @@ func (s *session) Data(r io.Reader) error {
 	res, err := s.s.deliv.Deliver(s.s.deliverCtx, raw, env)
 	if err != nil {
 		id := newErrorID()
-		log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
-			"unavailable", errors.Is(err, store.ErrUnavailable), "rcpt", env.RcptTo, "size", len(raw))
+		s.log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
+			"unavailable", errors.Is(err, store.ErrUnavailable), "mail_from", env.MailFrom,
+			"rcpt", env.RcptTo, "size", len(raw))
 		return temporaryFailure(id)
 	}
-	log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
-		"message_id", res.MessageID, "rcpt", env.RcptTo, "size", len(raw), "duration", time.Since(start))
+	s.log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
+		"message_id", res.MessageID, "mail_from", env.MailFrom, "rcpt", env.RcptTo, "size", len(raw),
+		"duration", time.Since(start))
 	return nil
 }
 
@@ -236,28 +237,28 @@ func (s *session) Data(r io.Reader) error {
 // rest of the message after Data returns, without buffering it. A client
 // that was too slow is disconnected: the rest of its message, still on
 // the wire, would otherwise be read as commands.
-func (s *session) dataReadError(log *slog.Logger, err error, read int) error {
+func (s *session) dataReadError(from string, err error, read int) error {
 	switch {
 	case errors.Is(err, smtp.ErrDataTooLarge):
-		log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes)
+		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", from)
 		return errTooLarge
 	case errors.Is(err, smtp.ErrTooLongLine):
-		log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength)
+		s.log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength, "mail_from", from)
 		return errLineTooLong
 	case errors.Is(err, errBusy):
-		log.Warn("smtpd: memory budget for messages in flight exhausted, answered 452",
-			"memory_budget", s.s.opts.MemoryBudget, "in_flight", s.s.budget.used.Load(), "read", read)
+		s.log.Warn("smtpd: memory budget for messages in flight exhausted, answered 452",
+			"memory_budget", s.s.opts.MemoryBudget, "in_flight", s.s.budget.used.Load(), "read", read, "mail_from", from)
 		return errBusy
 	case errors.Is(err, errDataTimeout), errors.Is(err, errSessionTimeout):
 		// Logged by the connection, which also hangs up.
 		return err
 	case isTimeout(err):
-		log.Warn("smtpd: read timeout in DATA", "read", read)
+		s.log.Warn("smtpd: read timeout in DATA", "read", read, "mail_from", from)
 		s.tc.hangup.Store(true)
 		return errTimeout
 	}
 	id := newErrorID()
-	log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read)
+	s.log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read, "mail_from", from)
 	return temporaryFailure(id)
 }
 
