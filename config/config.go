@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -65,10 +66,13 @@ type Config struct {
 	SMTPAddr       string
 	SMTPMaxBytes   int64
 	SMTPRate       int
-	TLSCert        string
-	TLSKey         string
-	HTTPAddr       string
-	PublicURL      string
+	// SMTPMaxConnsPerIP caps one client address's simultaneous SMTP
+	// connections; 0 disables the cap.
+	SMTPMaxConnsPerIP int
+	TLSCert           string
+	TLSKey            string
+	HTTPAddr          string
+	PublicURL         string
 	// APIToken is the agents' API bearer token (GUICHET_API_TOKEN); empty
 	// disables the API.
 	APIToken       string
@@ -87,6 +91,9 @@ type Config struct {
 	// TrustedAuthServ are the authserv-ids (RFC 8601) of the MTAs whose
 	// Authentication-Results fields may prove an agent's identity.
 	TrustedAuthServ []string
+	// TrustedRelays are the centre's own MTAs (GUICHET_TRUSTED_RELAYS),
+	// single addresses as /32 or /128 prefixes.
+	TrustedRelays []netip.Prefix
 
 	// Only from the TOML file.
 	Agents     []Agent
@@ -163,6 +170,30 @@ func bytes(p func(*Config) *int64) value {
 	}}
 }
 
+// prefixes parses a list of addresses or CIDR ranges; a single address
+// is the range of itself alone.
+func prefixes(p func(*Config) *[]netip.Prefix) value {
+	return value{kindList, func(c *Config, v string) error {
+		*p(c) = nil
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
+			}
+			pr, err := netip.ParsePrefix(s)
+			if err != nil {
+				a, aerr := netip.ParseAddr(s)
+				if aerr != nil {
+					return fmt.Errorf("not an address or CIDR range such as 192.0.2.25 or 2001:db8::/32: %q", s)
+				}
+				a = a.Unmap()
+				pr = netip.PrefixFrom(a, a.BitLen())
+			}
+			*p(c) = append(*p(c), pr.Masked())
+		}
+		return nil
+	}}
+}
+
 func duration(p func(*Config) *time.Duration) value {
 	return value{kindDuration, func(c *Config, v string) error {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
@@ -185,6 +216,7 @@ func settings() []setting {
 		{"GUICHET_SMTP_ADDR", "smtp-addr", "127.0.0.1:2525", "SMTP receiver address; off disables it", str(func(c *Config) *string { return &c.SMTPAddr })},
 		{"GUICHET_SMTP_MAX_BYTES", "smtp-max-bytes", "26214400", "largest message accepted over SMTP", bytes(func(c *Config) *int64 { return &c.SMTPMaxBytes })},
 		{"GUICHET_SMTP_RATE", "smtp-rate", "120", "messages per client address per minute; 0 disables the limit", integer(func(c *Config) *int { return &c.SMTPRate })},
+		{"GUICHET_SMTP_MAX_CONNS_PER_IP", "smtp-max-conns-per-ip", "10", "simultaneous SMTP connections from one client address; 0 disables the limit; trusted relays are exempt", integer(func(c *Config) *int { return &c.SMTPMaxConnsPerIP })},
 		{"GUICHET_TLS_CERT", "tls-cert", "", "certificate file for STARTTLS", str(func(c *Config) *string { return &c.TLSCert })},
 		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
 		{"GUICHET_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP address; off disables it", str(func(c *Config) *string { return &c.HTTPAddr })},
@@ -202,6 +234,7 @@ func settings() []setting {
 		{"GUICHET_ALERT_REOPEN", "alert-reopen", "1h", "a problem this soon after its incident's recovery reopens it", duration(func(c *Config) *time.Duration { return &c.AlertReopen })},
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
 		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
+		{"GUICHET_TRUSTED_RELAYS", "trusted-relays", "", "comma-separated addresses or CIDR ranges of the centre's own MTAs", prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedRelays })},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func TestLoad(t *testing.T) {
 	}{
 		{"embedded defaults", nil, nil, func(t *testing.T, c *Config) {
 			if c.DatabaseURL != "" || c.DataDir != "./guichet-data" || c.SupportAddress != "support@localhost" ||
-				c.SMTPAddr != "127.0.0.1:2525" || c.SMTPMaxBytes != 26214400 || c.SMTPRate != 120 ||
+				c.SMTPAddr != "127.0.0.1:2525" || c.SMTPMaxBytes != 26214400 || c.SMTPRate != 120 || c.SMTPMaxConnsPerIP != 10 || c.TrustedRelays != nil ||
 				c.AckPerHour != 5 || c.RetryMin != time.Minute || c.RetryMaxAge != 48*time.Hour || c.ReopenDays != 30 {
 				t.Errorf("defaults = %+v", c)
 			}
@@ -35,6 +36,16 @@ func TestLoad(t *testing.T) {
 				t.Errorf("agents = %v", c.AgentAddresses())
 			}
 		}},
+		{"SMTP limits", map[string]string{"GUICHET_SMTP_MAX_CONNS_PER_IP": "0",
+			"GUICHET_TRUSTED_RELAYS": "192.0.2.25, 198.51.100.0/24,2001:db8::1, 2001:db8:1::/48, ::ffff:203.0.113.7, 10.1.2.3/8"}, nil,
+			func(t *testing.T, c *Config) {
+				want := []netip.Prefix{netip.MustParsePrefix("192.0.2.25/32"), netip.MustParsePrefix("198.51.100.0/24"),
+					netip.MustParsePrefix("2001:db8::1/128"), netip.MustParsePrefix("2001:db8:1::/48"),
+					netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("10.0.0.0/8")}
+				if c.SMTPMaxConnsPerIP != 0 || !slices.Equal(c.TrustedRelays, want) {
+					t.Errorf("per IP %d, relays %v, want 0 and %v", c.SMTPMaxConnsPerIP, c.TrustedRelays, want)
+				}
+			}},
 		{"a flag wins over the environment", map[string]string{"GUICHET_SMTP_ADDR": "127.0.0.1:25"}, []string{"--smtp-addr", "off"},
 			func(t *testing.T, c *Config) {
 				if c.SMTPAddr != "off" {
@@ -65,6 +76,9 @@ func TestLoadRejects(t *testing.T) {
 		"not an address":    {"GUICHET_SUPPORT_ADDRESS": "support"},
 		"size not a number": {"GUICHET_SMTP_MAX_BYTES": "25M"},
 		"certificate alone": {"GUICHET_TLS_CERT": "/etc/cert.pem"},
+		"relay not an IP":   {"GUICHET_TRUSTED_RELAYS": "mx.example.org"},
+		"relay bad range":   {"GUICHET_TRUSTED_RELAYS": "192.0.2.0/33"},
+		"negative per IP":   {"GUICHET_SMTP_MAX_CONNS_PER_IP": "-1"},
 		"missing TOML file": {"GUICHET_CONFIG": "/nonexistent/guichet.toml"},
 	} {
 		if _, err := Load(nil, envOf(env)); err == nil {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,6 +39,8 @@ secret = "secret-from-the-file-0123456789abcdef"
 smtp_rate = 7
 retry_min = "5m"
 domains = ["File.Example", "other.example"]
+smtp_max_conns_per_ip = 3
+trusted_relays = ["192.0.2.25", "198.51.100.0/24"]
 `)
 	get := map[string]func(c *Config) any{
 		"database_url": func(c *Config) any { return c.DatabaseURL },
@@ -45,6 +48,8 @@ domains = ["File.Example", "other.example"]
 		"smtp_rate":    func(c *Config) any { return c.SMTPRate },
 		"retry_min":    func(c *Config) any { return c.RetryMin },
 		"domains":      func(c *Config) any { return strings.Join(c.Domains, " ") },
+		"per_ip":       func(c *Config) any { return c.SMTPMaxConnsPerIP },
+		"relays":       func(c *Config) any { return fmt.Sprint(c.TrustedRelays) },
 	}
 	tests := []struct {
 		name    string
@@ -70,6 +75,10 @@ domains = ["File.Example", "other.example"]
 		{"retry_min: environment over file", "retry_min", map[string]string{"GUICHET_CONFIG": file, "GUICHET_RETRY_MIN": "90s"}, nil, 90 * time.Second},
 		{"domains: file array", "domains", map[string]string{"GUICHET_CONFIG": file}, nil, "file.example other.example"},
 		{"domains: environment over file", "domains", map[string]string{"GUICHET_CONFIG": file, "GUICHET_DOMAINS": "env.example"}, nil, "env.example"},
+		{"smtp_max_conns_per_ip: default", "per_ip", nil, nil, 10},
+		{"smtp_max_conns_per_ip: file", "per_ip", map[string]string{"GUICHET_CONFIG": file}, nil, 3},
+		{"trusted_relays: file array", "relays", map[string]string{"GUICHET_CONFIG": file}, nil, "[192.0.2.25/32 198.51.100.0/24]"},
+		{"trusted_relays: environment over file", "relays", map[string]string{"GUICHET_CONFIG": file, "GUICHET_TRUSTED_RELAYS": "::1"}, nil, "[::1/128]"},
 		{"config file from the flag", "smtp_rate", nil, []string{"--config", file}, 7},
 		{"an empty --config ignores GUICHET_CONFIG", "smtp_rate", map[string]string{"GUICHET_CONFIG": file}, []string{"--config", ""}, 120},
 	}

@@ -187,6 +187,10 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		// SPEC: 0 disables the limit (behind a trusted MX).
 		rate = smtpd.NoRateLimit
 	}
+	perIP := c.SMTPMaxConnsPerIP
+	if perIP == 0 {
+		perIP = smtpd.Unlimited // SPEC: 0 disables it
+	}
 	srv, err := smtpd.New(smtpd.Options{
 		Addr:          c.SMTPAddr,
 		Hostname:      c.Hostname,
@@ -194,6 +198,9 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		Addresses:     own,
 		MaxBytes:      c.SMTPMaxBytes,
 		RatePerMinute: rate,
+		MaxConnsPerIP: perIP,
+		TrustedRelays: c.TrustedRelays,
+		ReleaseMemory: debug.FreeOSMemory,
 		TLSConfig:     tlsConf,
 		Logger:        log.With("part", "smtp"),
 	}, p.pipeline)

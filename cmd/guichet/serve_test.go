@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -517,5 +518,54 @@ func TestTuneGC(t *testing.T) {
 		if got := debug.SetMemoryLimit(-1); got != c.limit {
 			t.Errorf("%v: memory limit %d, want %d", c.env, got, c.limit)
 		}
+	}
+}
+
+// backends give each store's database URL for a test ("" is SQLite).
+var backends = map[string]func(t *testing.T) string{
+	"sqlite":   func(t *testing.T) string { return "" },
+	"postgres": func(t *testing.T) string { return pgtest.URL(t) },
+}
+
+// TestServeRoleMailboxes: postmaster@ (RFC 5321 §4.5.1) and abuse@ of the
+// served domain take mail without being declared, and it becomes tickets;
+// the role address itself never becomes a participant, so no answer is
+// ever copied back to it.
+func TestServeRoleMailboxes(t *testing.T) {
+	for name, db := range backends {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, db(t))
+			h.env["GUICHET_SMTP_ADDR"] = "127.0.0.1:0"
+			h.env["GUICHET_HTTP_ADDR"] = "off"
+			srv := startServe(t, h)
+			for i, role := range []string{"postmaster@centre.example", "abuse@centre.example"} {
+				msg := strings.NewReplacer("To: support@centre.example", "To: "+role,
+					"<req-1@example.org>", fmt.Sprintf("<role-%d@example.org>", i)).Replace(request)
+				if code, text := send(t, srv.smtpAddr, "awa.diop@example.org", role, []byte(msg)); code != 250 {
+					t.Fatalf("message to %s: SMTP %d %s, want 250", role, code, text)
+				}
+			}
+			srv.stop()
+			code, out, _ := h.run("", "tickets", "--json")
+			var tickets []struct {
+				Number    string `json:"number"`
+				Requester string `json:"requester"`
+			}
+			if err := json.Unmarshal([]byte(out), &tickets); code != exitOK || err != nil || len(tickets) != 2 {
+				t.Fatalf("tickets --json = %d, %v, want 2 tickets:\n%s", code, err, out)
+			}
+			for _, tk := range tickets {
+				code, out, _ := h.run("", "ticket", tk.Number, "--json")
+				var full struct {
+					Participants []string `json:"participants"`
+				}
+				if err := json.Unmarshal([]byte(out), &full); code != exitOK || err != nil {
+					t.Fatalf("ticket %s --json = %d, %v", tk.Number, code, err)
+				}
+				if tk.Requester != "awa.diop@example.org" || !slices.Equal(full.Participants, []string{"awa.diop@example.org"}) {
+					t.Errorf("ticket %s: requester %s, participants %v, want only the requester", tk.Number, tk.Requester, full.Participants)
+				}
+			}
+		})
 	}
 }

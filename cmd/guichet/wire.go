@@ -13,6 +13,7 @@ import (
 	"guichet/config"
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
+	"guichet/ingest/smtpd"
 	"guichet/outbound"
 	"guichet/replyaddr"
 	"guichet/store"
@@ -114,7 +115,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	mailer, err := outbound.NewMailer(outbound.MailerOptions{
 		CentreName:     c.CentreName,
 		SupportAddress: c.SupportAddress,
-		OwnAddresses:   c.AlertAddresses,
+		OwnAddresses:   append(smtpd.RoleAddresses(c.Domains), c.AlertAddresses...),
 		Signer:         signer,
 		Catalogue:      cat,
 		Hostname:       c.Hostname,
@@ -138,6 +139,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	}
 	p := ingest.New(ingest.Options{
 		SupportAddress:   c.SupportAddress,
+		OwnAddresses:     smtpd.RoleAddresses(c.Domains), // the receiver accepts them undeclared
 		AlertAddresses:   c.AlertAddresses,
 		AlertMailboxes:   alertBoxes,
 		Agents:           c.AgentAddresses(),

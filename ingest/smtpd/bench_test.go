@@ -26,6 +26,7 @@ func (nopDeliverer) Deliver(context.Context, []byte, store.Envelope) (ingest.Res
 func BenchmarkReceive16(b *testing.B) {
 	o := baseOptions()
 	o.RatePerMinute = NoRateLimit
+	o.MaxConnsPerIP = Unlimited // 16 connections from loopback
 	srv, err := New(o, nopDeliverer{})
 	if err != nil {
 		b.Fatal(err)

@@ -22,9 +22,21 @@
 //     <LF>.<CR><LF>, <CR>.<CR> and <CR><LF>.<LF> stay message content.
 //   - Limits, each configurable and logged when hit: message size (552 5.3.4,
 //     the excess is discarded, not buffered), recipients per message
-//     (452 4.5.3), concurrent connections (421 4.7.0), messages per client
-//     address per minute (451 4.7.1), rejected commands per connection
-//     (421 4.7.0), read and write timeouts.
+//     (452 4.5.3), concurrent connections (421 4.7.0), concurrent
+//     connections per client address (421 4.7.0; the centre's own MTAs
+//     are exempt), so that one address never fills the global cap,
+//     messages per client address per minute (451 4.7.1), rejected
+//     commands per connection (421 4.7.0), read and write timeouts.
+//   - Total time limits: a whole session and a whole DATA transfer have a
+//     deadline fixed when they start, which NOOPs and trickled bytes do not
+//     extend; past it the client gets 421 4.4.2 and is disconnected, and a
+//     transfer cut short stores nothing.
+//   - Bounded memory: the message bytes held across all connections have
+//     a budget, charged as bytes arrive; a message that does not fit gets
+//     452 4.3.1 and the sender retries. No limit ever answers a permanent
+//     error or crashes the process.
+//   - postmaster@ (RFC 5321 §4.5.1) and abuse@ (RFC 2142) of every
+//     accepted domain are accepted without being declared.
 //   - Graceful stop: when Serve's context is cancelled the listener closes,
 //     idle sessions are told 421 4.3.2 and closed, sessions inside a mail
 //     transaction may finish until the drain deadline, after which everything

@@ -140,13 +140,39 @@ type client struct {
 
 func dial(t *testing.T, addr string) *client {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	return dialFrom(t, addr, "")
+}
+
+// dialFrom connects from the loopback source address from (127.0.0.2
+// stands for a second client), or any when from is empty.
+func dialFrom(t *testing.T, addr, from string) *client {
+	t.Helper()
+	d := net.Dialer{Timeout: 5 * time.Second}
+	if from != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(from)}
+	}
+	conn, err := d.Dial("tcp", addr)
 	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
+		t.Fatalf("dial %s from %q: %v", addr, from, err)
 	}
 	t.Cleanup(func() { conn.Close() })
 	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
 	return &client{t: t, conn: conn, r: bufio.NewReader(conn)}
+}
+
+// waitForSlot dials until the server greets: a connection that ended
+// frees its slot once the server has seen it close.
+func waitForSlot(t *testing.T, addr string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		b := dial(t, addr).reply()
+		if strings.HasPrefix(b, "220") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no slot freed 5 s after QUIT, last banner %q", b)
+		}
+	}
 }
 
 // reply reads one (possibly multi-line) reply and returns it whole.

@@ -3,6 +3,7 @@ package smtpd
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -49,6 +50,26 @@ func newRecipientPolicy(domains, addresses []string) (*recipientPolicy, error) {
 	return p, nil
 }
 
+// roleMailboxes exist in every accepted domain whether declared or not:
+// RFC 5321 §4.5.1 requires postmaster, RFC 2142 §2 names abuse as the
+// address for complaints about a domain's mail. Their mail becomes
+// tickets like any other.
+var roleMailboxes = []string{"postmaster", "abuse"}
+
+// RoleAddresses are the role mailboxes of domains, which the receiver
+// accepts without their being declared: the rest of Guichet must treat
+// them as our own addresses (never participants, never recipients).
+func RoleAddresses(domains []string) []string {
+	out := make([]string, 0, len(roleMailboxes)*len(domains))
+	for _, d := range domains {
+		d = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d)), ".")
+		for _, r := range roleMailboxes {
+			out = append(out, r+"@"+d)
+		}
+	}
+	return out
+}
+
 // accepts reports whether rcpt is one of our addresses.
 func (p *recipientPolicy) accepts(rcpt string) bool {
 	local, domain, ok := splitAddress(normalizeAddress(rcpt))
@@ -58,7 +79,7 @@ func (p *recipientPolicy) accepts(rcpt string) bool {
 	if i := strings.IndexByte(local, '+'); i >= 0 {
 		local = local[:i]
 	}
-	return p.locals[local+"@"+domain]
+	return p.locals[local+"@"+domain] || slices.Contains(roleMailboxes, local)
 }
 
 // normalizeAddress lower-cases an address and drops a trailing dot of the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,28 @@ const (
 	DefaultWriteTimeout    = 1 * time.Minute
 	DefaultMaxBadCommands  = 20
 	DefaultShutdownTimeout = 30 * time.Second
-	DefaultHostname        = "localhost"
+	// DefaultMaxConnsPerIP (GUICHET_SMTP_MAX_CONNS_PER_IP) lets an MTA open
+	// several parallel connections (Postfix opens up to 20 per destination,
+	// most MTAs far fewer) while one address holds at most 1/20 of
+	// DefaultMaxConns.
+	DefaultMaxConnsPerIP = 10
+	// DefaultDataTimeout bounds one DATA transfer in total: 25 MiB in 5
+	// minutes needs about 700 kbit/s, which any link an MTA sends from
+	// exceeds; a client slower than that is trickling, and a legitimate one
+	// gets a temporary 421 and retries.
+	DefaultDataTimeout = 5 * time.Minute
+	// DefaultSessionTimeout bounds a whole session: two full-size
+	// transfers at the slowest accepted rate; an MTA with more to send
+	// reconnects, as it does after any 421.
+	DefaultSessionTimeout = 10 * time.Minute
+	// DefaultMemoryBudget bounds the message bytes held across all
+	// connections: about five messages of the largest size at once, while
+	// the usual small messages are never refused. The pipeline holds
+	// several times a message's size while it parses and stores it, so a
+	// larger budget would take the process past the soft memory limit
+	// guichet serve sets (1 GiB).
+	DefaultMemoryBudget = 128 << 20
+	DefaultHostname     = "localhost"
 
 	// maxLineLength bounds one command line and one line of DATA. RFC 5321
 	// §4.5.3.1.6 says 1000 octets, but real mail (unwrapped HTML, long
@@ -54,7 +76,30 @@ type Options struct {
 	// negative value (or NoRateLimit) disables the limit.
 	RatePerMinute int
 
-	ReadTimeout, WriteTimeout time.Duration
+	// MaxConnsPerIP caps the simultaneous connections of one client
+	// address (421 4.7.0 beyond), so that one client cannot take the
+	// MaxConns slots others need. Zero means the default; a negative value
+	// (Unlimited) disables the limit.
+	MaxConnsPerIP int
+	// TrustedRelays are the centre's own MTAs, exempt from MaxConnsPerIP:
+	// they carry everyone's mail.
+	TrustedRelays []netip.Prefix
+
+	// ReadTimeout bounds each read; SessionTimeout and DataTimeout bound a
+	// whole session and a whole DATA transfer, which commands, NOOPs and
+	// trickled bytes do not extend (421 4.4.2 beyond; a transfer cut short
+	// stores nothing).
+	ReadTimeout, WriteTimeout   time.Duration
+	SessionTimeout, DataTimeout time.Duration
+	// MemoryBudget bounds the message bytes held in memory across all
+	// connections; a message that does not fit gets 452 4.3.1. It is at
+	// least twice MaxBytes, so that a message of the largest size fits
+	// while its buffer grows.
+	MemoryBudget int64
+	// ReleaseMemory, when set, is called once nothing is in flight after a
+	// quarter of MemoryBudget was in use, to give the memory of a burst of
+	// large messages back to the system (debug.FreeOSMemory).
+	ReleaseMemory func()
 	// MaxBadCommands is the number of commands this package rejects (unknown
 	// recipients, refused MAIL) before it closes the connection with 421.
 	MaxBadCommands int
@@ -67,8 +112,11 @@ type Options struct {
 	Clock     func() time.Time // for the rate limiter; time.Now when nil
 }
 
+// Unlimited disables a limit whose zero value means its default.
+const Unlimited = -1
+
 // NoRateLimit disables the per-client rate limit (GUICHET_SMTP_RATE=0).
-const NoRateLimit = -1
+const NoRateLimit = Unlimited
 
 // Server is an SMTP receiver. Serve it once.
 type Server struct {
@@ -77,6 +125,7 @@ type Server struct {
 	deliv  ingest.Deliverer
 	policy *recipientPolicy
 	rate   *rateLimiter // nil when disabled
+	budget *memoryBudget
 	smtp   *smtp.Server
 
 	mu       sync.Mutex
@@ -100,30 +149,23 @@ func New(o Options, d ingest.Deliverer) (*Server, error) {
 	if o.Hostname == "" {
 		o.Hostname = DefaultHostname
 	}
-	if o.MaxBytes <= 0 {
-		o.MaxBytes = DefaultMaxBytes
-	}
-	if o.MaxRecipients <= 0 {
-		o.MaxRecipients = DefaultMaxRecipients
-	}
-	if o.MaxConns <= 0 {
-		o.MaxConns = DefaultMaxConns
-	}
+	positive(&o.MaxBytes, DefaultMaxBytes)
+	positive(&o.MaxRecipients, DefaultMaxRecipients)
+	positive(&o.MaxConns, DefaultMaxConns)
 	if o.RatePerMinute == 0 {
 		o.RatePerMinute = DefaultRatePerMinute
 	}
-	if o.ReadTimeout <= 0 {
-		o.ReadTimeout = DefaultReadTimeout
+	if o.MaxConnsPerIP == 0 {
+		o.MaxConnsPerIP = DefaultMaxConnsPerIP
 	}
-	if o.WriteTimeout <= 0 {
-		o.WriteTimeout = DefaultWriteTimeout
-	}
-	if o.MaxBadCommands <= 0 {
-		o.MaxBadCommands = DefaultMaxBadCommands
-	}
-	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = DefaultShutdownTimeout
-	}
+	positive(&o.ReadTimeout, DefaultReadTimeout)
+	positive(&o.WriteTimeout, DefaultWriteTimeout)
+	positive(&o.SessionTimeout, DefaultSessionTimeout)
+	positive(&o.DataTimeout, DefaultDataTimeout)
+	positive(&o.MemoryBudget, DefaultMemoryBudget)
+	o.MemoryBudget = max(o.MemoryBudget, 2*o.MaxBytes)
+	positive(&o.MaxBadCommands, DefaultMaxBadCommands)
+	positive(&o.ShutdownTimeout, DefaultShutdownTimeout)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -144,6 +186,7 @@ func New(o Options, d ingest.Deliverer) (*Server, error) {
 		deliv:  d,
 		policy: pol,
 		conns:  make(map[*trackedConn]struct{}),
+		budget: &memoryBudget{limit: o.MemoryBudget, onIdle: o.ReleaseMemory},
 	}
 	if o.RatePerMinute > 0 {
 		s.rate = newRateLimiter(o.RatePerMinute, o.Clock)
@@ -162,6 +205,13 @@ func New(o Options, d ingest.Deliverer) (*Server, error) {
 	srv.ErrorLog = slogPrinter{o.Logger}
 	s.smtp = srv
 	return s, nil
+}
+
+// positive gives an option its default when it is zero or negative.
+func positive[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // ListenAndServe listens on Options.Addr and serves until ctx is cancelled.
@@ -198,12 +248,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.mu.Unlock()
 		return errors.New("smtpd: Serve called twice")
 	}
-	wl := &limitListener{Listener: ln, srv: s, slots: make(chan struct{}, s.opts.MaxConns)}
+	wl := &limitListener{Listener: ln, srv: s, slots: make(chan struct{}, s.opts.MaxConns),
+		perIP: newPerIPLimiter(s.opts.MaxConnsPerIP, s.opts.TrustedRelays)}
 	s.ln = wl
 	s.mu.Unlock()
 
 	s.log.Info("smtpd: listening", "addr", ln.Addr().String(), "hostname", s.opts.Hostname,
-		"starttls", s.opts.TLSConfig != nil, "max_bytes", s.opts.MaxBytes)
+		"starttls", s.opts.TLSConfig != nil, "max_bytes", s.opts.MaxBytes,
+		"max_conns", s.opts.MaxConns, "max_conns_per_ip", s.opts.MaxConnsPerIP, "memory_budget", s.opts.MemoryBudget)
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.smtp.Serve(wl) }()

@@ -57,7 +57,11 @@ func TestRecipientPolicy(t *testing.T) {
 		{"relay attempt with percent hack", "victim%example.net@example.org", false},
 		{"source route form", "@example.org:victim@example.net", false},
 		{"no domain", "support", false},
-		{"postmaster not declared", "postmaster@example.org", false},
+		{"postmaster of an accepted domain (RFC 5321 §4.5.1)", "postmaster@example.org", true},
+		{"postmaster in any case", "PostMaster@Support.Example.COM", true},
+		{"abuse of an accepted domain (RFC 2142)", "abuse@example.org", true},
+		{"postmaster of another domain", "postmaster@example.net", false},
+		{"postmaster without a domain", "postmaster", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,18 +281,7 @@ func TestConnectionLimit(t *testing.T) {
 	}
 	// A slot freed is a slot reusable.
 	held[0].expect("QUIT", "221")
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c := dial(t, ts.addr)
-		b := c.reply()
-		if strings.HasPrefix(b, "220") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no slot freed after QUIT, last banner %q", b)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitForSlot(t, ts.addr)
 	if !strings.Contains(ts.logs.String(), "connection limit reached") {
 		t.Errorf("connection limit was not logged")
 	}

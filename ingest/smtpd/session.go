@@ -1,10 +1,10 @@
 package smtpd
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -58,6 +58,7 @@ type session struct {
 	rcpts []string
 	seen  map[string]bool // recipients already accepted in this transaction
 	bad   int             // commands this package rejected on this connection
+	size  int64           // the message size declared in MAIL FROM, 0 if none
 }
 
 // Replies. Texts are generic on purpose: they reach bounces and logs of
@@ -79,7 +80,24 @@ var (
 		Message: "Ligne trop longue"}
 	errTimeout = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2},
 		Message: "Client trop lent, fin de la connexion"}
+	errSessionTimeout = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2},
+		Message: "Duree maximale de session atteinte, fin de la connexion"}
+	errDataTimeout = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 4, 2},
+		Message: "Duree maximale de transfert atteinte, fin de la connexion"}
+	errBusy = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1},
+		Message: "Serveur trop charge, veuillez renvoyer le message plus tard"}
+	errTooManyConns = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+		Message: "Trop de connexions en cours, veuillez revenir plus tard"}
+	errTooManyFromAddr = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+		Message: "Trop de connexions depuis votre adresse, veuillez revenir plus tard"}
 )
+
+// rawReply writes e as a reply line for the connections this package
+// answers without go-smtp (refused at accept, or closed between commands).
+func rawReply(e *smtp.SMTPError, hostname string) string {
+	c := e.EnhancedCode
+	return fmt.Sprintf("%d %d.%d.%d %s %s\r\n", e.Code, c[0], c[1], c[2], hostname, e.Message)
+}
 
 // temporaryFailure is the one reply for a message we could not store
 // (RFC 5321 §4.2.5: the sender keeps it and retries). The id ties the
@@ -100,6 +118,7 @@ func (s *session) Reset() {
 	s.from = ""
 	s.rcpts = nil
 	s.seen = nil
+	s.size = 0
 	s.tc.endTx()
 }
 
@@ -117,7 +136,7 @@ func (s *session) reject(e *smtp.SMTPError) error {
 	return e
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.tc.draining.Load() {
 		s.tc.hangup.Store(true)
 		return errShuttingDown
@@ -127,6 +146,10 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 		return s.reject(errRateLimited)
 	}
 	s.from = from
+	s.size = 0
+	if opts != nil {
+		s.size = opts.Size
+	}
 	s.rcpts = s.rcpts[:0]
 	s.seen = nil
 	s.tc.inTx.Store(true)
@@ -159,21 +182,19 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // Data reads the message, normalises bare LF line endings and hands it to
 // the Deliverer. It returns nil (go-smtp's 250) only after Deliver returned
 // nil; every other outcome is one of the typed replies above.
+//
+// The transfer's clock starts here and the connection stays "in DATA"
+// until Reset, so that the rest of a refused message, which go-smtp reads
+// and discards after Data returns, is still bounded by the per-read
+// timeout and the transfer's total limit.
 func (s *session) Data(r io.Reader) error {
 	s.s.inflight.Add(1)
 	defer s.s.inflight.Done()
-	s.tc.inData.Store(true)
-	defer s.tc.endTx()
+	s.tc.startData(s.s.opts.DataTimeout)
 
-	start := time.Now()
-	var buf bytes.Buffer
-	buf.Grow(8 << 10)
-	if _, err := buf.ReadFrom(r); err != nil {
-		return s.dataReadError(err, buf.Len())
-	}
-	s.tc.inData.Store(false)
-	raw := normalizeBareLF(buf.Bytes())
-
+	// Under BDAT (RFC 3030) go-smtp runs Data in a goroutine of its own and
+	// may call Reset while it still runs: Data works on a copy of the
+	// transaction, taken before its first read.
 	env := store.Envelope{
 		Transport:  "smtp",
 		MailFrom:   s.from,
@@ -182,38 +203,62 @@ func (s *session) Data(r io.Reader) error {
 		Helo:       s.conn.Hostname(),
 		TLS:        s.tls,
 	}
+
+	start := time.Now()
+	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
+	defer buf.free()
+	raw, err := buf.readFrom(r)
+	if err != nil {
+		return s.dataReadError(env.MailFrom, err, len(raw))
+	}
+	s.tc.inData.Store(false)
+	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
+		if !buf.charge(int64(cap(norm))) {
+			return s.dataReadError(env.MailFrom, errBusy, len(raw))
+		}
+		raw = norm
+	}
+
 	res, err := s.s.deliv.Deliver(s.s.deliverCtx, raw, env)
 	if err != nil {
 		id := newErrorID()
 		s.log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
-			"unavailable", errors.Is(err, store.ErrUnavailable), "mail_from", s.from,
-			"rcpt", s.rcpts, "size", len(raw))
+			"unavailable", errors.Is(err, store.ErrUnavailable), "mail_from", env.MailFrom,
+			"rcpt", env.RcptTo, "size", len(raw))
 		return temporaryFailure(id)
 	}
 	s.log.Info("smtpd: message accepted", "action", string(res.Action), "ticket", res.Ticket,
-		"message_id", res.MessageID, "mail_from", s.from, "rcpt", s.rcpts, "size", len(raw),
+		"message_id", res.MessageID, "mail_from", env.MailFrom, "rcpt", env.RcptTo, "size", len(raw),
 		"duration", time.Since(start))
 	return nil
 }
 
 // dataReadError maps a failure while reading DATA. go-smtp discards the
-// rest of the message after Data returns, without buffering it.
-func (s *session) dataReadError(err error, read int) error {
+// rest of the message after Data returns, without buffering it. A client
+// that was too slow is disconnected: the rest of its message, still on
+// the wire, would otherwise be read as commands.
+func (s *session) dataReadError(from string, err error, read int) error {
 	switch {
 	case errors.Is(err, smtp.ErrDataTooLarge):
-		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", s.from)
+		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", from)
 		return errTooLarge
 	case errors.Is(err, smtp.ErrTooLongLine):
-		s.log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength, "mail_from", s.from)
+		s.log.Warn("smtpd: line length limit reached in DATA", "max_line", maxLineLength, "mail_from", from)
 		return errLineTooLong
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		s.log.Warn("smtpd: read timeout in DATA", "read", read, "mail_from", s.from)
+	case errors.Is(err, errBusy):
+		s.log.Warn("smtpd: memory budget for messages in flight exhausted, answered 452",
+			"memory_budget", s.s.opts.MemoryBudget, "in_flight", s.s.budget.used.Load(), "read", read, "mail_from", from)
+		return errBusy
+	case errors.Is(err, errDataTimeout), errors.Is(err, errSessionTimeout):
+		// Logged by the connection, which also hangs up.
+		return err
+	case isTimeout(err):
+		s.log.Warn("smtpd: read timeout in DATA", "read", read, "mail_from", from)
+		s.tc.hangup.Store(true)
 		return errTimeout
 	}
 	id := newErrorID()
-	s.log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read, "mail_from", s.from)
+	s.log.Warn("smtpd: DATA interrupted", "id", id, "err", err, "read", read, "mail_from", from)
 	return temporaryFailure(id)
 }
 

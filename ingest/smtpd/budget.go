@@ -1,0 +1,131 @@
+package smtpd
+
+import (
+	"io"
+	"sync/atomic"
+)
+
+// memoryBudget bounds the message bytes this package holds in memory
+// across all connections. Without it, MaxConns clients each sending
+// MaxBytes would need MaxConns×MaxBytes (200×25 MiB) at once; with it, a
+// message that does not fit gets a temporary 452 4.3.1 (RFC 3463
+// "mail system full") and is sent again later, and the process never
+// runs out of memory.
+type memoryBudget struct {
+	limit int64
+	used  atomic.Int64
+
+	// onIdle, when set, runs once nothing is in flight after more than a
+	// quarter of the budget was in use: the runtime otherwise keeps the
+	// freed buffers of a burst of large messages for a long while.
+	onIdle  func()
+	high    atomic.Bool // a quarter of the budget was in use since onIdle last ran
+	running atomic.Bool // onIdle is running
+}
+
+// take charges n bytes, reporting false (and charging nothing) when they
+// do not fit. Two takes racing near the limit may both fail: the budget
+// errs on the side of memory.
+func (b *memoryBudget) take(n int64) bool {
+	used := b.used.Add(n)
+	if used > b.limit {
+		b.used.Add(-n)
+		return false
+	}
+	if used > b.limit/4 && b.onIdle != nil {
+		b.high.Store(true)
+	}
+	return true
+}
+
+func (b *memoryBudget) give(n int64) {
+	if b.used.Add(-n) == 0 && b.high.Load() && b.running.CompareAndSwap(false, true) {
+		b.high.Store(false)
+		go func() {
+			defer b.running.Store(false)
+			b.onIdle()
+		}()
+	}
+}
+
+const (
+	// firstChunk is the buffer a message starts with, as large as most
+	// mail without a declared SIZE.
+	firstChunk = 8 << 10
+	// sizeSlack is added to a declared SIZE: the reader needs room to see
+	// the end of the data without growing the buffer again.
+	sizeSlack = 4 << 10
+)
+
+// messageBuffer reads one message into memory and charges the budget for
+// each buffer before allocating it, so that the budget is counted while
+// bytes arrive, not once the message is whole. Only bytes that arrived
+// make it grow: a client cannot reserve memory it does not send.
+type messageBuffer struct {
+	budget  *memoryBudget
+	max     int64 // the largest message: the buffer never needs more
+	hint    int64 // the SIZE the client declared (RFC 1870), 0 if none
+	buf     []byte
+	charged int64
+}
+
+// readFrom reads r to its end. It stops with errBusy when the next buffer
+// would exceed the budget; the bytes read so far are returned either way.
+func (m *messageBuffer) readFrom(r io.Reader) ([]byte, error) {
+	for {
+		if len(m.buf) == cap(m.buf) {
+			if !m.grow() {
+				return m.buf, errBusy
+			}
+		}
+		n, err := r.Read(m.buf[len(m.buf):cap(m.buf)])
+		m.buf = m.buf[:len(m.buf)+n]
+		if err == io.EOF {
+			return m.buf, nil
+		}
+		if err != nil {
+			return m.buf, err
+		}
+	}
+}
+
+// grow doubles the buffer, or makes it just large enough for the declared
+// SIZE when that is smaller than doubling, so an honest client's message
+// is held once at its own size rather than in a buffer up to twice as
+// large. Old and new buffers are both charged while the bytes are copied.
+func (m *messageBuffer) grow() bool {
+	newCap := max(2*int64(cap(m.buf)), firstChunk)
+	if h := m.hint + sizeSlack; m.hint > 0 && h > int64(cap(m.buf)) && h < newCap {
+		newCap = h
+	}
+	if lim := m.max + sizeSlack; newCap > lim && lim > int64(cap(m.buf)) {
+		newCap = lim
+	}
+	if !m.budget.take(newCap) {
+		return false
+	}
+	old := int64(cap(m.buf))
+	nb := make([]byte, len(m.buf), newCap)
+	copy(nb, m.buf)
+	m.buf = nb
+	m.charged += newCap - old
+	m.budget.give(old)
+	return true
+}
+
+// charge accounts for a copy made outside the buffer (bare LF normalised).
+func (m *messageBuffer) charge(n int64) bool {
+	if !m.budget.take(n) {
+		return false
+	}
+	m.charged += n
+	return true
+}
+
+// free returns everything this message charged; its bytes must no longer
+// be used.
+func (m *messageBuffer) free() {
+	m.budget.give(m.charged)
+	m.charged = 0
+	m.buf = nil
+}
