@@ -22,6 +22,8 @@ type delivery struct {
 	cat   classify.Result
 	sig   signals
 	alert bool
+	// answersUs: its In-Reply-To or References names a message we wrote.
+	answersUs bool
 	// For monitoring mail: the alert read once, before the transaction.
 	alertInfo alerts.Alert
 	alertKey  string
@@ -73,6 +75,7 @@ func (d *delivery) incoming() outbound.Incoming {
 		From: m.From.Addr, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
 		References: m.References, MailFrom: d.env.MailFrom, Header: m.Header,
 		ContentType: m.ContentType, ReportType: m.ReportType, Monitoring: d.alert,
+		AnswersOurMail: d.answersUs, Body: m.Text,
 	}
 	if d.env.Transport != "smtp" && d.env.MailFrom == "" {
 		// Only SMTP tells us the envelope sender for sure; elsewhere an

@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"guichet/ingest"
@@ -114,5 +115,48 @@ func TestIncidentAnswerNotMailedToMonitoring(t *testing.T) {
 				t.Errorf("%s sent to the monitoring sender", o.kind)
 			}
 		}
+	}
+}
+
+// A vacation notice that only its text reveals, sent by a mailbox that is
+// no participant in answer to one of our messages: it opens a linked ticket
+// (nothing is lost) but gets no acknowledgment. The same text as a new
+// request, answering nothing of ours, is a person's and is acknowledged.
+func TestVacationTextAnsweringOurMailGetsNoAcknowledgment(t *testing.T) {
+	const body = "Bonjour,\n\nJe suis absente du bureau jusqu'au lundi 14 décembre inclus, avec un accès " +
+		"limité à ma messagerie.\nPour toute urgence, merci de contacter mon collègue au 01 23 45 67 89.\n\nCordialement,\nClaire"
+	for _, tc := range []struct {
+		name      string
+		answersUs bool
+		wantNoAck bool
+	}{
+		{name: "answers our mail", answersUs: true, wantNoAck: true},
+		{name: "new request", answersUs: false, wantNoAck: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newAgentEnv(t, openStore(t, store.Options{DataDir: t.TempDir()}), ingest.Options{MessageIDHost: "centre.example"})
+			num := e.request("Question sans catégorie", "<v1@example.org>")
+			mail := email{from: "Claire Martin <claire@ailleurs.example>", subject: "Absence", id: "<v2@ailleurs.example>", body: body}
+			if tc.answersUs {
+				var ack string
+				for _, m := range e.ticket(num).Messages {
+					if m.Kind == store.KindAck {
+						ack = m.MessageID
+					}
+				}
+				if !strings.HasSuffix(ack, "@centre.example>") {
+					t.Fatalf("acknowledgment Message-ID = %q, want one of ours (@centre.example)", ack)
+				}
+				mail.subject, mail.inReplyTo = "RE: [Ticket#"+num+"] Accusé de réception", ack
+			}
+			r := e.deliver(mail.raw(), store.Envelope{RcptTo: []string{support}})
+			if r.Action != ingest.Created {
+				t.Fatalf("Deliver = %+v, want a ticket of its own", r)
+			}
+			noAck := strings.Contains(r.Reason, "no acknowledgment")
+			if noAck != tc.wantNoAck {
+				t.Errorf("Deliver = %+v: no acknowledgment = %v, want %v", r, noAck, tc.wantNoAck)
+			}
+		})
 	}
 }

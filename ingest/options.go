@@ -52,6 +52,11 @@ type Options struct {
 	AlertMailboxes []string
 	// Agents are the declared agents' addresses.
 	Agents []string
+	// MessageIDHost is the right-hand side of the Message-IDs we write
+	// (GUICHET_HOSTNAME): a message whose In-Reply-To or References names
+	// one answers our own mail, which is where out-of-office notices that
+	// only their text reveals come from.
+	MessageIDHost string
 	// ReopenAfterClose: a requester's reply to a ticket closed longer ago
 	// than this opens a new linked ticket instead of reopening it.
 	ReopenAfterClose time.Duration

@@ -154,7 +154,23 @@ func (p *Pipeline) prepare(start time.Time, m *mailparse.Message, raw []byte, en
 			Inline: a.Inline, Size: int64(len(a.Data)), SHA256: hex.EncodeToString(as[:]), Data: a.Data,
 		})
 	}
-	return &delivery{m: m, msg: msg, env: env, raw: raw, alert: p.isAlert(m, env)}
+	return &delivery{m: m, msg: msg, env: env, raw: raw, alert: p.isAlert(m, env), answersUs: p.answersUs(m)}
+}
+
+// answersUs says whether m refers to a Message-ID we wrote. The right-hand
+// side is enough: a forger who claims it only makes their own message
+// look automatic, which costs them their acknowledgment and nothing else.
+func (p *Pipeline) answersUs(m *mailparse.Message) bool {
+	if p.o.MessageIDHost == "" {
+		return false
+	}
+	suffix := "@" + strings.ToLower(p.o.MessageIDHost) + ">"
+	for _, id := range append([]string{m.InReplyTo}, m.References...) {
+		if strings.HasSuffix(strings.ToLower(strings.TrimSpace(id)), suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // apply is the transactional part of a delivery: dedupe, then the rules

@@ -143,6 +143,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		AlertAddresses:   c.AlertAddresses,
 		AlertMailboxes:   alertBoxes,
 		Agents:           c.AgentAddresses(),
+		MessageIDHost:    c.Hostname,
 		ReopenAfterClose: time.Duration(c.ReopenDays) * 24 * time.Hour,
 		Limits:           mailparse.Limits{},
 		Logger:           log,
