@@ -276,7 +276,7 @@ func TestDecide(t *testing.T) {
 // TestRealCorpus reads the shared corpus's monitoring mail (files 126–140):
 // every one is a recovery, whatever its subject says.
 func TestRealCorpus(t *testing.T) {
-	dir := "/work/shared/corpus/real"
+	dir := filepath.Join("..", "..", "shared", "corpus", "real")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("shared corpus absent")
 	}

@@ -13,7 +13,7 @@ import (
 //
 // A hand-written table rather than golang.org/x/text/unicode/norm plus
 // runes.Remove(Mn): it covers the characters French mail uses, needs no
-// allocation, and keeps Classify well under the time budget (PERF-NOTES).
+// allocation, and keeps Classify well under the time budget.
 func foldRune(r rune) (s string, sep bool) {
 	switch r {
 	case 'à', 'á', 'â', 'ã', 'ä', 'å', 'À', 'Á', 'Â', 'Ã', 'Ä', 'Å':

@@ -12,7 +12,7 @@ import (
 // Inference thresholds. A category is chosen only when its score reaches
 // MinScore (one strong keyword in the body, or a weaker one in the subject)
 // and the confidence reaches MinConfidence; below either, Classify leaves
-// the category empty (SPEC "Categories": when unsure, none).
+// the category empty (docs/threading.md, "Categories": when unsure, none).
 const (
 	MinScore      = 3.0
 	MinConfidence = 0.25

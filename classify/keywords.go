@@ -103,7 +103,7 @@ var synonyms = []keywords{
 
 	// 6 — Services matériels; 8 — Gestion d'accès physique. "data center"
 	// and "NOC" point to both groups; hosting words or access words settle it
-	// (SPEC examples: "hébergement … data center" → 6.1, "accès au NOC" → 8.2).
+	// (the catalogue's own examples: "hébergement … data center" → 6.1, "accès au NOC" → 8.2).
 	{"6.1", 3, []string{"data center", "datacenter", "data centre", "centre de données"}},
 	{"8.1", 3, []string{"data center", "datacenter", "data centre", "centre de données"}},
 	{"6.2", 3, []string{"noc", "network operations center"}},

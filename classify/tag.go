@@ -8,7 +8,7 @@ import (
 )
 
 // Tag returns the category named by the first category tag in subject that
-// names an existing code (SPEC "Categories"). Tags are
+// names an existing code (docs/threading.md, "Categories"). Tags are
 //
 //	[N.M]  [N-M]  (N.M)  (N-M)  [ N.M ]          anywhere in the subject
 //	N.M :  N.M:  N.M -  N.M –                    at the start, after reply/forward

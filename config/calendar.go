@@ -13,7 +13,7 @@ import (
 // SLA is one service-level target ([[sla]]): for tickets of a priority,
 // and of some catalogue groups when Groups is not empty, the business time
 // allowed before the first public answer and before resolution
-// (SPEC "Workflow").
+// (the workflow rules).
 type SLA struct {
 	Priority      string
 	Groups        []int

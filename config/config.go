@@ -25,7 +25,7 @@ type Team struct {
 	Address string `toml:"address"`
 	Groups  []int  `toml:"groups"`
 	// EscalateTo are told, beside the team, when one of its tickets
-	// breaches its SLA (SPEC "Workflow").
+	// breaches its SLA (the workflow rules).
 	EscalateTo []string `toml:"escalate_to"`
 }
 
@@ -112,7 +112,7 @@ type setting struct {
 }
 
 // name is the setting's key in the configuration file: the variable's name
-// in lower case without the prefix (SPEC "Configuration").
+// in lower case without the prefix (docs/configuration.md).
 func (s setting) name() string { return strings.ToLower(strings.TrimPrefix(s.env, "GUICHET_")) }
 
 // kind says which TOML values the file may give a setting; every kind also

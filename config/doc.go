@@ -1,4 +1,4 @@
-// Package config reads Guichet's configuration (SPEC "Configuration").
+// Package config reads Guichet's configuration (docs/configuration.md).
 //
 // Every setting is an environment variable GUICHET_X, the flag --x of the
 // commands that take it, and the key x of the optional TOML file (the

@@ -242,7 +242,7 @@ var tables = map[string]reflect.Type{
 }
 
 // unknown reports each key nothing decoded: a misspelt key would otherwise
-// silently leave its setting at the default (SPEC "Configuration").
+// silently leave its setting at the default (docs/configuration.md).
 func (d *fileDecoder) unknown() {
 	seen := map[string]int{}
 	for _, k := range d.md.Undecoded() {

@@ -32,7 +32,7 @@ type AgentMailer interface {
 
 var _ AgentMailer = (*outbound.Mailer)(nil)
 
-// agentDesk carries out agents' mail (SPEC "Workflow"): commands, public
+// agentDesk carries out agents' mail (the workflow rules): commands, public
 // answers to the requester, internal notes to colleagues.
 type agentDesk struct {
 	agents map[string]bool
@@ -150,7 +150,7 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 		case opReopen:
 			status, resolve = store.StatusOpen, false
 		case opPending:
-			// Four statuses only (SPEC "Tickets"): waiting for the
+			// Four statuses only (docs/threading.md, "Tickets"): waiting for the
 			// requester is "answered", which their reply turns back to open.
 			status, resolve = store.StatusAnswered, false
 		case opCategory:

@@ -54,7 +54,7 @@ func (in *incidents) read(from, subject, fullText string, date time.Time) alerts
 }
 
 // apply turns a monitoring mail into its incident, and never acknowledges
-// it (the sender is a machine; SPEC "Acknowledgments and loops": never to a
+// it (the sender is a machine; docs/threading.md, "Acknowledgments and loops": never to a
 // monitoring mailbox).
 func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening], at *attempt) error {
 	res := &at.res

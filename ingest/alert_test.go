@@ -409,7 +409,7 @@ func TestAlertRulesAndUnknown(t *testing.T) {
 // each a recovery whose problem is held out): each is recorded as an
 // incident already resolved, keyed, without acknowledgment or notification.
 func TestAlertRealCorpus(t *testing.T) {
-	dir := "/work/shared/corpus/real"
+	dir := filepath.Join("..", "..", "shared", "corpus", "real")
 	files, _ := filepath.Glob(filepath.Join(dir, "1[2-4][0-9]-alert-*.eml"))
 	if len(files) == 0 {
 		t.Skip("shared corpus absent")

@@ -12,17 +12,17 @@
 //   - Idempotent: a message is stored once by its dedupe key (its
 //     Message-ID, or the hash of its bytes without one), decided by the
 //     store's unique constraint even between processes. A second delivery
-//     is reported Duplicate and sends nothing (SPEC "Threading": recorded
+//     is reported Duplicate and sends nothing (docs/threading.md, "Threading": recorded
 //     once, acknowledged once).
 //   - A stranger never joins: a message joins the ticket it refers to only
 //     when its sender is a participant; otherwise it opens a new ticket
-//     linked to the old one (SPEC "Threading"). A declared agent's address
+//     linked to the old one (docs/threading.md, "Threading"). A declared agent's address
 //     acts as an agent only with proof of identity: the ticket's signed
 //     agent address, DKIM, a trusted Authentication-Results field (RFC
 //     8601) or the API's token.
 //   - Never a loop: nothing is sent to automatic mail (null sender,
 //     Auto-Submitted, bulk or list mail, reports, our own addresses,
-//     monitoring mailboxes; RFC 3834, SPEC "Acknowledgments and loops"),
+//     monitoring mailboxes; RFC 3834, docs/threading.md, "Acknowledgments and loops"),
 //     and automatic mail notifies no agent.
 //   - Group commit: under Run, concurrent deliveries share one transaction
 //     and one commit, each caller still returning only after its own

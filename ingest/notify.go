@@ -14,7 +14,7 @@ import (
 )
 
 // notifier tells the responsible agents of new tickets, incidents and
-// requesters' replies (a team follows from the category, SPEC "Tickets").
+// requesters' replies (a team follows from the category, docs/threading.md, "Tickets").
 type notifier struct {
 	mailer AgentMailer
 	teams  []Team

@@ -78,7 +78,7 @@ type Options struct {
 	// reopens it, later it opens a new one (GUICHET_ALERT_REOPEN, default 1h).
 	AlertReopen time.Duration
 
-	// Agents' work by mail (SPEC "Workflow"; see agent.go).
+	// Agents' work by mail (the workflow rules; see agent.go).
 	// Teams route categories to agents: a category whose group a team
 	// covers notifies that team; other categories notify every agent.
 	Teams []Team

@@ -102,7 +102,7 @@ func TestStoreUnavailable(t *testing.T) {
 	}
 }
 
-// TestThreadingRules covers the participant rule of SPEC "Threading" and
+// TestThreadingRules covers the participant rule of docs/threading.md, "Threading" and
 // reopening, on both backends.
 func TestThreadingRules(t *testing.T) {
 	for _, be := range backends() {
@@ -140,7 +140,7 @@ func TestThreadingRules(t *testing.T) {
 				{"cc participant by references", mail("moussa@example.org", "Re: Portail", "<m1@example.org>", "Chez moi aussi.", "In-Reply-To: <a1@example.org>"), nil, ingest.Joined, true, false},
 				{"stranger by tag", mail("eve@evil.example", "TR: [Ticket#"+num+"]", "<e1@evil.example>", "Montrez-moi."), nil, ingest.Created, false, true},
 				{"stranger by references", mail("eve@evil.example", "Re: Portail", "<e2@evil.example>", "Montrez-moi.", "References: <a1@example.org>"), nil, ingest.Created, false, true},
-				// A declared agent's address alone proves nothing (SPEC "Trust"): without a
+				// A declared agent's address alone proves nothing (the trust rule): without a
 				// signed address or authentication it is a stranger here.
 				{"unauthenticated agent", mail("agent@centre.example", "RE: [Ticket#"+num+"]", "<g1@centre.example>", "Nous regardons."), nil, ingest.Created, false, true},
 			}

@@ -14,8 +14,7 @@ import (
 	"guichet/ticketref"
 )
 
-// signals are the ways a message can refer to an existing ticket (SPEC
-// "Threading"), in the spec's order of precedence.
+// signals are the ways a message can refer to an existing ticket (docs/threading.md), in the spec's order of precedence.
 type signals struct {
 	tagNumber  string
 	references []string
@@ -47,7 +46,7 @@ func (p *Pipeline) signals(d *delivery) signals {
 	return s
 }
 
-// threads are the rules of SPEC "Threading" for requesters' and
+// threads are the rules of docs/threading.md, "Threading" for requesters' and
 // participants' mail: which ticket a message refers to, whether its sender
 // may join it, and the join or the new ticket.
 type threads struct {
@@ -100,7 +99,7 @@ func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a
 		}
 		switch {
 		case !ok:
-			// SPEC "Threading": a stranger never joins, whatever signal it
+			// docs/threading.md, "Threading": a stranger never joins, whatever signal it
 			// carries; the new ticket records the link and nothing of the old
 			// one is shown to them.
 			a.res.LinkedTo, a.res.Reason = t.Number, "sender is not a participant of the referred ticket"
@@ -126,7 +125,7 @@ func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ti
 		return fmt.Errorf("add participants: %w", err)
 	}
 	// A requester's reply puts the ticket back in the agents' hands; on a
-	// resolved (or recently closed) ticket it reopens it (SPEC "Tickets").
+	// resolved (or recently closed) ticket it reopens it (docs/threading.md, "Tickets").
 	if t.Status != store.StatusOpen {
 		reason := "reply from " + m.From.Addr
 		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
@@ -162,7 +161,7 @@ func (th *threads) open(b *batch[*opening], a *attempt) {
 }
 
 // others are the message's To and Cc addresses that are not ours: they
-// become participants (SPEC "Threading": an address in the ticket's To/Cc
+// become participants (docs/threading.md, "Threading": an address in the ticket's To/Cc
 // history may reply).
 func (th *threads) others(m *mailparse.Message) []string {
 	var out []string
@@ -202,8 +201,8 @@ func TicketSubject(subject string, cat classify.Result) string {
 	return s
 }
 
-// stripCategoryTag removes the first tag naming code, in the forms SPEC
-// "Categories" lists: [N.M], [N-M], (N.M) with optional inner spaces, or a
+// stripCategoryTag removes the first tag naming code, in the forms
+// docs/threading.md lists: [N.M], [N-M], (N.M) with optional inner spaces, or a
 // leading "N.M :" / "N.M -".
 func stripCategoryTag(s, code string) string {
 	major, minor, _ := strings.Cut(code, ".")

@@ -91,7 +91,7 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 // Acknowledge runs inside the pipeline's transaction for a new ticket. When
 // LoopReason or the hourly limit forbids an answer it records why on the
 // ticket and returns that reason; otherwise it queues the acknowledgment in
-// the same transaction (SPEC "Acknowledgments and loops"), so the ticket and
+// the same transaction (docs/threading.md), so the ticket and
 // its acknowledgment commit or roll back together, and returns "".
 func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in Incoming) (string, error) {
 	reasons, err := a.AcknowledgeAll(ctx, tx, []store.Ticket{t}, []Incoming{in})
@@ -207,7 +207,7 @@ type Composed struct {
 // quotedSubject is the original subject as the acknowledgment quotes it.
 func quotedSubject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
 
-// ackSubject is SPEC "Acknowledgments and loops"'s subject, with a plain
+// ackSubject is the acknowledgment's subject (docs/threading.md), with a plain
 // space before the colon.
 func ackSubject(number, subject string) string {
 	if subject == "" {
@@ -259,7 +259,7 @@ func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, m
 
 	m := Mail{
 		From: a.from, To: []mail.Address{{Name: templates.OneLine(in.FromName), Address: to}},
-		// RFC 3834 §3.1.3 / SPEC "Threading": replies go to the ticket's
+		// RFC 3834 §3.1.3 / docs/threading.md, "Threading": replies go to the ticket's
 		// signed address, which routes them to this ticket whatever the
 		// subject says.
 		ReplyTo: &mail.Address{Name: a.o.CentreName, Address: a.o.Signer.Address(t.Number, replyaddr.RoleRequester)},

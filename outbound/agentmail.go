@@ -138,7 +138,7 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 		templates.EventIncident: "Nouvel incident", templates.EventNote: "Note interne",
 	}[n.Event]
 	// "[Ticket#N] Nouvelle demande : …", with a plain space before the
-	// colon as in every subject SPEC "Acknowledgments and loops" writes.
+	// colon as in every subject we write (docs/threading.md).
 	subject := ticketref.Format(t.Number) + " " + what + " : " + data.Subject
 	refs := threadOf(n.References, n.MessageID)
 	return m.queue(ctx, tx, t, store.KindNotification, Mail{

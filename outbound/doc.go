@@ -3,7 +3,7 @@
 // ticket, queues it in the pipeline's transaction and delivers the outbox.
 //
 // Guarantees:
-//   - Loop protection (RFC 3834 §2, SPEC "Acknowledgments and loops"):
+//   - Loop protection (RFC 3834 §2, docs/threading.md, "Acknowledgments and loops"):
 //     LoopReason refuses the null sender, MAILER-DAEMON/postmaster and list
 //     robots, Auto-Submitted other than "no", Precedence bulk/junk/list,
 //     List-Id/List-Unsubscribe, X-Autoreply/X-Autorespond, Outlook's

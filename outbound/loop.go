@@ -52,7 +52,7 @@ const (
 
 // LoopReason says why no automatic answer may go to this message, "" when one
 // may. It implements RFC 3834 §2 (when not to respond) and §3.1 (where to
-// respond) as SPEC "Acknowledgments and loops" narrows them, then the
+// respond) as docs/threading.md ("Acknowledgments and loops") narrows them, then the
 // heuristics help desks apply to mail that carries no standard marker
 // (automatedReason). The order of the checks only decides which reason is
 // recorded when several apply.

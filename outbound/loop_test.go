@@ -179,7 +179,7 @@ func TestLoopReason(t *testing.T) {
 
 // corpusDir is the shared real-world corpus; tests that read it skip when it
 // is absent.
-const corpusDir = "/work/shared/corpus/real"
+const corpusDir = "../../shared/corpus/real"
 
 // corpusIncoming reads a corpus file as an IMAP poller would see it: no
 // envelope, so the Return-Path header (or From) stands for the sender.

@@ -55,7 +55,7 @@ func Permanent(err error) bool {
 	return errors.As(err, &re) && !re.Temporary
 }
 
-// NewRelay returns the relay that rawURL names (SPEC "Configuration",
+// NewRelay returns the relay that rawURL names (docs/configuration.md,
 // GUICHET_RELAY_URL): "" writes .eml files under dataDir/outbox; smtp://
 // plain SMTP; smtp+starttls:// SMTP upgraded with STARTTLS (required);
 // smtps:// implicit TLS. user:pass in the URL authenticates (AUTH PLAIN, or

@@ -105,7 +105,7 @@ func TestAttachmentContentStoredOnce(t *testing.T) {
 	})
 }
 
-// TestNumberGrowsPastSixDigits: SPEC "at least six digits, more when needed".
+// TestNumberGrowsPastSixDigits: numbers have at least six digits, more when needed.
 func TestNumberGrowsPastSixDigits(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		{
@@ -158,7 +158,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 }
 
 // TestPostgresRawColumnsNotPGLZ: raw content must not pay pglz's CPU for
-// nothing (PERF-NOTES): lz4 when the server has it, else no compression.
+// nothing: lz4 when the server has it, else no compression.
 func TestPostgresRawColumnsNotPGLZ(t *testing.T) {
 	url := pgtest.URL(t)
 	ctx := context.Background()

@@ -18,7 +18,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go)
 )
 
-// DefaultDataDir is the SPEC default of GUICHET_DATA_DIR.
+// DefaultDataDir is the documented default of GUICHET_DATA_DIR.
 const DefaultDataDir = "./guichet-data"
 
 // Options selects and configures a backend.

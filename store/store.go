@@ -22,7 +22,7 @@ var (
 	ErrSkip = errors.New("store: skipped")
 )
 
-// Status of a ticket (SPEC "Tickets").
+// Status of a ticket (docs/threading.md, "Tickets").
 type Status string
 
 const (
@@ -32,7 +32,7 @@ const (
 	StatusClosed   Status = "closed"
 )
 
-// Kind of a message (SPEC "JSON").
+// Kind of a message (docs/json.md).
 type Kind string
 
 const (
@@ -53,7 +53,7 @@ const (
 	DirOut Direction = "out"
 )
 
-// Outbox states (SPEC "JSON", outbox).
+// Outbox states (docs/json.md, outbox).
 type OutState string
 
 const (
@@ -70,7 +70,7 @@ type Ticket struct {
 	Subject        string
 	Status         Status
 	Category       string
-	CategorySource string // "tag", "inferred", "rule", "agent" or "" (SPEC "Categories")
+	CategorySource string // "tag", "inferred", "rule", "agent" or "" (docs/threading.md, "Categories")
 	Confidence     float64
 	Requester      string
 	LinkedTo       string // number of the ticket this one referred to without joining it

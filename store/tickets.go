@@ -33,7 +33,7 @@ func scanTicket(row scanner) (Ticket, error) {
 	return t, err
 }
 
-// ticketNumber formats YYYY-NNNNNN (SPEC "Tickets": at least six digits,
+// ticketNumber formats YYYY-NNNNNN (docs/threading.md, "Tickets": at least six digits,
 // more when needed) for SQLite. PostgreSQL's creation statement formats the
 // same way in SQL, because it advances the counter and writes the numbered
 // rows in one statement (one round trip per batch); the number it returns

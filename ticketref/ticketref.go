@@ -12,7 +12,7 @@ func Format(number string) string {
 }
 
 // Valid reports whether number has the shape of a ticket number, YYYY-NNNNNN
-// (SPEC "Tickets": the year, a hyphen, a sequence of at least six digits).
+// (docs/threading.md, "Tickets": the year, a hyphen, a sequence of at least six digits).
 func Valid(number string) bool {
 	if len(number) < 11 || number[4] != '-' {
 		return false

@@ -37,7 +37,7 @@ func TestFind(t *testing.T) {
 		{"seven digits", "[Ticket#2027-1000000] x", "2027-1000000", true},
 		{"first of two", "[Ticket#2026-000001] RE: [Ticket#2026-000002]", "2026-000001", true},
 		{"followed by punctuation", "Ticket#2026-000042: suite", "2026-000042", true},
-		// Foreign references must not match (SPEC "Tickets"; corpus 012, 032, 020).
+		// Foreign references must not match (docs/threading.md, "Tickets"; corpus 012, 032, 020).
 		{"foreign short number", "Ticket #345 Impossible to reassign", "", false},
 		{"foreign OTRS tag", "AW: Ticket Templates [Ticket#11168]", "", false},
 		{"foreign OTRS long", "Angebot [Ticket#113588]", "", false},

@@ -68,7 +68,7 @@ type Ticket struct {
 	History        *[]Change  `json:"history,omitempty"`
 }
 
-// Outbound as shown in JSON (SPEC "JSON", outbox).
+// Outbound as shown in JSON (docs/json.md, outbox).
 type Outbound struct {
 	ID        int64    `json:"id"`
 	Ticket    string   `json:"ticket"`

@@ -25,7 +25,7 @@ func detail() store.TicketDetail {
 	}
 }
 
-// TestJSONShape pins the SPEC "JSON" field names and the empty arrays that
+// TestJSONShape pins the field names of docs/json.md and the empty arrays that
 // scripts rely on (never null).
 func TestJSONShape(t *testing.T) {
 	var b bytes.Buffer

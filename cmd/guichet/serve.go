@@ -184,12 +184,12 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 	own := append([]string{c.SupportAddress}, c.AlertAddresses...)
 	rate := c.SMTPRate
 	if rate == 0 {
-		// SPEC: 0 disables the limit (behind a trusted MX).
+		// 0 disables the limit (behind a trusted MX).
 		rate = smtpd.NoRateLimit
 	}
 	perIP := c.SMTPMaxConnsPerIP
 	if perIP == 0 {
-		perIP = smtpd.Unlimited // SPEC: 0 disables it
+		perIP = smtpd.Unlimited // 0 disables it
 	}
 	srv, err := smtpd.New(smtpd.Options{
 		Addr:          c.SMTPAddr,

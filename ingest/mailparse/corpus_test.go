@@ -10,7 +10,7 @@ import (
 
 // corpusDir holds real-world mail gathered by others; it is read in place,
 // never copied into the repository.
-const corpusDir = "/work/shared/corpus/real"
+const corpusDir = "../../../shared/corpus/real"
 
 func TestRealCorpus(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.eml"))

@@ -19,7 +19,7 @@ import (
 
 // Defaults for the zero values of Options.
 const (
-	DefaultMaxBytes        = 25 << 20 // GUICHET_SMTP_MAX_BYTES (SPEC "Configuration")
+	DefaultMaxBytes        = 25 << 20 // GUICHET_SMTP_MAX_BYTES (docs/configuration.md)
 	DefaultMaxRecipients   = 50
 	DefaultMaxConns        = 200
 	DefaultRatePerMinute   = 120             // GUICHET_SMTP_RATE

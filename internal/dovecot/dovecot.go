@@ -101,7 +101,7 @@ func Start(t testing.TB, users map[string]string) *Server {
 	return s
 }
 
-// confTemplate is the configuration of /work/shared/DOVECOT.md: $DIR, port,
+// confTemplate is the configuration a private Dovecot needs: $DIR, port,
 // uid, gid.
 const confTemplate = `protocols = imap
 listen = 127.0.0.1

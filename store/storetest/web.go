@@ -9,7 +9,7 @@ import (
 	"guichet/store"
 )
 
-// RunWeb runs the cases of the web side's store methods (issue 8):
+// RunWeb runs the cases of the web side's store methods:
 // TakeRateSlot, FindTickets, Stats and Ping.
 func RunWeb(t *testing.T, open Opener) {
 	cases := []struct {

@@ -52,11 +52,11 @@ CREATE TABLE messages (
     raw_sha256  text NOT NULL,
     parse_error text NOT NULL DEFAULT '',
     envelope    jsonb NOT NULL DEFAULT '{}',
-    -- Idempotency (SPEC "Threading": a duplicate is recorded once).
+    -- Idempotency (docs/threading.md, "Threading": a duplicate is recorded once).
     dedupe_key  text NOT NULL UNIQUE,
     created_at  timestamptz NOT NULL
 );
--- Threading lookups by In-Reply-To/References (SPEC "Threading", step 2).
+-- Threading lookups by In-Reply-To/References (docs/threading.md, "Threading", step 2).
 CREATE INDEX messages_message_id ON messages (message_id) WHERE message_id <> '';
 CREATE INDEX messages_ticket ON messages (ticket_id, id);
 CREATE INDEX messages_unticketed ON messages (id) WHERE ticket_id IS NULL;
@@ -143,7 +143,7 @@ CREATE TABLE leases (
 );
 
 -- Raw messages are mostly base64 attachments, which do not compress: pglz
--- costs ~35 ms of CPU per 2 MB message for nothing (PERF-NOTES). Use lz4
+-- costs ~35 ms of CPU per 2 MB message for nothing. Use lz4
 -- when the server has it (PostgreSQL ≥ 14 built --with-lz4), else store
 -- those columns uncompressed. EXECUTE so that older servers that do not
 -- know the syntax reach the fallback instead of failing the migration.

@@ -1,4 +1,4 @@
--- Web side (issue 8): rate slots, one row per rate-limited action and key
+-- Web side: rate slots, one row per rate-limited action and key
 -- (the « mes demandes » mail: one per address per 10 minutes). The primary
 -- key makes concurrent requests for one address take turns on one row.
 CREATE TABLE rate_slots (

@@ -1,4 +1,4 @@
--- Web side (issue 8): the same as migrations/postgres/0002_web.sql; times
+-- Web side: the same as migrations/postgres/0002_web.sql; times
 -- are INTEGER unix microseconds UTC.
 CREATE TABLE rate_slots (
     key TEXT PRIMARY KEY,
