@@ -14,7 +14,8 @@ import (
 	"guichet/ticketref"
 )
 
-// signals are the ways a message can refer to an existing ticket (docs/threading.md), in the spec's order of precedence.
+// signals are the ways a message can refer to an existing ticket, in the
+// order of precedence of docs/threading.md.
 type signals struct {
 	tagNumber  string
 	references []string
