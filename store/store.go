@@ -151,16 +151,19 @@ type TicketDetail struct {
 
 // Outbound is one message queued for delivery.
 type Outbound struct {
-	ID            int64
-	TicketID      int64
-	TicketNumber  string
-	MessageRowID  int64 // the messages row that records it in the ticket's history
-	MailFrom      string
-	To            []string // envelope recipients
-	Subject       string
-	MessageID     string
-	Raw           []byte
-	State         OutState
+	ID           int64
+	TicketID     int64
+	TicketNumber string
+	MessageRowID int64 // the messages row that records it in the ticket's history
+	MailFrom     string
+	To           []string // envelope recipients
+	Subject      string
+	MessageID    string
+	Raw          []byte
+	State        OutState
+	// Kind is the kind of the history row that records it (ack, agent,
+	// notification…), read back from the outbox; Enqueue ignores it.
+	Kind          Kind
 	Attempts      int
 	LastError     string
 	NextAttemptAt time.Time
@@ -188,9 +191,7 @@ type TicketQuery struct {
 
 // Stats are the counts shown by the metrics endpoint.
 type Stats struct {
-	Outbox            map[OutState]int // outbox rows by state
-	TicketsByCategory map[string]int   // every ticket ever opened, by category ("" for none)
-	SentByKind        map[Kind]int     // delivered outbound messages by the kind of their history row
+	Outbox map[OutState]int // outbox rows not yet sent, by state
 }
 
 // NewTicket is what CreateTickets needs for one ticket.

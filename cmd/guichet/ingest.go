@@ -31,10 +31,9 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	c, err := config.Load(fs, e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
-		return exitUsage
+	c, code := loadConfig(fs, e, "ingest")
+	if code >= 0 {
+		return code
 	}
 	log := logger(e)
 	st, err := openStore(ctx, c, log)
