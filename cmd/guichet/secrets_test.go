@@ -33,8 +33,8 @@ func TestSecretSettings(t *testing.T) {
 		notSeen string // what stderr must not show
 	}{
 		{"short secret: serve", map[string]string{"GUICHET_SECRET": "abc"}, []string{"serve"}, exitUsage, "GUICHET_SECRET: the secret is too short: at least 32 bytes", "abc"},
-		{"short secret: ingest", map[string]string{"GUICHET_SECRET": "abc"}, []string{"ingest"}, exitUsage, "at least 32 bytes", "abc"},
-		{"short secret file", map[string]string{"GUICHET_SECRET_FILE": short}, []string{"ingest"}, exitUsage, "GUICHET_SECRET_FILE: the secret is too short", "abc"},
+		{"short secret: ingest", map[string]string{"GUICHET_SECRET": "abc"}, []string{"ingest"}, exitTempFail, "at least 32 bytes", "abc"},
+		{"short secret file", map[string]string{"GUICHET_SECRET_FILE": short}, []string{"ingest"}, exitTempFail, "GUICHET_SECRET_FILE: the secret is too short", "abc"},
 		{"secret file", map[string]string{"GUICHET_SECRET_FILE": good}, []string{"ingest"}, exitOK, "", goodSecret},
 		{"secret as a flag: warned", nil, []string{"ingest", "--secret", goodSecret}, exitOK, "--secret given as a flag", goodSecret},
 	}
