@@ -71,31 +71,30 @@ type Config struct {
 	PublicURL      string
 	// APIToken is the agents' API bearer token (GUICHET_API_TOKEN); empty
 	// disables the API.
-	APIToken string
-	// APITokenFile holds the API token (GUICHET_API_TOKEN_FILE), read into
-	// APIToken by Load.
-	APITokenFile   string
+	APIToken       string
 	RelayURL       string
 	IMAPURL        string
 	AgentList      []string
 	AlertAddresses []string
 	Secret         string
-	// SecretFile holds the secret (GUICHET_SECRET_FILE), read into Secret
-	// by Load.
-	SecretFile string
-	// MetricsAddr is the Prometheus listener (GUICHET_METRICS_ADDR), apart
-	// from the public HTTP one; "off" disables it.
-	MetricsAddr   string
-	AckPerHour    int
-	RetryMin      time.Duration
-	RetryMaxAge   time.Duration
-	ReopenDays    int
-	AlertRenotify time.Duration
-	AlertReopen   time.Duration
-	ConfigFile    string
+	AckPerHour     int
+	RetryMin       time.Duration
+	RetryMaxAge    time.Duration
+	ReopenDays     int
+	AlertRenotify  time.Duration
+	AlertReopen    time.Duration
+	ConfigFile     string
 	// TrustedAuthServ are the authserv-ids (RFC 8601) of the MTAs whose
 	// Authentication-Results fields may prove an agent's identity.
 	TrustedAuthServ []string
+
+	// The file forms of the secret and the API token, read into Secret and
+	// APIToken by Load (GUICHET_SECRET_FILE, GUICHET_API_TOKEN_FILE).
+	SecretFile   string
+	APITokenFile string
+	// MetricsAddr is the Prometheus listener (GUICHET_METRICS_ADDR), apart
+	// from the public HTTP one; "off" disables it.
+	MetricsAddr string
 
 	// Only from the TOML file.
 	Agents     []Agent

@@ -151,24 +151,22 @@ type TicketDetail struct {
 
 // Outbound is one message queued for delivery.
 type Outbound struct {
-	ID           int64
-	TicketID     int64
-	TicketNumber string
-	MessageRowID int64 // the messages row that records it in the ticket's history
-	MailFrom     string
-	To           []string // envelope recipients
-	Subject      string
-	MessageID    string
-	Raw          []byte
-	State        OutState
-	// Kind is the kind of the history row that records it (ack, agent,
-	// notification…), read back from the outbox; Enqueue ignores it.
-	Kind          Kind
+	ID            int64
+	TicketID      int64
+	TicketNumber  string
+	MessageRowID  int64 // the messages row that records it in the ticket's history
+	MailFrom      string
+	To            []string // envelope recipients
+	Subject       string
+	MessageID     string
+	Raw           []byte
+	State         OutState
 	Attempts      int
 	LastError     string
 	NextAttemptAt time.Time
 	CreatedAt     time.Time
 	SentAt        time.Time
+	Kind          Kind // of its history row (ack, agent…), read back; Enqueue ignores it
 }
 
 // TicketFilter selects tickets for listing.
