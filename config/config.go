@@ -95,6 +95,14 @@ type Config struct {
 	// single addresses as /32 or /128 prefixes.
 	TrustedRelays []netip.Prefix
 
+	// The file forms of the secret and the API token, read into Secret and
+	// APIToken by Load (GUICHET_SECRET_FILE, GUICHET_API_TOKEN_FILE).
+	SecretFile   string
+	APITokenFile string
+	// MetricsAddr is the Prometheus listener (GUICHET_METRICS_ADDR), apart
+	// from the public HTTP one; "off" disables it.
+	MetricsAddr string
+
 	// Only from the TOML file.
 	Agents     []Agent
 	Teams      []Team
@@ -102,6 +110,10 @@ type Config struct {
 	AlertRules []AlertRule
 	SLA        []SLA
 	Calendar   *Calendar // nil when the file has no [calendar]
+
+	// Warnings are what the caller should log once its logger exists: a
+	// secret given as a flag, a secret file others may read.
+	Warnings []string
 }
 
 // setting is one variable: its environment name, its flag, its default,
@@ -221,12 +233,15 @@ func settings() []setting {
 		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
 		{"GUICHET_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP address; off disables it", str(func(c *Config) *string { return &c.HTTPAddr })},
 		{"GUICHET_PUBLIC_URL", "public-url", "", "public base URL of the tracking pages", str(func(c *Config) *string { return &c.PublicURL })},
-		{"GUICHET_API_TOKEN", "api-token", "", "bearer token of the agents' HTTP API under /api/; empty disables the API", str(func(c *Config) *string { return &c.APIToken })},
+		{"GUICHET_API_TOKEN", "api-token", "", "bearer token of the agents' HTTP API under /api/; empty disables the API (prefer the environment or --api-token-file: a flag shows in ps)", str(func(c *Config) *string { return &c.APIToken })},
+		{"GUICHET_API_TOKEN_FILE", "api-token-file", "", "read the API token from this file", str(func(c *Config) *string { return &c.APITokenFile })},
 		{"GUICHET_RELAY_URL", "relay-url", "", "smtp://, smtp+starttls:// or smtps:// relay; empty: .eml files in the data directory's outbox", str(func(c *Config) *string { return &c.RelayURL })},
 		{"GUICHET_IMAP_URL", "imap-url", "", "one IMAP mailbox to poll", str(func(c *Config) *string { return &c.IMAPURL })},
 		{"GUICHET_AGENTS", "agents", "", "comma-separated agent addresses", list(func(c *Config) *[]string { return &c.AgentList })},
 		{"GUICHET_ALERT_ADDRESSES", "alert-addresses", "", "recipients whose mail is monitoring mail (default: alertes@ + the support domain)", list(func(c *Config) *[]string { return &c.AlertAddresses })},
-		{"GUICHET_SECRET", "secret", "", "key for signed reply addresses and tracking links (default: generated once, kept in the store)", str(func(c *Config) *string { return &c.Secret })},
+		{"GUICHET_SECRET", "secret", "", "key for signed reply addresses and tracking links, at least 32 bytes (default: generated once, kept in the store; prefer the environment or --secret-file: a flag shows in ps)", str(func(c *Config) *string { return &c.Secret })},
+		{"GUICHET_SECRET_FILE", "secret-file", "", "read the secret from this file (containers, systemd credentials)", str(func(c *Config) *string { return &c.SecretFile })},
+		{"GUICHET_METRICS_ADDR", "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listener, apart from the public HTTP one; off disables it", str(func(c *Config) *string { return &c.MetricsAddr })},
 		{"GUICHET_ACK_PER_HOUR", "ack-per-hour", "5", "acknowledgments per address per hour", integer(func(c *Config) *int { return &c.AckPerHour })},
 		{"GUICHET_RETRY_MIN", "retry-min", "1m", "first delay before retrying a delivery", duration(func(c *Config) *time.Duration { return &c.RetryMin })},
 		{"GUICHET_RETRY_MAX_AGE", "retry-max-age", "48h", "how long a delivery is retried", duration(func(c *Config) *time.Duration { return &c.RetryMaxAge })},
@@ -271,6 +286,7 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 	c := &Config{Agents: file.agents, Teams: file.teams, Mailboxes: file.mailboxes,
 		AlertRules: file.alertRules, SLA: file.sla, Calendar: file.calendar}
 	var errs []error
+	origins := map[string]string{}
 	for _, s := range ss {
 		v, origin := s.def, "default"
 		if f, ok := file.settings[s.name()]; ok {
@@ -282,11 +298,15 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 		if f, ok := flags[s.flag]; ok {
 			v, origin = f, "--"+s.flag
 		}
+		origins[s.env] = origin
 		if err := s.set(c, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", origin, err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := c.secrets(origins); err != nil {
 		return nil, err
 	}
 	return c, c.finish()

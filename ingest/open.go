@@ -41,7 +41,7 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 	}
 	for i, op := range ops {
 		a := op.a
-		a.res.Action, a.res.Ticket = Created, ts[i].Number
+		a.res.Action, a.res.Ticket, a.res.Category = Created, ts[i].Number, ts[i].Category
 		if op.resolve {
 			if err := tx.SetStatus(ctx, ts[i].ID, store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now); err != nil {
 				return fmt.Errorf("resolve incident: %w", err)

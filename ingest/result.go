@@ -25,6 +25,7 @@ type Result struct {
 	Action    Action
 	Ticket    string // ticket number, "" for Unticketed
 	LinkedTo  string // for Created: the ticket the message referred to without joining it
+	Category  string // for Created: the new ticket's category ("" for none)
 	MessageID string
 	// Reason explains Unticketed, a link, a suppressed acknowledgment or a parse problem.
 	Reason     string

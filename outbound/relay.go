@@ -17,6 +17,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"guichet/redact"
 )
 
 // Relay delivers one message. Errors are classified: a *RelayError says
@@ -67,7 +69,8 @@ func NewRelay(rawURL, dataDir string) (Relay, error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("outbound: relay URL: %w", err)
+		// url.Error quotes the whole URL, password included.
+		return nil, fmt.Errorf("outbound: relay URL: %w", redact.Error(err, rawURL))
 	}
 	o := SMTPRelayOptions{Addr: u.Host}
 	switch u.Scheme {
@@ -388,7 +391,9 @@ type DirRelay struct {
 
 // NewDirRelay creates dir if needed and continues its numbering.
 func NewDirRelay(dir string) (*DirRelay, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	// Outgoing mail holds tracking links and signed reply addresses: only
+	// the service's user reads it. CreateTemp makes each file 0600.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("outbound: outbox directory: %w", err)
 	}
 	entries, err := os.ReadDir(dir)

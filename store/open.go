@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -241,10 +242,13 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	if dir == "" {
 		dir = DefaultDataDir
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("store: create data directory: %w", err)
+	if err := privateDir(dir, o.logger()); err != nil {
+		return nil, nil, err
 	}
 	path := filepath.Join(dir, "guichet.db")
+	if err := privateFile(path); err != nil {
+		return nil, nil, err
+	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, true))
 	if err != nil {
 		return nil, nil, wrap("store: open "+path, err)
@@ -263,6 +267,15 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, nil, wrap("store: open "+path, err)
+	}
+	// The WAL and its index exist once a connection opened the database;
+	// SQLite gives them the database file's mode, but those left by an
+	// older version may be wider.
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(side, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.Close()
+			return nil, nil, fmt.Errorf("store: %w", err)
+		}
 	}
 	// Migrations bypass the statement cache: each runs once.
 	applied, err := migrate(ctx, "sqlite", &s.core, func(ctx context.Context) (txn, error) {

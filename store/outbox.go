@@ -53,25 +53,26 @@ const (
     CASE WHEN length(o.raw) = 0 AND o.message_row_id IS NOT NULL
         THEN (SELECT m.raw FROM messages m WHERE m.id = o.message_row_id) ELSE o.raw END,
     o.state, o.attempts, o.last_error,
-    o.next_attempt_at, o.created_at, o.sent_at`
+    o.next_attempt_at, o.created_at, o.sent_at, o.kind`
 	sqliteOutboxCols = `id, coalesce(ticket_id, 0),
     coalesce((SELECT t.number FROM tickets t WHERE t.id = outbox.ticket_id), ''),
     coalesce(message_row_id, 0), mail_from, rcpt, subject, message_id,
     CASE WHEN length(raw) = 0 AND message_row_id IS NOT NULL
         THEN (SELECT m.raw FROM messages m WHERE m.id = outbox.message_row_id) ELSE raw END,
     state, attempts, last_error,
-    next_attempt_at, created_at, sent_at`
+    next_attempt_at, created_at, sent_at, kind`
 )
 
 func scanOutbound(r scanner) (Outbound, error) {
 	var (
 		o     Outbound
 		state string
+		kind  string
 		sent  *time.Time
 	)
 	err := r.Scan(&o.ID, &o.TicketID, &o.TicketNumber, &o.MessageRowID, &o.MailFrom, &o.To, &o.Subject,
-		&o.MessageID, &o.Raw, &state, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.CreatedAt, &sent)
-	o.State = OutState(state)
+		&o.MessageID, &o.Raw, &state, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.CreatedAt, &sent, &kind)
+	o.State, o.Kind = OutState(state), Kind(kind)
 	o.NextAttemptAt, o.CreatedAt = o.NextAttemptAt.UTC(), o.CreatedAt.UTC()
 	if sent != nil {
 		o.SentAt = sent.UTC()

@@ -166,6 +166,7 @@ type Outbound struct {
 	NextAttemptAt time.Time
 	CreatedAt     time.Time
 	SentAt        time.Time
+	Kind          Kind // of its history row (ack, agent…), read back; Enqueue ignores it
 }
 
 // TicketFilter selects tickets for listing.
@@ -188,9 +189,7 @@ type TicketQuery struct {
 
 // Stats are the counts shown by the metrics endpoint.
 type Stats struct {
-	Outbox            map[OutState]int // outbox rows by state
-	TicketsByCategory map[string]int   // every ticket ever opened, by category ("" for none)
-	SentByKind        map[Kind]int     // delivered outbound messages by the kind of their history row
+	Outbox map[OutState]int // outbox rows not yet sent, by state
 }
 
 // NewTicket is what CreateTickets needs for one ticket.

@@ -117,7 +117,7 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 		SupportAddress: support, Agents: []string{agent}, Clock: e.clock.Now, Mailer: mailer,
 		AlertAddresses: []string{"alertes@centre.example"},
 		Observe: func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
-			e.metrics.Observe(env, kind, string(r.Action), took)
+			e.metrics.Observe(env, kind, string(r.Action), r.Category, took)
 		},
 	}, st, cat, signer, acker)
 	// As guichet ingest does: each acknowledgment is composed right after
@@ -132,7 +132,7 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 		SupportAddress: support, APIToken: apiToken, Agents: []string{agent},
 		Answerer: answerer{e.pipeline},
 		OnQueued: func() { e.mu.Lock(); e.queued++; e.mu.Unlock() },
-		Metrics:  e.metrics, Clock: e.clock.Now,
+		Clock:    e.clock.Now,
 	}
 	if mod != nil {
 		mod(&o)

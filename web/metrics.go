@@ -19,16 +19,22 @@ type StatsReader interface {
 }
 
 // Metrics are Guichet's Prometheus metrics, on a registry of their own
-// (nothing registers in the global default).
+// (nothing registers in the global default). What only grows (messages
+// received, tickets opened, mail sent) is counted as it happens in this
+// process, so that a scrape never scans the database; sum them over the
+// nodes of an installation.
 type Metrics struct {
 	reg      *prometheus.Registry
 	received *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	imapLast *prometheus.GaugeVec
+	opened   *prometheus.CounterVec
+	sent     *prometheus.CounterVec
 }
 
 // NewMetrics registers the metrics; st is read at each scrape for the
-// counts that live in the database (shared by every node).
+// outbox rows still to deliver, which live in the database (shared by
+// every node) and which a cheap indexed count gives (store.Stats).
 func NewMetrics(st StatsReader) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
@@ -45,16 +51,28 @@ func NewMetrics(st StatsReader) *Metrics {
 			Name: "guichet_imap_last_delivery_timestamp_seconds",
 			Help: "Unix time of the last message committed from each IMAP mailbox; time() minus it is the mailbox's lag when mail is expected.",
 		}, []string{"mailbox"}),
+		opened: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guichet_tickets_opened_total",
+			Help: "Tickets opened by this process, by category (\"\" for none).",
+		}, []string{"category"}),
+		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guichet_messages_sent_total",
+			Help: "Outbound messages delivered by this process, by kind (ack: acknowledgments, agent: answers).",
+		}, []string{"kind"}),
 	}
-	m.reg.MustRegister(m.received, m.latency, m.imapLast,
+	for _, k := range sentKinds {
+		m.sent.WithLabelValues(string(k))
+	}
+	m.reg.MustRegister(m.received, m.latency, m.imapLast, m.opened, m.sent,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{st: st})
 	return m
 }
 
 // Observe counts one committed delivery: its envelope, the kind of message
-// it was stored as, what it did (created, joined…) and how long it took.
-func (m *Metrics) Observe(env store.Envelope, kind store.Kind, action string, took time.Duration) {
+// it was stored as, what it did (created, joined…), the category of the
+// ticket it opened (when action is "created") and how long it took.
+func (m *Metrics) Observe(env store.Envelope, kind store.Kind, action, category string, took time.Duration) {
 	transport := env.Transport
 	if transport == "" {
 		transport = "unknown"
@@ -63,6 +81,17 @@ func (m *Metrics) Observe(env store.Envelope, kind store.Kind, action string, to
 	m.latency.WithLabelValues(transport).Observe(took.Seconds())
 	if env.Mailbox != "" {
 		m.imapLast.WithLabelValues(env.Mailbox).SetToCurrentTime()
+	}
+	if action == "created" {
+		m.opened.WithLabelValues(strings.TrimSpace(category)).Inc()
+	}
+}
+
+// Sent counts one delivered outbound message of kind; mail without a
+// history row (kind "": « mes demandes » links) is not counted.
+func (m *Metrics) Sent(kind store.Kind) {
+	if kind != "" {
+		m.sent.WithLabelValues(string(kind)).Inc()
 	}
 }
 
@@ -74,24 +103,20 @@ func (m *Metrics) Handler() http.Handler {
 // Registry is where other parts may add their own metrics.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// storeCollector reads the database's counts at scrape time: they hold for
-// the whole installation, whichever node serves the scrape.
+// storeCollector reads the outbox's pending rows at scrape time: they
+// hold for the whole installation, whichever node serves the scrape.
 type storeCollector struct{ st StatsReader }
 
 var (
 	descUp     = prometheus.NewDesc("guichet_store_up", "1 when the store answered the last scrape's count.", nil, nil)
-	descOutbox = prometheus.NewDesc("guichet_outbox_messages", "Outbound messages by delivery state.", []string{"state"}, nil)
-	descOpened = prometheus.NewDesc("guichet_tickets_opened_total", "Tickets opened, by category (\"\" for none).", []string{"category"}, nil)
-	descSent   = prometheus.NewDesc("guichet_messages_sent_total", "Outbound messages delivered, by kind (ack: acknowledgments, agent: answers).", []string{"kind"}, nil)
-	outStates  = []store.OutState{store.OutQueued, store.OutRetrying, store.OutFailed, store.OutSent}
+	descOutbox = prometheus.NewDesc("guichet_outbox_messages", "Outbound messages still to deliver or failed, by state.", []string{"state"}, nil)
+	outStates  = []store.OutState{store.OutQueued, store.OutRetrying, store.OutFailed}
 	sentKinds  = []store.Kind{store.KindAck, store.KindAgent, store.KindNotification}
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descUp
 	ch <- descOutbox
-	ch <- descOpened
-	ch <- descSent
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -105,18 +130,5 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
 	for _, s := range outStates {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(st.Outbox[s]), string(s))
-	}
-	for cat, n := range st.TicketsByCategory {
-		ch <- prometheus.MustNewConstMetric(descOpened, prometheus.CounterValue, float64(n), strings.TrimSpace(cat))
-	}
-	seen := map[store.Kind]bool{}
-	for _, k := range sentKinds {
-		seen[k] = true
-		ch <- prometheus.MustNewConstMetric(descSent, prometheus.CounterValue, float64(st.SentByKind[k]), string(k))
-	}
-	for k, n := range st.SentByKind {
-		if !seen[k] {
-			ch <- prometheus.MustNewConstMetric(descSent, prometheus.CounterValue, float64(n), string(k))
-		}
 	}
 }

@@ -57,9 +57,6 @@ type Options struct {
 	OnQueued func()
 	// Ready reports whether the listeners are up (readiness probe); nil: up.
 	Ready func() error
-	// Metrics is served on /metrics when set.
-	Metrics *Metrics
-
 	// LinkTTL is how long a « mes demandes » link lives (default 24 h);
 	// MailEvery how often one address may get one (default 10 min).
 	LinkTTL   time.Duration
@@ -153,9 +150,6 @@ func (s *Server) routes() {
 		fmt.Fprintln(w, "ok")
 	})
 	m.HandleFunc("GET /readyz", s.readyz)
-	if s.o.Metrics != nil {
-		m.Handle("GET /metrics", s.o.Metrics.Handler())
-	}
 	if s.o.APIToken != "" {
 		s.apiRoutes(m)
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -486,7 +488,8 @@ func TestMetrics(t *testing.T) {
 			st := be.Open(t)
 			e := newEnv(t, st, nil)
 			trackingFixture(t, e)
-			// The first acknowledgment goes out: the sender marks it sent.
+			// The first acknowledgment goes out: the sender marks it sent
+			// and counts it.
 			out, err := st.Outbox(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -494,10 +497,17 @@ func TestMetrics(t *testing.T) {
 			if err := st.MarkSent(context.Background(), store.Sent{ID: out[0].ID, At: e.clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
-			r := e.get(t, "/metrics")
-			if r.status != 200 {
-				t.Fatalf("metrics = %d", r.status)
+			e.metrics.Sent(out[0].Kind)
+			// The public listener does not serve them.
+			if r := e.get(t, "/metrics"); r.status != http.StatusNotFound {
+				t.Errorf("public /metrics = %d, want 404", r.status)
 			}
+			rec := httptest.NewRecorder()
+			e.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			if rec.Code != 200 {
+				t.Fatalf("metrics = %d", rec.Code)
+			}
+			body := rec.Body.String()
 			for _, want := range []string{
 				`guichet_messages_received_total{action="created",kind="request",transport="smtp"} 2`,
 				`guichet_messages_received_total{action="joined",kind="agent",transport="api"} 1`,
@@ -507,11 +517,12 @@ func TestMetrics(t *testing.T) {
 				// of each new ticket and the agent's answer to awa.
 				`guichet_outbox_messages{state="queued"} 4`,
 				`guichet_outbox_messages{state="failed"} 0`,
+				`guichet_messages_sent_total{kind="agent"} 0`,
 				`guichet_ingest_duration_seconds_count{transport="smtp"} 2`,
 				`guichet_store_up 1`,
 			} {
-				if !strings.Contains(r.body, want) {
-					t.Errorf("metrics lack %s\n%s", want, grepLines(r.body, "guichet_outbox_messages", "guichet_messages_sent_total"))
+				if !strings.Contains(body, want) {
+					t.Errorf("metrics lack %s\n%s", want, grepLines(body, "guichet_outbox_messages", "guichet_messages_sent_total"))
 				}
 			}
 		})

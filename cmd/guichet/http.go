@@ -27,7 +27,7 @@ func (r *readiness) err() error {
 
 // httpServer builds the HTTP side on GUICHET_HTTP_ADDR: tracking
 // pages, « mes demandes », the agents' API when GUICHET_API_TOKEN is set,
-// health probes and metrics.
+// and health probes; the metrics have their own listener (metricsServer).
 func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *readiness, log *slog.Logger) (*http.Server, net.Listener, error) {
 	ws, err := web.New(web.Options{
 		Store:          st,
@@ -42,7 +42,6 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 		Answerer:       answerer{p.pipeline},
 		OnQueued:       kick,
 		Ready:          ready.err,
-		Metrics:        p.metrics,
 		Logger:         log.With("part", "http"),
 	})
 	if err != nil {
@@ -52,8 +51,14 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 	if err != nil {
 		return nil, nil, fmt.Errorf("http: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           ws.Handler(),
+	return newHTTPServer(ws.Handler(), log), ln, nil
+}
+
+// newHTTPServer bounds each request's time and headers, so that slow or
+// idle clients cannot hold connections.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -61,7 +66,6 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	return srv, ln, nil
 }
 
 // serveHTTP serves until ctx ends, then lets in-flight requests (an API

@@ -19,7 +19,8 @@ func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 // runIngest is the MTA pipe: each FILE (or stdin) is one message.
-// Exit 0: all stored; 75: the store is unreachable (the MTA retries);
+// Exit 0: all stored; 75: the store is unreachable or the configuration
+// wrong (the MTA retries);
 // 65: a message was stored but cannot become a ticket (no usable sender,
 // empty input).
 func runIngest(ctx context.Context, args []string, e env) int {
@@ -32,10 +33,11 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	c, err := config.Load(fs, e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
-		return exitUsage
+	c, code := loadConfig(fs, e, "ingest")
+	if code >= 0 {
+		// An MTA pipe bounces on anything but 75: a configuration the
+		// operator can fix must not cost the sender its message.
+		return exitTempFail
 	}
 	log := logger(e)
 	st, err := openStore(ctx, c, log)

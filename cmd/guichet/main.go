@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"guichet/config"
+	"guichet/redact"
 	"guichet/store"
 )
 
@@ -80,9 +83,10 @@ func run(ctx context.Context, args []string, e env) int {
 	return exitUsage
 }
 
-// fail prints one clear line and returns the exit code that fits err.
+// fail prints one clear line, without a password or a token, and returns
+// the exit code that fits err.
 func fail(e env, cmd string, err error) int {
-	fmt.Fprintf(e.stderr, "guichet %s: %v\n", cmd, err)
+	fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, redact.Text(err.Error()))
 	if isTemporary(err) {
 		return exitTempFail
 	}
@@ -91,4 +95,22 @@ func fail(e env, cmd string, err error) int {
 
 func isTemporary(err error) bool {
 	return errors.Is(err, store.ErrUnavailable)
+}
+
+// loadConfig reads the configuration of command cmd; on an error it prints
+// one line and returns the exit code, else -1. Its warnings (a secret given
+// as a flag) are logged.
+func loadConfig(fs *flag.FlagSet, e env, cmd string) (*config.Config, int) {
+	c, err := config.Load(fs, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, redact.Text(err.Error()))
+		return nil, exitUsage
+	}
+	if len(c.Warnings) > 0 {
+		log := logger(e)
+		for _, w := range c.Warnings {
+			log.Warn(w)
+		}
+	}
+	return c, -1
 }

@@ -34,6 +34,8 @@ func newHarness(t *testing.T, dbURL string) *harness {
 		"GUICHET_DATA_DIR":        t.TempDir(),
 		"GUICHET_DATABASE_URL":    dbURL,
 		"GUICHET_SUPPORT_ADDRESS": "support@centre.example",
+		// Tests run in parallel: no fixed port.
+		"GUICHET_METRICS_ADDR": "127.0.0.1:0",
 	}}
 }
 

@@ -25,10 +25,9 @@ func readOnly(ctx context.Context, name, synopsis string, args []string, e env, 
 	if code := parse(fs, args); code >= 0 {
 		return nil, nil, nil, code
 	}
-	c, err := config.Load(fs, e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet %s: %v\n", name, err)
-		return nil, nil, nil, exitUsage
+	c, code := loadConfig(fs, e, name)
+	if code >= 0 {
+		return nil, nil, nil, code
 	}
 	st, err := openStore(ctx, c, logger(e))
 	if err != nil {
@@ -207,10 +206,9 @@ func runMigrate(ctx context.Context, args []string, e env) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	c, err := config.Load(fs, e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet migrate: %v\n", err)
-		return exitUsage
+	c, code := loadConfig(fs, e, "migrate")
+	if code >= 0 {
+		return code
 	}
 	applied, err := store.Migrate(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: logger(e)})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"guichet/ingest/imappoll"
 	"guichet/ingest/smtpd"
 	"guichet/outbound"
+	"guichet/redact"
 	"guichet/store"
 )
 
@@ -27,10 +28,9 @@ func runServe(ctx context.Context, args []string, e env) int {
 	if code := parse(fs, args); code >= 0 {
 		return code
 	}
-	c, err := config.Load(fs, e.getenv)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet serve: %v\n", err)
-		return exitUsage
+	c, code := loadConfig(fs, e, "serve")
+	if code >= 0 {
+		return code
 	}
 	log := logger(e)
 	tuneGC(e.getenv)
@@ -49,7 +49,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 		return fail(e, "serve", fmt.Errorf("relay: %w", err))
 	}
 	sender := outbound.NewSender(outbound.SenderOptions{
-		Store: st, Relay: relay, Logger: log.With("part", "outbox"),
+		Store: newCountingOutbox(st, p.metrics.Sent), Relay: relay, Logger: log.With("part", "outbox"),
 		RetryMin: c.RetryMin, RetryMaxAge: c.RetryMaxAge,
 		Render: func(ctx context.Context, ms []store.Outbound) []error {
 			return p.acker.RenderAll(ctx, st, ms)
@@ -109,7 +109,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 			return fail(e, "serve", fmt.Errorf("mailbox %s: %w", mb.Name, err))
 		}
 		goRun(&transports, "imap "+mb.Name, func() error { return poller.Run(tctx) })
-		ready = append(ready, "imap_"+mb.Name, redact(mb.URL))
+		ready = append(ready, "imap_"+mb.Name, redact.URL(mb.URL))
 	}
 	var up readiness
 	if !off(c.HTTPAddr) {
@@ -122,10 +122,20 @@ func runServe(ctx context.Context, args []string, e env) int {
 		goRun(&transports, "http", func() error { return serveHTTP(tctx, srv, ln) })
 		ready = append(ready, "http", ln.Addr().String())
 	}
+	if !off(c.MetricsAddr) {
+		srv, ln, err := metricsServer(c.MetricsAddr, p.metrics, log.With("part", "metrics"))
+		if err != nil {
+			stopWork()
+			workers.Wait()
+			return fail(e, "serve", err)
+		}
+		goRun(&transports, "metrics", func() error { return serveHTTP(tctx, srv, ln) })
+		ready = append(ready, "metrics", ln.Addr().String())
+	}
 	up.up.Store(true)
 	log.Info("guichet ready", ready...)
 
-	code := exitOK
+	code = exitOK
 	select {
 	case <-ctx.Done():
 	case err := <-errs:
@@ -155,21 +165,7 @@ func relayName(c *config.Config) string {
 	if c.RelayURL == "" {
 		return "files in " + c.DataDir + "/outbox"
 	}
-	return redact(c.RelayURL)
-}
-
-// redact hides a password in a URL for logs.
-func redact(u string) string {
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return u
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if user, _, hasPass := strings.Cut(rest[:at], ":"); hasPass {
-			return scheme + "://" + user + ":xxx@" + rest[at+1:]
-		}
-	}
-	return u
+	return redact.URL(c.RelayURL)
 }
 
 func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, net.Listener, error) {

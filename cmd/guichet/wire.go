@@ -51,7 +51,7 @@ func logger(e env) *slog.Logger {
 	if err := level.UnmarshalText([]byte(e.getenv("GUICHET_LOG_LEVEL"))); err != nil {
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr}))
 }
 
 func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.Store, error) {
@@ -161,7 +161,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 // observe counts the pipeline's deliveries in the metrics.
 func observe(m *web.Metrics) func(store.Envelope, store.Kind, ingest.Result, time.Duration) {
 	return func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
-		m.Observe(env, kind, string(r.Action), took)
+		m.Observe(env, kind, string(r.Action), r.Category, took)
 	}
 }
 
