@@ -504,7 +504,7 @@ func TestTuneGC(t *testing.T) {
 		percent int
 		limit   int64
 	}{
-		{map[string]string{}, 400, 1 << 30},
+		{map[string]string{}, 400, 512 << 20},
 		{map[string]string{"GOMEMLIMIT": "2GiB"}, 400, math.MaxInt64},
 		{map[string]string{"GOGC": "100"}, 100, math.MaxInt64},
 	}
