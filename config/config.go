@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"net/netip"
 	"os"
@@ -57,6 +58,10 @@ type AlertRule struct {
 
 // Config is the whole configuration.
 type Config struct {
+	// LogLevel and LogFormat set the logs on stderr: slog's level names,
+	// and "text" or "json" (one object a line, for log collectors).
+	LogLevel       slog.Level
+	LogFormat      string
 	DatabaseURL    string
 	DataDir        string
 	SupportAddress string
@@ -250,6 +255,20 @@ func settings() []setting {
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
 		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
 		{"GUICHET_TRUSTED_RELAYS", "trusted-relays", "", "comma-separated addresses or CIDR ranges of the centre's own MTAs", prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedRelays })},
+		{"GUICHET_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", value{kindString, func(c *Config, v string) error {
+			if err := c.LogLevel.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
+				return fmt.Errorf("not debug, info, warn or error: %q", v)
+			}
+			return nil
+		}}},
+		{"GUICHET_LOG_FORMAT", "log-format", "text", "text, or json for log collectors", value{kindString, func(c *Config, v string) error {
+			switch v = strings.ToLower(strings.TrimSpace(v)); v {
+			case "text", "json":
+				c.LogFormat = v
+				return nil
+			}
+			return fmt.Errorf("not text or json: %q", v)
+		}}},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -39,7 +40,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 		// operator can fix must not cost the sender its message.
 		return exitTempFail
 	}
-	log := logger(e)
+	log := logger(e, c)
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return fail(e, "ingest", err)
@@ -73,7 +74,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	}
 	worst := exitOK
 	for _, name := range inputs {
-		code := ingestOne(ctx, p.pipeline, name, envl, e, composeAck)
+		code := ingestOne(ctx, p.pipeline, name, envl, e, log, composeAck)
 		if code == exitTempFail || (code != exitOK && worst == exitOK) {
 			worst = code
 		}
@@ -86,7 +87,7 @@ func runIngest(ctx context.Context, args []string, e env) int {
 
 // ingestOne delivers one input; committed is called with the result of a
 // delivery that committed.
-func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.Envelope, e env, committed func(ingest.Result)) int {
+func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.Envelope, e env, log *slog.Logger, committed func(ingest.Result)) int {
 	var raw []byte
 	var err error
 	if name == "-" {
@@ -108,7 +109,7 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 		// message and retry (ingest.Deliverer's contract), so the answer is
 		// always EX_TEMPFAIL, with a generic line (Postfix may quote stderr
 		// in a bounce) and the detail in the log.
-		logger(e).Error("message not stored", "input", label(name), "err", err)
+		log.Error("message not stored", "input", label(name), "err", err)
 		fmt.Fprintf(e.stderr, "guichet ingest: %s: message not stored, temporary failure; the mail system will retry\n", label(name))
 		return exitTempFail
 	}

@@ -107,7 +107,7 @@ func loadConfig(fs *flag.FlagSet, e env, cmd string) (*config.Config, int) {
 		return nil, exitUsage
 	}
 	if len(c.Warnings) > 0 {
-		log := logger(e)
+		log := logger(e, c)
 		for _, w := range c.Warnings {
 			log.Warn(w)
 		}

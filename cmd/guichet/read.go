@@ -29,7 +29,7 @@ func readOnly(ctx context.Context, name, synopsis string, args []string, e env, 
 	if code >= 0 {
 		return nil, nil, nil, code
 	}
-	st, err := openStore(ctx, c, logger(e))
+	st, err := openStore(ctx, c, logger(e, c))
 	if err != nil {
 		return nil, nil, nil, fail(e, name, err)
 	}
@@ -210,7 +210,7 @@ func runMigrate(ctx context.Context, args []string, e env) int {
 	if code >= 0 {
 		return code
 	}
-	applied, err := store.Migrate(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: logger(e)})
+	applied, err := store.Migrate(ctx, store.Options{DatabaseURL: c.DatabaseURL, DataDir: c.DataDir, Logger: logger(e, c)})
 	if err != nil {
 		return fail(e, "migrate", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"guichet/config"
 	"io"
 	"net/http"
 	"os"
@@ -90,7 +91,7 @@ func TestRelayPasswordNotShown(t *testing.T) {
 // their signature (the number stays), URLs their password.
 func TestLogRedaction(t *testing.T) {
 	var buf bytes.Buffer
-	log := logger(env{stderr: &buf, getenv: func(string) string { return "" }})
+	log := logger(env{stderr: &buf}, &config.Config{})
 	signed := "support+2026-000042.agent.abcdefgh2345@centre.example"
 	log.With("part", "smtp").Info("smtpd: message accepted", "rcpt", []string{"support@centre.example", signed},
 		"to", signed, "err", errors.New("dial smtp://u:Pa55@relay.example:25: refused"))

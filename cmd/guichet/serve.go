@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	if code >= 0 {
 		return code
 	}
-	log := logger(e)
+	log := logger(e, c)
 	tuneGC(e.getenv)
 	st, err := openStore(ctx, c, log)
 	if err != nil {

@@ -44,14 +44,15 @@ func parse(fs *flag.FlagSet, args []string) int {
 	return -1
 }
 
-// logger writes structured logs to stderr; GUICHET_LOG_LEVEL (debug, info,
-// warn, error) sets the level, info by default.
-func logger(e env) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(e.getenv("GUICHET_LOG_LEVEL"))); err != nil {
-		level = slog.LevelInfo
+// logger writes structured logs to stderr at the configured level, as
+// text or as one JSON object a line; every value goes through redactAttr,
+// whichever part logs it.
+func logger(e env, c *config.Config) *slog.Logger {
+	o := &slog.HandlerOptions{Level: c.LogLevel, ReplaceAttr: redactAttr}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, o))
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr}))
+	return slog.New(slog.NewTextHandler(e.stderr, o))
 }
 
 func openStore(ctx context.Context, c *config.Config, log *slog.Logger) (store.Store, error) {
