@@ -87,6 +87,12 @@ type Config struct {
 	// TrustedAuthServ are the authserv-ids (RFC 8601) of the MTAs whose
 	// Authentication-Results fields may prove an agent's identity.
 	TrustedAuthServ []string
+	// TrustedRelays are the centre's own MTAs (addresses or CIDR
+	// prefixes): on the SMTP receiver, only their Authentication-Results
+	// fields are read.
+	TrustedRelays []string
+	// DNS is the server (host:port) the sender checks ask; "" the system's.
+	DNS string
 
 	// Only from the TOML file.
 	Agents     []Agent
@@ -202,6 +208,8 @@ func settings() []setting {
 		{"GUICHET_ALERT_REOPEN", "alert-reopen", "1h", "a problem this soon after its incident's recovery reopens it", duration(func(c *Config) *time.Duration { return &c.AlertReopen })},
 		{"GUICHET_REOPEN_DAYS", "reopen-days", "30", "a reply to a ticket closed longer ago opens a new linked ticket", integer(func(c *Config) *int { return &c.ReopenDays })},
 		{"GUICHET_TRUSTED_AUTHSERV", "trusted-authserv", "", "comma-separated authserv-ids of our MTAs whose Authentication-Results (dkim=pass, dmarc=pass) prove an agent's identity; they must strip such fields from incoming mail", list(func(c *Config) *[]string { return &c.TrustedAuthServ })},
+		{"GUICHET_TRUSTED_RELAYS", "trusted-relays", "", "comma-separated addresses or CIDR prefixes of the centre's own MTAs: the SMTP receiver reads Authentication-Results only from them", list(func(c *Config) *[]string { return &c.TrustedRelays })},
+		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"guichet/ingest/mailparse"
 	"guichet/outbound"
 	"guichet/replyaddr"
+	"guichet/sender"
 	"guichet/store"
 	"guichet/tracking"
 	"guichet/web"
@@ -137,6 +138,10 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
+	checker, err := senderChecker(c)
+	if err != nil {
+		return nil, err
+	}
 	p := ingest.New(ingest.Options{
 		SupportAddress:   c.SupportAddress,
 		AlertAddresses:   c.AlertAddresses,
@@ -149,6 +154,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Teams:            teams(c),
 		Mailer:           mailer,
 		TrustedAuthServ:  c.TrustedAuthServ,
+		Sender:           checker,
 		AlertRules:       rules,
 		AlertRenotify:    c.AlertRenotify,
 		AlertReopen:      c.AlertReopen,
@@ -212,4 +218,20 @@ func (l labels) Label(code string) string {
 		return cat.Label
 	}
 	return ""
+}
+
+// senderChecker checks incoming senders (SPEC "Trust"): each DNS lookup
+// waits at most 2 s, a message's checks 4 s in all; answers are cached
+// five minutes.
+func senderChecker(c *config.Config) (*sender.Checker, error) {
+	relays, err := sender.ParsePrefixes(c.TrustedRelays)
+	if err != nil {
+		return nil, fmt.Errorf("GUICHET_TRUSTED_RELAYS: %w", err)
+	}
+	return &sender.Checker{
+		Resolver:        sender.NewCache(sender.NewResolver(c.DNS), 2*time.Second, 5*time.Minute, 10000),
+		TrustedAuthServ: c.TrustedAuthServ,
+		TrustedRelays:   relays,
+		Budget:          4 * time.Second,
+	}, nil
 }
