@@ -16,7 +16,7 @@ const msg = "From: Awa <awa@example.org>\r\nTo: support@centre.example\r\nSubjec
 // zone: example.org publishes SPF (192.0.2.0/24 through an include) and
 // DMARC p=reject; lax.example publishes SPF only; its mail is signed
 // with key; slow.example answers after the budget.
-func zone(t *testing.T) (*sendertest.Zone, sendertest.DKIMKey) {
+func zone(t testing.TB) (*sendertest.Zone, sendertest.DKIMKey) {
 	z := sendertest.NewZone()
 	z.AddTXT("example.org", "v=spf1 include:_spf.example.org mx -all")
 	z.AddTXT("_spf.example.org", "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all")
