@@ -109,7 +109,11 @@ func (c *Checker) Check(ctx context.Context, in Input) Result {
 	if len(in.Raw) > 0 && in.FromFields == 1 && hasDKIMSignature(in.Raw) {
 		wg.Go(func() { sigs, sigErr = c.dkim(ctx, in.Raw) })
 	}
-	if in.SMTP && in.ClientIP.IsValid() {
+	// SPF is known only when the client is the sender's own MTA: against
+	// one of the centre's relays, which forwards everyone's mail, it would
+	// fail every domain that publishes a strict SPF record.
+	spfKnown := in.SMTP && in.ClientIP.IsValid() && !c.trustedRelay(in.ClientIP)
+	if spfKnown {
 		wg.Go(func() { spfRes, spfDom = c.spf(ctx, in) })
 	}
 	wg.Wait()
@@ -133,10 +137,10 @@ func (c *Checker) Check(ctx context.Context, in Input) Result {
 		return Result{Verdict: Unverified, Evidence: "dmarc=temperror"}
 	case rec == nil:
 		return Result{Verdict: Unverified, Evidence: "dmarc=none (no policy for " + domain + ")"}
-	case !in.SMTP:
-		// Without the connection, SPF is unknown: DMARC may have passed
-		// through it, so the message cannot be said to fail.
-		return Result{Verdict: Unverified, Evidence: "dmarc: no aligned DKIM, SPF unknown outside SMTP"}
+	case !spfKnown:
+		// Without the sender's own connection, SPF is unknown: DMARC may
+		// have passed through it, so the message cannot be said to fail.
+		return Result{Verdict: Unverified, Evidence: "dmarc: no aligned DKIM, SPF unknown (not from the sender's MTA)"}
 	case dkimTemp || sigErr != nil && ctx.Err() != nil || spfRes == spf.TempError || spfRes == "":
 		return Result{Verdict: Unverified, Evidence: "dmarc: DNS failed (dkim or spf temperror)"}
 	}

@@ -71,9 +71,12 @@ func TestCheck(t *testing.T) {
 		{"dns too slow: unverified within the budget", withFrom("a@slow.example"), smtp("198.51.100.1", "a@slow.example"), sender.Unverified, "temperror"},
 		{"imap without dkim cannot fail", []byte(msg), sender.Input{}, sender.Unverified, "SPF unknown"},
 		{"imap with aligned dkim", k.Sign(t, []byte(msg), "example.org", "s1"), sender.Input{}, sender.Verified, "dkim"},
+		{"trusted relay without authentication results: SPF unknown, cannot fail", []byte(msg), smtp("10.0.0.25", "awa@example.org"), sender.Unverified, "SPF unknown"},
+		{"trusted relay: dkim still counts", k.Sign(t, []byte(msg), "example.org", "s1"), smtp("10.0.0.25", "awa@example.org"), sender.Verified, "dkim"},
 		{"null sender: helo checked", []byte(msg), sender.Input{SMTP: true, ClientIP: netip.MustParseAddr("192.0.2.3"), Helo: "example.org"}, sender.Verified, "spf smtp.mailfrom=example.org"},
 	}
-	c := &sender.Checker{Resolver: sender.NewCache(z, 200*time.Millisecond, time.Minute, 100), Budget: 300 * time.Millisecond}
+	c := &sender.Checker{Resolver: sender.NewCache(z, 200*time.Millisecond, time.Minute, 100), Budget: 300 * time.Millisecond,
+		TrustedRelays: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
