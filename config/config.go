@@ -107,6 +107,8 @@ type Config struct {
 	// MetricsAddr is the Prometheus listener (GUICHET_METRICS_ADDR), apart
 	// from the public HTTP one; "off" disables it.
 	MetricsAddr string
+	// DNS is the server (host:port) the sender checks ask; "" the system's.
+	DNS string
 
 	// Only from the TOML file.
 	Agents     []Agent
@@ -269,6 +271,7 @@ func settings() []setting {
 			}
 			return fmt.Errorf("not text or json: %q", v)
 		}}},
+		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }

@@ -153,6 +153,16 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 			// Four statuses only (docs/threading.md, "Tickets"): waiting for the
 			// requester is "answered", which their reply turns back to open.
 			status, resolve = store.StatusAnswered, false
+		case opAdd:
+			if err := tx.AddParticipants(ctx, t.ID, []string{participantArg(c.arg)}, store.OriginAgent); err != nil {
+				return fmt.Errorf("add participant: %w", err)
+			}
+		case opRemove:
+			if a := participantArg(c.arg); a != t.Requester {
+				if _, err := tx.RemoveParticipant(ctx, t.ID, a); err != nil {
+					return fmt.Errorf("remove participant: %w", err)
+				}
+			}
 		case opCategory:
 			code := categoryCode(c.arg)
 			if err := tx.SetCategory(ctx, t.ID, code, "agent", 1); err != nil {
@@ -188,7 +198,11 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 		}
 		a.queued = a.queued || q
 	case !note && text != "":
-		to, cc := ad.publicRecipients(t, from)
+		ps, err := tx.Participants(ctx, t.ID)
+		if err != nil {
+			return fmt.Errorf("answer: %w", err)
+		}
+		to, cc := ad.publicRecipients(t.Requester, copied(ps), from)
 		q, err := ad.mailer.Answer(ctx, tx, t, outbound.Answer{
 			To: to, Cc: cc, AgentName: m.From.Name, Text: text,
 			Attachments: passedOn(a.msg.Attachments), References: thread,
@@ -217,15 +231,15 @@ func statusReason(s store.Status, agent, proof string) string {
 }
 
 // publicRecipients are who an agent's answer goes to: the requester, and
-// the ticket's other participants in copy; never an agent (agents work on
-// the ticket, they are not its audience) nor the author.
-func (ad *agentDesk) publicRecipients(t store.Ticket, author string) (to, cc []string) {
+// the participants it may be copied to (copied) in Cc; never an agent
+// (agents work on the ticket, they are not its audience) nor the author.
+func (ad *agentDesk) publicRecipients(requester string, participants []string, author string) (to, cc []string) {
 	skip := func(a string) bool { return a == "" || a == author || ad.agents[a] || ad.own[a] }
-	if !skip(t.Requester) {
-		to = []string{t.Requester}
+	if !skip(requester) {
+		to = []string{requester}
 	}
-	for _, a := range t.Participants {
-		if a = strings.ToLower(a); !skip(a) && a != t.Requester {
+	for _, a := range participants {
+		if a = strings.ToLower(a); !skip(a) && a != requester {
 			cc = append(cc, a)
 		}
 	}

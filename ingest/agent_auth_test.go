@@ -90,14 +90,26 @@ func TestAgentIdentity(t *testing.T) {
 			m.to = e.signer.Address(num, "requester")
 			return input{m.raw(), store.Envelope{RcptTo: []string{m.to}}}
 		}, false},
+		// Through IMAP, the topmost field of a trusted authserv-id counts;
+		// on our own SMTP receiver, a client that is not one of the
+		// centre's relays writes what it likes (RFC 8601 §5).
 		{"trusted Authentication-Results dkim=pass", func(e *agentEnv, num string, m email) input {
 			m.extra = append(m.extra, "Authentication-Results: "+trusted+"; dkim=pass header.d=centre.example header.s=s1")
-			return input{m.raw(), store.Envelope{RcptTo: []string{support}}}
+			return input{m.raw(), store.Envelope{Transport: "imap", Mailbox: "INBOX"}}
 		}, true},
 		{"trusted Authentication-Results dmarc=pass", func(e *agentEnv, num string, m email) input {
 			m.extra = append(m.extra, "Authentication-Results: "+trusted+"; spf=pass smtp.mailfrom=centre.example; dmarc=pass header.from=centre.example")
-			return input{m.raw(), store.Envelope{RcptTo: []string{support}}}
+			return input{m.raw(), store.Envelope{Transport: "imap", Mailbox: "INBOX"}}
 		}, true},
+		{"trusted Authentication-Results from an SMTP client", func(e *agentEnv, num string, m email) input {
+			m.extra = append(m.extra, "Authentication-Results: "+trusted+"; dmarc=pass header.from=centre.example")
+			return input{m.raw(), store.Envelope{RcptTo: []string{support}, ClientAddr: "198.51.100.66"}}
+		}, false},
+		{"trusted Authentication-Results below the topmost one", func(e *agentEnv, num string, m email) input {
+			m.extra = append(m.extra, "Authentication-Results: "+trusted+"; dmarc=none header.from=centre.example",
+				"Authentication-Results: "+trusted+"; dmarc=pass header.from=centre.example")
+			return input{m.raw(), store.Envelope{Transport: "imap", Mailbox: "INBOX"}}
+		}, false},
 		{"trusted Authentication-Results dkim=fail", func(e *agentEnv, num string, m email) input {
 			m.extra = append(m.extra, "Authentication-Results: "+trusted+"; dkim=fail header.d=centre.example; dmarc=fail header.from=centre.example")
 			return input{m.raw(), store.Envelope{RcptTo: []string{support}}}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"net/mail"
 	"strings"
 	"unicode"
 
@@ -20,6 +21,8 @@ const (
 	opPending     // #attente: status answered (waiting for the requester)
 	opCategory    // #catégorie 3.4: category chosen by the agent
 	opNote        // #note: internal note
+	opAdd         // #ajouter ADDR: participant copied on public answers
+	opRemove      // #retirer ADDR: participant no more
 )
 
 // commandNames maps folded names (lower case, no accents) to operations:
@@ -31,6 +34,7 @@ var commandNames = map[string]op{
 	"attente": opPending, "enattente": opPending, "pending": opPending, "wait": opPending, "waiting": opPending,
 	"categorie": opCategory, "category": opCategory, "cat": opCategory,
 	"note": opNote, "interne": opNote, "internal": opNote,
+	"ajouter": opAdd, "add": opAdd, "retirer": opRemove, "remove": opRemove,
 }
 
 // command is one command line of an agent's message.
@@ -100,10 +104,27 @@ func (ad *agentDesk) checkCommand(c command) (templates.CommandProblem, bool) {
 		if _, ok := ad.notify.lookupCategory(code); !ok {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemCategory, Arg: c.arg}, false
 		}
+	case opAdd, opRemove:
+		if c.arg == "" {
+			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemMissing}, false
+		}
+		if a := participantArg(c.arg); a == "" || ad.own[a] {
+			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemArgument}, false
+		}
 	default:
 		if c.arg != "" {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemArgument}, false
 		}
 	}
 	return templates.CommandProblem{}, true
+}
+
+// participantArg is the address of #ajouter / #retirer ("Nom <a@b>" or
+// "a@b"), lowercased; "" when it is not one.
+func participantArg(arg string) string {
+	a, err := mail.ParseAddress(strings.TrimSpace(arg))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(a.Address)
 }

@@ -43,22 +43,3 @@ func TestCategoryCode(t *testing.T) {
 		}
 	}
 }
-
-func TestAligned(t *testing.T) {
-	for _, tc := range []struct {
-		from, signer string
-		want         bool
-	}{
-		{"centre.example", "centre.example", true},
-		{"mail.centre.example", "centre.example", true},
-		{"CENTRE.example", "centre.example.", true},
-		{"centre.example", "evil.example", false},
-		{"evilcentre.example", "centre.example", false},
-		{"centre.example", "example", false},
-		{"centre.example", "", false},
-	} {
-		if got := aligned(tc.from, tc.signer); got != tc.want {
-			t.Errorf("aligned(%q, %q) = %v, want %v", tc.from, tc.signer, got, tc.want)
-		}
-	}
-}

@@ -8,6 +8,7 @@ import (
 
 	"guichet/ingest"
 	"guichet/ingest/mailparse"
+	"guichet/replyaddr"
 	"guichet/store"
 )
 
@@ -315,17 +316,26 @@ func TestReopen(t *testing.T) {
 				action  ingest.Action
 				linked  bool
 				wantOld store.Status
+
+				signed bool // through the signed reply address: verified
 			}{
-				{"resolved reopens", store.StatusResolved, 40 * 24 * time.Hour, ingest.Joined, false, store.StatusOpen},
-				{"closed recently reopens", store.StatusClosed, 29 * 24 * time.Hour, ingest.Joined, false, store.StatusOpen},
-				{"closed long ago opens a linked ticket", store.StatusClosed, 31 * 24 * time.Hour, ingest.Created, true, store.StatusClosed},
+				{"resolved reopens", store.StatusResolved, 40 * 24 * time.Hour, ingest.Joined, false, store.StatusOpen, true},
+				{"closed recently reopens", store.StatusClosed, 29 * 24 * time.Hour, ingest.Joined, false, store.StatusOpen, true},
+				{"closed long ago opens a linked ticket", store.StatusClosed, 31 * 24 * time.Hour, ingest.Created, true, store.StatusClosed, true},
+				// docs/threading.md, "Trust": an unverified reply joins, reopens nothing.
+				{"unverified: resolved stays resolved", store.StatusResolved, time.Hour, ingest.Joined, false, store.StatusResolved, false},
+				{"unverified: closed stays closed", store.StatusClosed, time.Hour, ingest.Joined, false, store.StatusClosed, false},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					num := e.request("[2.2] Imprimante", "<reo"+string(rune('a'+i))+"@example.org>")
 					e.setStatus(num, tc.status)
 					e.now = e.now.Add(tc.wait)
-					r := e.deliver(email{from: "awa@example.org", subject: "RE: [Ticket#" + num + "] Imprimante", id: "<reo-r" + string(rune('a'+i)) + "@example.org>",
-						body: "Encore en panne."}.raw(), store.Envelope{RcptTo: []string{support}})
+					to := support
+					if tc.signed {
+						to = e.signer.Address(num, replyaddr.RoleRequester)
+					}
+					r := e.deliver(email{from: "awa@example.org", to: to, subject: "RE: [Ticket#" + num + "] Imprimante", id: "<reo-r" + string(rune('a'+i)) + "@example.org>",
+						body: "Encore en panne."}.raw(), store.Envelope{RcptTo: []string{to}})
 					if r.Action != tc.action || (r.LinkedTo == num) != tc.linked {
 						t.Errorf("reply = %+v, want %s linked=%v", r, tc.action, tc.linked)
 					}

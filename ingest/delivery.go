@@ -8,6 +8,7 @@ import (
 	"guichet/classify"
 	"guichet/ingest/mailparse"
 	"guichet/outbound"
+	"guichet/sender"
 	"guichet/store"
 )
 
@@ -31,6 +32,8 @@ type delivery struct {
 	// the transaction (DKIM, trusted Authentication-Results, the API), ""
 	// when it was not.
 	agentProof string
+	// sender is the trust verdict of its From (docs/threading.md, "Trust").
+	sender sender.Result
 }
 
 // attempt is one run of a delivery's transaction: all that the run

@@ -9,6 +9,7 @@ import (
 
 	"guichet/classify"
 	"guichet/outbound"
+	"guichet/sender"
 	"guichet/store"
 	"guichet/templates"
 )
@@ -70,7 +71,7 @@ func (n *notifier) agents(ctx context.Context, tx store.Tx, a *attempt, t store.
 	}
 	q, err := n.mailer.Notify(ctx, tx, t, outbound.Notification{
 		Event: event, To: to, From: from, FromName: a.m.From.Name, Subject: subject,
-		MessageID: a.m.MessageID, References: a.m.References, Text: a.m.Text, Attachments: a.msg.Attachments,
+		MessageID: a.m.MessageID, References: a.m.References, Text: senderWarning(a) + a.m.Text, Attachments: a.msg.Attachments,
 	})
 	if err != nil {
 		return fmt.Errorf("notify agents: %w", err)
@@ -151,4 +152,17 @@ func dedupe(list []string) []string {
 		}
 	}
 	return out
+}
+
+// senderWarning heads the text agents are notified of when its sender is
+// not verified (docs/threading.md, "Trust": « expéditeur non vérifié »): its From may
+// be anyone's.
+func senderWarning(a *attempt) string {
+	switch a.sender.Verdict {
+	case sender.Unverified:
+		return "[Attention\u00a0: expéditeur non vérifié (" + a.sender.Evidence + ")]\n\n"
+	case sender.Failed:
+		return "[Attention\u00a0: expéditeur non vérifié, DMARC en échec (" + a.sender.Evidence + ")]\n\n"
+	}
+	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"guichet/ingest/mailparse"
 	"guichet/outbound"
 	"guichet/replyaddr"
+	"guichet/sender"
 	"guichet/store"
 )
 
@@ -90,7 +91,16 @@ type Options struct {
 	// (GUICHET_TRUSTED_AUTHSERV). The MTA named must remove such fields
 	// that arrive from outside (RFC 8601 §5).
 	TrustedAuthServ []string
-	// LookupTXT resolves DKIM keys; nil uses the system resolver. Tests
-	// inject one so that DKIM is checked offline.
+	// LookupTXT resolves DKIM keys when Sender is nil (tests check DKIM
+	// offline with it); without either, no DNS is asked.
 	LookupTXT func(domain string) ([]string, error)
+	// Sender gives each incoming message its trust verdict (docs/threading.md,
+	// "Trust"); nil: a *sender.Checker over TrustedAuthServ and LookupTXT.
+	Sender SenderChecker
+}
+
+// SenderChecker gives a message its sender verdict. It runs before the
+// message's transaction, and must bound its own wait (DNS).
+type SenderChecker interface {
+	Check(ctx context.Context, in sender.Input) sender.Result
 }

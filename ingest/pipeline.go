@@ -36,6 +36,7 @@ type Pipeline struct {
 	prover  *prover
 	inc     *incidents
 	opener  *opener
+	checker SenderChecker
 	onQueue func()
 }
 
@@ -62,10 +63,14 @@ func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledg
 		agents: set(o.Agents),
 		boxes:  set(o.AlertMailboxes),
 	}
+	p.checker = o.Sender
+	if p.checker == nil {
+		p.checker = defaultSender(o)
+	}
 	n := newNotifier(o, p.own, cl)
 	p.threads = &threads{own: p.own, addrs: addrs, reopenAfter: o.ReopenAfterClose, notify: n}
 	p.desk = &agentDesk{agents: p.agents, own: p.own, addrs: addrs, mailer: o.Mailer, notify: n, log: o.Logger}
-	p.prover = &prover{agents: p.agents, trusted: o.TrustedAuthServ, lookupTXT: o.LookupTXT, log: o.Logger}
+	p.prover = &prover{agents: p.agents}
 	p.inc = &incidents{rules: o.AlertRules, renotify: orDefault(o.AlertRenotify), reopen: orDefault(o.AlertReopen), notify: n, log: o.Logger}
 	p.opener = &opener{ack: ack, notify: n, inc: p.inc}
 	p.c = newCommitter(st, o.MaxBatch, o.Logger, p.opener.openAll)
@@ -108,7 +113,9 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 		d.cat = p.cl.Classify(m.Subject, m.Text)
 	}
 	d.sig = p.signals(d)
-	d.agentProof = p.prover.outsideTx(ctx, d)
+	d.sender = p.verdict(ctx, d)
+	d.msg.Sender, d.msg.SenderEvidence = string(d.sender.Verdict), d.sender.Evidence
+	d.agentProof = p.prover.outsideTx(d)
 
 	var a *attempt
 	err := p.c.Do(ctx, func(ctx context.Context, tx store.Tx, b *batch[*opening]) error {
@@ -125,7 +132,7 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 		p.o.Observe(env, a.msg.Kind, a.res, p.now().Sub(start))
 	}
 	p.log.Info("message stored", "action", a.res.Action, "ticket", a.res.Ticket, "message_id", m.MessageID,
-		"transport", env.Transport, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
+		"transport", env.Transport, "sender", a.msg.Sender, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
 		"ms", float64(p.now().Sub(start).Microseconds())/1000)
 	return a.res, nil
 }

@@ -108,7 +108,7 @@ func TestThreadingRules(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.Name, func(t *testing.T) {
 			st := be.Open(t)
-			p, _ := newPipeline(t, st, ingest.Options{Agents: []string{"agent@centre.example"}})
+			p, _ := newPipeline(t, st, ingest.Options{Agents: []string{"agent@centre.example"}, TrustedAuthServ: []string{"mx.centre.example"}})
 			ctx := context.Background()
 			deliver := func(raw []byte, rcpt ...string) ingest.Result {
 				t.Helper()
@@ -168,10 +168,18 @@ func TestThreadingRules(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
+			// An unverified reply joins but reopens nothing (docs/threading.md, "Trust");
+			// a verified one (here: the centre's MTA says so) reopens.
 			r := deliver(mail("awa@example.org", "Re: [Ticket#"+num+"]", "<a3@example.org>", "Encore en panne."))
 			d, _ = st.Ticket(ctx, num)
+			if r.Action != ingest.Joined || d.Status != store.StatusResolved {
+				t.Errorf("unverified reply to resolved: %+v, status %s; want joined and still resolved", r, d.Status)
+			}
+			r = deliver(mail("awa@example.org", "Re: [Ticket#"+num+"]", "<a4@example.org>", "Encore en panne.",
+				"Authentication-Results: mx.centre.example; dmarc=pass header.from=example.org"))
+			d, _ = st.Ticket(ctx, num)
 			if r.Action != ingest.Joined || d.Status != store.StatusOpen {
-				t.Errorf("reply to resolved: %+v, status %s; want joined and open", r, d.Status)
+				t.Errorf("verified reply to resolved: %+v, status %s; want joined and open", r, d.Status)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"guichet/classify"
 	"guichet/ingest/mailparse"
+	"guichet/sender"
 	"guichet/store"
 	"guichet/ticketref"
 )
@@ -104,6 +105,10 @@ func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a
 			// carries; the new ticket records the link and nothing of the old
 			// one is shown to them.
 			a.res.LinkedTo, a.res.Reason = t.Number, "sender is not a participant of the referred ticket"
+		case a.sender.Verdict == sender.Failed && !a.trustedFor(t):
+			// docs/threading.md, "Trust": a From its domain disowns (DMARC fail) is a
+			// stranger's, whoever it names.
+			a.res.LinkedTo, a.res.Reason = t.Number, "sender failed DMARC: handled as a stranger"
 		case t.Status == store.StatusClosed && a.now.Sub(t.UpdatedAt) > th.reopenAfter:
 			a.res.LinkedTo, a.res.Reason = t.Number, "referred ticket is closed"
 		default:
@@ -114,7 +119,10 @@ func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a
 	return nil
 }
 
-// join adds a requester's or participant's message to its ticket.
+// join adds a requester's or participant's message to its ticket. Only a
+// verified message adds the addresses it names, and reopens a resolved or
+// closed ticket (docs/threading.md, "Trust"): a forged From could otherwise copy anyone
+// on the agents' answers, or revive any ticket.
 func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ticket) error {
 	m := a.m
 	a.res.Action, a.res.Ticket = Joined, t.Number
@@ -122,12 +130,21 @@ func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ti
 		return fmt.Errorf("attach message: %w", err)
 	}
 	a.msg.Kind = store.KindReply
-	if err := tx.AddParticipants(ctx, t.ID, th.others(m)); err != nil {
-		return fmt.Errorf("add participants: %w", err)
+	trusted := a.trustedFor(t)
+	if trusted {
+		if err := tx.AddParticipants(ctx, t.ID, th.others(m), store.OriginVerified); err != nil {
+			return fmt.Errorf("add participants: %w", err)
+		}
+	} else if len(th.others(m)) > 0 {
+		a.res.Reason = joinReason(a.res.Reason, "unverified sender: no participant added")
+	}
+	closed := t.Status == store.StatusResolved || t.Status == store.StatusClosed
+	if closed && !trusted {
+		a.res.Reason = joinReason(a.res.Reason, "unverified sender: ticket not reopened")
 	}
 	// A requester's reply puts the ticket back in the agents' hands; on a
-	// resolved (or recently closed) ticket it reopens it (docs/threading.md, "Tickets").
-	if t.Status != store.StatusOpen {
+	// resolved (or recently closed) ticket it reopens it (docs/threading.md).
+	if t.Status != store.StatusOpen && (trusted || !closed) {
 		reason := "reply from " + m.From.Addr
 		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
 			reason = "reopened by a reply from " + m.From.Addr

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"guichet/ingest/mailparse"
+	"guichet/sender"
 	"guichet/store"
 )
 
@@ -50,9 +51,17 @@ func (tx *threadTx) AttachMessage(_ context.Context, _, _ int64, k store.Kind) e
 	return nil
 }
 
-func (tx *threadTx) AddParticipants(_ context.Context, _ int64, as []string) error {
+func (tx *threadTx) AddParticipants(_ context.Context, _ int64, as []string, _ store.Origin) error {
 	tx.added = append(tx.added, as...)
 	return nil
+}
+
+func (tx *threadTx) Participants(context.Context, int64) ([]store.Participant, error) {
+	var ps []store.Participant
+	for a := range tx.members {
+		ps = append(ps, store.Participant{Address: a, Origin: store.OriginRequest})
+	}
+	return ps, nil
 }
 
 func (tx *threadTx) SetStatus(_ context.Context, _ int64, s store.Status, _ string, _ time.Time) error {
@@ -99,24 +108,31 @@ func TestThreadsReferred(t *testing.T) {
 func TestThreadsPlace(t *testing.T) {
 	th := &threads{own: map[string]bool{"support@centre.example": true}, reopenAfter: 30 * 24 * time.Hour, notify: &notifier{}}
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	v, u, f := sender.Verified, sender.Unverified, sender.Failed
 	for _, tc := range []struct {
 		name, from, ticket string
+		verdict            sender.Verdict
 		action             Action // Joined, or "" for a new ticket
 		linked             string
 		status             store.Status // set on the joined ticket, "" none
+		added              []string     // participants added by the join
 	}{
-		{"participant joins", "awa@example.org", "2026-000001", Joined, "", ""},
-		{"a reply reopens a resolved ticket", "awa@example.org", "2026-000002", Joined, "", store.StatusOpen},
-		{"a stranger never joins", "eve@example.org", "2026-000001", "", "2026-000001", ""},
-		{"a ticket closed long ago is not reopened", "awa@example.org", "2026-000003", "", "2026-000003", ""},
-		{"no ticket referred", "awa@example.org", "", "", "", ""},
+		{"participant joins", "awa@example.org", "2026-000001", v, Joined, "", "", []string{"moussa@example.org"}},
+		{"a reply reopens a resolved ticket", "awa@example.org", "2026-000002", v, Joined, "", store.StatusOpen, []string{"moussa@example.org"}},
+		{"unverified: joins, adds no one", "awa@example.org", "2026-000001", u, Joined, "", "", nil},
+		{"unverified: does not reopen", "awa@example.org", "2026-000002", u, Joined, "", "", nil},
+		{"failed: a stranger", "awa@example.org", "2026-000001", f, "", "2026-000001", "", nil},
+		{"a stranger never joins", "eve@example.org", "2026-000001", v, "", "2026-000001", "", nil},
+		{"a ticket closed long ago is not reopened", "awa@example.org", "2026-000003", v, "", "2026-000003", "", nil},
+		{"no ticket referred", "awa@example.org", "", u, "", "", "", nil},
+		{"a failed new request still names its participants", "awa@example.org", "", f, "", "", "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tx := newThreadTx()
 			ticket, _ := tx.TicketByNumber(context.Background(), tc.ticket)
 			m := &mailparse.Message{From: mailparse.Address{Addr: tc.from}, Subject: "Imprimante",
 				To: []mailparse.Address{{Addr: "support@centre.example"}, {Addr: "moussa@example.org"}}}
-			d := &delivery{m: m, msg: store.Message{Kind: store.KindRequest, DedupeKey: "<new@example.org>"}}
+			d := &delivery{m: m, msg: store.Message{Kind: store.KindRequest, DedupeKey: "<new@example.org>"}, sender: sender.Result{Verdict: tc.verdict}}
 			a := d.attempt(now)
 			b := &batch[*opening]{cur: &job[*opening]{}}
 			if err := th.place(context.Background(), tx, b, a, ticket); err != nil {
@@ -126,8 +142,8 @@ func TestThreadsPlace(t *testing.T) {
 				if a.res.Action != Joined || a.res.Ticket != tc.ticket || tx.attached != store.KindReply || len(b.cur.opens) != 0 {
 					t.Errorf("result %+v, attached as %q, %d opened; want joined as a reply", a.res, tx.attached, len(b.cur.opens))
 				}
-				if tx.status != tc.status || !slices.Equal(tx.added, []string{"moussa@example.org"}) {
-					t.Errorf("status %q, participants added %v; want %q and the other recipient", tx.status, tx.added, tc.status)
+				if tx.status != tc.status || !slices.Equal(tx.added, tc.added) {
+					t.Errorf("status %q, participants added %v; want %q and %v", tx.status, tx.added, tc.status, tc.added)
 				}
 				return
 			}

@@ -18,7 +18,7 @@ import (
 // messageCols: the same text on both backends.
 const messageCols = `m.id, coalesce(m.ticket_id, 0), m.direction, m.kind, m.from_addr, m.from_name,
     m.to_addrs, m.cc_addrs, m.subject, m.message_id, m.in_reply_to, m.refs, m.date, m.body,
-    m.raw_sha256, m.parse_error, m.envelope, m.dedupe_key, m.created_at,
+    m.raw_sha256, m.parse_error, m.envelope, m.dedupe_key, m.created_at, m.sender, m.sender_evidence,
     coalesce((SELECT tn.number FROM tickets tn WHERE tn.id = m.ticket_id), '')`
 
 func scanMessage(row scanner) (Message, error) {
@@ -30,7 +30,7 @@ func scanMessage(row scanner) (Message, error) {
 	)
 	err := row.Scan(&m.ID, &m.TicketID, &dir, &kind, &m.From, &m.FromName, &m.To, &m.Cc,
 		&m.Subject, &m.MessageID, &m.InReplyTo, &m.References, &date, &m.Text,
-		&m.RawSHA256, &m.ParseError, &env, &m.DedupeKey, &m.CreatedAt, &m.TicketNumber)
+		&m.RawSHA256, &m.ParseError, &env, &m.DedupeKey, &m.CreatedAt, &m.Sender, &m.SenderEvidence, &m.TicketNumber)
 	if err != nil {
 		return m, err
 	}
@@ -77,6 +77,7 @@ func prepareMessage(m *Message, now time.Time) {
 	m.References = cleanAll(m.References)
 	m.Text = clean(m.Text)
 	m.ParseError = clean(m.ParseError)
+	m.SenderEvidence = clean(m.SenderEvidence)
 	m.DedupeKey = clean(m.DedupeKey)
 	e := &m.Envelope
 	e.Transport, e.MailFrom, e.ClientAddr = clean(e.Transport), clean(e.MailFrom), clean(e.ClientAddr)
@@ -108,13 +109,13 @@ func messageArgs(m *Message, now time.Time) ([]any, error) {
 	return []any{
 		nullID(m.TicketID), string(m.Direction), string(m.Kind), m.From, m.FromName, m.To, m.Cc,
 		m.Subject, m.MessageID, m.InReplyTo, m.References, nullTime(m.Date), m.Text, m.Raw, m.RawSHA256, m.ParseError,
-		string(env), m.DedupeKey, m.CreatedAt,
+		string(env), m.DedupeKey, m.CreatedAt, m.Sender, m.SenderEvidence,
 	}, nil
 }
 
 const messageInsertCols = `ticket_id, direction, kind, from_addr, from_name, to_addrs, cc_addrs,
     subject, message_id, in_reply_to, refs, date, body, raw, raw_sha256, parse_error,
-    envelope, dedupe_key, created_at`
+    envelope, dedupe_key, created_at, sender, sender_evidence`
 
 // distinctContent returns one attachment per hash: content is stored once.
 func distinctContent(as []Attachment) []Attachment {
@@ -158,19 +159,19 @@ const (
 	pgInsertMessage = `
 WITH m AS (
     INSERT INTO messages (` + messageInsertCols + `)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id
 ), content AS (
     INSERT INTO attachments (sha256, size, data)
     SELECT c.sha256, c.size, c.data
-    FROM unnest($20::text[], $21::bigint[], $22::bytea[]) AS c(sha256, size, data)
+    FROM unnest($22::text[], $23::bigint[], $24::bytea[]) AS c(sha256, size, data)
     WHERE EXISTS (SELECT 1 FROM m)
     ON CONFLICT (sha256) DO NOTHING
 ), meta AS (
     INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
     SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256
-    FROM m, unnest($23::text[], $24::text[], $25::text[], $26::bool[], $27::bigint[], $28::text[])
+    FROM m, unnest($25::text[], $26::text[], $27::text[], $28::bool[], $29::bigint[], $30::text[])
         WITH ORDINALITY AS a(filename, content_type, content_id, inline, size, sha256, position)
 )
 `
@@ -178,7 +179,7 @@ WITH m AS (
 	pgInsertOutbox      = pgInsertMessage + `, o AS (
     INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
         next_attempt_at, created_at, kind, rcpt_key)
-    SELECT $29, m.id, $30, $31, $32, $33, $34, $35, $36, $3, $37 FROM m
+    SELECT $31, m.id, $32, $33, $34, $35, $36, $37, $38, $3, $39 FROM m
     RETURNING id, message_row_id
 )
 SELECT message_row_id, id FROM o`
@@ -301,7 +302,7 @@ var (
 	// row and fails nothing.
 	sqliteInsertMessage = stmt{sqlite: `
 INSERT INTO messages (` + messageInsertCols + `)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING id`}
 	sqliteInsertContent = stmt{sqlite: `

@@ -126,12 +126,36 @@ type Message struct {
 	Raw          []byte // the RFC 5322 bytes, never altered
 	RawSHA256    string // hex
 	ParseError   string // what went wrong while parsing, "" when nothing did
-	Envelope     Envelope
+	// Sender is the trust verdict of an incoming message (docs/threading.md, "Trust":
+	// "verified", "unverified", "failed"); "" for outbound mail.
+	Sender string
+	// SenderEvidence says briefly what the verdict rests on.
+	SenderEvidence string
+	Envelope       Envelope
 	// DedupeKey identifies the message for idempotency: its Message-ID, or
 	// "sha256:<hex of raw>" when it has none. Unique across all messages.
 	DedupeKey   string
 	Attachments []Attachment
 	CreatedAt   time.Time
+}
+
+// Origin says how a participant came to a ticket (docs/threading.md, "Trust"): only
+// those that came by the opening request, a verified message or an agent
+// receive agents' public answers.
+type Origin string
+
+const (
+	// OriginNone: recorded before origins were; not copied on answers.
+	OriginNone     Origin = ""
+	OriginRequest  Origin = "request"
+	OriginVerified Origin = "verified"
+	OriginAgent    Origin = "agent"
+)
+
+// Participant is an address of a ticket's conversation.
+type Participant struct {
+	Address string
+	Origin  Origin
 }
 
 // StatusChange is one entry of a ticket's status history.
@@ -253,7 +277,15 @@ type Tx interface {
 	// TicketByIncidentKey returns the newest ticket with that key, or ErrNotFound.
 	TicketByIncidentKey(ctx context.Context, key string) (Ticket, error)
 	IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error)
-	AddParticipants(ctx context.Context, ticketID int64, addrs []string) error
+	// AddParticipants adds addresses to the ticket with that origin; an
+	// address already there keeps its origin, unless it had none (a row
+	// from before origins were recorded).
+	AddParticipants(ctx context.Context, ticketID int64, addrs []string, origin Origin) error
+	// RemoveParticipant takes an address off the ticket; it reports
+	// whether it was there.
+	RemoveParticipant(ctx context.Context, ticketID int64, addr string) (bool, error)
+	// Participants lists the ticket's participants in first-seen order.
+	Participants(ctx context.Context, ticketID int64) ([]Participant, error)
 	SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error
 	SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error
 	// SetNoAckReasons records why no acknowledgment went out, reasons[i]

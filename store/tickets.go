@@ -96,8 +96,8 @@ WITH c AS (
 ), tv AS (
     SELECT t.id, v.* FROM t JOIN v ON t.number = v.number
 ), p AS (
-    INSERT INTO participants (ticket_id, address, first_seen)
-    SELECT tv.id, r.address, tv.created_at
+    INSERT INTO participants (ticket_id, address, first_seen, origin)
+    SELECT tv.id, r.address, tv.created_at, 'request'
     FROM unnest($12::bigint[], $13::text[]) WITH ORDINALITY AS r(ord, address, k) JOIN tv ON tv.ord = r.ord
     ORDER BY r.k
 ), h AS (
@@ -253,7 +253,7 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 		return Ticket{}, wrap("store: create ticket", err)
 	}
 	parts := ticketParticipants(&nt)
-	if err := t.addParticipants(ctx, id, parts, at); err != nil {
+	if err := t.addParticipants(ctx, id, parts, OriginRequest, at); err != nil {
 		return Ticket{}, fmt.Errorf("store: create ticket: %w", err)
 	}
 	if _, err := t.c.exec(ctx, sqliteCreatedHistory, id, at); err != nil {
@@ -327,16 +327,19 @@ func (t *txCore) TicketByIncidentKey(ctx context.Context, key string) (Ticket, e
 var (
 	isParticipant = portable(`SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`)
 	// addParticipants: ORDER BY n keeps the identity order equal to the
-	// order given, which is the first-seen order Ticket lists.
+	// order given, which is the first-seen order Ticket lists. A row
+	// without origin takes the new one: it is now known how it came.
 	addParticipants = stmt{
 		pg: `
-INSERT INTO participants (ticket_id, address, first_seen)
-SELECT $1, u.address, $3 FROM unnest($2::text[]) WITH ORDINALITY AS u(address, n) ORDER BY u.n
-ON CONFLICT (ticket_id, address) DO NOTHING`,
+INSERT INTO participants (ticket_id, address, first_seen, origin)
+SELECT $1, u.address, $3, $4 FROM unnest($2::text[]) WITH ORDINALITY AS u(address, n) ORDER BY u.n
+ON CONFLICT (ticket_id, address) DO UPDATE SET origin = excluded.origin WHERE participants.origin = ''`,
 		sqlite: `
-INSERT INTO participants (ticket_id, address, first_seen) VALUES (?, ?, ?)
-ON CONFLICT (ticket_id, address) DO NOTHING`,
+INSERT INTO participants (ticket_id, address, first_seen, origin) VALUES (?, ?, ?, ?)
+ON CONFLICT (ticket_id, address) DO UPDATE SET origin = excluded.origin WHERE participants.origin = ''`,
 	}
+	removeParticipant = portable(`DELETE FROM participants WHERE ticket_id = $1 AND address = $2`)
+	participantsOf    = portable(`SELECT address, origin FROM participants WHERE ticket_id = $1 ORDER BY id`)
 )
 
 func (t *txCore) IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
@@ -349,23 +352,47 @@ func (t *txCore) IsParticipant(ctx context.Context, ticketID int64, addr string)
 	return ok, wrap("store: is participant", err)
 }
 
-func (t *pgTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string) error {
+func (t *txCore) RemoveParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
+	a := normAddrs([]string{addr})
+	if len(a) == 0 {
+		return false, nil
+	}
+	n, err := t.c.exec(ctx, removeParticipant, ticketID, a[0])
+	return n > 0, wrap("store: remove participant", err)
+}
+
+func (t *txCore) Participants(ctx context.Context, ticketID int64) ([]Participant, error) {
+	rs, err := t.c.query(ctx, participantsOf, ticketID)
+	if err != nil {
+		return nil, wrap("store: participants", err)
+	}
+	ps, err := collect(rs, func(row scanner) (Participant, error) {
+		var p Participant
+		var origin string
+		err := row.Scan(&p.Address, &origin)
+		p.Origin = Origin(origin)
+		return p, err
+	})
+	return ps, wrap("store: participants", err)
+}
+
+func (t *pgTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string, origin Origin) error {
 	a := normAddrs(addrs)
 	if len(a) == 0 {
 		return nil
 	}
-	_, err := t.c.exec(ctx, addParticipants, ticketID, a, ts(t.now()))
+	_, err := t.c.exec(ctx, addParticipants, ticketID, a, ts(t.now()), string(origin))
 	return wrap("store: add participants", err)
 }
 
-func (t *sqliteTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string) error {
-	return t.addParticipants(ctx, ticketID, normAddrs(addrs), ts(t.now()))
+func (t *sqliteTx) AddParticipants(ctx context.Context, ticketID int64, addrs []string, origin Origin) error {
+	return t.addParticipants(ctx, ticketID, normAddrs(addrs), origin, ts(t.now()))
 }
 
 // addParticipants inserts normalised addresses one row each.
-func (t *sqliteTx) addParticipants(ctx context.Context, ticketID int64, addrs []string, at time.Time) error {
+func (t *sqliteTx) addParticipants(ctx context.Context, ticketID int64, addrs []string, origin Origin, at time.Time) error {
 	for _, a := range addrs {
-		if _, err := t.c.exec(ctx, addParticipants, ticketID, a, at); err != nil {
+		if _, err := t.c.exec(ctx, addParticipants, ticketID, a, at, string(origin)); err != nil {
 			return wrap("store: add participants", err)
 		}
 	}

@@ -37,6 +37,10 @@ type Message struct {
 	Text        string       `json:"text"`
 	Attachments []Attachment `json:"attachments"`
 	ParseError  string       `json:"parse_error,omitempty"`
+	// Sender is the trust verdict of an incoming message (docs/threading.md, "Trust"):
+	// verified, unverified or failed; absent on outbound mail.
+	Sender         string `json:"sender,omitempty"`
+	SenderEvidence string `json:"sender_evidence,omitempty"`
 }
 
 // Change is one status change.
@@ -136,6 +140,7 @@ func FromMessage(m store.Message) Message {
 		Direction: string(m.Direction), Kind: string(m.Kind), From: m.From,
 		To: nonNil(m.To), Cc: nonNil(m.Cc), Subject: m.Subject, MessageID: m.MessageID,
 		Date: ts(m.Date), Text: m.Text, Attachments: atts, ParseError: m.ParseError,
+		Sender: m.Sender, SenderEvidence: m.SenderEvidence,
 	}
 }
 
@@ -220,6 +225,9 @@ func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
 		fmt.Fprintf(&b, "Objet\u00a0: %s\n", m.Subject)
 		for _, a := range m.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe\u00a0: %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)
+		}
+		if m.Sender == "unverified" || m.Sender == "failed" {
+			fmt.Fprintf(&b, "Attention\u00a0: expéditeur non vérifié (%s)\n", m.SenderEvidence)
 		}
 		if m.ParseError != "" {
 			fmt.Fprintf(&b, "Problème d’analyse (message conservé tel quel)\u00a0: %s\n", m.ParseError)

@@ -16,6 +16,7 @@ import (
 	"guichet/ingest/smtpd"
 	"guichet/outbound"
 	"guichet/replyaddr"
+	"guichet/sender"
 	"guichet/store"
 	"guichet/tracking"
 	"guichet/web"
@@ -138,6 +139,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
+	checker := senderChecker(c)
 	p := ingest.New(ingest.Options{
 		SupportAddress:   c.SupportAddress,
 		OwnAddresses:     smtpd.RoleAddresses(c.Domains), // the receiver accepts them undeclared
@@ -152,6 +154,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Teams:            teams(c),
 		Mailer:           mailer,
 		TrustedAuthServ:  c.TrustedAuthServ,
+		Sender:           checker,
 		AlertRules:       rules,
 		AlertRenotify:    c.AlertRenotify,
 		AlertReopen:      c.AlertReopen,
@@ -215,4 +218,16 @@ func (l labels) Label(code string) string {
 		return cat.Label
 	}
 	return ""
+}
+
+// senderChecker checks incoming senders (docs/threading.md, "Trust"): each
+// DNS lookup waits at most 2 s, a message's checks 4 s in all; answers are
+// cached five minutes.
+func senderChecker(c *config.Config) *sender.Checker {
+	return &sender.Checker{
+		Resolver:        sender.NewCache(sender.NewResolver(c.DNS), 2*time.Second, 5*time.Minute, 10000),
+		TrustedAuthServ: c.TrustedAuthServ,
+		TrustedRelays:   c.TrustedRelays,
+		Budget:          4 * time.Second,
+	}
 }

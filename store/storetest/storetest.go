@@ -376,6 +376,7 @@ func testMessageRoundTrip(t *testing.T, open Opener) {
 		InReplyTo: "<x@example.org>", References: []string{"<w@example.org>", "<x@example.org>"},
 		Date: base.Add(-time.Minute), Text: "Bonjour, ça ne marche plus.\n", Raw: []byte("raw"),
 		ParseError: "", DedupeKey: "<abc@example.org>",
+		Sender: "verified", SenderEvidence: "dmarc=pass (dkim d=example.org)",
 		Envelope:  store.Envelope{Transport: "smtp", MailFrom: "awa.diop@example.org", RcptTo: []string{"support@example.org"}, ClientAddr: "127.0.0.1:4242", Helo: "mx.example.org", TLS: true},
 		CreatedAt: base,
 	}
@@ -426,6 +427,8 @@ func diffMessage(got, want store.Message) string {
 	f("Text", got.Text, want.Text)
 	f("RawSHA256", got.RawSHA256, want.RawSHA256)
 	f("ParseError", got.ParseError, want.ParseError)
+	f("Sender", got.Sender, want.Sender)
+	f("SenderEvidence", got.SenderEvidence, want.SenderEvidence)
 	f("Envelope", got.Envelope, want.Envelope)
 	f("DedupeKey", got.DedupeKey, want.DedupeKey)
 	f("Raw", got.Raw, want.Raw)
@@ -587,10 +590,10 @@ func testParticipants(t *testing.T, open Opener) {
 	s := open(t)
 	tk := createTicket(t, s, newTicket("participants", "Awa.Diop@Example.org", base))
 	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		if err := tx.AddParticipants(ctx, tk.ID, []string{"Moussa.Fall@example.org", "awa.diop@example.org", " c@example.org ", "moussa.fall@EXAMPLE.org", ""}); err != nil {
+		if err := tx.AddParticipants(ctx, tk.ID, []string{"Moussa.Fall@example.org", "awa.diop@example.org", " c@example.org ", "moussa.fall@EXAMPLE.org", ""}, store.OriginVerified); err != nil {
 			return err
 		}
-		return tx.AddParticipants(ctx, tk.ID, []string{"b@example.org", "c@example.org"})
+		return tx.AddParticipants(ctx, tk.ID, []string{"b@example.org", "c@example.org"}, store.OriginAgent)
 	})
 	want := []string{"awa.diop@example.org", "moussa.fall@example.org", "c@example.org", "b@example.org"}
 	if got := ticketDetail(t, s, tk.Number).Participants; !slices.Equal(got, want) {
@@ -618,6 +621,33 @@ func testParticipants(t *testing.T, open Opener) {
 			return nil
 		})
 	}
+	// Each keeps the origin it came with: the requester its request's,
+	// an address named again its first one.
+	wantOrigins := []store.Participant{
+		{Address: "awa.diop@example.org", Origin: store.OriginRequest},
+		{Address: "moussa.fall@example.org", Origin: store.OriginVerified},
+		{Address: "c@example.org", Origin: store.OriginVerified},
+		{Address: "b@example.org", Origin: store.OriginAgent},
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		got, err := tx.Participants(ctx, tk.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(got, wantOrigins) {
+			t.Errorf("Participants(origins) = %v, want %v", got, wantOrigins)
+		}
+		if ok, err := tx.RemoveParticipant(ctx, tk.ID, "B@example.org"); err != nil || !ok {
+			t.Errorf("RemoveParticipant(b) = %v, %v; want true", ok, err)
+		}
+		if ok, err := tx.RemoveParticipant(ctx, tk.ID, "nobody@example.org"); err != nil || ok {
+			t.Errorf("RemoveParticipant(nobody) = %v, %v; want false", ok, err)
+		}
+		if ok, err := tx.IsParticipant(ctx, tk.ID, "b@example.org"); err != nil || ok {
+			t.Errorf("IsParticipant(removed) = %v, %v; want false", ok, err)
+		}
+		return nil
+	})
 	// Participants of one ticket are not participants of another.
 	other := createTicket(t, s, newTicket("other", "z@example.org", base))
 	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
