@@ -326,7 +326,7 @@ func (s *Server) myRequestsPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil || len(raw) > maxAddress || !strings.Contains(addr.Address, "@") || addr.Name != "" {
 		s.render(w, http.StatusBadRequest, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
 			p.Address = raw
-			p.Error = "Veuillez saisir une adresse électronique valide, par exemple « prenom.nom@example.org »."
+			p.Error = "Veuillez saisir une adresse électronique valide, par exemple «\u00a0prenom.nom@example.org\u00a0»."
 		}))
 		return
 	}
