@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"guichet/internal/pgtest"
 )
 
 // TestRateSlotsDoNotGrow: a stream of distinct keys (one address a minute
@@ -35,4 +38,41 @@ func TestRateSlotsDoNotGrow(t *testing.T) {
 			t.Errorf("rate_slots reached %d rows, want at most the 10 of one window", most)
 		}
 	})
+}
+
+// TestPostgresRateSlotPurgeUsesIndex: the purge reads only expired slots,
+// through rate_slots_expiry, however many live ones the table holds.
+func TestPostgresRateSlotPurgeUsesIndex(t *testing.T) {
+	ctx := context.Background()
+	pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pg.Close)
+	p := pg.(*pgStore)
+	if _, err := p.pool.Exec(ctx, `
+INSERT INTO rate_slots (key, at, expires_at)
+SELECT 'mes-demandes:' || i || '@example.org', now(), now() + interval '10 minutes'
+FROM generate_series(1, 20000) AS i;
+ANALYZE rate_slots`); err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	rows, err := p.pool.Query(ctx, "EXPLAIN "+purgeRateSlots.pg, time.Now().Add(-time.Hour), purgeBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.String(), "rate_slots_expiry") || strings.Contains(plan.String(), "Seq Scan") {
+		t.Errorf("the purge does not go through rate_slots_expiry:\n%s", plan.String())
+	}
 }
