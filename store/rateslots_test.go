@@ -57,11 +57,20 @@ FROM generate_series(1, 20000) AS i;
 ANALYZE rate_slots`); err != nil {
 		t.Fatal(err)
 	}
-	var plan strings.Builder
-	rows, err := p.pool.Query(ctx, "EXPLAIN "+purgeRateSlots.pg, time.Now().Add(-time.Hour), purgeBatch)
+	plan := explain(t, p, purgeRateSlots.pg, time.Now().Add(-time.Hour), purgeBatch)
+	if !strings.Contains(plan, "rate_slots_expiry") || strings.Contains(plan, "Seq Scan") {
+		t.Errorf("the purge does not go through rate_slots_expiry:\n%s", plan)
+	}
+}
+
+// explain is PostgreSQL's plan of query for args, one line per node.
+func explain(t *testing.T, p *pgStore, query string, args ...any) string {
+	t.Helper()
+	rows, err := p.pool.Query(context.Background(), "EXPLAIN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var plan strings.Builder
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
@@ -72,7 +81,5 @@ ANALYZE rate_slots`); err != nil {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plan.String(), "rate_slots_expiry") || strings.Contains(plan.String(), "Seq Scan") {
-		t.Errorf("the purge does not go through rate_slots_expiry:\n%s", plan.String())
-	}
+	return plan.String()
 }
