@@ -310,23 +310,9 @@ SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '', 
 FROM generate_series(1, 20000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := p.pool.Query(ctx, "EXPLAIN "+ticketByMessageIDs.pg, []string{"<unknown@example.org>", "<m7@example.org>"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan.WriteString(line + "\n")
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(plan.String(), "messages_message_id") || strings.Contains(plan.String(), "Seq Scan on messages") {
-		t.Errorf("the References look-up does not go through messages_message_id:\n%s", plan.String())
+	plan := explain(t, p, ticketByMessageIDs.pg, []string{"<unknown@example.org>", "<m7@example.org>"})
+	if !strings.Contains(plan, "messages_message_id") || strings.Contains(plan, "Seq Scan on messages") {
+		t.Errorf("the References look-up does not go through messages_message_id:\n%s", plan)
 	}
 }
 

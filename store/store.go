@@ -323,8 +323,14 @@ type Tx interface {
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most
-	// one per address per 10 minutes), decided by the row's lock.
+	// one per address per 10 minutes), decided by the row's lock; it
+	// expires every after the action and is purged later.
 	TakeRateSlot(ctx context.Context, key string, now time.Time, every time.Duration) (bool, error)
+	// TakeRateSlots is TakeRateSlot for up to limit actions per key per
+	// window (web: « mes demandes » requests per client address). A window
+	// opens with the first action after the last one expired and lasts
+	// every. Taking a slot also purges expired ones.
+	TakeRateSlots(ctx context.Context, key string, limit int, now time.Time, every time.Duration) (bool, error)
 }
 
 // TxFunc is one unit of work run inside a transaction.

@@ -28,7 +28,9 @@ func New(secret []byte) (*Signer, error) {
 	if len(secret) == 0 {
 		return nil, errors.New("tracking: empty secret")
 	}
-	return &Signer{ticketKey: derive(secret, "guichet tracking ticket v1"), addressKey: derive(secret, "guichet tracking address v1")}, nil
+	// Ticket tokens are v2: v1 also signed the requester's address, which
+	// made the page load the ticket before it could check the token.
+	return &Signer{ticketKey: derive(secret, "guichet tracking ticket v2"), addressKey: derive(secret, "guichet tracking address v1")}, nil
 }
 
 func derive(secret []byte, purpose string) []byte {
@@ -48,19 +50,21 @@ func mac(key []byte, parts ...string) []byte {
 
 func normAddr(a string) string { return strings.ToLower(strings.TrimSpace(a)) }
 
-// Token is the tracking token of ticket number for its requester; it fits
-// outbound.AckerOptions.TrackToken.
-func (s *Signer) Token(number, requester string) string {
-	return b64.EncodeToString(mac(s.ticketKey, number, normAddr(requester)))
+// Token is the tracking token of ticket number. It signs the number alone,
+// so that Check needs nothing from the store: a page checks the token
+// before it loads anything, and a wrong token for an existing ticket costs
+// exactly what any token for a missing one does.
+func (s *Signer) Token(number string) string {
+	return b64.EncodeToString(mac(s.ticketKey, number))
 }
 
-// Check reports whether token is the tracking token of number for requester.
-func (s *Signer) Check(number, requester, token string) bool {
+// Check reports whether token is the tracking token of number.
+func (s *Signer) Check(number, token string) bool {
 	got, err := b64.DecodeString(token)
 	if err != nil || len(got) != tokenBytes {
 		return false
 	}
-	return hmac.Equal(got, mac(s.ticketKey, number, normAddr(requester)))
+	return hmac.Equal(got, mac(s.ticketKey, number))
 }
 
 // AddressToken is a link token for the tickets of addr, valid until expires.

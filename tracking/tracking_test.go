@@ -18,32 +18,30 @@ func signer(t *testing.T, secret string) *Signer {
 func TestTicketToken(t *testing.T) {
 	s := signer(t, "0123456789abcdef-secret")
 	other := signer(t, "another-installation-secret")
-	tok := s.Token("2026-000042", "Awa.Diop@example.org")
+	tok := s.Token("2026-000042")
 	if len(tok) != 22 {
 		t.Errorf("Token length = %d, want 22 (128 bits, base64url)", len(tok))
 	}
 	flip := []byte(tok)
 	flip[3] ^= 1
 	cases := []struct {
-		name             string
-		s                *Signer
-		number, req, tok string
-		want             bool
+		name        string
+		s           *Signer
+		number, tok string
+		want        bool
 	}{
-		{"right", s, "2026-000042", "awa.diop@example.org", tok, true},
-		{"address case and spaces ignored", s, "2026-000042", " AWA.DIOP@EXAMPLE.ORG ", tok, true},
-		{"other ticket", s, "2026-000043", "awa.diop@example.org", tok, false},
-		{"other requester", s, "2026-000042", "eve@example.org", tok, false},
-		{"one bit changed", s, "2026-000042", "awa.diop@example.org", string(flip), false},
-		{"truncated", s, "2026-000042", "awa.diop@example.org", tok[:21], false},
-		{"empty", s, "2026-000042", "awa.diop@example.org", "", false},
-		{"not base64", s, "2026-000042", "awa.diop@example.org", strings.Repeat("!", 22), false},
-		{"other secret", other, "2026-000042", "awa.diop@example.org", tok, false},
-		{"boundary between fields", s, "2026-00004", "2awa.diop@example.org", tok, false},
+		{"right", s, "2026-000042", tok, true},
+		{"other ticket", s, "2026-000043", tok, false},
+		{"one bit changed", s, "2026-000042", string(flip), false},
+		{"truncated", s, "2026-000042", tok[:21], false},
+		{"empty", s, "2026-000042", "", false},
+		{"not base64", s, "2026-000042", strings.Repeat("!", 22), false},
+		{"other secret", other, "2026-000042", tok, false},
+		{"number with a suffix", s, "2026-0000421", tok, false},
 	}
 	for _, c := range cases {
-		if got := c.s.Check(c.number, c.req, c.tok); got != c.want {
-			t.Errorf("%s: Check(%q, %q, %q) = %v, want %v", c.name, c.number, c.req, c.tok, got, c.want)
+		if got := c.s.Check(c.number, c.tok); got != c.want {
+			t.Errorf("%s: Check(%q, %q) = %v, want %v", c.name, c.number, c.tok, got, c.want)
 		}
 	}
 }
@@ -67,7 +65,7 @@ func TestAddressToken(t *testing.T) {
 		{"expired", tok, now.Add(24 * time.Hour), "", false},
 		{"other address", forged, now, "", false},
 		{"expiry pushed back", extended, now, "", false},
-		{"ticket token is not an address token", s.Token("2026-000001", "awa.diop@example.org"), now, "", false},
+		{"ticket token is not an address token", s.Token("2026-000001"), now, "", false},
 		{"garbage", "a.b.c", now, "", false},
 	}
 	for _, c := range cases {

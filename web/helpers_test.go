@@ -101,7 +101,7 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	pending := &outbound.Pending{}
 	acker, err := outbound.NewAcker(outbound.AckerOptions{
 		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: e.clock.Now,
-		PublicURL: e.srv.URL, TrackToken: tokens.Token, PerHour: 100, Queued: pending.Add,
+		PublicURL: e.srv.URL, TrackToken: func(n, _ string) string { return tokens.Token(n) }, PerHour: 100, Queued: pending.Add,
 	})
 	if err != nil {
 		t.Fatal(err)

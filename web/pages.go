@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -26,8 +28,10 @@ type pageData struct {
 	Address string
 	Error   string
 	Sent    bool
-	Expires string
-	Tickets []ticketPage
+	// Unavailable: the « mes demandes » mail cannot be sent (no public URL).
+	Unavailable bool
+	Expires     string
+	Tickets     []ticketPage
 }
 
 func (s *Server) page(title string, fill func(*pageData)) pageData {
@@ -128,28 +132,30 @@ func (s *Server) unavailable(w http.ResponseWriter, err error) {
 	fmt.Fprintln(w, "Le service est momentanément indisponible. Veuillez réessayer dans quelques minutes.")
 }
 
-// authorized loads the ticket of the request when its token is right. A
-// ticket that does not exist and a wrong token answer alike (false, nil).
+// authorized loads the ticket of the request when its token is right. The
+// token signs the number alone and is checked first, in constant time: a
+// wrong token never reaches the store, so a ticket that exists and one
+// that does not answer alike (false, nil), in what they say and in how
+// long they take.
 func (s *Server) authorized(ctx context.Context, r *http.Request) (store.TicketDetail, bool, error) {
 	number, token := r.PathValue("number"), r.URL.Query().Get("jeton")
+	if !s.o.Tokens.Check(number, token) {
+		return store.TicketDetail{}, false, nil
+	}
 	d, err := s.o.Store.Ticket(ctx, number)
 	if errors.Is(err, store.ErrNotFound) {
-		// Spend the same HMAC as for a real ticket, so that timing tells
-		// no more than the page does.
-		s.o.Tokens.Check(number, "", token)
+		// A right token for a ticket that is gone (a signed number the
+		// store never had cannot come from us).
 		return store.TicketDetail{}, false, nil
 	}
 	if err != nil {
 		return store.TicketDetail{}, false, err
 	}
-	if !s.o.Tokens.Check(d.Number, d.Requester, token) {
-		return store.TicketDetail{}, false, nil
-	}
 	return d, true, nil
 }
 
-func (s *Server) trackURL(number, requester string) string {
-	return "/suivi/" + url.PathEscape(number) + "?jeton=" + url.QueryEscape(s.o.Tokens.Token(number, requester))
+func (s *Server) trackURL(number string) string {
+	return "/suivi/" + url.PathEscape(number) + "?jeton=" + url.QueryEscape(s.o.Tokens.Token(number))
 }
 
 func (s *Server) tracking(w http.ResponseWriter, r *http.Request) {
@@ -267,39 +273,97 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) myRequestsForm(w http.ResponseWriter, r *http.Request) {
+	if s.o.PublicURL == "" {
+		s.myRequestsUnavailable(w)
+		return
+	}
 	s.render(w, http.StatusOK, "mes-demandes", s.page("Retrouver mes demandes", nil))
+}
+
+// publicBase is the base of the links the « mes demandes » mail carries:
+// the configured public URL without its trailing slash, or "" when it is
+// not an absolute http(s) URL, and then the form says the service is
+// unavailable. The other way, an absolute URL built from the request's Host
+// when it names a served domain, was set aside: Host is the client's to
+// write, so the link in our own mail would rest on what a stranger sent
+// (the password-reset poisoning pattern), and behind a reverse proxy
+// neither the scheme nor the port is known. New calls it once, at start-up,
+// where the operator reads the warning.
+func publicBase(raw string, log *slog.Logger) string {
+	base := strings.TrimRight(raw, "/")
+	u, err := url.Parse(base)
+	if base == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		log.Warn("« mes demandes » is unavailable: set GUICHET_PUBLIC_URL to the pages' absolute address (https://…), or its mail would carry a link no one can open",
+			"public_url", raw)
+		return ""
+	}
+	return base
+}
+
+func (s *Server) myRequestsUnavailable(w http.ResponseWriter) {
+	s.render(w, http.StatusServiceUnavailable, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
+		p.Unavailable = true
+	}))
 }
 
 // maxAddress is RFC 5321 §4.5.3.1.3's limit on a path, which bounds an address.
 const maxAddress = 254
 
+// perClientHour is how many « mes demandes » requests one client address
+// may make an hour (the form's text says 10), whichever addresses they
+// name: the per-address slot alone lets one client walk a list of
+// addresses, each getting our mail.
+const perClientHour = 10
+
 func (s *Server) myRequestsPost(w http.ResponseWriter, r *http.Request) {
+	if s.o.PublicURL == "" {
+		s.myRequestsUnavailable(w)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	raw := strings.TrimSpace(r.PostFormValue("adresse"))
 	addr, err := mail.ParseAddress(raw)
 	if err != nil || len(raw) > maxAddress || !strings.Contains(addr.Address, "@") || addr.Name != "" {
 		s.render(w, http.StatusBadRequest, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
 			p.Address = raw
-			p.Error = "Veuillez saisir une adresse électronique valide, par exemple « prenom.nom@example.org »."
+			p.Error = "Veuillez saisir une adresse électronique valide, par exemple «\u00a0prenom.nom@example.org\u00a0»."
 		}))
 		return
 	}
 	a := strings.ToLower(addr.Address)
-	if err := s.sendLink(r.Context(), a); err != nil {
+	if err := s.sendLink(r.Context(), clientKey(r.RemoteAddr), a); err != nil {
 		s.unavailable(w, err)
 		return
 	}
-	// The same answer whether the address is known, unknown or was sent a
-	// link a minute ago: the page tells nobody who writes to the centre.
+	// The same answer whether the address is known, unknown, was sent a
+	// link a minute ago or this client asked too often: the page tells
+	// nobody who writes to the centre.
 	s.render(w, http.StatusOK, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
 		p.Address, p.Sent = a, true
 	}))
 }
 
+// clientKey names the client of a request for its rate limit: the peer
+// address of the connection (RemoteAddr), never X-Forwarded-For, which any
+// client can write; no setting names proxies whose header could be
+// believed. An IPv6 client usually holds a whole /64 and counts as one.
+func clientKey(remoteAddr string) string {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	if err != nil {
+		return remoteAddr
+	}
+	a := ap.Addr().Unmap().WithZone("")
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
 // sendLink queues the « mes demandes » mail to addr when addr has tickets
 // and was not sent one in the last MailEvery. Unknown addresses get no mail,
 // so the form cannot be used to send our mail to strangers.
-func (s *Server) sendLink(ctx context.Context, addr string) error {
+func (s *Server) sendLink(ctx context.Context, client, addr string) error {
 	if addr == s.o.SupportAddress {
 		return nil
 	}
@@ -311,7 +375,13 @@ func (s *Server) sendLink(ctx context.Context, addr string) error {
 	queued := false
 	err = s.o.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		queued = false
-		ok, err := tx.TakeRateSlot(ctx, "mes-demandes:"+addr, now, s.o.MailEvery)
+		// The client's count first: a client past its limit uses up no
+		// address's slot. Both are taken whether or not addr has tickets.
+		ok, err := tx.TakeRateSlots(ctx, "mes-demandes-client:"+client, perClientHour, now, time.Hour)
+		if err != nil || !ok {
+			return err
+		}
+		ok, err = tx.TakeRateSlot(ctx, "mes-demandes:"+addr, now, s.o.MailEvery)
 		if err != nil || !ok || len(known) == 0 {
 			return err
 		}
@@ -355,7 +425,7 @@ func (s *Server) myRequestsList(w http.ResponseWriter, r *http.Request) {
 	list := make([]ticketPage, 0, len(ts))
 	for _, t := range ts {
 		tp := s.ticketPage(t)
-		tp.URL = s.trackURL(t.Number, t.Requester)
+		tp.URL = s.trackURL(t.Number)
 		list = append(list, tp)
 	}
 	s.render(w, http.StatusOK, "liste", s.page("Mes demandes", func(p *pageData) {

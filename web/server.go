@@ -103,7 +103,7 @@ func New(o Options) (*Server, error) {
 	if o.MailEvery <= 0 {
 		o.MailEvery = 10 * time.Minute
 	}
-	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
+	o.PublicURL = publicBase(o.PublicURL, o.Logger)
 	o.SupportAddress = strings.ToLower(strings.TrimSpace(o.SupportAddress))
 	if o.Hostname == "" {
 		_, o.Hostname, _ = strings.Cut(o.SupportAddress, "@")

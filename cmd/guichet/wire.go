@@ -103,7 +103,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Signer:         signer,
 		Catalogue:      cat,
 		PublicURL:      c.PublicURL,
-		TrackToken:     tracker.Token,
+		TrackToken:     func(number, _ string) string { return tracker.Token(number) },
 		PerHour:        c.AckPerHour,
 		Hostname:       c.Hostname,
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -10,13 +11,15 @@ import (
 )
 
 // RunWeb runs the cases of the web side's store methods:
-// TakeRateSlot, FindTickets, Stats and Ping.
+// TakeRateSlot(s), FindTickets, Stats and Ping.
 func RunWeb(t *testing.T, open Opener) {
 	cases := []struct {
 		name string
 		fn   func(t *testing.T, open Opener)
 	}{
 		{"RateSlot", testRateSlot},
+		{"RateSlots", testRateSlots},
+		{"RateSlotPurgeKeepsLiveSlots", testRateSlotPurge},
 		{"FindTickets", testFindTickets},
 		{"Stats", testStats},
 		{"PingAfterClose", testPing},
@@ -68,6 +71,74 @@ func testRateSlot(t *testing.T, open Opener) {
 	}
 	if !take("k:rollback", base) {
 		t.Error("slot taken by a rolled-back transaction")
+	}
+}
+
+// takeSlots takes one of limit slots of key at at, in its own transaction.
+func takeSlots(t *testing.T, s store.Store, key string, limit int, at time.Time, every time.Duration) bool {
+	t.Helper()
+	var ok bool
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		var err error
+		ok, err = tx.TakeRateSlots(ctx, key, limit, at, every)
+		return err
+	})
+	return ok
+}
+
+// testRateSlots: a window holds limit actions, counted from the first one;
+// the next window opens with the first action after it ends.
+func testRateSlots(t *testing.T, open Opener) {
+	s := open(t)
+	const ip = "mes-demandes-ip:192.0.2.7"
+	steps := []struct {
+		name  string
+		key   string
+		after time.Duration
+		want  bool
+	}{
+		{"first", ip, 0, true},
+		{"second", ip, time.Minute, true},
+		{"third, the last of the window", ip, 2 * time.Minute, true},
+		{"fourth within the hour", ip, 30 * time.Minute, false},
+		{"other key has its own count", "mes-demandes-ip:192.0.2.8", 30 * time.Minute, true},
+		{"just before the window ends", ip, time.Hour - time.Microsecond, false},
+		{"window over: the count restarts", ip, time.Hour, true},
+		{"second of the new window", ip, time.Hour + time.Second, true},
+		{"third of the new window", ip, time.Hour + 2*time.Second, true},
+		{"the new window is full", ip, time.Hour + 3*time.Second, false},
+	}
+	for _, st := range steps {
+		if got := takeSlots(t, s, st.key, 3, base.Add(st.after), time.Hour); got != st.want {
+			t.Errorf("%s: TakeRateSlots(%s, 3, +%s) = %v, want %v", st.name, st.key, st.after, got, st.want)
+		}
+	}
+}
+
+// testRateSlotPurge: the purge that follows a take removes only expired
+// slots: a slot with a longer period still limits after many short ones
+// came and went around it.
+func testRateSlotPurge(t *testing.T, open Opener) {
+	s := open(t)
+	const long = "alert-notify:1"
+	if !takeSlots(t, s, long, 1, base, 4*time.Hour) {
+		t.Fatal("first take of the long slot refused")
+	}
+	for i := range 200 {
+		at := base.Add(time.Duration(i) * time.Minute)
+		if !takeSlots(t, s, fmt.Sprintf("mes-demandes:%d@example.org", i), 1, at, 10*time.Minute) {
+			t.Fatalf("take %d of a new key refused", i)
+		}
+	}
+	end := base.Add(200 * time.Minute)
+	if takeSlots(t, s, long, 1, end, 4*time.Hour) {
+		t.Error("the long slot was purged before it expired")
+	}
+	if !takeSlots(t, s, "mes-demandes:0@example.org", 1, end, 10*time.Minute) {
+		t.Error("an expired slot still limits")
+	}
+	if takeSlots(t, s, "mes-demandes:199@example.org", 1, end, 10*time.Minute) {
+		t.Error("a live slot was purged")
 	}
 }
 
