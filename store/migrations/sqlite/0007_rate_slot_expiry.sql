@@ -1,4 +1,4 @@
--- The same as migrations/postgres/0007_rate_slot_expiry.sql; times are
+-- The same as migrations/postgres/0009_rate_slot_expiry.sql; times are
 -- INTEGER unix microseconds UTC.
 ALTER TABLE rate_slots ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rate_slots ADD COLUMN taken INTEGER NOT NULL DEFAULT 1 CHECK (taken > 0);
