@@ -103,6 +103,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		PublicURL:      c.PublicURL,
 		TrackToken:     tracker.Token,
 		PerHour:        c.AckPerHour,
+		Domains:        c.Domains, // exempt from the per-domain acknowledgment limit
 		Hostname:       c.Hostname,
 	}
 	if pending != nil {
