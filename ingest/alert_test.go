@@ -12,10 +12,7 @@ import (
 	"time"
 
 	"guichet/alerts"
-	"guichet/classify"
 	"guichet/ingest"
-	"guichet/outbound"
-	"guichet/replyaddr"
 	"guichet/store"
 )
 
@@ -42,20 +39,7 @@ func newAlertEnv(t *testing.T, st store.Store, o ingest.Options) *alertEnv {
 		e.now = e.now.Add(e.step)
 		return e.now
 	}
-	cat, err := classify.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := replyaddr.New([]byte("corpus-secret"), support)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := outbound.NewMailer(outbound.MailerOptions{
-		SupportAddress: support, Signer: signer, Catalogue: cat, Clock: o.Clock, OwnAddresses: []string{alertAddr},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mailer := testMailer(t, o.Clock, alertAddr)
 	if o.Agents == nil {
 		o.Agents = []string{"agent1@centre.example", "agent2@centre.example"}
 	}

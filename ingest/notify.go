@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"guichet/classify"
 	"guichet/outbound"
@@ -76,6 +78,120 @@ func (n *notifier) agents(ctx context.Context, tx store.Tx, a *attempt, t store.
 	if err != nil {
 		return fmt.Errorf("notify agents: %w", err)
 	}
+	a.queued = a.queued || q
+	return nil
+}
+
+// One sender's new requests are notified one by one up to burstLimit within
+// burstWindow; past it, agents get one notification listing them, at most
+// once per sender and window, and none for each. Without it a flood from one
+// client (or a forged From naming sub-addresses of one mailbox) would
+// multiply every message by the number of agents.
+const (
+	burstLimit  = 3
+	burstWindow = 10 * time.Minute
+)
+
+// burstMailer is the optional part of the AgentMailer that notifies a
+// burst; without it a burst's requests are simply not notified one by one.
+type burstMailer interface {
+	NotifyBurst(ctx context.Context, tx store.Tx, ts []store.Ticket, b outbound.Burst) (bool, error)
+}
+
+var _ burstMailer = (*outbound.Mailer)(nil)
+
+// bursts decides which of a batch's new requests belong to a burst (held[i]:
+// not notified one by one) and notifies each burst once. A sender is its
+// mailbox (store.MailboxKey: flood+1@x and flood+2@x are one); its earlier
+// tickets are counted in the store, whatever batch opened them, then along
+// the batch, so the count is exact however the messages are batched: one
+// statement per batch, and two per burst. Incidents have their own limit
+// (GUICHET_ALERT_RENOTIFY) and automatic mail is never notified: neither
+// counts.
+func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts []store.Ticket) (map[int]bool, error) {
+	if n.mailer == nil || len(ops) == 0 {
+		return nil, nil
+	}
+	var keys []string
+	keyOf := make([]string, len(ops))
+	first := ts[0].ID
+	for i, op := range ops {
+		first = min(first, ts[i].ID)
+		if !op.notify || op.a.alert || op.a.notified || op.a.msg.Kind == store.KindAlert {
+			continue
+		}
+		k := store.MailboxKey(ts[i].Requester)
+		if k == "" || outbound.LoopReason(op.a.incoming(), n.own) != "" {
+			continue
+		}
+		keyOf[i] = k
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	now := ops[0].a.now
+	seen, err := tx.CountTicketsFrom(ctx, keys, first, now.Add(-burstWindow))
+	if err != nil {
+		return nil, fmt.Errorf("count a sender's tickets: %w", err)
+	}
+	held := map[int]bool{}
+	burst := map[string][]int{}
+	for i, k := range keyOf {
+		if k == "" {
+			continue
+		}
+		if seen[k]++; seen[k] > burstLimit {
+			held[i] = true
+			burst[k] = append(burst[k], i)
+		}
+	}
+	for _, k := range keys {
+		if len(burst[k]) == 0 {
+			continue
+		}
+		if err := n.notifyBurst(ctx, tx, k, seen[k], ops, ts, burst[k]); err != nil {
+			return nil, err
+		}
+	}
+	return held, nil
+}
+
+// notifyBurst notifies agents of the burst of sender key made of the
+// openings idx, unless they heard of this sender's burst less than
+// burstWindow ago (the slot, decided by the store's row lock).
+func (n *notifier) notifyBurst(ctx context.Context, tx store.Tx, key string, count int, ops []*opening, ts []store.Ticket, idx []int) error {
+	for _, i := range idx {
+		ops[i].a.notified = true
+	}
+	bm, ok := n.mailer.(burstMailer)
+	if !ok {
+		return nil
+	}
+	now := ops[idx[0]].a.now
+	ok, err := tx.TakeRateSlot(ctx, "burst:"+key, now, burstWindow)
+	if err != nil {
+		return fmt.Errorf("burst notification slot: %w", err)
+	}
+	if !ok {
+		n.log.Info("burst: no agent notification", "sender", key, "tickets", len(idx), "count", count)
+		return nil
+	}
+	var to []string
+	tks := make([]store.Ticket, len(idx))
+	for k, i := range idx {
+		tks[k] = ts[i]
+		to = append(to, n.route(ts[i].Category)...)
+	}
+	q, err := bm.NotifyBurst(ctx, tx, tks, outbound.Burst{
+		To: dedupe(to), Sender: key, Count: count, Threshold: burstLimit, Window: burstWindow,
+	})
+	if err != nil {
+		return fmt.Errorf("notify agents of a burst: %w", err)
+	}
+	a := ops[idx[0]].a
 	a.queued = a.queued || q
 	return nil
 }

@@ -65,8 +65,12 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 			}
 		}
 	}
+	held, err := o.notify.bursts(ctx, tx, ops, ts)
+	if err != nil {
+		return err
+	}
 	for i, op := range ops {
-		if !op.notify {
+		if !op.notify || held[i] {
 			continue
 		}
 		if op.a.alert {

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 
 	"guichet/classify"
 	"guichet/replyaddr"
@@ -31,8 +34,14 @@ type AckerOptions struct {
 	// "" leaves the link out. TrackToken, when set, gives the link's token.
 	PublicURL  string
 	TrackToken func(number, requester string) string
-	PerHour    int // acknowledgments per address per hour (GUICHET_ACK_PER_HOUR, 5)
-	Clock      func() time.Time
+	PerHour    int // acknowledgments per mailbox per hour (GUICHET_ACK_PER_HOUR, 5)
+	// PerDomainPerHour bounds the acknowledgments to one recipient domain
+	// in an hour; 0 means DefaultAckPerDomainPerHour. The organisations of
+	// Domains (the served domains, GUICHET_DOMAINS) and of the support
+	// address are exempt: see exemptDomain.
+	PerDomainPerHour int
+	Domains          []string
+	Clock            func() time.Time
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
@@ -42,11 +51,29 @@ type AckerOptions struct {
 	Queued func(o store.Outbound)
 }
 
+// DefaultAckPerDomainPerHour is the acknowledgments one recipient domain
+// gets in an hour. PerHour bounds what one mailbox gets, but a forged From
+// can name a new mailbox of the same domain for every message
+// (a1@victim.example, a2@…): without a second limit the centre would mail a
+// third party's domain as fast as the attacker writes. 30 an hour is more
+// new requests than one outside organisation plausibly opens at a help
+// desk (each of its people still gets PerHour), while the centre's own
+// organisation, the one whose many people do write every hour, is exempt
+// (the organisations of the served domains), so the limit never cuts them. A
+// ticket past the limit is still created and notified: only the
+// acknowledgment is left out, its reason recorded.
+const DefaultAckPerDomainPerHour = 30
+
+// ReasonDomainRateLimited is the no-acknowledgment reason past
+// PerDomainPerHour.
+const ReasonDomainRateLimited = "limite d'accusés de réception par heure atteinte pour ce domaine"
+
 // Acker composes and queues the acknowledgment of new tickets.
 type Acker struct {
 	o       AckerOptions
 	from    mail.Address
 	ours    []string
+	exempt  []string // domains the per-domain limit leaves alone
 	groups  []templates.Group
 	example templates.Category
 }
@@ -63,6 +90,9 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 	if o.PerHour <= 0 {
 		o.PerHour = 5
 	}
+	if o.PerDomainPerHour <= 0 {
+		o.PerDomainPerHour = DefaultAckPerDomainPerHour
+	}
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
@@ -72,6 +102,15 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	a := &Acker{o: o, from: mail.Address{Name: o.CentreName, Address: o.SupportAddress}}
 	a.ours = append([]string{o.SupportAddress}, o.OwnAddresses...)
+	for _, d := range append([]string{store.MailDomain(o.SupportAddress)}, o.Domains...) {
+		d = strings.Trim(strings.ToLower(strings.TrimSpace(d)), ".")
+		if org, err := publicsuffix.EffectiveTLDPlusOne(d); err == nil {
+			d = org
+		}
+		if d != "" && !slices.Contains(a.exempt, d) {
+			a.exempt = append(a.exempt, d)
+		}
+	}
 	for _, g := range o.Catalogue.Groups() {
 		tg := templates.Group{Number: fmt.Sprint(g.Number), Label: g.Label}
 		for _, c := range g.Categories {
@@ -103,9 +142,10 @@ func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in
 
 // AcknowledgeAll is Acknowledge for the new tickets of a batch, in a fixed
 // number of statements whatever their number: one count of what each
-// requester was sent in the last hour, one insert of all the
-// acknowledgments (and one update per ticket that gets none, rarely).
-// reasons[i] says why ts[i] got no acknowledgment, "" when one is queued.
+// requester's mailbox and domain were sent in the last hour, one insert of
+// all the acknowledgments (and one update per ticket that gets none,
+// rarely). reasons[i] says why ts[i] got no acknowledgment, "" when one is
+// queued.
 //
 // Each acknowledgment is queued with its recipient, subject and Message-ID
 // fixed but without its bytes: RenderAll composes it after the commit.
@@ -118,7 +158,9 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	now := a.o.Clock()
 	reasons := make([]string, len(ts))
 	tos := make([]string, len(ts))
-	var counted []string
+	keys := make([]string, len(ts))
+	doms := make([]string, len(ts))
+	var counted, domains []string
 	for i, t := range ts {
 		to := strings.ToLower(strings.TrimSpace(t.Requester))
 		if to == "" {
@@ -129,17 +171,27 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 		if reasons[i] == "" && to == "" {
 			reasons[i] = "aucune adresse à laquelle répondre"
 		}
-		if reasons[i] == "" {
-			counted = append(counted, to)
+		if reasons[i] != "" {
+			continue
+		}
+		keys[i] = store.MailboxKey(to)
+		counted = append(counted, keys[i])
+		if d := store.MailDomain(keys[i]); !a.exemptDomain(d) {
+			doms[i] = d
+			if !slices.Contains(domains, d) {
+				domains = append(domains, d)
+			}
 		}
 	}
 	// An auto-responder that ignores every header still gets at most
-	// PerHour acknowledgments an hour: no ping-pong. Counted in the store,
-	// then along the batch, so that one batch cannot exceed it either.
-	sent := map[string]int{}
+	// PerHour acknowledgments an hour (no ping-pong), and so does a mailbox
+	// however many +details name it (RFC 5233): flood+1@x and flood+2@x
+	// share flood@x's. Counted in the store, then along the batch, so that
+	// one batch cannot exceed either limit.
+	var sent store.AckCounts
 	if len(counted) > 0 {
 		var err error
-		if sent, err = tx.CountOutboundToMany(ctx, counted, store.KindAck, now.Add(-time.Hour)); err != nil {
+		if sent, err = tx.CountAcks(ctx, counted, domains, now.Add(-time.Hour)); err != nil {
 			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
 		}
 	}
@@ -148,10 +200,16 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	var refused []string
 	for i, t := range ts {
 		if reasons[i] == "" {
-			if sent[tos[i]] >= a.o.PerHour {
+			switch {
+			case sent.Mailbox[keys[i]] >= a.o.PerHour:
 				reasons[i] = ReasonRateLimited
-			} else {
-				sent[tos[i]]++
+			case doms[i] != "" && sent.Domain[doms[i]] >= a.o.PerDomainPerHour:
+				reasons[i] = ReasonDomainRateLimited
+			default:
+				sent.Mailbox[keys[i]]++
+				if doms[i] != "" {
+					sent.Domain[doms[i]]++
+				}
 				acked = append(acked, i)
 			}
 		}
@@ -180,6 +238,21 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	return reasons, nil
 }
 
+// exemptDomain reports a domain the per-domain limit leaves alone: one of
+// the organisation that runs the centre, that is a served domain's
+// registrable domain (its public suffix plus one label, so co.uk is never
+// one) or any domain under it. A centre at assistance.univ.example serves
+// the people of univ.example and of etu.univ.example, who may write by the
+// thousand.
+func (a *Acker) exemptDomain(d string) bool {
+	for _, e := range a.exempt {
+		if d == e || strings.HasSuffix(d, "."+e) {
+			return true
+		}
+	}
+	return false
+}
+
 // ackMessage is the messages row that records acknowledgment c of t in the
 // ticket's history.
 func (a *Acker) ackMessage(t store.Ticket, to string, c Composed, now time.Time) *store.Message {
@@ -204,8 +277,11 @@ type Composed struct {
 	Raw        []byte   // the whole message, CRLF line endings
 }
 
-// quotedSubject is the original subject as the acknowledgment quotes it.
-func quotedSubject(in Incoming) string { return ticketref.Clean(templates.OneLine(in.Subject)) }
+// quotedSubject is the original subject as the acknowledgment quotes it,
+// capped as every subject we write.
+func quotedSubject(in Incoming) string {
+	return capSubject(ticketref.Clean(templates.OneLine(in.Subject)))
+}
 
 // ackSubject is the acknowledgment's subject (docs/threading.md), with a plain
 // space before the colon.
@@ -213,7 +289,7 @@ func ackSubject(number, subject string) string {
 	if subject == "" {
 		subject = "(sans objet)"
 	}
-	return ticketref.Format(number) + " Accusé de réception : " + subject
+	return capSubject(ticketref.Format(number) + " Accusé de réception : " + subject)
 }
 
 func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, messageID string) (Composed, error) {

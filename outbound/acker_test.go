@@ -51,11 +51,12 @@ func newTestAcker(t *testing.T, mod func(*AckerOptions)) (*Acker, *replyaddr.Sig
 // (nil embedded interface), which would show an unexpected dependency.
 type fakeTx struct {
 	store.Tx
-	count    int
-	countErr error
-	noAck    string
-	inserted []*store.Message
-	queued   []*store.Outbound
+	count       int
+	domainCount int
+	countErr    error
+	noAck       string
+	inserted    []*store.Message
+	queued      []*store.Outbound
 }
 
 func (f *fakeTx) CountOutboundTo(_ context.Context, _ string, kind store.Kind, since time.Time) (int, error) {
@@ -81,14 +82,17 @@ func (f *fakeTx) Enqueue(_ context.Context, o *store.Outbound) (int64, error) {
 	f.queued = append(f.queued, o)
 	return int64(len(f.queued)), nil
 }
-func (f *fakeTx) CountOutboundToMany(ctx context.Context, addrs []string, kind store.Kind, since time.Time) (map[string]int, error) {
-	out := map[string]int{}
-	for _, a := range addrs {
-		n, err := f.CountOutboundTo(ctx, a, kind, since)
+func (f *fakeTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (store.AckCounts, error) {
+	out := store.AckCounts{Mailbox: map[string]int{}, Domain: map[string]int{}}
+	for _, a := range mailboxes {
+		n, err := f.CountOutboundTo(ctx, a, store.KindAck, since)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		out[strings.ToLower(a)] = n
+		out.Mailbox[store.MailboxKey(a)] = n
+	}
+	for _, d := range domains {
+		out.Domain[d] = f.domainCount
 	}
 	return out, nil
 }

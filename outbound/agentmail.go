@@ -79,6 +79,15 @@ type Notification struct {
 	Attachments    []store.Attachment // Data is not needed: only listed
 }
 
+// Burst tells agents that one sender opened many tickets in a short time.
+type Burst struct {
+	To        []string // agents' addresses
+	Sender    string   // the sender's address
+	Count     int      // tickets from Sender within Window, these included
+	Threshold int      // tickets notified one by one before a burst
+	Window    time.Duration
+}
+
 // Answer is an agent's public answer, sent to the requester and the
 // ticket's other participants.
 type Answer struct {
@@ -117,11 +126,11 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 	}
 	data := templates.Notification{
 		CentreName: m.o.CentreName, Event: n.Event, Number: t.Number,
-		Subject: ticketref.Clean(templates.OneLine(n.Subject)), Requester: t.Requester,
+		Subject: capSubject(ticketref.Clean(templates.OneLine(n.Subject))), Requester: t.Requester,
 		Author: person(n.FromName, n.From), Text: n.Text,
 	}
 	if data.Subject == "" {
-		data.Subject = t.Subject
+		data.Subject = capSubject(t.Subject)
 	}
 	if cat, ok := m.o.Catalogue.Lookup(t.Category); ok && t.Category != "" {
 		data.Category = &templates.Category{Code: cat.Code, Label: cat.Label}
@@ -149,6 +158,37 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 		// routes the reply to this ticket and proves it came from someone
 		// who received this notification.
 		ReplyTo:       &mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyRole(n.Event))},
+		AutoSubmitted: "auto-generated",
+	})
+}
+
+// NotifyBurst queues one notification listing ts, new tickets of one
+// sender, to agents. It is recorded in the first ticket's history, and a
+// reply to it is a note there: pressing Reply must not answer a sender who
+// may be forged. It returns false when no recipient is left or ts is
+// empty.
+func (m *Mailer) NotifyBurst(ctx context.Context, tx store.Tx, ts []store.Ticket, b Burst) (bool, error) {
+	to := m.recipients(b.To, nil)
+	if len(to) == 0 || len(ts) == 0 {
+		return false, nil
+	}
+	data := templates.Burst{
+		CentreName: m.o.CentreName, Sender: b.Sender, Count: b.Count, Threshold: b.Threshold,
+		Minutes: int(b.Window / time.Minute),
+	}
+	for _, t := range ts {
+		data.Tickets = append(data.Tickets, templates.BurstTicket{Number: t.Number, Subject: capSubject(t.Subject)})
+	}
+	body, err := templates.RenderBurst(data)
+	if err != nil {
+		return false, fmt.Errorf("outbound: %w", err)
+	}
+	first := ts[0]
+	return m.queue(ctx, tx, first, store.KindNotification, Mail{
+		To: bare(to), Text: body,
+		Subject:       fmt.Sprintf("%s Série de demandes : %d demandes de %s", ticketref.Format(first.Number), b.Count, templates.OneLine(b.Sender)),
+		MessageID:     newMessageID(notificationIDPrefix, m.o.Hostname),
+		ReplyTo:       &mail.Address{Name: m.o.CentreName + " – " + first.Number, Address: m.o.Signer.Address(first.Number, replyaddr.RoleNote)},
 		AutoSubmitted: "auto-generated",
 	})
 }
@@ -189,7 +229,7 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 		return false, nil
 	}
 	body, err := templates.RenderResolution(templates.Resolution{
-		CentreName: m.o.CentreName, Name: displayName(r.Name, r.To), Number: t.Number, Subject: t.Subject,
+		CentreName: m.o.CentreName, Name: displayName(r.Name, r.To), Number: t.Number, Subject: capSubject(t.Subject),
 	})
 	if err != nil {
 		return false, fmt.Errorf("outbound: %w", err)
@@ -308,6 +348,9 @@ func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, kind st
 		ml.From = m.from
 	}
 	ml.Date = now
+	// Capped here as well as in Compose, so that the history and the
+	// outbox record the subject that was sent.
+	ml.Subject = capSubject(ml.Subject)
 	raw, err := Compose(ml)
 	if err != nil {
 		return false, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	gomail "github.com/emersion/go-message/mail"
 
@@ -72,7 +73,7 @@ func Compose(m Mail) ([]byte, error) {
 	}
 	h.Set("Message-ID", m.MessageID)
 	h.SetDate(m.Date)
-	h.SetSubject(headerLine(m.Subject))
+	h.SetSubject(capSubject(headerLine(m.Subject)))
 	if m.ReplyTo != nil {
 		h.SetAddressList("Reply-To", addresses([]mail.Address{*m.ReplyTo}))
 	}
@@ -213,6 +214,38 @@ func addresses(l []mail.Address) []*mail.Address {
 		out[i] = &mail.Address{Name: headerLine(a.Name), Address: a.Address}
 	}
 	return out
+}
+
+// maxSubject is the most runes of a subject Guichet writes. Subjects quote
+// what senders wrote, and a sender may write a megabyte: every
+// acknowledgment and notification would repeat it. 200 runes show any real
+// subject whole and keep the Subject field, once encoded (RFC 2047), within
+// a few lines.
+const maxSubject = 200
+
+// capSubject cuts s beyond maxSubject runes, at the last space when one lies
+// within the last 20 runes kept (a word is not cut in two), and marks the
+// cut with « … ». Applying it twice changes nothing.
+func capSubject(s string) string {
+	if len(s) <= maxSubject { // bytes ≥ runes: nothing to count
+		return s
+	}
+	n, cut := 0, -1
+	for i := range s {
+		if n == maxSubject {
+			cut = i
+			break
+		}
+		n++
+	}
+	if cut < 0 {
+		return s
+	}
+	head := s[:cut]
+	if sp := strings.LastIndexByte(head, ' '); sp > 0 && utf8.RuneCountInString(head[sp:]) <= 20 {
+		head = head[:sp]
+	}
+	return strings.TrimRight(head, " ") + "…"
 }
 
 // headerLine keeps s on one header line: a string with a control character

@@ -13,6 +13,8 @@ import (
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"guichet/store"
 )
 
 // Incoming is what the pipeline knows about the message being acknowledged.
@@ -194,17 +196,9 @@ func ownAddress(mailFrom, from string, ours []string) string {
 	return ""
 }
 
-// baseAddress removes a "+detail" from the local part (RFC 5233).
-func baseAddress(a string) string {
-	at := strings.LastIndexByte(a, '@')
-	if at < 0 {
-		return a
-	}
-	if plus := strings.IndexByte(a[:at], '+'); plus >= 0 {
-		return a[:plus] + a[at:]
-	}
-	return a
-}
+// baseAddress removes a "+detail" from the local part (RFC 5233), as the
+// store's rate limits do.
+func baseAddress(a string) string { return store.MailboxKey(a) }
 
 // responderHeader finds the markers auto-responders write instead of
 // Auto-Submitted. The list joins what the peers read: FreeScout's

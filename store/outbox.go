@@ -35,13 +35,13 @@ func prepareOutbound(o *Outbound, now time.Time) {
 	o.MessageID = clean(o.MessageID)
 }
 
-// rcptKey is the outbox's rate-limit key: the first recipient, lowercased
-// (acknowledgments have exactly one recipient).
+// rcptKey is the outbox's rate-limit key: the mailbox of the first
+// recipient (acknowledgments have exactly one recipient), MailboxKey.
 func rcptKey(to []string) string {
 	if len(to) == 0 {
 		return ""
 	}
-	return strings.ToLower(strings.TrimSpace(clean(to[0])))
+	return MailboxKey(to[0])
 }
 
 // outboxCols: an outbox row queued by InsertOutbound keeps no copy of the
@@ -92,15 +92,19 @@ RETURNING id`)
 	// following the ORDER BY of its SELECT; on SQLite one row per statement.
 	queueAcks = stmt{
 		pg: `
-INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind, rcpt_key)
-SELECT v.ticket_id, v.mail_from, ARRAY[v.rcpt], v.subject, v.message_id, '\x', v.due, v.created, 'ack', v.rcpt_key
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-    WITH ORDINALITY AS v(ticket_id, mail_from, rcpt, subject, message_id, due, created, rcpt_key, ord)
+INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind,
+    rcpt_key, rcpt_domain)
+SELECT v.ticket_id, v.mail_from, ARRAY[v.rcpt], v.subject, v.message_id, '\x', v.due, v.created, 'ack',
+    v.rcpt_key, v.rcpt_domain
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
+    $9::text[])
+    WITH ORDINALITY AS v(ticket_id, mail_from, rcpt, subject, message_id, due, created, rcpt_key, rcpt_domain, ord)
 ORDER BY v.ord
 RETURNING id`,
 		sqlite: `
-INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind, rcpt_key)
-VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6, ?7, 'ack', ?8)
+INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind,
+    rcpt_key, rcpt_domain)
+VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6, ?7, 'ack', ?8, ?9)
 RETURNING id`,
 	}
 	// countOutbound counts through the outbox_rate index: the kind is the
@@ -116,6 +120,70 @@ FROM unnest($1::text[]) AS k(key)`,
 		sqlite: `SELECT count(*) FROM outbox WHERE rcpt_key = ?1 AND kind = ?2 AND created_at >= ?3`,
 	}
 )
+
+// countAcks counts the acknowledgments of the last hour to each mailbox
+// (outbox_rate) and to each domain (outbox_ack_domain), in one statement
+// on PostgreSQL, one look-up per key as countOutbound does. The domain
+// rows carry an "@" before the domain, which no mailbox key starts with.
+var countAcks = stmt{
+	pg: `
+SELECT k.key, (SELECT count(*) FROM outbox o WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $3)
+FROM unnest($1::text[]) AS k(key)
+UNION ALL
+SELECT '@' || d.dom, (SELECT count(*) FROM outbox o WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $3)
+FROM unnest($2::text[]) AS d(dom)`,
+	sqlite: `SELECT count(*) FROM outbox WHERE rcpt_key = ?1 AND kind = 'ack' AND created_at >= ?2`,
+}
+
+// countAcksToDomain is SQLite's per-domain look-up of countAcks.
+var countAcksToDomain = stmt{
+	sqlite: `SELECT count(*) FROM outbox WHERE rcpt_domain = ?1 AND kind = 'ack' AND created_at >= ?2`,
+}
+
+func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error) {
+	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
+	doms := make([]string, len(domains))
+	for i, d := range domains {
+		doms[i] = strings.ToLower(clean(d))
+	}
+	rs, err := t.c.query(ctx, countAcks, rcptKeys(mailboxes), doms, ts(since))
+	if err != nil {
+		return out, wrap("store: count acknowledgments", err)
+	}
+	_, err = collect(rs, func(r scanner) (struct{}, error) {
+		var k string
+		var n int
+		if err := r.Scan(&k, &n); err != nil {
+			return struct{}{}, err
+		}
+		if d, ok := strings.CutPrefix(k, "@"); ok {
+			out.Domain[d] = n
+		} else {
+			out.Mailbox[k] = n
+		}
+		return struct{}{}, nil
+	})
+	return out, wrap("store: count acknowledgments", err)
+}
+
+func (t *sqliteTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error) {
+	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
+	for _, q := range []struct {
+		st   stmt
+		keys []string
+		into map[string]int
+	}{{countAcks, rcptKeys(mailboxes), out.Mailbox}, {countAcksToDomain, domains, out.Domain}} {
+		for _, k := range q.keys {
+			k = strings.ToLower(clean(k))
+			var n int
+			if err := t.c.queryRow(ctx, q.st, k, since).Scan(&n); err != nil {
+				return out, wrap("store: count acknowledgments", err)
+			}
+			q.into[k] = n
+		}
+	}
+	return out, nil
+}
 
 func (t *txCore) Enqueue(ctx context.Context, o *Outbound) (int64, error) {
 	prepareOutbound(o, t.now())
@@ -145,7 +213,7 @@ func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
 	}
 	n := len(os)
 	tickets, from, to, subject, msgID := make([]*int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	due, created, keys := make([]time.Time, n), make([]time.Time, n), make([]string, n)
+	due, created, keys, domains := make([]time.Time, n), make([]time.Time, n), make([]string, n), make([]string, n)
 	for i, o := range os {
 		if err := prepareAck(o, t.now()); err != nil {
 			return err
@@ -155,8 +223,9 @@ func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
 		}
 		from[i], to[i], subject[i], msgID[i] = o.MailFrom, o.To[0], o.Subject, o.MessageID
 		due[i], created[i], keys[i] = o.NextAttemptAt, o.CreatedAt, rcptKey(o.To)
+		domains[i] = MailDomain(keys[i])
 	}
-	rs, err := t.c.query(ctx, queueAcks, tickets, from, to, subject, msgID, due, created, keys)
+	rs, err := t.c.query(ctx, queueAcks, tickets, from, to, subject, msgID, due, created, keys, domains)
 	if err != nil {
 		return wrap("store: queue acknowledgments", err)
 	}
@@ -183,8 +252,9 @@ func (t *sqliteTx) QueueAcks(ctx context.Context, os []*Outbound) error {
 		if err := prepareAck(o, t.now()); err != nil {
 			return err
 		}
+		key := rcptKey(o.To)
 		err := t.c.queryRow(ctx, queueAcks, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID,
-			o.NextAttemptAt, o.CreatedAt, rcptKey(o.To)).Scan(&o.ID)
+			o.NextAttemptAt, o.CreatedAt, key, MailDomain(key)).Scan(&o.ID)
 		if err != nil {
 			return wrap("store: queue acknowledgments", err)
 		}

@@ -320,6 +320,16 @@ type Tx interface {
 	// given kind queued since t whose first recipient it is (acknowledgment
 	// rate limit); the map's keys are the addresses lowercased.
 	CountOutboundToMany(ctx context.Context, addrs []string, kind Kind, since time.Time) (map[string]int, error)
+	// CountAcks counts the acknowledgments queued since t to each mailbox
+	// (keyed by MailboxKey: sub-addresses count as their mailbox) and to
+	// each recipient domain (lowercased), in a fixed number of statements
+	// (one on PostgreSQL): the acknowledgment limits.
+	CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error)
+	// CountTicketsFrom counts, for each requester mailbox key (MailboxKey),
+	// the tickets created since t with an id below before (those of other
+	// batches, when before is the first new ticket's id): how many tickets
+	// one sender opened lately.
+	CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most
@@ -331,6 +341,11 @@ type Tx interface {
 	// opens with the first action after the last one expired and lasts
 	// every. Taking a slot also purges expired ones.
 	TakeRateSlots(ctx context.Context, key string, limit int, now time.Time, every time.Duration) (bool, error)
+}
+
+// AckCounts are CountAcks' counts, by mailbox key and by domain.
+type AckCounts struct {
+	Mailbox, Domain map[string]int
 }
 
 // TxFunc is one unit of work run inside a transaction.

@@ -55,7 +55,7 @@ func prepareTicket(t *NewTicket, now time.Time) {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = now
 	}
-	t.Subject = clean(t.Subject)
+	t.Subject = boundSubject(clean(t.Subject))
 	t.Category = clean(t.Category)
 	t.CategorySource = clean(t.CategorySource)
 	t.Requester = clean(t.Requester)
@@ -82,15 +82,15 @@ WITH c AS (
 ), v AS (
     SELECT v.*, $1::int::text || '-' || lpad(k.n::text, greatest(6, length(k.n::text)), '0') AS number
     FROM c, unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[],
-        $10::text[], $11::timestamptz[])
+        $10::text[], $11::timestamptz[], $14::text[])
         WITH ORDINALITY AS v(subject, category, category_source, confidence, requester, linked_to,
-            no_ack_reason, incident_key, created_at, ord),
+            no_ack_reason, incident_key, created_at, requester_key, ord),
         LATERAL (SELECT c.last - $2 + v.ord AS n) AS k
 ), t AS (
     INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
-        linked_to, no_ack_reason, incident_key, created_at, updated_at)
+        linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key)
     SELECT v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
-        v.no_ack_reason, v.incident_key, v.created_at, v.created_at
+        v.no_ack_reason, v.incident_key, v.created_at, v.created_at, v.requester_key
     FROM v ORDER BY v.ord
     RETURNING id, number
 ), tv AS (
@@ -146,11 +146,12 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 	var (
 		subject, category, source, requester, linked, noAck, incident = make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		confidence = make([]float64, n)
-		at         = make([]time.Time, n)
-		parts      = make([][]string, n)
-		partOrd    []int64
-		partAddr   []string
+		requesterKey = make([]string, n)
+		confidence   = make([]float64, n)
+		at           = make([]time.Time, n)
+		parts        = make([][]string, n)
+		partOrd      []int64
+		partAddr     []string
 		// The messages that open the tickets, and which ticket each opens.
 		msgIDs   []int64
 		msgKinds []string
@@ -160,6 +161,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		nt := &nts[i]
 		subject[i], category[i], source[i], confidence[i] = nt.Subject, nt.Category, nt.CategorySource, nt.Confidence
 		requester[i], linked[i], noAck[i], incident[i] = nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey
+		requesterKey[i] = MailboxKey(nt.Requester)
 		at[i] = ts(nt.CreatedAt)
 		if nt.MessageRowID != 0 {
 			msgIDs, msgKinds, msgOf = append(msgIDs, nt.MessageRowID), append(msgKinds, string(nt.MessageKind)), append(msgOf, i)
@@ -170,7 +172,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		}
 	}
 	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, year, n, subject, category, source, confidence, requester,
-		linked, noAck, incident, at, partOrd, partAddr)
+		linked, noAck, incident, at, partOrd, partAddr, requesterKey)
 	if err != nil {
 		return nil, wrap("store: create tickets", err)
 	}
@@ -218,8 +220,8 @@ ON CONFLICT (year) DO UPDATE SET last = last + 1
 RETURNING last`}
 	sqliteInsertTicket = stmt{sqlite: `
 INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
-    linked_to, no_ack_reason, incident_key, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+    linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)
 RETURNING id`}
 	sqliteCreatedHistory = stmt{sqlite: `
 INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUES (?, '', 'open', 'created', ?)`}
@@ -249,7 +251,7 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 	number := ticketNumber(year, n)
 	var id int64
 	if err := t.c.queryRow(ctx, sqliteInsertTicket, number, nt.Subject, nt.Category, nt.CategorySource, nt.Confidence,
-		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at).Scan(&id); err != nil {
+		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, MailboxKey(nt.Requester)).Scan(&id); err != nil {
 		return Ticket{}, wrap("store: create ticket", err)
 	}
 	parts := ticketParticipants(&nt)
@@ -265,6 +267,51 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 		}
 	}
 	return newTicket(id, number, nt, at, parts), nil
+}
+
+// countTicketsFrom counts through tickets_requester_key; the number of
+// rows it reads per key is what that sender opened in the window.
+var countTicketsFrom = stmt{
+	pg: `
+SELECT k.key, (SELECT count(*) FROM tickets t
+    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id < $2)
+FROM unnest($1::text[]) AS k(key)`,
+	sqlite: `
+SELECT count(*) FROM tickets
+WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3 AND id < ?2`,
+}
+
+func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+	ks := make([]string, len(keys))
+	for i, k := range keys {
+		ks[i] = MailboxKey(k)
+	}
+	out := make(map[string]int, len(keys))
+	rs, err := t.c.query(ctx, countTicketsFrom, ks, before, ts(since))
+	if err != nil {
+		return nil, wrap("store: count tickets from", err)
+	}
+	_, err = collect(rs, func(r scanner) (struct{}, error) {
+		var k string
+		var n int
+		err := r.Scan(&k, &n)
+		out[k] = n
+		return struct{}{}, err
+	})
+	return out, wrap("store: count tickets from", err)
+}
+
+func (t *sqliteTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(keys))
+	for _, k := range keys {
+		k = MailboxKey(k)
+		var n int
+		if err := t.c.queryRow(ctx, countTicketsFrom, k, before, since).Scan(&n); err != nil {
+			return nil, wrap("store: count tickets from", err)
+		}
+		out[k] = n
+	}
+	return out, nil
 }
 
 var (

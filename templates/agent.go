@@ -101,6 +101,42 @@ func RenderNotification(n Notification) (string, error) {
 	return renderText("notify.txt.tmpl", n)
 }
 
+// Burst tells agents that one sender opened many requests in a short
+// time: one notification lists them instead of one each.
+type Burst struct {
+	CentreName string
+	Sender     string // the sender's address
+	Count      int    // requests from Sender within Minutes, Tickets included
+	Threshold  int    // requests notified one by one before a burst
+	Minutes    int    // the window
+	Tickets    []BurstTicket
+}
+
+// BurstTicket is one request of a burst.
+type BurstTicket struct {
+	Number, Subject string
+}
+
+// RenderBurst renders the notification of a burst (text/plain).
+func RenderBurst(b Burst) (string, error) {
+	if b.CentreName == "" || len(b.Tickets) == 0 {
+		return "", fmt.Errorf("templates: burst notification needs a centre name and tickets")
+	}
+	b.CentreName, b.Sender = OneLine(b.CentreName), OneLine(b.Sender)
+	ts := make([]BurstTicket, len(b.Tickets))
+	for i, t := range b.Tickets {
+		ts[i] = BurstTicket{Number: OneLine(t.Number), Subject: OneLine(t.Subject)}
+		if ts[i].Subject == "" {
+			ts[i].Subject = "(sans objet)"
+		}
+	}
+	b.Tickets = ts
+	return renderText("burst.txt.tmpl", struct {
+		Burst
+		First string
+	}{b, ts[0].Number})
+}
+
 // RenderResolution renders the resolution notice (text/plain).
 func RenderResolution(r Resolution) (string, error) {
 	if r.Number == "" || r.CentreName == "" {

@@ -45,6 +45,9 @@ func agentCases() []struct {
 	s, err = RenderCommandReport(CommandReport{CentreName: "Centre d'assistance", Number: "2026-000042",
 		Problems: []CommandProblem{{Line: "#fermé", Reason: ProblemUnknown}, {Line: "#catégorie 9.9", Reason: ProblemCategory, Arg: "9.9"}}})
 	add("commands", s, err)
+	s, err = RenderBurst(Burst{CentreName: "Centre d'assistance", Sender: "flood@example.net", Count: 5, Threshold: 3, Minutes: 10,
+		Tickets: []BurstTicket{{Number: "2026-000045", Subject: "Urgent"}, {Number: "2026-000046", Subject: "Urgent\r\nX-Injected v@x"}, {Number: "2026-000047"}}})
+	add("burst", s, err)
 	return out
 }
 

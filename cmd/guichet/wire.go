@@ -105,6 +105,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		PublicURL:      c.PublicURL,
 		TrackToken:     func(number, _ string) string { return tracker.Token(number) },
 		PerHour:        c.AckPerHour,
+		Domains:        c.Domains, // exempt from the per-domain acknowledgment limit
 		Hostname:       c.Hostname,
 	}
 	if pending != nil {

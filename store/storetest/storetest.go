@@ -68,6 +68,8 @@ func Run(t *testing.T, open Opener) {
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
 		{"BatchMethods", testBatchMethods},
+		{"AckCounts", testAckCounts},
+		{"TicketsFrom", testTicketsFrom},
 		{"InTxBatchFinish", testInTxBatchFinish},
 		{"InTxBatchSkip", testInTxBatchSkip},
 		{"Leases", testLeases},

@@ -1,0 +1,95 @@
+package storetest
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"guichet/store"
+)
+
+// testAckCounts: CountAcks counts acknowledgments by mailbox, whatever
+// +detail or case named it, and by recipient domain, within the window;
+// other kinds do not count.
+func testAckCounts(t *testing.T, open Opener) {
+	s := open(t)
+	tk := createTicket(t, s, newTicket("flood", "flood@example.net", base))
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		var os []*store.Outbound
+		for i, c := range []struct {
+			to string
+			at time.Time
+		}{
+			{"Flood+1@Example.net", base}, {"flood+2@example.net", base}, {"flood@example.net", base},
+			{"other@example.net", base}, {"x@other.org", base}, {"flood+3@example.net", base.Add(-2 * time.Hour)},
+		} {
+			os = append(os, &store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{c.to},
+				Subject: "Accusé", MessageID: "<count-" + string(rune('a'+i)) + "@example.org>", CreatedAt: c.at})
+		}
+		if err := tx.QueueAcks(ctx, os); err != nil {
+			return err
+		}
+		m := message("<count-notification@example.org>")
+		m.Direction, m.Kind, m.TicketID, m.To = store.DirOut, store.KindNotification, tk.ID, []string{"flood@example.net"}
+		if _, err := tx.InsertOutbound(ctx, &m, &store.Outbound{TicketID: tk.ID, To: m.To, MessageID: m.MessageID, Raw: m.Raw, CreatedAt: base}); err != nil {
+			return err
+		}
+		got, err := tx.CountAcks(ctx, []string{"flood+9@example.net", "X@other.org", "nobody@example.net"},
+			[]string{"example.net", "Other.org", "none.example"}, base.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		want := store.AckCounts{
+			Mailbox: map[string]int{"flood@example.net": 3, "x@other.org": 1, "nobody@example.net": 0},
+			Domain:  map[string]int{"example.net": 4, "other.org": 1, "none.example": 0},
+		}
+		if !maps.Equal(got.Mailbox, want.Mailbox) || !maps.Equal(got.Domain, want.Domain) {
+			t.Errorf("CountAcks = %v, want %v", got, want)
+		}
+		return nil
+	})
+}
+
+// testTicketsFrom: CountTicketsFrom counts a sender's tickets by mailbox
+// within the window and below the id given; ticket subjects are bounded.
+func testTicketsFrom(t *testing.T, open Opener) {
+	s := open(t)
+	old := createTicket(t, s, newTicket("ancien", "flood@example.net", base.Add(-20*time.Minute)))
+	first := createTicket(t, s, newTicket("un", "Flood+1@example.net", base))
+	createTicket(t, s, newTicket("deux", "flood+2@example.net", base.Add(time.Second)))
+	last := createTicket(t, s, newTicket("autre", "other@example.net", base))
+	keys := []string{"flood@example.net", "other@example.net", "none@example.net"}
+	cases := []struct {
+		name   string
+		before int64
+		want   map[string]int
+	}{
+		{"all", last.ID + 1, map[string]int{"flood@example.net": 2, "other@example.net": 1, "none@example.net": 0}},
+		{"before the first", first.ID, map[string]int{"flood@example.net": 0, "other@example.net": 0, "none@example.net": 0}},
+		{"before the last", last.ID, map[string]int{"flood@example.net": 2, "other@example.net": 0, "none@example.net": 0}},
+	}
+	for _, c := range cases {
+		inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+			got, err := tx.CountTicketsFrom(ctx, keys, c.before, base.Add(-10*time.Minute))
+			if err != nil {
+				return err
+			}
+			if !maps.Equal(got, c.want) {
+				t.Errorf("%s: CountTicketsFrom = %v, want %v (old ticket %s out of the window)", c.name, got, c.want, old.Number)
+			}
+			return nil
+		})
+	}
+
+	long := createTicket(t, s, newTicket(strings.Repeat("é", 200_000), "a@example.net", base))
+	d, err := s.Ticket(context.Background(), long.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCountInString(d.Subject); n > 500 || !strings.HasSuffix(d.Subject, "…") {
+		t.Errorf("stored subject of 200,000 runes = %d runes ending %q, want at most 500 ending with …", n, d.Subject[len(d.Subject)-8:])
+	}
+}
