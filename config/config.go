@@ -87,12 +87,15 @@ type Config struct {
 	AlertAddresses []string
 	Secret         string
 	AckPerHour     int
-	RetryMin       time.Duration
-	RetryMaxAge    time.Duration
-	ReopenDays     int
-	AlertRenotify  time.Duration
-	AlertReopen    time.Duration
-	ConfigFile     string
+	// AckPerDomainPerHour bounds acknowledgments to one recipient domain
+	// in an hour; 0 disables the limit.
+	AckPerDomainPerHour int
+	RetryMin            time.Duration
+	RetryMaxAge         time.Duration
+	ReopenDays          int
+	AlertRenotify       time.Duration
+	AlertReopen         time.Duration
+	ConfigFile          string
 	// TrustedAuthServ are the authserv-ids (RFC 8601) of the MTAs whose
 	// Authentication-Results fields may prove an agent's identity.
 	TrustedAuthServ []string
@@ -250,6 +253,7 @@ func settings() []setting {
 		{"GUICHET_SECRET_FILE", "secret-file", "", "read the secret from this file (containers, systemd credentials)", str(func(c *Config) *string { return &c.SecretFile })},
 		{"GUICHET_METRICS_ADDR", "metrics-addr", "127.0.0.1:9464", "Prometheus /metrics listener, apart from the public HTTP one; off disables it", str(func(c *Config) *string { return &c.MetricsAddr })},
 		{"GUICHET_ACK_PER_HOUR", "ack-per-hour", "5", "acknowledgments per address per hour", integer(func(c *Config) *int { return &c.AckPerHour })},
+		{"GUICHET_ACK_PER_DOMAIN_PER_HOUR", "ack-per-domain-per-hour", "100", "acknowledgments per recipient domain per hour (the served domains' organisations are exempt); 0 disables the limit", integer(func(c *Config) *int { return &c.AckPerDomainPerHour })},
 		{"GUICHET_RETRY_MIN", "retry-min", "1m", "first delay before retrying a delivery", duration(func(c *Config) *time.Duration { return &c.RetryMin })},
 		{"GUICHET_RETRY_MAX_AGE", "retry-max-age", "48h", "how long a delivery is retried", duration(func(c *Config) *time.Duration { return &c.RetryMaxAge })},
 		{"GUICHET_ALERT_RENOTIFY", "alert-renotify", "1h", "agents hear of a monitoring incident at most once per period", duration(func(c *Config) *time.Duration { return &c.AlertRenotify })},

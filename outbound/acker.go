@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"slices"
@@ -36,7 +37,8 @@ type AckerOptions struct {
 	TrackToken func(number, requester string) string
 	PerHour    int // acknowledgments per mailbox per hour (GUICHET_ACK_PER_HOUR, 5)
 	// PerDomainPerHour bounds the acknowledgments to one recipient domain
-	// in an hour; 0 means DefaultAckPerDomainPerHour. The organisations of
+	// in an hour (GUICHET_ACK_PER_DOMAIN_PER_HOUR); 0 means
+	// DefaultAckPerDomainPerHour, negative no limit. The organisations of
 	// Domains (the served domains, GUICHET_DOMAINS) and of the support
 	// address are exempt: see exemptDomain.
 	PerDomainPerHour int
@@ -55,14 +57,15 @@ type AckerOptions struct {
 // gets in an hour. PerHour bounds what one mailbox gets, but a forged From
 // can name a new mailbox of the same domain for every message
 // (a1@victim.example, a2@…): without a second limit the centre would mail a
-// third party's domain as fast as the attacker writes. 30 an hour is more
+// third party's domain as fast as the attacker writes. 100 an hour is more
 // new requests than one outside organisation plausibly opens at a help
-// desk (each of its people still gets PerHour), while the centre's own
+// desk, and leaves room for the public webmail domains many citizens share
+// (each of their people still gets PerHour), while the centre's own
 // organisation, the one whose many people do write every hour, is exempt
 // (the organisations of the served domains), so the limit never cuts them. A
 // ticket past the limit is still created and notified: only the
 // acknowledgment is left out, its reason recorded.
-const DefaultAckPerDomainPerHour = 30
+const DefaultAckPerDomainPerHour = 100
 
 // ReasonDomainRateLimited is the no-acknowledgment reason past
 // PerDomainPerHour.
@@ -90,8 +93,11 @@ func NewAcker(o AckerOptions) (*Acker, error) {
 	if o.PerHour <= 0 {
 		o.PerHour = 5
 	}
-	if o.PerDomainPerHour <= 0 {
+	switch {
+	case o.PerDomainPerHour == 0:
 		o.PerDomainPerHour = DefaultAckPerDomainPerHour
+	case o.PerDomainPerHour < 0:
+		o.PerDomainPerHour = math.MaxInt
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now

@@ -98,15 +98,16 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 	}
 	metrics := web.NewMetrics(st)
 	ao := outbound.AckerOptions{
-		CentreName:     c.CentreName,
-		SupportAddress: c.SupportAddress,
-		Signer:         signer,
-		Catalogue:      cat,
-		PublicURL:      c.PublicURL,
-		TrackToken:     func(number, _ string) string { return tracker.Token(number) },
-		PerHour:        c.AckPerHour,
-		Domains:        c.Domains, // exempt from the per-domain acknowledgment limit
-		Hostname:       c.Hostname,
+		CentreName:       c.CentreName,
+		SupportAddress:   c.SupportAddress,
+		Signer:           signer,
+		Catalogue:        cat,
+		PublicURL:        c.PublicURL,
+		TrackToken:       func(number, _ string) string { return tracker.Token(number) },
+		PerHour:          c.AckPerHour,
+		PerDomainPerHour: ackPerDomain(c.AckPerDomainPerHour),
+		Domains:          c.Domains, // exempt from the per-domain acknowledgment limit
+		Hostname:         c.Hostname,
 	}
 	if pending != nil {
 		ao.Queued = pending.Add
@@ -231,4 +232,12 @@ func senderChecker(c *config.Config) *sender.Checker {
 		TrustedRelays:   c.TrustedRelays,
 		Budget:          4 * time.Second,
 	}
+}
+
+// ackPerDomain maps the setting's 0 (no limit) to the acker's negative.
+func ackPerDomain(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -1,4 +1,4 @@
--- The same as migrations/postgres/0007_sender_limits.sql: the domain of
+-- The same as migrations/postgres/0010_sender_limits.sql: the domain of
 -- an acknowledgment's recipient and the requester's mailbox of a ticket,
 -- for the limits that hold against one sender.
 ALTER TABLE outbox ADD COLUMN rcpt_domain TEXT NOT NULL DEFAULT '';
