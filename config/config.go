@@ -112,6 +112,9 @@ type Config struct {
 	MetricsAddr string
 	// DNS is the server (host:port) the sender checks ask; "" the system's.
 	DNS string
+	// Location is GUICHET_TIMEZONE: the zone of every date a person reads
+	// (mail, pages, command output). JSON stays UTC.
+	Location *time.Location
 
 	// Only from the TOML file.
 	Agents     []Agent
@@ -275,9 +278,25 @@ func settings() []setting {
 			}
 			return fmt.Errorf("not text or json: %q", v)
 		}}},
+		{"GUICHET_TIMEZONE", "timezone", "Europe/Paris", "IANA time zone of the dates people read (mail, pages, command output); JSON stays UTC", value{kindString, func(c *Config, v string) error {
+			loc, err := zone(v)
+			c.Location = loc
+			return err
+		}}},
 		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
+}
+
+// zone loads an IANA zone by name. "Local" (the host's zone, UTC in most
+// containers) and "" are refused: the zone must be said, not inherited.
+func zone(v string) (*time.Location, error) {
+	v = strings.TrimSpace(v)
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "" || v == "Local" {
+		return nil, fmt.Errorf("not a time zone of the IANA database such as Europe/Paris or America/Cayenne: %q", v)
+	}
+	return loc, nil
 }
 
 // Register adds every setting as a flag of fs; Load reads them afterwards.

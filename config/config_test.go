@@ -4,6 +4,8 @@ import (
 	"flag"
 	"net/netip"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -111,5 +113,38 @@ kind = "alert"
 	}
 	if len(c.Teams) != 1 || !slices.Equal(c.Teams[0].Groups, []int{2}) || len(c.Mailboxes) != 1 || c.Mailboxes[0].Kind != "alert" {
 		t.Errorf("teams %+v mailboxes %+v", c.Teams, c.Mailboxes)
+	}
+}
+
+func TestTimezone(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"default", nil, "Europe/Paris"},
+		{"overseas", map[string]string{"GUICHET_TIMEZONE": "America/Cayenne"}, "America/Cayenne"},
+		{"UTC", map[string]string{"GUICHET_TIMEZONE": " UTC "}, "UTC"},
+		{"file", map[string]string{"GUICHET_CONFIG": writeFile(t, "timezone = \"Indian/Reunion\"\n")}, "Indian/Reunion"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := Load(nil, envOf(c.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Location == nil || cfg.Location.String() != c.want {
+				t.Errorf("Location = %v, want %s", cfg.Location, c.want)
+			}
+		})
+	}
+	for _, bad := range []string{"Mars/Olympus", "Local", "../etc/passwd", "+01:00"} {
+		_, err := Load(nil, envOf(map[string]string{"GUICHET_TIMEZONE": bad}))
+		if err == nil {
+			t.Errorf("GUICHET_TIMEZONE=%s accepted", bad)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "GUICHET_TIMEZONE") || !strings.Contains(msg, strconv.Quote(bad)) {
+			t.Errorf("GUICHET_TIMEZONE=%s: error %q does not name the setting and the value", bad, msg)
+		}
 	}
 }

@@ -44,6 +44,9 @@ type AckerOptions struct {
 	PerDomainPerHour int
 	Domains          []string
 	Clock            func() time.Time
+	// Location is the zone of the Date header (GUICHET_TIMEZONE); nil
+	// keeps the clock's.
+	Location *time.Location
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
@@ -346,7 +349,7 @@ func (a *Acker) compose(t store.Ticket, in Incoming, to string, now time.Time, m
 		// subject says.
 		ReplyTo: &mail.Address{Name: a.o.CentreName, Address: a.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
 		Subject: c.Subject, MessageID: c.MessageID, InReplyTo: c.InReplyTo,
-		AutoSubmitted: "auto-replied", Date: now, Text: body.Text, HTML: body.HTML,
+		AutoSubmitted: "auto-replied", Date: inZone(now, a.o.Location), Text: body.Text, HTML: body.HTML,
 	}
 	if c.InReplyTo != "" {
 		// Written with In-Reply-To only: without the parent's Message-ID

@@ -26,6 +26,9 @@ type MailerOptions struct {
 	Signer       *replyaddr.Signer
 	Catalogue    *classify.Catalogue
 	Clock        func() time.Time
+	// Location is the zone of the Date header (GUICHET_TIMEZONE); nil
+	// keeps the clock's.
+	Location *time.Location
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
@@ -347,7 +350,7 @@ func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, kind st
 	if ml.From.Address == "" {
 		ml.From = m.from
 	}
-	ml.Date = now
+	ml.Date = inZone(now, m.o.Location)
 	// Capped here as well as in Compose, so that the history and the
 	// outbox record the subject that was sent.
 	ml.Subject = capSubject(ml.Subject)

@@ -35,12 +35,23 @@ type Mail struct {
 	// AutoSubmitted is RFC 3834 §5's value ("auto-replied",
 	// "auto-generated"); "" for mail a person wrote.
 	AutoSubmitted string
-	Date          time.Time // written in its own zone
+	Date          time.Time // written in its own zone: see inZone
 	// Text is the text/plain body, lines separated by "\n". HTML, when not
 	// empty, is its text/html alternative (multipart/alternative).
 	Text, HTML string
 	// Attachments follow the body in a multipart/mixed; their Data is sent.
 	Attachments []store.Attachment
+}
+
+// inZone gives t in loc for a Date header: RFC 5322 §3.3 writes the
+// sender's local time and offset (« +0100 » in Paris in winter), so a
+// reader's client shows the hour the centre's people see. A nil loc keeps
+// t's own zone.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t
+	}
+	return t.In(loc)
 }
 
 // Compose writes m as an RFC 5322 message with CRLF line endings: UTF-8

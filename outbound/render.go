@@ -66,8 +66,9 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 		f := src.First
 		in := Incoming{From: f.From, FromName: f.FromName, Subject: f.Subject, MessageID: f.MessageID, References: f.References}
 		// Dated when it was queued, in the ticket's transaction: the moment
-		// the request was accepted, whenever it is composed; in the local
-		// zone, as the clock gives it (the store may return UTC).
+		// the request was accepted, whenever it is composed; in the zone of
+		// the options (compose), else the host's as the clock gives it (the
+		// store may return UTC).
 		at := o.CreatedAt.Local()
 		if o.CreatedAt.IsZero() {
 			at = a.o.Clock()

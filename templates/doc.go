@@ -12,6 +12,8 @@
 //     « guillemets », and a non-breaking space (U+00A0) before « : ; ! ? »
 //     and inside the guillemets, in both parts. The subject line is built by
 //     package outbound, not here.
+//   - Dates people read are written here alone (LongDate, ShortDate, Zone),
+//     in the zone the caller gives: mail, web pages and the terminal agree.
 //
 // Golden files under testdata/ are refreshed with `go test ./templates -update`.
 package templates

@@ -3,13 +3,14 @@ package templates
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRenderLinkGolden(t *testing.T) {
 	r, err := RenderLink(Link{
 		CentreName: "Centre d'assistance", Address: "awa.diop@example.org",
 		URL:     "https://aide.example.org/mes-demandes/jeton-abc",
-		Expires: "27 novembre 2026 à 9\u00a0h\u00a014 (UTC)",
+		Expires: LongDateZone(time.Date(2026, 11, 27, 8, 14, 0, 0, time.UTC), zone(t, "Europe/Paris")),
 	})
 	if err != nil {
 		t.Fatal(err)

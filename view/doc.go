@@ -7,7 +7,9 @@
 //     removed.
 //   - Every JSON field is present; an absent value is "" or [], never null
 //     (parse_error, and messages/history outside a single ticket, excepted).
-//   - Times are UTC, RFC 3339, second precision; HTML characters are not
+//   - JSON times are UTC, RFC 3339, second precision; HTML characters are not
 //     escaped, since the output is read by scripts and people, not pages.
-//   - The text output is French, with a no-break space before « : ».
+//   - The text output is French, with a no-break space before « : », and
+//     its dates are local time in the zone the caller gives (GUICHET_TIMEZONE),
+//     written as package templates writes them everywhere, the zone named once.
 package view

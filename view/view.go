@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"guichet/store"
+	"guichet/templates"
 )
 
 // Labeler gives a category's label from its code.
@@ -162,17 +163,18 @@ func JSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// TicketList writes one line per ticket.
-func TicketList(w io.Writer, ts []store.Ticket) error {
+// TicketList writes one line per ticket, dates in loc the French way
+// (26/11/2026 10:14); the column's heading names the zone once.
+func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉE LE\tOBJET")
+	fmt.Fprintf(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉE LE (%s)\tOBJET\n", strings.ToUpper(templates.Zone(loc)))
 	for _, t := range ts {
 		cat := t.Category
 		if cat == "" {
 			cat = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, cat, t.Requester,
-			t.CreatedAt.UTC().Format("2006-01-02 15:04"), oneLine(t.Subject, 60))
+			templates.ShortDate(t.CreatedAt, loc), oneLine(t.Subject, 60))
 	}
 	return tw.Flush()
 }
@@ -193,8 +195,9 @@ func fr(m map[string]string, k string) string {
 }
 
 // TicketText writes one ticket with its history for a terminal, in French
-// (no-break spaces before the colons).
-func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
+// (no-break spaces before the colons), dates in loc as prose; the zone is
+// written once, after the ticket's own dates.
+func TicketText(w io.Writer, d store.TicketDetail, l Labeler, loc *time.Location) error {
 	v := FromDetail(d, l)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Demande %s — %s\n", v.Number, v.Subject)
@@ -215,13 +218,14 @@ func TicketText(w io.Writer, d store.TicketDetail, l Labeler) error {
 	if v.NoAckReason != "" {
 		fmt.Fprintf(&b, "Sans accusé de réception\u00a0: %s\n", v.NoAckReason)
 	}
-	fmt.Fprintf(&b, "Créée le\u00a0: %s, mise à jour le\u00a0: %s\n", v.CreatedAt, v.UpdatedAt)
-	for _, m := range *v.Messages {
+	fmt.Fprintf(&b, "Créée le %s, mise à jour le %s (%s)\n", templates.LongDate(d.CreatedAt, loc),
+		templates.LongDate(d.UpdatedAt, loc), templates.Zone(loc))
+	for i, m := range *v.Messages {
 		who := "de " + m.From
 		if m.Direction == "out" {
 			who = "à " + strings.Join(m.To, ", ")
 		}
-		fmt.Fprintf(&b, "\n--- %s %s, %s\n", fr(kindFR, m.Kind), who, m.Date)
+		fmt.Fprintf(&b, "\n--- %s %s, le %s\n", fr(kindFR, m.Kind), who, templates.LongDate(d.Messages[i].Date, loc))
 		fmt.Fprintf(&b, "Objet\u00a0: %s\n", m.Subject)
 		for _, a := range m.Attachments {
 			fmt.Fprintf(&b, "Pièce jointe\u00a0: %s (%s, %d octets)\n", a.Filename, a.ContentType, a.Size)

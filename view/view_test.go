@@ -67,17 +67,61 @@ func TestJSONShape(t *testing.T) {
 
 func TestTicketTextFrench(t *testing.T) {
 	var b bytes.Buffer
-	if err := TicketText(&b, detail(), labels{"1.7": "Plateforme inaccessible"}); err != nil {
+	if err := TicketText(&b, detail(), labels{"1.7": "Plateforme inaccessible"}, paris(t)); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
 	for _, want := range []string{"Demande 2026-000042", "Statut\u00a0: réponse envoyée", "Catégorie\u00a0: 1.7 Plateforme inaccessible",
-		"--- Demande de awa@example.org", "Pièce jointe\u00a0: capture.png"} {
+		"--- Demande de awa@example.org, le jeudi 26 novembre 2026 à 10\u00a0h\u00a014\n",
+		"Créée le jeudi 26 novembre 2026 à 10\u00a0h\u00a014, mise à jour le jeudi 26 novembre 2026 à 10\u00a0h\u00a014 (heure de Paris)\n",
+		"Pièce jointe\u00a0: capture.png"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 	if strings.Contains(out, " :") {
 		t.Errorf("a plain space before a colon:\n%s", out)
+	}
+}
+
+func paris(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// TestTicketListDates: the list shows local time the French way and names
+// the zone in the column's heading; the JSON of the same ticket stays UTC.
+func TestTicketListDates(t *testing.T) {
+	cayenne, err := time.LoadLocation("America/Cayenne")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := detail().Ticket
+	for _, c := range []struct {
+		name          string
+		loc           *time.Location
+		heading, date string
+	}{
+		{"Paris", paris(t), "CRÉÉE LE (HEURE DE PARIS)", "26/11/2026 10:14"},
+		{"Cayenne", cayenne, "CRÉÉE LE (HEURE DE CAYENNE)", "26/11/2026 06:14"},
+		{"UTC", time.UTC, "CRÉÉE LE (UTC)", "26/11/2026 09:14"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := TicketList(&b, []store.Ticket{tk}, c.loc); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(b.String(), "\n")
+			if !strings.Contains(lines[0], c.heading) || !strings.Contains(lines[1], "  "+c.date+"  ") {
+				t.Errorf("TicketList in %s =\n%s\nwant heading %q and date %q", c.loc, b.String(), c.heading, c.date)
+			}
+		})
+	}
+	if got := FromTicket(tk, nil).CreatedAt; got != "2026-11-26T09:14:03Z" {
+		t.Errorf("JSON created_at = %q, want UTC", got)
 	}
 }

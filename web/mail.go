@@ -40,7 +40,7 @@ func (s *Server) composeLink(addr string, now time.Time) (linkMail, error) {
 		From: mail.Address{Name: oneLine(s.o.CentreName), Address: s.o.SupportAddress},
 		To:   []mail.Address{{Address: addr}}, Subject: c.subject, MessageID: c.messageID,
 		// RFC 3834 §5: a machine sends it; responders should keep quiet.
-		AutoSubmitted: "auto-generated", Date: now, Text: body.Text, HTML: body.HTML,
+		AutoSubmitted: "auto-generated", Date: now.In(s.o.Location), Text: body.Text, HTML: body.HTML,
 	})
 	if err != nil {
 		return linkMail{}, fmt.Errorf("web: %w", err)

@@ -84,25 +84,9 @@ func Public(m store.Message) bool {
 	return !(m.Kind == store.KindAgent && m.Direction == store.DirIn)
 }
 
-var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes "26 novembre 2026 à 09 h 14" in the configured zone.
-func (s *Server) frenchDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.In(s.o.Location)
-	day := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		day = "1er"
-	}
-	zone := ""
-	if s.o.Location == time.UTC {
-		zone = " (UTC)"
-	}
-	return fmt.Sprintf("%s %s %d à %d\u00a0h\u00a0%02d%s", day, months[t.Month()-1], t.Year(), t.Hour(), t.Minute(), zone)
-}
+// frenchDate writes "jeudi 26 novembre 2026 à 10 h 14 (heure de Paris)" in
+// the configured zone: a requester may live in another one.
+func (s *Server) frenchDate(t time.Time) string { return templates.LongDateZone(t, s.o.Location) }
 
 func iso(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 

@@ -61,7 +61,8 @@ type Options struct {
 	// MailEvery how often one address may get one (default 10 min).
 	LinkTTL   time.Duration
 	MailEvery time.Duration
-	// Location is the time zone of dates shown to people (default UTC).
+	// Location is the time zone of dates shown to people (GUICHET_TIMEZONE;
+	// default UTC) and of the Date of the mail it sends.
 	Location *time.Location
 	Logger   *slog.Logger
 	Clock    func() time.Time

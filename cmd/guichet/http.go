@@ -42,6 +42,7 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 		Answerer:       answerer{p.pipeline},
 		OnQueued:       kick,
 		Ready:          ready.err,
+		Location:       c.Location,
 		Logger:         log.With("part", "http"),
 	})
 	if err != nil {

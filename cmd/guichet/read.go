@@ -39,7 +39,7 @@ func readOnly(ctx context.Context, name, synopsis string, args []string, e env, 
 func runTickets(ctx context.Context, args []string, e env) int {
 	var asJSON *bool
 	var status, category *string
-	_, st, _, code := readOnly(ctx, "tickets", "[--json] [--status S] [--category C]", args, e, func(fs *flag.FlagSet) {
+	c, st, _, code := readOnly(ctx, "tickets", "[--json] [--status S] [--category C]", args, e, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print a JSON array")
 		status = fs.String("status", "", "only tickets with this status (open, answered, resolved, closed)")
 		category = fs.String("category", "", "only tickets of this category code, e.g. 1.7")
@@ -59,7 +59,7 @@ func runTickets(ctx context.Context, args []string, e env) int {
 		return fail(e, "tickets", err)
 	}
 	if !*asJSON {
-		if err := view.TicketList(e.stdout, ts); err != nil {
+		if err := view.TicketList(e.stdout, ts, c.Location); err != nil {
 			return fail(e, "tickets", err)
 		}
 		return exitOK
@@ -80,7 +80,7 @@ func runTickets(ctx context.Context, args []string, e env) int {
 
 func runTicket(ctx context.Context, args []string, e env) int {
 	var asJSON *bool
-	_, st, rest, code := readOnly(ctx, "ticket", "NUMBER [--json]", reorder(args), e, func(fs *flag.FlagSet) {
+	c, st, rest, code := readOnly(ctx, "ticket", "NUMBER [--json]", reorder(args), e, func(fs *flag.FlagSet) {
 		asJSON = fs.Bool("json", false, "print one JSON object")
 	})
 	if code >= 0 {
@@ -106,7 +106,7 @@ func runTicket(ctx context.Context, args []string, e env) int {
 	if *asJSON {
 		err = view.JSON(e.stdout, view.FromDetail(d, labels{cat}))
 	} else {
-		err = view.TicketText(e.stdout, d, labels{cat})
+		err = view.TicketText(e.stdout, d, labels{cat}, c.Location)
 	}
 	if err != nil {
 		return fail(e, "ticket", err)

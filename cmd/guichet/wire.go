@@ -108,6 +108,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		PerDomainPerHour: ackPerDomain(c.AckPerDomainPerHour),
 		Domains:          c.Domains, // exempt from the per-domain acknowledgment limit
 		Hostname:         c.Hostname,
+		Location:         c.Location,
 	}
 	if pending != nil {
 		ao.Queued = pending.Add
@@ -123,6 +124,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Signer:         signer,
 		Catalogue:      cat,
 		Hostname:       c.Hostname,
+		Location:       c.Location,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent mail: %w", err)
