@@ -107,8 +107,9 @@ func (c *Calendar) Location() *time.Location { return c.loc }
 // Date is the date t shows in the calendar's zone.
 func (c *Calendar) Date(t time.Time) Date { return DateOf(t.In(c.loc)) }
 
-// Holiday returns the French name of the public holiday on d in the
-// calendar's holiday set, if d is one.
+// Holiday returns the French name of the public holiday on d, if d is
+// one that closes the calendar (none does when it is open round the
+// clock).
 func (c *Calendar) Holiday(d Date) (name string, ok bool) {
 	for _, h := range c.Holidays(d.Year) {
 		if h.Date == dateOf(d.days()) {

@@ -21,14 +21,17 @@
 //     shows that time or later: a bound inside the skipped hour is the
 //     instant of the jump (02:30 opens at 03:00), a bound inside the
 //     repeated hour is its first occurrence.
+//     This assumes a zone changes its offset at most once in two days, as
+//     every zone has so far (Samoa's skipped day included).
 //   - A calendar open round the clock ("24/7") counts real elapsed time,
 //     across DST changes too, and does not close on public holidays;
 //     listed closed days still close it.
 //   - New refuses opening hours that open on no day, so Add always ends.
 //
-// Stopping the clock: business time only runs while a ticket waits for
-// the centre. A caller that pauses it (a ticket waiting for the
-// requester) keeps the business time already used, used += Elapsed(
-// resumed, paused) at each pause, and computes the deadline when the
-// clock runs again as Add(resumed, target-used).
+// Stopping the clock: business time runs only while a ticket waits for
+// the centre. A caller that pauses it (the ticket waits for the
+// requester) keeps the business time used so far, adding
+// Elapsed(running, paused) at each pause, where running is when the clock
+// last started (the ticket's creation at first); when the clock runs
+// again at resumed, the deadline is Add(resumed, target-used).
 package calendar
