@@ -2,12 +2,13 @@ package config
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"guichet/calendar"
 )
 
 // SLA is one service-level target ([[sla]]): for tickets of a priority,
@@ -30,10 +31,18 @@ type Calendar struct {
 }
 
 // OpenHours is one span of opening hours on some weekdays; Start and End
-// are offsets from local midnight, End at most 24h.
-type OpenHours struct {
-	Days       []time.Weekday
-	Start, End time.Duration
+// are offsets from local midnight, End at most 24h. The calendar package
+// parses it, so that the file and the arithmetic read hours alike.
+type OpenHours = calendar.Hours
+
+// Options is the business calendar these settings describe in loc, for
+// calendar.New.
+func (c *Calendar) Options(loc *time.Location) calendar.Options {
+	o := calendar.Options{Location: loc, Open: c.Open, Holidays: c.Holidays}
+	for _, t := range c.Closed {
+		o.Closed = append(o.Closed, calendar.DateOf(t))
+	}
+	return o
 }
 
 // slaFile and calendarFile are [[sla]] and [calendar] as the file writes
@@ -76,8 +85,6 @@ func (d *fileDecoder) sla(in []slaFile) []SLA {
 	return out
 }
 
-var holidays = []string{"fr", "fr-alsace-moselle", "none"}
-
 func (d *fileDecoder) calendar(p toml.Primitive) *Calendar {
 	var f calendarFile
 	if err := d.md.PrimitiveDecode(p, &f); err != nil {
@@ -85,12 +92,12 @@ func (d *fileDecoder) calendar(p toml.Primitive) *Calendar {
 		return nil
 	}
 	line := func(key string) int { return lineOf(d.lines, []string{"calendar", key}, -1, 0) }
-	c := &Calendar{Holidays: cmp.Or(f.Holidays, "fr")}
-	if !slices.Contains(holidays, c.Holidays) {
-		d.fail(line("holidays"), "calendar.holidays: want one of %s, not %q", strings.Join(holidays, ", "), f.Holidays)
+	c := &Calendar{Holidays: cmp.Or(f.Holidays, calendar.HolidaysFR)}
+	if sets := calendar.HolidaySets(); !slices.Contains(sets, c.Holidays) {
+		d.fail(line("holidays"), "calendar.holidays: want one of %s, not %q", strings.Join(sets, ", "), f.Holidays)
 	}
 	for _, s := range f.Open {
-		h, err := parseOpenHours(s)
+		h, err := calendar.ParseHours(s)
 		if err != nil {
 			d.fail(line("open"), "calendar.open: %v", err)
 		}
@@ -104,48 +111,4 @@ func (d *fileDecoder) calendar(p toml.Primitive) *Calendar {
 		c.Closed = append(c.Closed, t)
 	}
 	return c
-}
-
-// weekdays are the French day names the calendar is written with.
-var weekdays = map[string]time.Weekday{"lun": time.Monday, "mar": time.Tuesday, "mer": time.Wednesday,
-	"jeu": time.Thursday, "ven": time.Friday, "sam": time.Saturday, "dim": time.Sunday}
-
-// parseOpenHours reads "lun-ven 08:30-12:30", "sam 09:00-12:00" or "24/7".
-func parseOpenHours(s string) (OpenHours, error) {
-	if strings.TrimSpace(s) == "24/7" {
-		return OpenHours{Days: []time.Weekday{0, 1, 2, 3, 4, 5, 6}, End: 24 * time.Hour}, nil
-	}
-	bad := fmt.Errorf(`want days and hours such as "lun-ven 08:30-12:30" or "24/7", not %q`, s)
-	days, hours, ok := strings.Cut(strings.TrimSpace(s), " ")
-	if !ok {
-		return OpenHours{}, bad
-	}
-	from, to, _ := strings.Cut(strings.ToLower(days), "-")
-	first, ok1 := weekdays[from]
-	last, ok2 := weekdays[cmp.Or(to, from)]
-	start, end, _ := strings.Cut(strings.TrimSpace(hours), "-")
-	a, err1 := clock(start)
-	b, err2 := clock(end)
-	if !ok1 || !ok2 || err1 != nil || err2 != nil || a >= b {
-		return OpenHours{}, bad
-	}
-	h := OpenHours{Start: a, End: b}
-	for d := first; ; d = (d + 1) % 7 {
-		h.Days = append(h.Days, d)
-		if d == last {
-			return h, nil
-		}
-	}
-}
-
-// clock reads "08:30" (or "24:00") as an offset from midnight.
-func clock(s string) (time.Duration, error) {
-	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || len(s) != 5 {
-		return 0, fmt.Errorf("not a time: %q", s)
-	}
-	if h < 0 || m < 0 || m > 59 || h*60+m > 24*60 {
-		return 0, fmt.Errorf("not a time: %q", s)
-	}
-	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, nil
 }
