@@ -49,11 +49,18 @@ guichet_version() {
 # guichet_build OUT VERSION GOARCH builds the static binary: no cgo (so no
 # libc to match on the target), -trimpath (no build paths in the binary),
 # -buildvcs=true (overrides a GOFLAGS=-buildvcs=false, so that `guichet
-# version` names the commit when built from a clone), symbols stripped.
+# version` names the commit when built from a clone; Go finds no
+# repository in a git worktree, where the version string alone names the
+# commit), symbols stripped.
 guichet_build() {
-	local out=$1 version=$2 goarch=$3
+	local out=$1 version=$2 goarch=$3 vcs=false
+	# Only where git answers: Go fails the build when git does (a checkout
+	# owned by another user, no git installed).
+	if git rev-parse --verify -q HEAD >/dev/null 2>&1; then
+		vcs=true
+	fi
 	CGO_ENABLED=0 GOOS=linux GOARCH=$goarch \
-		go build -trimpath -buildvcs=true \
+		go build -trimpath -buildvcs=$vcs \
 		-ldflags "-s -w -X main.version=$version" \
 		-o "$out" ./cmd/guichet
 }
@@ -64,6 +71,10 @@ guichet_build() {
 guichet_third_party_licenses() {
 	local goarch=$1 path dir f found
 	printf 'Licences of the Go modules statically linked into /usr/bin/guichet.\n'
+	printf '\n==============================================================================\n'
+	printf 'The Go standard library and runtime, %s\n' "$(go env GOVERSION)"
+	printf '==============================================================================\n\n'
+	cat "$(go env GOROOT)/LICENSE"
 	CGO_ENABLED=0 GOOS=linux GOARCH=$goarch \
 		go list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}}{{with .Replace}} (modified copy in {{.Path}}){{end}}{{"\t"}}{{.Dir}}{{end}}{{end}}' ./cmd/guichet |
 		sort -u |
