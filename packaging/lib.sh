@@ -6,8 +6,10 @@
 # revision) and used as the binary's version string:
 #   VERSION set in the environment      that, checked (a tarball without .git)
 #   HEAD tagged v0.3.0                   0.3.0
-#   5 commits after v0.3.0               0.3.0+git20261204.1a2b3c4
-#   no v* tag                            0.0.0+git20261204.1a2b3c4
+#   5 commits after v0.3.0               0.3.0+git20261204.200000.1a2b3c4
+#   no v* tag                            0.0.0+git20261204.200000.1a2b3c4
+# The commit's date and time (UTC) come before its hash so that two builds
+# of one day sort in the order of their commits.
 # A pre-release tag v1.0.0-rc1 gives 1.0.0~rc1, which dpkg sorts before
 # 1.0.0. Uncommitted changes add ~dirty, sorted before the clean build of
 # the same commit so that installing the clean one is an upgrade.
@@ -18,7 +20,7 @@ guichet_version() {
 	elif git rev-parse --git-dir >/dev/null 2>&1; then
 		local desc date hash count
 		hash=$(git rev-parse --short=7 HEAD)
-		date=$(TZ=UTC git show -s --date=format-local:%Y%m%d --format=%cd HEAD)
+		date=$(TZ=UTC git show -s --date=format-local:%Y%m%d.%H%M%S --format=%cd HEAD)
 		if desc=$(git describe --tags --long --match 'v[0-9]*' HEAD 2>/dev/null); then
 			# v0.3.0-5-g1a2b3c4: tag, commits since, hash.
 			count=${desc%-g*}
