@@ -52,6 +52,7 @@ func commands() []command {
 		{"ticket", "shows one ticket with its whole history", runTicket},
 		{"outbox", "shows outbound messages and their delivery state; 'outbox retry ID' requeues a failed one", runOutbox},
 		{"categories", "prints the category catalogue", runCategories},
+		{"version", "prints the version, commit and Go version of this binary (also --version)", runVersion},
 	}
 }
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, e env) int {
 	case "-h", "--help", "help":
 		usage(e.stdout)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, args[1:], e)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
