@@ -34,19 +34,22 @@ func runVersion(_ context.Context, args []string, e env) int {
 	return exitOK
 }
 
-// versionLine formats what the linker and the Go toolchain recorded. bi is
-// nil when the binary carries no build information; -trimpath keeps the
-// VCS settings, and "go build" records them from the checkout (-buildvcs).
-func versionLine(linked string, bi *debug.BuildInfo) string {
-	v := linked
-	goVersion := runtime.Version()
-	var details []string
+// buildInfo is what the linker and the Go toolchain recorded of this binary.
+type buildInfo struct {
+	version, commit, date, goVersion string
+}
+
+// readBuild reads bi (nil when the binary carries no build information;
+// -trimpath keeps the VCS settings, and "go build" records them from the
+// checkout, -buildvcs); linked, when set, is the version the linker wrote.
+func readBuild(linked string, bi *debug.BuildInfo) buildInfo {
+	b := buildInfo{version: linked, goVersion: runtime.Version()}
 	if bi != nil {
-		if v == "" {
-			v = bi.Main.Version
+		if b.version == "" {
+			b.version = bi.Main.Version
 		}
 		if bi.GoVersion != "" {
-			goVersion = bi.GoVersion
+			b.goVersion = bi.GoVersion
 		}
 		settings := map[string]string{}
 		for _, s := range bi.Settings {
@@ -59,20 +62,37 @@ func versionLine(linked string, bi *debug.BuildInfo) string {
 			if settings["vcs.modified"] == "true" {
 				rev += "+dirty"
 			}
-			details = append(details, "commit "+rev)
+			b.commit = rev
 		}
-		if t := settings["vcs.time"]; t != "" {
-			details = append(details, t)
-		}
+		b.date = settings["vcs.time"]
 	}
 	// Go writes module versions with a "v" (v0.3.0); packages and people
 	// write 0.3.0.
-	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
-		v = v[1:]
+	if v := b.version; len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		b.version = v[1:]
 	}
-	if v == "" {
-		v = "(devel)"
+	if b.version == "" {
+		b.version = "(devel)"
 	}
-	details = append(details, goVersion)
-	return fmt.Sprintf("guichet %s (%s)", v, strings.Join(details, ", "))
+	return b
+}
+
+// thisBuild is this binary's build.
+func thisBuild() buildInfo {
+	bi, _ := debug.ReadBuildInfo()
+	return readBuild(version, bi)
+}
+
+// versionLine is guichet version's line.
+func versionLine(linked string, bi *debug.BuildInfo) string {
+	b := readBuild(linked, bi)
+	var details []string
+	if b.commit != "" {
+		details = append(details, "commit "+b.commit)
+	}
+	if b.date != "" {
+		details = append(details, b.date)
+	}
+	details = append(details, b.goVersion)
+	return fmt.Sprintf("guichet %s (%s)", b.version, strings.Join(details, ", "))
 }
