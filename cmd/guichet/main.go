@@ -52,6 +52,7 @@ func commands() []command {
 		{"ticket", "shows one ticket with its whole history", runTicket},
 		{"outbox", "shows outbound messages and their delivery state; 'outbox retry ID' requeues a failed one", runOutbox},
 		{"categories", "prints the category catalogue", runCategories},
+		{"export", "prints everything stored about one person as JSON (right of access)", runExport},
 	}
 }
 
