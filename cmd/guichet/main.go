@@ -52,6 +52,9 @@ func commands() []command {
 		{"ticket", "shows one ticket with its whole history", runTicket},
 		{"outbox", "shows outbound messages and their delivery state; 'outbox retry ID' requeues a failed one", runOutbox},
 		{"categories", "prints the category catalogue", runCategories},
+		{"export", "prints everything stored about one person as JSON (right of access)", runExport},
+		{"forget", "erases one person's personal data, keeping the tickets for statistics (right to erasure)", runForget},
+		{"purge", "erases the personal data of tickets closed longer than GUICHET_RETENTION ago", runPurge},
 		{"version", "prints the version, commit and Go version of this binary (also --version)", runVersion},
 	}
 }
