@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +103,45 @@ func TestPriorityOf(t *testing.T) {
 	}
 	if priorityOfCategory("4.4") != store.PriorityUrgent || priorityOfCategory("1.7") != store.PriorityNormal {
 		t.Error("priorityOfCategory: 4.4 must be urgent, others normal")
+	}
+}
+
+// TestDeskWorkflowCommands: each ownership and priority command, and a
+// note on an assigned ticket reaching its assignee alone.
+func TestDeskWorkflowCommands(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, assignee string
+		before               store.Workflow
+		want                 store.Workflow
+		sent                 string
+	}{
+		{"#prendre", "#Prendre", "", store.Workflow{}, store.Workflow{Assignee: deskAgent}, ""},
+		{"#assigner by name", "#assigner Collègue Un", "", store.Workflow{}, store.Workflow{Assignee: deskColleague}, ""},
+		{"#assigner by address", "#assigner <" + deskColleague + ">", "", store.Workflow{}, store.Workflow{Assignee: deskColleague}, ""},
+		{"#assigner someone else: reported", "#assigner eve@example.org", "", store.Workflow{}, store.Workflow{}, "report:" + deskAgent},
+		{"#libérer", "#LIBERER", "", store.Workflow{Assignee: deskColleague}, store.Workflow{}, ""},
+		{"#priorité haute", "#priorité Haute", "", store.Workflow{Priority: store.PriorityNormal}, store.Workflow{Priority: store.PriorityHigh}, ""},
+		{"#priority urgent", "#priority urgent", "", store.Workflow{}, store.Workflow{Priority: store.PriorityUrgent}, ""},
+		{"#priorité unknown: reported", "#priorité énorme", "", store.Workflow{}, store.Workflow{}, "report:" + deskAgent},
+		{"note to the assignee alone", "#note\nÀ voir", "", store.Workflow{Assignee: deskColleague}, store.Workflow{Assignee: deskColleague}, "notify:" + deskColleague},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			desk, mailer := newDesk()
+			desk.names = agentNames(map[string]string{deskColleague: "Collègue Un"})
+			desk.notify.all = append(desk.notify.all, "troisieme@centre.example")
+			tx := newThreadTx()
+			ticket := store.Ticket{ID: 1, Number: "2026-000001", Status: store.StatusOpen, Requester: "awa@example.org", Workflow: tc.before}
+			tx.workflow = tc.before
+			a := deskAttempt(deskAgent, "support+agent@centre.example", proofDKIM, tc.text)
+			if err := desk.handle(context.Background(), tx, a, ticket); err != nil {
+				t.Fatal(err)
+			}
+			if tx.workflow != tc.want {
+				t.Errorf("workflow = %+v, want %+v", tx.workflow, tc.want)
+			}
+			if got := strings.Join(mailer.sent, " "); got != tc.sent {
+				t.Errorf("sent %q, want %q", got, tc.sent)
+			}
+		})
 	}
 }
