@@ -41,6 +41,8 @@ type agentDesk struct {
 	mailer AgentMailer
 	notify *notifier
 	log    *slog.Logger
+	wf     *workflow
+	names  map[string]string // folded agent names to addresses
 }
 
 // isAgent says whether the message comes from an agent acting on ticket t.
@@ -138,8 +140,13 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 
 	// Commands, in the order written; the last status command wins.
 	status, resolve := t.Status, false
+	w, rescope := t.Workflow, false
 	if !note && text != "" {
 		status = store.StatusAnswered
+		// The first public answer meets the first-response target.
+		if w.FirstResponseAt.IsZero() {
+			w.FirstResponseAt = a.now
+		}
 	}
 	for _, c := range cmds {
 		switch c.op {
@@ -168,14 +175,29 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 			if err := tx.SetCategory(ctx, t.ID, code, "agent", 1); err != nil {
 				return fmt.Errorf("set category: %w", err)
 			}
-			t.Category, t.CategorySource = code, "agent"
+			t.Category, t.CategorySource, rescope = code, "agent", true
+		case opTake:
+			w.Assignee = from
+		case opAssign:
+			w.Assignee = ad.agentArg(c.arg)
+		case opRelease:
+			w.Assignee = ""
+		case opPriority:
+			w.Priority, rescope = priorityNames[fold(c.arg)], true
 		}
+	}
+	if rescope {
+		ad.wf.rescope(&w, t.Category, t.CreatedAt, a.now)
 	}
 	if status != t.Status {
 		if err := tx.SetStatus(ctx, t.ID, status, statusReason(status, from, a.proof), a.now); err != nil {
 			return fmt.Errorf("set status: %w", err)
 		}
+		ad.wf.status(&w, t, status, a.now)
 		t.Status = status
+	}
+	if err := ad.wf.save(ctx, tx, &t, w); err != nil {
+		return err
 	}
 	if ad.mailer == nil {
 		return nil
@@ -189,7 +211,7 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 		q, err := ad.mailer.Notify(ctx, tx, t, outbound.Notification{
 			// The ticket's subject: a reply to a note's notification would
 			// otherwise pile up « Note interne : Note interne : … ».
-			Event: templates.EventNote, To: ad.notify.colleagues(t.Category, from),
+			Event: templates.EventNote, To: ad.notify.colleagues(t, from),
 			From: from, FromName: m.From.Name, Subject: t.Subject, MessageID: m.MessageID,
 			References: m.References, Text: text, Attachments: a.msg.Attachments,
 		})

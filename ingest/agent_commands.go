@@ -23,6 +23,10 @@ const (
 	opNote        // #note: internal note
 	opAdd         // #ajouter ADDR: participant copied on public answers
 	opRemove      // #retirer ADDR: participant no more
+	opTake        // #prendre: assigned to the sending agent
+	opAssign      // #assigner ADDR|nom: assigned to that agent
+	opRelease     // #libérer: assigned to nobody
+	opPriority    // #priorité basse|normale|haute|urgente
 )
 
 // commandNames maps folded names (lower case, no accents) to operations:
@@ -35,6 +39,9 @@ var commandNames = map[string]op{
 	"categorie": opCategory, "category": opCategory, "cat": opCategory,
 	"note": opNote, "interne": opNote, "internal": opNote,
 	"ajouter": opAdd, "add": opAdd, "retirer": opRemove, "remove": opRemove,
+	"prendre": opTake, "take": opTake, "assigner": opAssign, "attribuer": opAssign, "assign": opAssign,
+	"liberer": opRelease, "release": opRelease, "unassign": opRelease,
+	"priorite": opPriority, "priority": opPriority, "prio": opPriority,
 }
 
 // command is one command line of an agent's message.
@@ -104,6 +111,14 @@ func (ad *agentDesk) checkCommand(c command) (templates.CommandProblem, bool) {
 		if _, ok := ad.notify.lookupCategory(code); !ok {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemCategory, Arg: c.arg}, false
 		}
+	case opAssign:
+		if ad.agentArg(c.arg) == "" {
+			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemAgent, Arg: c.arg}, false
+		}
+	case opPriority:
+		if priorityNames[fold(c.arg)] == "" {
+			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemPriority, Arg: c.arg}, false
+		}
 	case opAdd, opRemove:
 		if c.arg == "" {
 			return templates.CommandProblem{Line: c.line, Reason: templates.ProblemMissing}, false
@@ -127,4 +142,17 @@ func participantArg(arg string) string {
 		return ""
 	}
 	return strings.ToLower(a.Address)
+}
+
+// agentArg is the declared agent #assigner names, by address ("Nom <a@b>"
+// or "a@b") or by the name the configuration gives it, accents and case
+// ignored; "" when none.
+func (ad *agentDesk) agentArg(arg string) string {
+	if a := participantArg(arg); a != "" {
+		if ad.agents[a] {
+			return a
+		}
+		return ""
+	}
+	return ad.names[fold(arg)]
 }

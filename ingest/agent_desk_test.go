@@ -48,13 +48,20 @@ func (oneTicketAddrs) Parse(a string) (string, replyaddr.Role, bool) {
 
 func (tx *threadTx) SetCategory(context.Context, int64, string, string, float64) error { return nil }
 
+// SetWorkflow records the last workflow written.
+func (tx *threadTx) SetWorkflow(_ context.Context, _ int64, w store.Workflow) error {
+	tx.workflow = w
+	return nil
+}
+
 const deskAgent, deskColleague = "agent@centre.example", "collegue@centre.example"
 
 func newDesk() (*agentDesk, *recordingMailer) {
 	mailer := &recordingMailer{}
 	agents := set([]string{deskAgent, deskColleague})
+	n := &notifier{all: []string{deskAgent, deskColleague}}
 	return &agentDesk{agents: agents, own: set([]string{"support@centre.example"}), addrs: oneTicketAddrs{}, mailer: mailer,
-		notify: &notifier{all: []string{deskAgent, deskColleague}}, log: slog.New(slog.DiscardHandler)}, mailer
+		notify: n, log: slog.New(slog.DiscardHandler), wf: &workflow{clock: roundTheClock{}, notify: n}}, mailer
 }
 
 func deskAttempt(from, to, proof, text string) *attempt {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,6 +42,7 @@ func (p *Pipeline) ReadAlert(from, subject, fullText string, date time.Time) ale
 // incident lasts, repeats counted on it, recoveries resolving it, agents
 // told at most once per renotify period.
 type incidents struct {
+	wf       *workflow
 	rules    []alerts.Rule
 	renotify time.Duration
 	reopen   time.Duration
@@ -77,7 +79,10 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 	case dec.Open:
 		// Like any new ticket, the incident is numbered and created when its
 		// batch ends (opener); a repeat in the same batch waits for it.
-		b.Open(&opening{a: at, ticket: incidentTicket(at), notify: dec.Notify, resolve: dec.Resolve}, at.keys()...)
+		nt := incidentTicket(at)
+		prio := cmp.Or(priorityOfSeverity(a.Severity), priorityOfCategory(nt.Category))
+		nt.Workflow = in.wf.start(nt.Category, prio, at.now)
+		b.Open(&opening{a: at, ticket: nt, notify: dec.Notify, resolve: dec.Resolve}, at.keys()...)
 		return nil
 	case dec.Join:
 		if err := tx.AttachMessage(ctx, at.rowID, t.ID, store.KindAlert); err != nil {
@@ -89,10 +94,9 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 			}
 		}
 		if dec.Reopen {
-			if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", at.now); err != nil {
+			if err := in.wf.setStatus(ctx, tx, &t, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", at.now); err != nil {
 				return fmt.Errorf("reopen incident: %w", err)
 			}
-			t.Status = store.StatusOpen
 		}
 		if err := tx.Touch(ctx, t.ID, at.now); err != nil {
 			return fmt.Errorf("touch incident: %w", err)
@@ -103,10 +107,9 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 		return nil
 	}
 	if dec.Resolve {
-		if err := tx.SetStatus(ctx, t.ID, store.StatusResolved, "alert: recovery from "+a.Source, at.now); err != nil {
+		if err := in.wf.setStatus(ctx, tx, &t, store.StatusResolved, "alert: recovery from "+a.Source, at.now); err != nil {
 			return fmt.Errorf("resolve incident: %w", err)
 		}
-		t.Status = store.StatusResolved
 	}
 	if dec.Notify {
 		ok, err := in.claimNotice(ctx, tx, t.ID, at.now)

@@ -67,7 +67,7 @@ func (n *notifier) agents(ctx context.Context, tx store.Tx, a *attempt, t store.
 		subject = t.Subject
 	}
 	// An agent is not told about their own message.
-	to := without(n.route(t.Category), from)
+	to := without(n.routeTicket(t), from)
 	if len(to) == 0 {
 		return nil
 	}
@@ -199,21 +199,12 @@ func (n *notifier) notifyBurst(ctx context.Context, tx store.Tx, key string, cou
 // route returns the agents responsible for a category: the teams that
 // cover its group, or every agent when none does (or there is no category).
 func (n *notifier) route(code string) []string {
-	group := 0
-	if c, ok := n.lookupCategory(code); ok {
-		group = c.Group
-	} else if major, _, ok := strings.Cut(code, "."); ok {
-		group, _ = strconv.Atoi(major)
-	}
+	group := n.group(code)
 	var out []string
 	if group > 0 {
 		for _, tm := range n.teams {
-			covers := false
-			for _, g := range tm.Groups {
-				covers = covers || g == group
-			}
 			switch {
-			case !covers:
+			case !slices.Contains(tm.Groups, group):
 			case len(tm.Agents) > 0:
 				out = append(out, tm.Agents...)
 			case tm.Address != "":
@@ -227,11 +218,48 @@ func (n *notifier) route(code string) []string {
 	return dedupe(out)
 }
 
+// group is the catalogue group of a category code; 0 when none.
+func (n *notifier) group(code string) int {
+	if c, ok := n.lookupCategory(code); ok {
+		return c.Group
+	}
+	if major, _, ok := strings.Cut(code, "."); ok {
+		g, _ := strconv.Atoi(major)
+		return g
+	}
+	return 0
+}
+
+// team is the name of the first team that covers a category's group; ""
+// when none does.
+func (n *notifier) team(code string) string {
+	if g := n.group(code); g > 0 {
+		for _, tm := range n.teams {
+			if slices.Contains(tm.Groups, g) {
+				return tm.Name
+			}
+		}
+	}
+	return ""
+}
+
+// routeTicket is who hears of a ticket's news: its assignee alone once it
+// has one (docs/threading.md, "Workflow"), else its category's agents.
+func (n *notifier) routeTicket(t store.Ticket) []string {
+	if t.Assignee != "" {
+		return []string{t.Assignee}
+	}
+	return n.route(t.Category)
+}
+
 // colleagues are who an agent's note goes to: the other agents of the
 // ticket's team, or all other agents when the author is alone in it (a
 // note is written for someone).
-func (n *notifier) colleagues(code, author string) []string {
-	if to := without(n.route(code), author); len(to) > 0 {
+func (n *notifier) colleagues(t store.Ticket, author string) []string {
+	if to := without(n.routeTicket(t), author); len(to) > 0 {
+		return to
+	}
+	if to := without(n.route(t.Category), author); len(to) > 0 {
 		return to
 	}
 	return without(dedupe(n.all), author)

@@ -26,6 +26,7 @@ type opener struct {
 	ack    Acknowledger
 	notify *notifier
 	inc    *incidents
+	wf     *workflow
 }
 
 // openAll is the committer's finish step: it completes each opening
@@ -43,7 +44,7 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 		a := op.a
 		a.res.Action, a.res.Ticket, a.res.Category = Created, ts[i].Number, ts[i].Category
 		if op.resolve {
-			if err := tx.SetStatus(ctx, ts[i].ID, store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now); err != nil {
+			if err := o.wf.setStatus(ctx, tx, &ts[i], store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now); err != nil {
 				return fmt.Errorf("resolve incident: %w", err)
 			}
 		}

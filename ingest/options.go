@@ -83,6 +83,13 @@ type Options struct {
 	// Teams route categories to agents: a category whose group a team
 	// covers notifies that team; other categories notify every agent.
 	Teams []Team
+	// AgentNames are declared agents' names by address: #assigner takes
+	// a name as well as an address.
+	AgentNames map[string]string
+	// SLA are the service-level targets ([[sla]]), counted on
+	// BusinessClock ([calendar]); nil counts real time (24/7).
+	SLA           []SLATarget
+	BusinessClock BusinessClock
 	// Mailer sends notifications, answers, notices and command reports;
 	// nil sends none (an agent's message is still recorded).
 	Mailer AgentMailer

@@ -38,6 +38,7 @@ type Pipeline struct {
 	opener  *opener
 	checker SenderChecker
 	onQueue func()
+	wf      *workflow
 }
 
 // New builds a pipeline. addrs and ack may be nil (no signed addresses, no
@@ -68,11 +69,17 @@ func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledg
 		p.checker = defaultSender(o)
 	}
 	n := newNotifier(o, p.own, cl)
-	p.threads = &threads{own: p.own, addrs: addrs, reopenAfter: o.ReopenAfterClose, notify: n}
-	p.desk = &agentDesk{agents: p.agents, own: p.own, addrs: addrs, mailer: o.Mailer, notify: n, log: o.Logger}
+	wf := &workflow{clock: o.BusinessClock, targets: o.SLA, notify: n}
+	if wf.clock == nil {
+		wf.clock = roundTheClock{}
+	}
+	p.wf = wf
+	p.threads = &threads{own: p.own, addrs: addrs, reopenAfter: o.ReopenAfterClose, notify: n, wf: wf}
+	p.desk = &agentDesk{agents: p.agents, own: p.own, addrs: addrs, mailer: o.Mailer, notify: n, log: o.Logger,
+		wf: wf, names: agentNames(o.AgentNames)}
 	p.prover = &prover{agents: p.agents}
-	p.inc = &incidents{rules: o.AlertRules, renotify: orDefault(o.AlertRenotify), reopen: orDefault(o.AlertReopen), notify: n, log: o.Logger}
-	p.opener = &opener{ack: ack, notify: n, inc: p.inc}
+	p.inc = &incidents{rules: o.AlertRules, renotify: orDefault(o.AlertRenotify), reopen: orDefault(o.AlertReopen), notify: n, log: o.Logger, wf: wf}
+	p.opener = &opener{ack: ack, notify: n, inc: p.inc, wf: wf}
 	p.c = newCommitter(st, o.MaxBatch, o.Logger, p.opener.openAll)
 	return p
 }

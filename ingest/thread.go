@@ -56,6 +56,7 @@ type threads struct {
 	addrs       AddressParser
 	reopenAfter time.Duration
 	notify      *notifier
+	wf          *workflow
 }
 
 // referred finds the ticket a message refers to, in the spec's order; a
@@ -149,10 +150,9 @@ func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ti
 		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
 			reason = "reopened by a reply from " + m.From.Addr
 		}
-		if err := tx.SetStatus(ctx, t.ID, store.StatusOpen, reason, a.now); err != nil {
-			return fmt.Errorf("set status: %w", err)
+		if err := th.wf.setStatus(ctx, tx, &t, store.StatusOpen, reason, a.now); err != nil {
+			return err
 		}
-		t.Status = store.StatusOpen
 	}
 	if err := tx.Touch(ctx, t.ID, a.now); err != nil {
 		return fmt.Errorf("touch ticket: %w", err)
@@ -175,6 +175,9 @@ func (th *threads) open(b *batch[*opening], a *attempt) {
 		Participants:   th.others(m),
 		MessageRowID:   a.rowID,
 		MessageKind:    a.msg.Kind,
+		// A requester's own headers (X-Priority, Importance) say nothing
+		// here (docs/threading.md, "Tickets"): only the category does.
+		Workflow: th.wf.start(a.cat.Code, priorityOfCategory(a.cat.Code), a.now),
 	}}, a.keys()...)
 }
 

@@ -22,6 +22,7 @@ type threadTx struct {
 	attached store.Kind
 	status   store.Status
 	added    []string
+	workflow store.Workflow
 }
 
 func (tx *threadTx) TicketByNumber(_ context.Context, n string) (store.Ticket, error) {
@@ -106,7 +107,9 @@ func TestThreadsReferred(t *testing.T) {
 }
 
 func TestThreadsPlace(t *testing.T) {
-	th := &threads{own: map[string]bool{"support@centre.example": true}, reopenAfter: 30 * 24 * time.Hour, notify: &notifier{}}
+	n := &notifier{}
+	th := &threads{own: map[string]bool{"support@centre.example": true}, reopenAfter: 30 * 24 * time.Hour, notify: n,
+		wf: &workflow{clock: roundTheClock{}, notify: n}}
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	v, u, f := sender.Verified, sender.Unverified, sender.Failed
 	for _, tc := range []struct {

@@ -80,6 +80,7 @@ type Ticket struct {
 	Participants   []string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	Workflow
 }
 
 // Attachment of a message; content is stored once per SHA256.
@@ -197,7 +198,12 @@ type Outbound struct {
 type TicketFilter struct {
 	Status   Status
 	Category string
-	Limit    int // 0: no limit
+	// Assignee: only this agent's tickets; Unassigned: only tickets
+	// without an assignee.
+	Assignee   string
+	Unassigned bool
+	Team       string // only this team's tickets
+	Limit      int    // 0: no limit
 }
 
 // TicketQuery selects tickets for FindTickets; empty fields select all.
@@ -235,6 +241,9 @@ type NewTicket struct {
 	// batch's messages, as for its tickets).
 	MessageRowID int64
 	MessageKind  Kind
+	// Workflow: the priority, team and deadlines the ticket starts with
+	// (its assignee and first answer are not set at creation).
+	Workflow
 }
 
 // AckSource is what composing a queued acknowledgment needs.
@@ -288,6 +297,10 @@ type Tx interface {
 	Participants(ctx context.Context, ticketID int64) ([]Participant, error)
 	SetStatus(ctx context.Context, ticketID int64, to Status, reason string, at time.Time) error
 	SetCategory(ctx context.Context, ticketID int64, code, source string, confidence float64) error
+	// SetWorkflow writes the ticket's priority, assignee, team, deadlines
+	// and clock as w says (the caller read them with the ticket and
+	// changed what its rule changes).
+	SetWorkflow(ctx context.Context, ticketID int64, w Workflow) error
 	// SetNoAckReasons records why no acknowledgment went out, reasons[i]
 	// for ticketIDs[i], in one statement where the backend allows.
 	SetNoAckReasons(ctx context.Context, ticketIDs []int64, reasons []string) error

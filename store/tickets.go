@@ -14,9 +14,11 @@ import (
 const (
 	pgTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
     t.requester, t.linked_to, t.no_ack_reason, t.incident_key, t.repeats, t.created_at, t.updated_at,
+    ` + workflowCols + `,
     ARRAY(SELECT p.address FROM participants p WHERE p.ticket_id = t.id ORDER BY p.id)`
 	sqliteTicketCols = `t.id, t.number, t.subject, t.status, t.category, t.category_source, t.confidence,
     t.requester, t.linked_to, t.no_ack_reason, t.incident_key, t.repeats, t.created_at, t.updated_at,
+    ` + workflowCols + `,
     (SELECT json_group_array(address) FROM
         (SELECT p.address FROM participants p WHERE p.ticket_id = t.id ORDER BY p.id))`
 )
@@ -25,11 +27,14 @@ func scanTicket(row scanner) (Ticket, error) {
 	var (
 		t      Ticket
 		status string
+		w      workflowScan
 	)
-	err := row.Scan(&t.ID, &t.Number, &t.Subject, &status, &t.Category, &t.CategorySource, &t.Confidence,
-		&t.Requester, &t.LinkedTo, &t.NoAckReason, &t.IncidentKey, &t.Repeats, &t.CreatedAt, &t.UpdatedAt,
-		&t.Participants)
+	dest := append([]any{&t.ID, &t.Number, &t.Subject, &status, &t.Category, &t.CategorySource, &t.Confidence,
+		&t.Requester, &t.LinkedTo, &t.NoAckReason, &t.IncidentKey, &t.Repeats, &t.CreatedAt, &t.UpdatedAt},
+		w.dest()...)
+	err := row.Scan(append(dest, &t.Participants)...)
 	t.Status, t.CreatedAt, t.UpdatedAt = Status(status), t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	t.Workflow = w.workflow()
 	return t, err
 }
 
@@ -48,6 +53,7 @@ func newTicket(id int64, number string, nt NewTicket, at time.Time, participants
 		Category: nt.Category, CategorySource: nt.CategorySource, Confidence: nt.Confidence,
 		Requester: nt.Requester, LinkedTo: nt.LinkedTo, NoAckReason: nt.NoAckReason,
 		IncidentKey: nt.IncidentKey, Participants: participants, CreatedAt: at, UpdatedAt: at,
+		Workflow: nt.Workflow.normal(),
 	}
 }
 
@@ -62,6 +68,7 @@ func prepareTicket(t *NewTicket, now time.Time) {
 	t.LinkedTo = clean(t.LinkedTo)
 	t.NoAckReason = clean(t.NoAckReason)
 	t.IncidentKey = clean(t.IncidentKey)
+	t.Workflow = t.Workflow.normal()
 }
 
 // ticketParticipants: the requester first, then the others, normalised.
@@ -82,15 +89,19 @@ WITH c AS (
 ), v AS (
     SELECT v.*, $1::int::text || '-' || lpad(k.n::text, greatest(6, length(k.n::text)), '0') AS number
     FROM c, unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[],
-        $10::text[], $11::timestamptz[], $14::text[])
+        $10::text[], $11::timestamptz[], $14::text[], $15::text[], $16::text[], $17::timestamptz[],
+        $18::timestamptz[], $19::timestamptz[])
         WITH ORDINALITY AS v(subject, category, category_source, confidence, requester, linked_to,
-            no_ack_reason, incident_key, created_at, requester_key, ord),
+            no_ack_reason, incident_key, created_at, requester_key, priority, team, first_response_due,
+            resolution_due, clock_since, ord),
         LATERAL (SELECT c.last - $2 + v.ord AS n) AS k
 ), t AS (
     INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
-        linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key)
+        linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key,
+        priority, team, first_response_due, resolution_due, clock_since)
     SELECT v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
-        v.no_ack_reason, v.incident_key, v.created_at, v.created_at, v.requester_key
+        v.no_ack_reason, v.incident_key, v.created_at, v.created_at, v.requester_key,
+        v.priority, nullif(v.team, ''), v.first_response_due, v.resolution_due, v.clock_since
     FROM v ORDER BY v.ord
     RETURNING id, number
 ), tv AS (
@@ -147,6 +158,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		subject, category, source, requester, linked, noAck, incident = make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		requesterKey = make([]string, n)
+		wf           = newWorkflowArrays(n)
 		confidence   = make([]float64, n)
 		at           = make([]time.Time, n)
 		parts        = make([][]string, n)
@@ -163,6 +175,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		requester[i], linked[i], noAck[i], incident[i] = nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey
 		requesterKey[i] = MailboxKey(nt.Requester)
 		at[i] = ts(nt.CreatedAt)
+		wf.set(i, nt.Workflow)
 		if nt.MessageRowID != 0 {
 			msgIDs, msgKinds, msgOf = append(msgIDs, nt.MessageRowID), append(msgKinds, string(nt.MessageKind)), append(msgOf, i)
 		}
@@ -172,7 +185,8 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		}
 	}
 	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, year, n, subject, category, source, confidence, requester,
-		linked, noAck, incident, at, partOrd, partAddr, requesterKey)
+		linked, noAck, incident, at, partOrd, partAddr, requesterKey,
+		wf.priority, wf.team, wf.firstDue, wf.resolutionDue, wf.clockSince)
 	if err != nil {
 		return nil, wrap("store: create tickets", err)
 	}
@@ -220,8 +234,9 @@ ON CONFLICT (year) DO UPDATE SET last = last + 1
 RETURNING last`}
 	sqliteInsertTicket = stmt{sqlite: `
 INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
-    linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)
+    linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key,
+    priority, team, first_response_due, resolution_due, clock_since)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, nullif(?13, ''), ?14, ?15, ?16)
 RETURNING id`}
 	sqliteCreatedHistory = stmt{sqlite: `
 INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUES (?, '', 'open', 'created', ?)`}
@@ -251,7 +266,9 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 	number := ticketNumber(year, n)
 	var id int64
 	if err := t.c.queryRow(ctx, sqliteInsertTicket, number, nt.Subject, nt.Category, nt.CategorySource, nt.Confidence,
-		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, MailboxKey(nt.Requester)).Scan(&id); err != nil {
+		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, MailboxKey(nt.Requester),
+		nt.Priority, nt.Team, nullTime(nt.FirstResponseDue), nullTime(nt.ResolutionDue),
+		nullTime(nt.ClockSince)).Scan(&id); err != nil {
 		return Ticket{}, wrap("store: create ticket", err)
 	}
 	parts := ticketParticipants(&nt)
@@ -579,16 +596,19 @@ var (
 	listTickets = stmt{
 		pg: `SELECT ` + pgTicketCols + ` FROM tickets t
 WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.category = $2)
+    AND ($4 = '' OR coalesce(t.assignee, '-') = $4) AND ($5 = '' OR t.team = $5)
 ORDER BY t.created_at DESC, t.id DESC LIMIT $3`,
 		sqlite: `SELECT ` + sqliteTicketCols + ` FROM tickets t
 WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.category = ?2)
+    AND (?4 = '' OR coalesce(t.assignee, '-') = ?4) AND (?5 = '' OR t.team = ?5)
 ORDER BY t.created_at DESC, t.id DESC LIMIT coalesce(?3, -1)`,
 	}
 	statusHistory = portable(`SELECT from_status, to_status, reason, at FROM status_history WHERE ticket_id = $1 ORDER BY id`)
 )
 
 func (s *core) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error) {
-	rs, err := s.read.query(ctx, listTickets, string(f.Status), f.Category, limitArg(f.Limit))
+	rs, err := s.read.query(ctx, listTickets, string(f.Status), f.Category, limitArg(f.Limit),
+		assigneeArg(f), clean(f.Team))
 	if err != nil {
 		return nil, wrap("store: tickets", err)
 	}

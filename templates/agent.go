@@ -51,13 +51,15 @@ const (
 	ProblemCategory = "category" // #catégorie names no category of the catalogue
 	ProblemMissing  = "missing"  // #catégorie without a code
 	ProblemArgument = "argument" // a command that takes no argument was given one
+	ProblemAgent    = "agent"    // #assigner names no declared agent (Arg), or none
+	ProblemPriority = "priority" // #priorité without a known level
 )
 
 // CommandProblem is one command line Guichet could not carry out.
 type CommandProblem struct {
 	Line   string // the line as the agent wrote it
 	Reason string // ProblemUnknown, ProblemCategory, ProblemMissing, ProblemArgument
-	Arg    string // the argument concerned, for ProblemCategory
+	Arg    string // the argument concerned, for ProblemCategory and ProblemAgent and ProblemAgent
 }
 
 // CommandReport tells an agent which of their commands failed.

@@ -43,7 +43,9 @@ func agentCases() []struct {
 	s, err = RenderResolution(Resolution{CentreName: "Centre d'assistance", Name: "Awa Diop", Number: "2026-000042", Subject: "Portail en panne"})
 	add("resolved", s, err)
 	s, err = RenderCommandReport(CommandReport{CentreName: "Centre d'assistance", Number: "2026-000042",
-		Problems: []CommandProblem{{Line: "#fermé", Reason: ProblemUnknown}, {Line: "#catégorie 9.9", Reason: ProblemCategory, Arg: "9.9"}}})
+		Problems: []CommandProblem{{Line: "#fermé", Reason: ProblemUnknown}, {Line: "#catégorie 9.9", Reason: ProblemCategory, Arg: "9.9"},
+			{Line: "#assigner Zoé", Reason: ProblemAgent, Arg: "Zoé"}, {Line: "#assigner", Reason: ProblemAgent},
+			{Line: "#priorité énorme", Reason: ProblemPriority}}})
 	add("commands", s, err)
 	s, err = RenderBurst(Burst{CentreName: "Centre d'assistance", Sender: "flood@example.net", Count: 5, Threshold: 3, Minutes: 10,
 		Tickets: []BurstTicket{{Number: "2026-000045", Subject: "Urgent"}, {Number: "2026-000046", Subject: "Urgent\r\nX-Injected v@x"}, {Number: "2026-000047"}}})

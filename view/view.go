@@ -54,23 +54,30 @@ type Change struct {
 
 // Ticket as shown in JSON.
 type Ticket struct {
-	Number         string     `json:"number"`
-	Subject        string     `json:"subject"`
-	Status         string     `json:"status"`
-	Category       string     `json:"category"`
-	CategoryLabel  string     `json:"category_label"`
-	CategorySource string     `json:"category_source"`
-	Confidence     float64    `json:"category_confidence"`
-	Requester      string     `json:"requester"`
-	Participants   []string   `json:"participants"`
-	CreatedAt      string     `json:"created_at"`
-	UpdatedAt      string     `json:"updated_at"`
-	LinkedTo       string     `json:"linked_to"`
-	NoAckReason    string     `json:"no_ack_reason"`
-	IncidentKey    string     `json:"incident_key"`
-	Repeats        int        `json:"repeats"`
-	Messages       *[]Message `json:"messages,omitempty"`
-	History        *[]Change  `json:"history,omitempty"`
+	Number         string   `json:"number"`
+	Subject        string   `json:"subject"`
+	Status         string   `json:"status"`
+	Category       string   `json:"category"`
+	CategoryLabel  string   `json:"category_label"`
+	CategorySource string   `json:"category_source"`
+	Confidence     float64  `json:"category_confidence"`
+	Requester      string   `json:"requester"`
+	Participants   []string `json:"participants"`
+	CreatedAt      string   `json:"created_at"`
+	UpdatedAt      string   `json:"updated_at"`
+	LinkedTo       string   `json:"linked_to"`
+	NoAckReason    string   `json:"no_ack_reason"`
+	IncidentKey    string   `json:"incident_key"`
+	Repeats        int      `json:"repeats"`
+	// The workflow (docs/threading.md, "Workflow"): null when none.
+	Priority         string     `json:"priority"`
+	Assignee         *string    `json:"assignee"`
+	Team             *string    `json:"team"`
+	FirstResponseDue *string    `json:"first_response_due"`
+	ResolutionDue    *string    `json:"resolution_due"`
+	SLABreached      bool       `json:"sla_breached"`
+	Messages         *[]Message `json:"messages,omitempty"`
+	History          *[]Change  `json:"history,omitempty"`
 }
 
 // Outbound as shown in JSON (docs/json.md, outbox).
@@ -101,8 +108,20 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// FromTicket converts a ticket without its messages.
-func FromTicket(t store.Ticket, l Labeler) Ticket {
+// orNull is s, or null when empty.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// FromTicket converts a ticket without its messages; sla_breached is
+// told at the present time.
+func FromTicket(t store.Ticket, l Labeler) Ticket { return FromTicketAt(t, l, time.Now()) }
+
+// FromTicketAt is FromTicket with sla_breached told at now.
+func FromTicketAt(t store.Ticket, l Labeler, now time.Time) Ticket {
 	label := ""
 	if t.Category != "" && l != nil {
 		label = l.Label(t.Category)
@@ -113,12 +132,18 @@ func FromTicket(t store.Ticket, l Labeler) Ticket {
 		Confidence: t.Confidence, Requester: t.Requester, Participants: nonNil(t.Participants),
 		CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt), LinkedTo: t.LinkedTo,
 		NoAckReason: t.NoAckReason, IncidentKey: t.IncidentKey, Repeats: t.Repeats,
+		Priority: t.Priority, Assignee: orNull(t.Assignee), Team: orNull(t.Team),
+		FirstResponseDue: orNull(ts(t.FirstResponseDue)), ResolutionDue: orNull(ts(t.ResolutionDue)),
+		SLABreached: t.Breached(now),
 	}
 }
 
 // FromDetail converts a ticket with its messages and history.
-func FromDetail(d store.TicketDetail, l Labeler) Ticket {
-	v := FromTicket(d.Ticket, l)
+func FromDetail(d store.TicketDetail, l Labeler) Ticket { return FromDetailAt(d, l, time.Now()) }
+
+// FromDetailAt is FromDetail with sla_breached told at now.
+func FromDetailAt(d store.TicketDetail, l Labeler, now time.Time) Ticket {
+	v := FromTicketAt(d.Ticket, l, now)
 	msgs := make([]Message, 0, len(d.Messages))
 	for _, m := range d.Messages {
 		msgs = append(msgs, FromMessage(m))
@@ -167,13 +192,12 @@ func JSON(w io.Writer, v any) error {
 // (26/11/2026 10:14); the column's heading names the zone once.
 func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "NUMÉRO\tSTATUT\tCATÉGORIE\tDEMANDEUR\tCRÉÉE LE (%s)\tOBJET\n", strings.ToUpper(templates.Zone(loc)))
+	fmt.Fprintf(tw, "NUMÉRO\tSTATUT\tPRIORITÉ\tCATÉGORIE\tASSIGNÉE À\tÉCHÉANCE\tDEMANDEUR\tCRÉÉE LE (%s)\tOBJET\n",
+		strings.ToUpper(templates.Zone(loc)))
+	now := time.Now()
 	for _, t := range ts {
-		cat := t.Category
-		if cat == "" {
-			cat = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, cat, t.Requester,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, fr(priorityFR, t.Priority),
+			dash(t.Category), dash(t.Assignee), dash(nextDue(t, loc, now)), t.Requester,
 			templates.ShortDate(t.CreatedAt, loc), oneLine(t.Subject, 60))
 	}
 	return tw.Flush()
@@ -182,8 +206,9 @@ func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 // statusFR and kindFR are the words a French-speaking agent reads in a
 // terminal.
 var (
-	statusFR = map[string]string{"open": "ouverte", "answered": "réponse envoyée", "resolved": "résolue", "closed": "close"}
-	kindFR   = map[string]string{"request": "Demande", "reply": "Réponse du demandeur", "agent": "Réponse d’un agent",
+	statusFR   = map[string]string{"open": "ouverte", "answered": "réponse envoyée", "resolved": "résolue", "closed": "close"}
+	priorityFR = map[string]string{"low": "basse", "normal": "normale", "high": "haute", "urgent": "urgente"}
+	kindFR     = map[string]string{"request": "Demande", "reply": "Réponse du demandeur", "agent": "Réponse d’un agent",
 		"note": "Note interne", "alert": "Alerte", "ack": "Accusé de réception", "notification": "Notification aux agents"}
 )
 
@@ -206,6 +231,32 @@ func TicketText(w io.Writer, d store.TicketDetail, l Labeler, loc *time.Location
 		fmt.Fprintf(&b, "Catégorie\u00a0: %s %s (%s)\n", v.Category, v.CategoryLabel, v.CategorySource)
 	} else {
 		b.WriteString("Catégorie\u00a0: (aucune)\n")
+	}
+	fmt.Fprintf(&b, "Priorité\u00a0: %s\n", fr(priorityFR, v.Priority))
+	if d.Assignee != "" {
+		fmt.Fprintf(&b, "Assignée à\u00a0: %s\n", d.Assignee)
+	} else {
+		b.WriteString("Assignée à\u00a0: personne\n")
+	}
+	if d.Team != "" {
+		fmt.Fprintf(&b, "Équipe\u00a0: %s\n", d.Team)
+	}
+	if !d.FirstResponseDue.IsZero() {
+		state := ""
+		if !d.FirstResponseAt.IsZero() {
+			state = " (réponse envoyée le " + templates.LongDate(d.FirstResponseAt, loc) + ")"
+		}
+		fmt.Fprintf(&b, "Échéance de première réponse\u00a0: %s%s\n", templates.LongDate(d.FirstResponseDue, loc), state)
+	}
+	if !d.ResolutionDue.IsZero() {
+		state := ""
+		if !d.Running() {
+			state = " (décompte suspendu)"
+		}
+		fmt.Fprintf(&b, "Échéance de résolution\u00a0: %s%s\n", templates.LongDate(d.ResolutionDue, loc), state)
+	}
+	if v.SLABreached {
+		b.WriteString("Délai dépassé\u00a0: oui\n")
 	}
 	fmt.Fprintf(&b, "Demandeur\u00a0: %s\n", v.Requester)
 	fmt.Fprintf(&b, "Participants\u00a0: %s\n", strings.Join(v.Participants, ", "))
@@ -259,4 +310,29 @@ func oneLine(s string, max int) string {
 		return string(r[:max-1]) + "…"
 	}
 	return s
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// nextDue is the deadline a listing shows: the first response's until it
+// is met, then the resolution's while the clock runs; « ! » after it
+// once missed.
+func nextDue(t store.Ticket, loc *time.Location, now time.Time) string {
+	due := t.ResolutionDue
+	switch {
+	case !t.FirstResponseDue.IsZero() && t.FirstResponseAt.IsZero():
+		due = t.FirstResponseDue
+	case !t.Running():
+		due = time.Time{}
+	}
+	out := templates.ShortDate(due, loc)
+	if t.Breached(now) {
+		out += " !"
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"guichet/classify"
@@ -38,8 +39,10 @@ func readOnly(ctx context.Context, name, synopsis string, args []string, e env, 
 
 func runTickets(ctx context.Context, args []string, e env) int {
 	var asJSON *bool
-	var status, category *string
-	c, st, _, code := readOnly(ctx, "tickets", "[--json] [--status S] [--category C]", args, e, func(fs *flag.FlagSet) {
+	var status, category, assignee, team *string
+	c, st, _, code := readOnly(ctx, "tickets", "[--json] [--status S] [--category C] [--assignee ADDR|none] [--team NAME]", args, e, func(fs *flag.FlagSet) {
+		assignee = fs.String("assignee", "", "only tickets assigned to this agent's address; none: only unassigned tickets")
+		team = fs.String("team", "", "only tickets of this team (config [[teams]])")
 		asJSON = fs.Bool("json", false, "print a JSON array")
 		status = fs.String("status", "", "only tickets with this status (open, answered, resolved, closed)")
 		category = fs.String("category", "", "only tickets of this category code, e.g. 1.7")
@@ -54,7 +57,11 @@ func runTickets(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "guichet tickets: unknown status %q (open, answered, resolved, closed)\n", *status)
 		return exitUsage
 	}
-	ts, err := st.Tickets(ctx, store.TicketFilter{Status: store.Status(*status), Category: *category})
+	f := store.TicketFilter{Status: store.Status(*status), Category: *category, Assignee: *assignee, Team: *team}
+	if strings.EqualFold(*assignee, "none") {
+		f.Assignee, f.Unassigned = "", true
+	}
+	ts, err := st.Tickets(ctx, f)
 	if err != nil {
 		return fail(e, "tickets", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"guichet/alerts"
+	"guichet/calendar"
 	"guichet/classify"
 	"guichet/config"
 	"guichet/ingest"
@@ -146,6 +147,10 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		return nil, err
 	}
 	checker := senderChecker(c)
+	clock, err := businessClock(c)
+	if err != nil {
+		return nil, err
+	}
 	p := ingest.New(ingest.Options{
 		SupportAddress:   c.SupportAddress,
 		OwnAddresses:     smtpd.RoleAddresses(c.Domains), // the receiver accepts them undeclared
@@ -158,6 +163,9 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Logger:           log,
 		Observe:          observe(metrics),
 		Teams:            teams(c),
+		AgentNames:       agentNames(c),
+		SLA:              slaTargets(c),
+		BusinessClock:    clock,
 		Mailer:           mailer,
 		TrustedAuthServ:  c.TrustedAuthServ,
 		Sender:           checker,
@@ -244,4 +252,37 @@ func ackPerDomain(n int) int {
 		return -1
 	}
 	return n
+}
+
+// businessClock is the [calendar] in GUICHET_TIMEZONE, built once; nil
+// (round the clock) when the file has none.
+func businessClock(c *config.Config) (ingest.BusinessClock, error) {
+	if c.Calendar == nil {
+		return nil, nil
+	}
+	cal, err := calendar.New(c.Calendar.Options(c.Location))
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: [calendar]: %w", c.ConfigFile, err)
+	}
+	return cal, nil
+}
+
+// slaTargets are the [[sla]] targets as the pipeline takes them.
+func slaTargets(c *config.Config) []ingest.SLATarget {
+	out := make([]ingest.SLATarget, 0, len(c.SLA))
+	for _, s := range c.SLA {
+		out = append(out, ingest.SLATarget{Priority: s.Priority, Groups: s.Groups, FirstResponse: s.FirstResponse, Resolution: s.Resolution})
+	}
+	return out
+}
+
+// agentNames are the declared agents' names by address (#assigner).
+func agentNames(c *config.Config) map[string]string {
+	out := map[string]string{}
+	for _, a := range c.Agents {
+		if a.Name != "" && a.Address != "" {
+			out[strings.ToLower(strings.TrimSpace(a.Address))] = a.Name
+		}
+	}
+	return out
 }

@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"TicketUpdates", testTicketUpdates},
 		{"IncidentKey", testIncidentKey},
 		{"TicketsListing", testTicketsListing},
+		{"Workflow", testWorkflow},
 		{"Unticketed", testUnticketed},
 		{"InTxBatchIsolation", testInTxBatch},
 		{"InTxErrorRollsBack", testInTxError},
@@ -227,6 +228,7 @@ func testNumbering(t *testing.T, open Opener) {
 			ID: tk.ID, Number: st.want, Subject: "Imprimante en panne", Status: store.StatusOpen,
 			Category: "2.2", CategorySource: "inferred", Confidence: 0.75, Requester: "Awa.Diop@Example.org",
 			Participants: []string{"awa.diop@example.org"}, CreatedAt: us(st.at), UpdatedAt: us(st.at),
+			Workflow: store.Workflow{Priority: store.PriorityNormal},
 		}
 		if !equalTicket(got, want) {
 			t.Errorf("%s: TicketByNumber = %+v, want %+v", st.name, got, want)
