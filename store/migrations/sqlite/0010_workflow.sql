@@ -1,4 +1,4 @@
--- The same as migrations/postgres/0011_workflow.sql: priority, assignee,
+-- The same as migrations/postgres/0012_workflow.sql: priority, assignee,
 -- team and service-level deadlines; clock_used_us and clock_since are the
 -- resolution clock (clock_since NULL: stopped).
 ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal'
