@@ -216,13 +216,18 @@ func looksLikeRecipient(arg string) bool {
 }
 
 // interactive reports whether a person runs the command: stdin or stderr
-// is a terminal. An MTA gives pipes.
+// is a terminal (a character device other than /dev/null, which a daemon
+// or cron job gets). An MTA gives pipes.
 func interactive(e env) bool {
+	devNull, _ := os.Stat(os.DevNull)
 	for _, s := range []any{e.stdin, e.stderr} {
-		if f, ok := s.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				return true
-			}
+		f, ok := s.(*os.File)
+		if !ok {
+			continue
+		}
+		fi, err := f.Stat()
+		if err == nil && fi.Mode()&os.ModeCharDevice != 0 && (devNull == nil || !os.SameFile(fi, devNull)) {
+			return true
 		}
 	}
 	return false

@@ -127,3 +127,27 @@ func TestIngestRecipientForms(t *testing.T) {
 		t.Errorf("ingest with two recipients = %d %q %q; want 0 and one created ticket", code, out, errs)
 	}
 }
+
+// TestInteractive: what an MTA, a daemon or a cron job gives is not a
+// terminal, so a relative data directory is refused there.
+func TestInteractive(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { devNull.Close() })
+	for name, e := range map[string]env{
+		"pipes (an MTA)":              {stdin: r, stderr: w},
+		"/dev/null and a pipe (cron)": {stdin: devNull, stderr: w},
+		"buffers":                     {stdin: strings.NewReader(""), stderr: &strings.Builder{}},
+	} {
+		if interactive(e) {
+			t.Errorf("%s: interactive, want not", name)
+		}
+	}
+}
