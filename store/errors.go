@@ -53,6 +53,11 @@ func temporary(err error) bool {
 			return true
 		case code == "40001", code == "40P01": // serialization failure, deadlock
 			return true
+		case code == "3D000", strings.HasPrefix(code, "28"):
+			// A missing database or refused credentials: the operator's
+			// to fix, never the sender's, so the mail waits for the fix
+			// instead of bouncing.
+			return true
 		}
 		return false
 	}

@@ -2,54 +2,103 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"guichet/config"
 	"guichet/ingest"
 	"guichet/outbound"
+	"guichet/redact"
 	"guichet/store"
 )
 
-type multi []string
+// recipients is --rcpt: repeatable, and each value may list several
+// addresses separated by commas.
+type recipients []string
 
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+func (r *recipients) String() string { return strings.Join(*r, ",") }
+func (r *recipients) Set(v string) error {
+	*r = append(*r, splitAddresses(v)...)
+	return nil
+}
+
+// splitAddresses splits a list of addresses on the commas outside double
+// quotes: RFC 5321's Dot-string local part cannot hold a comma, only a
+// Quoted-string can ("a,b"@example.org).
+func splitAddresses(v string) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i <= len(v); i++ {
+		switch {
+		case i < len(v) && v[i] == '\\' && quoted:
+			i++
+		case i < len(v) && v[i] == '"':
+			quoted = !quoted
+		case i == len(v) || (v[i] == ',' && !quoted):
+			if a := strings.TrimSpace(v[start:i]); a != "" {
+				out = append(out, a)
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
 
 // runIngest is the MTA pipe: each FILE (or stdin) is one message.
-// Exit 0: all stored; 75: the store is unreachable or the configuration
-// wrong (the MTA retries);
-// 65: a message was stored but cannot become a ticket (no usable sender,
-// empty input).
-func runIngest(ctx context.Context, args []string, e env) int {
+// Exit 0: all stored; 65: a message was stored but cannot become a ticket
+// (no usable sender, empty input); 75 for everything else. An MTA pipe
+// bounces the message to its sender on any code but 0 and 75 (Postfix's
+// pipe(8) reads sysexits.h codes), so every fault of the set-up (usage,
+// configuration, permissions, a missing or unreachable database, a panic)
+// is EX_TEMPFAIL: the message waits in the queue until the operator fixes
+// it.
+func runIngest(ctx context.Context, args []string, e env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "guichet ingest: internal error: %s; the mail system will retry\n", redact.Text(fmt.Sprint(r)))
+			code = exitTempFail
+		}
+	}()
 	fs := flags("ingest", "[--mailbox NAME] [--sender ADDR] [--rcpt ADDR ...] [FILE ...]", e)
 	mailbox := fs.String("mailbox", "", "name of the mailbox the message came from (a monitoring mailbox makes it an alert)")
 	sender := fs.String("sender", "", "envelope sender, as Postfix passes ${sender}")
-	var rcpts multi
-	fs.Var(&rcpts, "rcpt", "envelope recipient, as Postfix passes ${recipient} (repeatable)")
+	var rcpts recipients
+	fs.Var(&rcpts, "rcpt", "envelope recipient, as Postfix passes ${recipient}: repeatable, comma-separated, or followed by more addresses")
 	config.Register(fs)
-	if code := parse(fs, args); code >= 0 {
+	inputs, code := parseIngestArgs(fs, args, &rcpts)
+	if code >= 0 {
 		return code
 	}
 	c, code := loadConfig(fs, e, "ingest")
 	if code >= 0 {
-		// An MTA pipe bounces on anything but 75: a configuration the
-		// operator can fix must not cost the sender its message.
+		return exitTempFail
+	}
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	if c.DatabaseURL == "" && !filepath.IsAbs(c.DataDir) && slices.Contains(inputs, "-") && !interactive(e) {
+		// Run by an MTA, a relative directory lands in the MTA's queue
+		// directory (or fails there): refuse before creating anything.
+		fmt.Fprintf(e.stderr, "guichet ingest: GUICHET_DATA_DIR is relative (%s) and guichet ingest runs from an MTA: set an absolute path\n", c.DataDir)
 		return exitTempFail
 	}
 	log := logger(e, c)
 	st, err := openStore(ctx, c, log)
 	if err != nil {
-		return fail(e, "ingest", err)
+		return tempFail(e, err)
 	}
 	defer st.Close()
 	pending := &outbound.Pending{}
 	p, err := build(ctx, c, st, log, pending)
 	if err != nil {
-		return fail(e, "ingest", err)
+		return tempFail(e, err)
 	}
 	// No sender runs here: each acknowledgment this command queued is
 	// composed right after its commit, so that the ticket shows it when the
@@ -67,10 +116,6 @@ func runIngest(ctx context.Context, args []string, e env) int {
 	envl := store.Envelope{Transport: "pipe", MailFrom: *sender, RcptTo: rcpts, Mailbox: *mailbox}
 	if *sender == "<>" {
 		envl.MailFrom = ""
-	}
-	inputs := fs.Args()
-	if len(inputs) == 0 {
-		inputs = []string{"-"}
 	}
 	worst := exitOK
 	for _, name := range inputs {
@@ -96,8 +141,10 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 		raw, err = os.ReadFile(name)
 	}
 	if err != nil {
+		// A missing or unreadable input is the caller's fault, not the
+		// message's: nothing was read, so nothing may bounce.
 		fmt.Fprintf(e.stderr, "guichet ingest: %v\n", err)
-		return exitDataErr
+		return exitTempFail
 	}
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		fmt.Fprintf(e.stderr, "guichet ingest: %s: empty input, not a message\n", label(name))
@@ -124,6 +171,73 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 		return exitDataErr
 	}
 	return exitOK
+}
+
+// parseIngestArgs parses the flags and returns the input files, or the
+// exit code when there is nothing to run. Postfix's pipe(8) expands an
+// argument holding ${recipient} into one argument per recipient, so
+// "--rcpt ${recipient}" arrives as "--rcpt a@x b@y": after a --rcpt, an
+// argument that looks like an address and names no file is one more
+// recipient, and the flags may go on after it.
+func parseIngestArgs(fs *flag.FlagSet, args []string, rcpts *recipients) ([]string, int) {
+	for {
+		// The flag package prints the whole usage on an error: Postfix would
+		// quote it all as the status text, where one line is wanted.
+		out := fs.Output()
+		fs.SetOutput(io.Discard)
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return nil, exitOK
+		}
+		if err != nil {
+			// A wrong master.cf line: the operator's to fix.
+			fmt.Fprintf(out, "guichet ingest: %v (guichet ingest --help lists the options); the mail system will retry\n", err)
+			return nil, exitTempFail
+		}
+		args = fs.Args()
+		if len(args) == 0 || len(*rcpts) == 0 || !looksLikeRecipient(args[0]) {
+			return args, -1
+		}
+		rcpts.Set(args[0])
+		args = args[1:]
+	}
+}
+
+// looksLikeRecipient: an address has an @ and no slash; a file of that
+// name wins (write ./a@b.eml to be sure).
+func looksLikeRecipient(arg string) bool {
+	if !strings.Contains(arg, "@") || strings.ContainsRune(arg, '/') || strings.HasPrefix(arg, "-") {
+		return false
+	}
+	_, err := os.Stat(arg)
+	return err != nil
+}
+
+// interactive reports whether a person runs the command: stdin or stderr
+// is a terminal (a character device other than /dev/null, which a daemon
+// or cron job gets). An MTA gives pipes.
+func interactive(e env) bool {
+	devNull, _ := os.Stat(os.DevNull)
+	for _, s := range []any{e.stdin, e.stderr} {
+		f, ok := s.(*os.File)
+		if !ok {
+			continue
+		}
+		fi, err := f.Stat()
+		if err == nil && fi.Mode()&os.ModeCharDevice != 0 && (devNull == nil || !os.SameFile(fi, devNull)) {
+			return true
+		}
+	}
+	return false
+}
+
+// tempFail prints err as one line and answers EX_TEMPFAIL: whatever went
+// wrong before a message was read, the set-up is at fault, not the mail.
+func tempFail(e env, err error) int {
+	fmt.Fprintf(e.stderr, "guichet ingest: %s; the mail system will retry\n", redact.Text(err.Error()))
+	return exitTempFail
 }
 
 func label(name string) string {

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"guichet/internal/testnet"
+
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
@@ -83,7 +85,7 @@ func Start(t testing.TB, users map[string]string) *Server {
 		t.Fatal(err)
 	}
 
-	s := &Server{dir: dir, conf: filepath.Join(dir, "dovecot.conf"), port: freePort(t), users: users}
+	s := &Server{dir: dir, conf: filepath.Join(dir, "dovecot.conf"), port: testnet.FreePort(t), users: users}
 	conf := fmt.Sprintf(confTemplate, dir, s.port, mailUser.Uid, mailUser.Gid)
 	if err := os.WriteFile(s.conf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -147,16 +149,6 @@ func unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf("Dovecot required (GUICHET_TEST_REQUIRE_IMAP=1) but unavailable: "+format, args...)
 	}
 	t.Skipf("Dovecot unavailable (set GUICHET_TEST_REQUIRE_IMAP=1 to fail): "+format, args...)
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func (s *Server) chownMail(t testing.TB) {
