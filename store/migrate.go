@@ -70,6 +70,46 @@ func pending(ms []migration, applied map[int]bool, maxApplied int) (migration, b
 	return migration{}, false, nil
 }
 
+// checkSchema returns nil when the database has exactly the migrations this
+// program knows, an error wrapping ErrSchemaTooOld when some are missing
+// (including a database that has no schema at all) and ErrSchemaTooNew
+// when it has more. It writes nothing.
+func checkSchema(ctx context.Context, backend string, c conn) error {
+	ms, err := migrations(backend)
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if err := c.queryRow(ctx, migrationsExist).Scan(&exists); err != nil {
+		return wrap("store: read schema version", err)
+	}
+	have, maxV := map[int]bool{}, 0
+	if exists {
+		rs, err := c.query(ctx, migrationsApplied)
+		if err != nil {
+			return wrap("store: read schema version", err)
+		}
+		versions, err := collect(rs, func(r scanner) (int, error) {
+			var v int
+			return v, r.Scan(&v)
+		})
+		if err != nil {
+			return wrap("store: read schema version", err)
+		}
+		for _, v := range versions {
+			have[v], maxV = true, max(maxV, v)
+		}
+	}
+	m, ok, err := pending(ms, have, maxV)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return fmt.Errorf("%w: database at version %d, this program needs %s", ErrSchemaTooOld, maxV, m.name)
+	}
+	return nil
+}
+
 // migrationLockKey is the pg_advisory_xact_lock key that serialises
 // migrations when several processes start at once ("guichet" in ASCII).
 const migrationLockKey int64 = 0x67756963686574
@@ -88,6 +128,10 @@ var (
 	version    INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL,
 	applied_at INTEGER NOT NULL) STRICT`,
+	}
+	migrationsExist = stmt{
+		pg:     `SELECT to_regclass('schema_migrations') IS NOT NULL`,
+		sqlite: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')`,
 	}
 	migrationsApplied = stmt{pg: `SELECT version FROM schema_migrations`, sqlite: `SELECT version FROM schema_migrations`}
 	migrationDone     = portable(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`)
