@@ -85,19 +85,8 @@ func checkSchema(ctx context.Context, backend string, c conn) error {
 	}
 	have, maxV := map[int]bool{}, 0
 	if exists {
-		rs, err := c.query(ctx, migrationsApplied)
-		if err != nil {
+		if have, maxV, err = appliedVersions(ctx, c); err != nil {
 			return wrap("store: read schema version", err)
-		}
-		versions, err := collect(rs, func(r scanner) (int, error) {
-			var v int
-			return v, r.Scan(&v)
-		})
-		if err != nil {
-			return wrap("store: read schema version", err)
-		}
-		for _, v := range versions {
-			have[v], maxV = true, max(maxV, v)
 		}
 	}
 	m, ok, err := pending(ms, have, maxV)
@@ -108,6 +97,26 @@ func checkSchema(ctx context.Context, backend string, c conn) error {
 		return fmt.Errorf("%w: database at version %d, this program needs %s", ErrSchemaTooOld, maxV, m.name)
 	}
 	return nil
+}
+
+// appliedVersions returns the versions in schema_migrations and the highest.
+func appliedVersions(ctx context.Context, c conn) (map[int]bool, int, error) {
+	rs, err := c.query(ctx, migrationsApplied)
+	if err != nil {
+		return nil, 0, err
+	}
+	versions, err := collect(rs, func(r scanner) (int, error) {
+		var v int
+		return v, r.Scan(&v)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	have, maxV := map[int]bool{}, 0
+	for _, v := range versions {
+		have[v], maxV = true, max(maxV, v)
+	}
+	return have, maxV, nil
 }
 
 // migrationLockKey is the pg_advisory_xact_lock key that serialises
@@ -174,20 +183,9 @@ func migrateOne(ctx context.Context, ms []migration, now time.Time, begin func(c
 	if _, err := t.c.exec(ctx, migrationsTable); err != nil {
 		return "", false, wrap("store: migrate", err)
 	}
-	rs, err := t.c.query(ctx, migrationsApplied)
+	have, maxV, err := appliedVersions(ctx, t.c)
 	if err != nil {
 		return "", false, wrap("store: migrate", err)
-	}
-	versions, err := collect(rs, func(r scanner) (int, error) {
-		var v int
-		return v, r.Scan(&v)
-	})
-	if err != nil {
-		return "", false, wrap("store: migrate", err)
-	}
-	have, maxV := map[int]bool{}, 0
-	for _, v := range versions {
-		have[v], maxV = true, max(maxV, v)
 	}
 	m, ok, err := pending(ms, have, maxV)
 	if err != nil || !ok {
