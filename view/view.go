@@ -173,7 +173,7 @@ func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 		if cat == "" {
 			cat = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, cat, t.Requester,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, fr(statusFR, string(t.Status)), cat, t.Requester,
 			templates.ShortDate(t.CreatedAt, loc), oneLine(t.Subject, 60))
 	}
 	return tw.Flush()
@@ -183,6 +183,7 @@ func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 // terminal.
 var (
 	statusFR = map[string]string{"open": "ouverte", "answered": "réponse envoyée", "resolved": "résolue", "closed": "close"}
+	stateFR  = map[string]string{"queued": "en attente", "sent": "envoyé", "retrying": "nouvel essai prévu", "failed": "échec"}
 	kindFR   = map[string]string{"request": "Demande", "reply": "Réponse du demandeur", "agent": "Réponse d’un agent",
 		"note": "Note interne", "alert": "Alerte", "ack": "Accusé de réception", "notification": "Notification aux agents"}
 )
@@ -247,7 +248,7 @@ func OutboxList(w io.Writer, os []store.Outbound) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTICKET\tÉTAT\tESSAIS\tDESTINATAIRES\tOBJET\tDERNIÈRE ERREUR")
 	for _, o := range os {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", o.ID, o.TicketNumber, o.State, o.Attempts,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", o.ID, o.TicketNumber, fr(stateFR, string(o.State)), o.Attempts,
 			strings.Join(o.To, ","), oneLine(o.Subject, 50), oneLine(o.LastError, 60))
 	}
 	return tw.Flush()
