@@ -112,6 +112,9 @@ type Config struct {
 	MetricsAddr string
 	// DNS is the server (host:port) the sender checks ask; "" the system's.
 	DNS string
+	// Retention is GUICHET_RETENTION: closed tickets' personal data is
+	// erased that long after closing; zero is off.
+	Retention Retention
 	// Location is GUICHET_TIMEZONE: the zone of every date a person reads
 	// (mail, pages, command output). JSON stays UTC.
 	Location *time.Location
@@ -299,6 +302,11 @@ func settings() []setting {
 		{"GUICHET_TIMEZONE", "timezone", "Europe/Paris", "IANA time zone of the dates people read (mail, pages, command output); JSON stays UTC", value{kindString, func(c *Config, v string) error {
 			loc, err := zone(v)
 			c.Location = loc
+			return err
+		}}},
+		{"GUICHET_RETENTION", "retention", "off", "closed tickets untouched for longer than this (3y, 18mo, 400d) have their personal data erased as by guichet forget; off keeps everything", value{kindString, func(c *Config, v string) error {
+			r, err := ParseRetention(v)
+			c.Retention = r
 			return err
 		}}},
 		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},

@@ -424,4 +424,19 @@ type Store interface {
 	ReleaseLease(ctx context.Context, name, holder string) error
 
 	Close()
+
+	// PersonalData returns everything stored about the person whose
+	// address is addr, in any letter case and with any +detail (the right
+	// of access).
+	PersonalData(ctx context.Context, addr string) (PersonalData, error)
+	// Forget erases that person's data everywhere (the right to erasure):
+	// their messages' bytes, texts and attachments, mail to them, their
+	// address replaced by a pseudonym and their address and name rewritten
+	// in what others' messages keep. Tickets keep their numbers,
+	// categories, dates and status history. A second run finds nothing.
+	Forget(ctx context.Context, addr string, e Erasure) (ErasureReport, error)
+	// PurgeClosed erases the personal data of the tickets closed and not
+	// updated since before (GUICHET_RETENTION): every message's bytes,
+	// texts and attachments, every address pseudonymised, each ticket once.
+	PurgeClosed(ctx context.Context, before time.Time, e Erasure) (ErasureReport, error)
 }

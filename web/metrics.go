@@ -69,6 +69,17 @@ func NewMetrics(st StatsReader) *Metrics {
 	return m
 }
 
+// SetBuild publishes guichet_build_info, always 1, whose labels say which
+// binary runs: dashboards and alerts tell nodes and upgrades apart by it.
+func (m *Metrics) SetBuild(version, commit, goVersion string) {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "guichet_build_info",
+		Help: "Always 1; the labels name the running binary's version, commit and Go version.",
+	}, []string{"version", "commit", "goversion"})
+	g.WithLabelValues(version, commit, goVersion).Set(1)
+	m.reg.MustRegister(g)
+}
+
 // Observe counts one committed delivery: its envelope, the kind of message
 // it was stored as, what it did (created, joined…), the category of the
 // ticket it opened (when action is "created") and how long it took.

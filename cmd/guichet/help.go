@@ -47,6 +47,18 @@ func helpTexts() map[string]helpText {
 			"guichet config",
 			"guichet config --config /etc/guichet/guichet.toml",
 		}, "0 done; 64 usage error or invalid configuration"},
+		"export": {[]string{
+			"guichet export --requester awa.diop@example.org > awa.json",
+			"guichet export --requester awa.diop@example.org --with-attachments ./awa-files",
+		}, exitsRead},
+		"forget": {[]string{
+			"guichet forget --requester awa.diop@example.org --dry-run",
+			"guichet forget --requester awa.diop@example.org --by dpo@centre.example",
+		}, exitsRead},
+		"purge": {[]string{
+			"guichet purge --dry-run",
+			"GUICHET_RETENTION=3y guichet purge",
+		}, "0 done; 1 no database, a schema to migrate, or another failure; 64 usage error or GUICHET_RETENTION off; 75 database unavailable, try again"},
 		"backup": {[]string{
 			"guichet backup /var/backups/guichet-$(date +%F).db",
 		}, "0 copy written; 1 failure (no database, the file exists, PostgreSQL: use pg_dump); 64 usage error; 75 database busy, try again"},

@@ -55,6 +55,10 @@ func commands() []command {
 		{"categories", "prints the category catalogue", runCategories},
 		{"config", "prints the effective configuration, secrets masked, and where each value came from", runConfig},
 		{"backup", "writes a consistent copy of the embedded database while serve runs (PostgreSQL: use pg_dump)", runBackup},
+		{"export", "prints everything stored about one person as JSON (right of access)", runExport},
+		{"forget", "erases one person's personal data, keeping the tickets for statistics (right to erasure)", runForget},
+		{"purge", "erases the personal data of tickets closed longer than GUICHET_RETENTION ago", runPurge},
+		{"version", "prints the version, commit and Go version of this binary (also --version)", runVersion},
 	}
 }
 
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, e env) int {
 	case "-h", "--help", "help":
 		usage(e.stdout)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, args[1:], e)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {

@@ -21,13 +21,24 @@ import (
 // mistyped setting never leaves an empty database behind, and its output
 // holds no migration notices.
 func readOnly(ctx context.Context, name, synopsis string, args []string, e env, extra func(*flag.FlagSet)) (*config.Config, store.Store, []string, int) {
-	return readOnlyArgs(ctx, name, synopsis, args, e, extra, nil)
+	return existingArgs(ctx, name, synopsis, args, e, extra, nil, true)
+}
+
+// existing is readOnly for the commands that write (forget, purge): the
+// database must exist already with a current schema, and is opened for
+// writing.
+func existing(ctx context.Context, name, synopsis string, args []string, e env, extra func(*flag.FlagSet)) (*config.Config, store.Store, []string, int) {
+	return existingArgs(ctx, name, synopsis, args, e, extra, nil, false)
 }
 
 // readOnlyArgs is readOnly whose check, when not nil, looks at the
 // positional arguments before the database is opened and returns an exit
 // code to stop with, or -1.
 func readOnlyArgs(ctx context.Context, name, synopsis string, args []string, e env, extra func(*flag.FlagSet), check func([]string) int) (*config.Config, store.Store, []string, int) {
+	return existingArgs(ctx, name, synopsis, args, e, extra, check, true)
+}
+
+func existingArgs(ctx context.Context, name, synopsis string, args []string, e env, extra func(*flag.FlagSet), check func([]string) int, readOnly bool) (*config.Config, store.Store, []string, int) {
 	fs := flags(name, synopsis, e)
 	if extra != nil {
 		extra(fs)
@@ -45,7 +56,7 @@ func readOnlyArgs(ctx context.Context, name, synopsis string, args []string, e e
 	if code >= 0 {
 		return nil, nil, nil, code
 	}
-	st, err := openExisting(ctx, c, true)
+	st, err := openExisting(ctx, c, readOnly)
 	if err != nil {
 		return nil, nil, nil, fail(e, name, err)
 	}

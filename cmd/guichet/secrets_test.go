@@ -167,4 +167,7 @@ func TestServeMetricsListener(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "guichet_store_up 1") || !strings.Contains(body, `guichet_outbox_messages{state="queued"} 0`) {
 		t.Errorf("metrics listener = %d:\n%s", code, body)
 	}
+	if want := `guichet_build_info{commit="`; !strings.Contains(body, want) || !strings.Contains(body, `goversion="go1.`) {
+		t.Errorf("metrics listener has no guichet_build_info with a commit and a Go version:\n%s", body)
+	}
 }

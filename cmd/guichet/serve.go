@@ -78,6 +78,13 @@ func runServe(ctx context.Context, args []string, e env) int {
 	}
 	goRun(&workers, "pipeline", func() error { return p.pipeline.Run(workCtx) })
 	goRun(&workers, "outbox", func() error { return sender.Run(workCtx) })
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
+	if c.Retention.On() {
+		goRun(&workers, "retention", func() error {
+			return runRetention(workCtx, st, c, holder, wallClock{}, log.With("part", "retention"))
+		})
+	}
 
 	ready := []any{"database", backend(c), "data_dir", c.DataDir, "relay", relayName(c)}
 	if !off(c.SMTPAddr) {
@@ -96,8 +103,6 @@ func runServe(ctx context.Context, args []string, e env) int {
 		workers.Wait()
 		return fail(e, "serve", err)
 	}
-	host, _ := os.Hostname()
-	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
 	for _, mb := range boxes {
 		poller, err := imappoll.New(imappoll.Options{
 			Mailbox: mb, Deliverer: p.pipeline, State: st, Holder: holder,

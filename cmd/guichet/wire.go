@@ -73,6 +73,8 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		return nil, fmt.Errorf("tracking links: %w", err)
 	}
 	metrics := web.NewMetrics(st)
+	b := thisBuild()
+	metrics.SetBuild(b.version, b.commit, b.goVersion)
 	ao := outbound.AckerOptions{
 		CentreName:       c.CentreName,
 		SupportAddress:   c.SupportAddress,
