@@ -127,9 +127,27 @@ type Config struct {
 	SLA        []SLA
 	Calendar   *Calendar // nil when the file has no [calendar]
 
+	// DBWait is how long serve waits for an unreachable database at
+	// start-up before it gives up (GUICHET_DB_WAIT); 0 does not wait.
+	DBWait time.Duration
+
 	// Warnings are what the caller should log once its logger exists: a
 	// secret given as a flag, a secret file others may read.
 	Warnings []string
+
+	// Sources say, setting by setting in the order of the documentation,
+	// the text each had and where it came from (guichet config).
+	Sources []Source
+}
+
+// Source is one setting's text as Load read it and its origin: "flag",
+// "env", "file:LINE" or "default". Value is what was given, before the
+// file forms of the secrets are read and before defaults derived from
+// other settings (the domains from the support address) are filled in;
+// it may hold a secret, which Secret says.
+type Source struct {
+	Env, Flag, Value, From string
+	Secret                 bool
 }
 
 // setting is one variable: its environment name, its flag, its default,
@@ -292,6 +310,13 @@ func settings() []setting {
 			return err
 		}}},
 		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},
+		{"GUICHET_DB_WAIT", "db-wait", "5m", "how long serve waits for an unreachable database at start-up, retrying with backoff (1s doubling to 30s), before it exits 75; 0 does not wait", value{kindDuration, func(c *Config, v string) error {
+			if v = strings.TrimSpace(v); v == "0" {
+				c.DBWait = 0
+				return nil
+			}
+			return duration(func(c *Config) *time.Duration { return &c.DBWait }).set(c, v)
+		}}},
 		{"GUICHET_CONFIG", "config", "", "TOML file: agents, teams, mailboxes, alert rules, SLA targets, the calendar, and any setting by its name (database_url = ...)", str(func(c *Config) *string { return &c.ConfigFile })},
 	}
 }
@@ -341,17 +366,20 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 	var errs []error
 	origins := map[string]string{}
 	for _, s := range ss {
-		v, origin := s.def, "default"
+		v, origin, from := s.def, "default", "default"
 		if f, ok := file.settings[s.name()]; ok {
 			v, origin = f.text, (&FileError{Path: path, Line: f.line, Msg: s.name()}).Error()
+			from = fmt.Sprintf("file:%d", f.line)
 		}
 		if e := getenv(s.env); e != "" {
-			v, origin = e, s.env
+			v, origin, from = e, s.env, "env"
 		}
 		if f, ok := flags[s.flag]; ok {
-			v, origin = f, "--"+s.flag
+			v, origin, from = f, "--"+s.flag, "flag"
 		}
 		origins[s.env] = origin
+		c.Sources = append(c.Sources, Source{Env: s.env, Flag: s.flag, Value: v, From: from,
+			Secret: s.env == "GUICHET_SECRET" || s.env == "GUICHET_API_TOKEN"})
 		if err := s.set(c, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", origin, err))
 		}
@@ -414,6 +442,17 @@ func (c *Config) AgentAddresses() []string {
 		}
 	}
 	return out
+}
+
+// IsSetting reports whether name (without dashes) is the flag of a
+// configuration setting, rather than one of a command's own.
+func IsSetting(name string) bool {
+	for _, s := range settings() {
+		if s.flag == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Env is os.Getenv, for callers that wire the real environment.

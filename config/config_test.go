@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"net/netip"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -145,6 +146,56 @@ func TestTimezone(t *testing.T) {
 		}
 		if msg := err.Error(); !strings.Contains(msg, "GUICHET_TIMEZONE") || !strings.Contains(msg, strconv.Quote(bad)) {
 			t.Errorf("GUICHET_TIMEZONE=%s: error %q does not name the setting and the value", bad, msg)
+		}
+	}
+}
+
+func TestSources(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/guichet.toml"
+	if err := os.WriteFile(path, []byte("# comment\nsmtp_rate = 30\nhttp_addr = \"off\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	Register(fs)
+	if err := fs.Parse([]string{"--http-addr", "127.0.0.1:9", "--config", path}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(fs, envOf(map[string]string{"GUICHET_SECRET": strings.Repeat("s", 32), "GUICHET_SMTP_RATE": ""}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Source{
+		"GUICHET_SMTP_RATE": {Env: "GUICHET_SMTP_RATE", Flag: "smtp-rate", Value: "30", From: "file:2"},
+		"GUICHET_HTTP_ADDR": {Env: "GUICHET_HTTP_ADDR", Flag: "http-addr", Value: "127.0.0.1:9", From: "flag"},
+		"GUICHET_SECRET":    {Env: "GUICHET_SECRET", Flag: "secret", Value: strings.Repeat("s", 32), From: "env", Secret: true},
+		"GUICHET_DB_WAIT":   {Env: "GUICHET_DB_WAIT", Flag: "db-wait", Value: "5m", From: "default"},
+	}
+	for _, s := range c.Sources {
+		if w, ok := want[s.Env]; ok {
+			if s != w {
+				t.Errorf("source of %s = %+v, want %+v", s.Env, s, w)
+			}
+			delete(want, s.Env)
+		}
+	}
+	for env := range want {
+		t.Errorf("no source for %s", env)
+	}
+	if c.DBWait != 5*time.Minute {
+		t.Errorf("DBWait = %v, want 5m", c.DBWait)
+	}
+}
+
+func TestDBWait(t *testing.T) {
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+		ok   bool
+	}{{"0", 0, true}, {"90s", 90 * time.Second, true}, {"-1s", 0, false}, {"soon", 0, false}} {
+		c, err := Load(nil, envOf(map[string]string{"GUICHET_DB_WAIT": tc.v}))
+		if (err == nil) != tc.ok || (err == nil && c.DBWait != tc.want) {
+			t.Errorf("GUICHET_DB_WAIT=%s: %v, %v; want %v, ok %v", tc.v, c, err, tc.want, tc.ok)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -20,6 +19,14 @@ import (
 // refuses to touch it rather than misread it.
 var ErrSchemaTooNew = errors.New("store: database schema is newer than this program")
 
+// ErrSchemaTooOld: the database lacks migrations this program needs, and
+// the caller asked not to apply them (Options.Existing); guichet migrate
+// applies them.
+var ErrSchemaTooOld = errors.New("database schema is older than this program")
+
+// ErrNoDatabase: Options.Existing was asked and there is no database.
+var ErrNoDatabase = errors.New("no database")
+
 // wrap maps a driver error once: "no rows" becomes ErrNotFound, a passing
 // failure wraps ErrUnavailable, anything else is wrapped with op as is.
 func wrap(op string, err error) error {
@@ -27,15 +34,56 @@ func wrap(op string, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, pgx.ErrNoRows), errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("%s: %w", op, ErrNotFound)
+		return under(op, ErrNotFound)
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrDuplicate),
-		errors.Is(err, ErrUnavailable), errors.Is(err, ErrSchemaTooNew):
-		return fmt.Errorf("%s: %w", op, err)
+		errors.Is(err, ErrUnavailable), errors.Is(err, ErrSchemaTooNew), errors.Is(err, ErrSchemaTooOld):
+		return under(op, err)
 	case temporary(err):
-		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
+		return under(op, ErrUnavailable, err)
 	default:
-		return fmt.Errorf("%s: %w", op, err)
+		return under(op, err)
 	}
+}
+
+// opError is errs under an operation's name, printed on one line with the
+// package's "store: " prefix once: "store: commit: database unavailable:
+// …", not "store: commit: store: database unavailable: …". A driver's
+// message may span lines (pgx lists each address it tried); they are
+// joined with "; ".
+type opError struct {
+	msg  string
+	errs []error
+}
+
+func (e *opError) Error() string   { return e.msg }
+func (e *opError) Unwrap() []error { return e.errs }
+
+func under(op string, errs ...error) error {
+	parts := []string{op}
+	for _, err := range errs {
+		parts = append(parts, strings.TrimPrefix(err.Error(), "store: "))
+	}
+	return &opError{msg: oneLine(strings.Join(parts, ": ")), errs: errs}
+}
+
+// oneLine joins the lines of a message: after a colon with a space, else
+// with "; ".
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			if strings.HasSuffix(b.String(), ":") {
+				b.WriteString(" ")
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // temporary reports whether err may pass by itself: the edges then answer

@@ -70,6 +70,55 @@ func pending(ms []migration, applied map[int]bool, maxApplied int) (migration, b
 	return migration{}, false, nil
 }
 
+// checkSchema returns nil when the database has exactly the migrations this
+// program knows, an error wrapping ErrSchemaTooOld when some are missing
+// (including a database that has no schema at all) and ErrSchemaTooNew
+// when it has more. It writes nothing.
+func checkSchema(ctx context.Context, backend string, c conn) error {
+	ms, err := migrations(backend)
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if err := c.queryRow(ctx, migrationsExist).Scan(&exists); err != nil {
+		return wrap("store: read schema version", err)
+	}
+	have, maxV := map[int]bool{}, 0
+	if exists {
+		if have, maxV, err = appliedVersions(ctx, c); err != nil {
+			return wrap("store: read schema version", err)
+		}
+	}
+	m, ok, err := pending(ms, have, maxV)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return fmt.Errorf("%w: database at version %d, this program needs %s", ErrSchemaTooOld, maxV, m.name)
+	}
+	return nil
+}
+
+// appliedVersions returns the versions in schema_migrations and the highest.
+func appliedVersions(ctx context.Context, c conn) (map[int]bool, int, error) {
+	rs, err := c.query(ctx, migrationsApplied)
+	if err != nil {
+		return nil, 0, err
+	}
+	versions, err := collect(rs, func(r scanner) (int, error) {
+		var v int
+		return v, r.Scan(&v)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	have, maxV := map[int]bool{}, 0
+	for _, v := range versions {
+		have[v], maxV = true, max(maxV, v)
+	}
+	return have, maxV, nil
+}
+
 // migrationLockKey is the pg_advisory_xact_lock key that serialises
 // migrations when several processes start at once ("guichet" in ASCII).
 const migrationLockKey int64 = 0x67756963686574
@@ -88,6 +137,10 @@ var (
 	version    INTEGER PRIMARY KEY,
 	name       TEXT NOT NULL,
 	applied_at INTEGER NOT NULL) STRICT`,
+	}
+	migrationsExist = stmt{
+		pg:     `SELECT to_regclass('schema_migrations') IS NOT NULL`,
+		sqlite: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')`,
 	}
 	migrationsApplied = stmt{pg: `SELECT version FROM schema_migrations`, sqlite: `SELECT version FROM schema_migrations`}
 	migrationDone     = portable(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`)
@@ -130,20 +183,9 @@ func migrateOne(ctx context.Context, ms []migration, now time.Time, begin func(c
 	if _, err := t.c.exec(ctx, migrationsTable); err != nil {
 		return "", false, wrap("store: migrate", err)
 	}
-	rs, err := t.c.query(ctx, migrationsApplied)
+	have, maxV, err := appliedVersions(ctx, t.c)
 	if err != nil {
 		return "", false, wrap("store: migrate", err)
-	}
-	versions, err := collect(rs, func(r scanner) (int, error) {
-		var v int
-		return v, r.Scan(&v)
-	})
-	if err != nil {
-		return "", false, wrap("store: migrate", err)
-	}
-	have, maxV := map[int]bool{}, 0
-	for _, v := range versions {
-		have[v], maxV = true, max(maxV, v)
 	}
 	m, ok, err := pending(ms, have, maxV)
 	if err != nil || !ok {

@@ -36,7 +36,21 @@ type Options struct {
 	// Now is the clock for times the caller does not pass (created_at of
 	// participants, default message times); nil is time.Now.
 	Now func() time.Time
+	// Existing opens a database that must exist already with the schema
+	// this program expects: nothing is created (no data directory, no
+	// file) and no migration is applied. A missing database gives an error
+	// wrapping ErrNoDatabase, an older schema ErrSchemaTooOld. For the
+	// commands that only look, or change one row, and must not leave an
+	// empty database behind where an operator mistyped a setting.
+	Existing bool
+	// ReadOnly (which implies Existing) also opens the database read-only
+	// where the driver allows it: SQLite's mode=ro, PostgreSQL's
+	// default_transaction_read_only.
+	ReadOnly bool
 }
+
+// existing reports whether the database must be there already.
+func (o Options) existing() bool { return o.Existing || o.ReadOnly }
 
 // connectTimeout bounds the first connection when ctx has no deadline, so
 // that an unreachable database turns into ErrUnavailable (exit 75) instead
@@ -107,6 +121,25 @@ func open(ctx context.Context, o Options) (Store, []string, error) {
 	return s, applied, nil
 }
 
+// SQLitePath is where the embedded database of data directory dir lives,
+// written as the operator wrote dir ("./guichet-data/guichet.db") so that
+// a message naming it reads like their setting.
+func SQLitePath(dir string) string {
+	if dir == "" {
+		dir = DefaultDataDir
+	}
+	return strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator) + "guichet.db"
+}
+
+// prepareSchema applies pending migrations, or, for Options.Existing,
+// only checks that there are none.
+func prepareSchema(ctx context.Context, o Options, backend string, s *core, begin func(context.Context) (txn, error)) ([]string, error) {
+	if o.existing() {
+		return nil, checkSchema(ctx, backend, s.read)
+	}
+	return migrate(ctx, backend, s, begin)
+}
+
 // pgStore is the PostgreSQL backend.
 type pgStore struct {
 	core
@@ -153,6 +186,9 @@ func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 	if cfg.ConnConfig.DescriptionCacheCapacity <= 0 {
 		cfg.ConnConfig.DescriptionCacheCapacity = 512
 	}
+	if o.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	if _, ok := ctx.Deadline(); !ok && cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
@@ -167,7 +203,7 @@ func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 		pool.Close()
 		return nil, nil, wrap("store: connect to PostgreSQL", err)
 	}
-	applied, err := migrate(ctx, "postgres", &s.core, s.beginTx)
+	applied, err := prepareSchema(ctx, o, "postgres", &s.core, s.beginTx)
 	if err != nil {
 		pool.Close()
 		return nil, nil, err
@@ -225,37 +261,45 @@ var (
 // sqliteDSN: WAL so readers never block the writer; synchronous=FULL so a
 // commit is on disk before the caller acknowledges (SMTP 250 after commit);
 // busy_timeout so that other processes' writes are waited for, not failed.
-func sqliteDSN(path string, writer bool) string {
+// A read-only connection (mode=ro) leaves the journal mode alone: setting
+// it is a write.
+func sqliteDSN(path string, writer, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+	}
 	q.Add("_pragma", "foreign_keys(1)")
-	if writer {
+	if writer && !readOnly {
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
 func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) {
-	dir := o.DataDir
-	if dir == "" {
-		dir = DefaultDataDir
+	path := SQLitePath(o.DataDir)
+	if o.existing() {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+		}
+	} else {
+		if err := privateDir(filepath.Dir(path), o.logger()); err != nil {
+			return nil, nil, err
+		}
+		if err := privateFile(path); err != nil {
+			return nil, nil, err
+		}
 	}
-	if err := privateDir(dir, o.logger()); err != nil {
-		return nil, nil, err
-	}
-	path := filepath.Join(dir, "guichet.db")
-	if err := privateFile(path); err != nil {
-		return nil, nil, err
-	}
-	w, err := sql.Open("sqlite", sqliteDSN(path, true))
+	w, err := sql.Open("sqlite", sqliteDSN(path, true, o.ReadOnly))
 	if err != nil {
 		return nil, nil, wrap("store: open "+path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", sqliteDSN(path, false))
+	r, err := sql.Open("sqlite", sqliteDSN(path, false, o.ReadOnly))
 	if err != nil {
 		w.Close()
 		return nil, nil, wrap("store: open "+path, err)
@@ -272,13 +316,16 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	// SQLite gives them the database file's mode, but those left by an
 	// older version may be wider.
 	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if o.ReadOnly {
+			break
+		}
 		if err := os.Chmod(side, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.Close()
 			return nil, nil, fmt.Errorf("store: %w", err)
 		}
 	}
 	// Migrations bypass the statement cache: each runs once.
-	applied, err := migrate(ctx, "sqlite", &s.core, func(ctx context.Context) (txn, error) {
+	applied, err := prepareSchema(ctx, o, "sqlite", &s.core, func(ctx context.Context) (txn, error) {
 		return s.beginOn(ctx, func(tx *sql.Tx) sqlQuerier { return tx })
 	})
 	if err != nil {

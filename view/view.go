@@ -196,7 +196,7 @@ func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 		strings.ToUpper(templates.Zone(loc)))
 	now := time.Now()
 	for _, t := range ts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, t.Status, fr(priorityFR, t.Priority),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Number, fr(statusFR, string(t.Status)), fr(priorityFR, t.Priority),
 			dash(t.Category), dash(t.Assignee), dash(nextDue(t, loc, now)), t.Requester,
 			templates.ShortDate(t.CreatedAt, loc), oneLine(t.Subject, 60))
 	}
@@ -208,6 +208,7 @@ func TicketList(w io.Writer, ts []store.Ticket, loc *time.Location) error {
 var (
 	statusFR   = map[string]string{"open": "ouverte", "answered": "réponse envoyée", "resolved": "résolue", "closed": "close"}
 	priorityFR = map[string]string{"low": "basse", "normal": "normale", "high": "haute", "urgent": "urgente"}
+	stateFR    = map[string]string{"queued": "en attente", "sent": "envoyé", "retrying": "nouvel essai prévu", "failed": "échec"}
 	kindFR     = map[string]string{"request": "Demande", "reply": "Réponse du demandeur", "agent": "Réponse d’un agent",
 		"note": "Note interne", "alert": "Alerte", "ack": "Accusé de réception", "notification": "Notification aux agents"}
 )
@@ -298,7 +299,7 @@ func OutboxList(w io.Writer, os []store.Outbound) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTICKET\tÉTAT\tESSAIS\tDESTINATAIRES\tOBJET\tDERNIÈRE ERREUR")
 	for _, o := range os {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", o.ID, o.TicketNumber, o.State, o.Attempts,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", o.ID, o.TicketNumber, fr(stateFR, string(o.State)), o.Attempts,
 			strings.Join(o.To, ","), oneLine(o.Subject, 50), oneLine(o.LastError, 60))
 	}
 	return tw.Flush()

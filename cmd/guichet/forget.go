@@ -20,7 +20,7 @@ type ErasureOutput struct {
 func runForget(ctx context.Context, args []string, e env) int {
 	var who, by *string
 	var dry *bool
-	c, st, rest, code := readOnly(ctx, "forget", "--requester ADDR [--dry-run] [--by NAME]", args, e, func(fs *flag.FlagSet) {
+	c, st, rest, code := existing(ctx, "forget", "--requester ADDR [--dry-run] [--by NAME]", args, e, func(fs *flag.FlagSet) {
 		who = fs.String("requester", "", "the person's address (any letter case, any +detail)")
 		dry = fs.Bool("dry-run", false, "count what would be erased, change nothing")
 		by = fs.String("by", "", "who asked for the erasure, for the audit row (default: the system user)")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"guichet/config"
@@ -52,6 +53,8 @@ func commands() []command {
 		{"ticket", "shows one ticket with its whole history", runTicket},
 		{"outbox", "shows outbound messages and their delivery state; 'outbox retry ID' requeues a failed one", runOutbox},
 		{"categories", "prints the category catalogue", runCategories},
+		{"config", "prints the effective configuration, secrets masked, and where each value came from", runConfig},
+		{"backup", "writes a consistent copy of the embedded database while serve runs (PostgreSQL: use pg_dump)", runBackup},
 		{"export", "prints everything stored about one person as JSON (right of access)", runExport},
 		{"forget", "erases one person's personal data, keeping the tickets for statistics (right to erasure)", runForget},
 		{"purge", "erases the personal data of tickets closed longer than GUICHET_RETENTION ago", runPurge},
@@ -90,9 +93,17 @@ func run(ctx context.Context, args []string, e env) int {
 }
 
 // fail prints one clear line, without a password or a token, and returns
-// the exit code that fits err.
+// the exit code that fits err. The errors an operator fixes with another
+// command say which.
 func fail(e env, cmd string, err error) int {
-	fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, redact.Text(err.Error()))
+	msg := oneLine(redact.Text(err.Error()))
+	switch {
+	case errors.Is(err, store.ErrNoDatabase):
+		msg += " (run guichet serve or guichet migrate first)"
+	case errors.Is(err, store.ErrSchemaTooOld):
+		msg += " (run guichet migrate)"
+	}
+	fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, msg)
 	if isTemporary(err) {
 		return exitTempFail
 	}
@@ -109,7 +120,7 @@ func isTemporary(err error) bool {
 func loadConfig(fs *flag.FlagSet, e env, cmd string) (*config.Config, int) {
 	c, err := config.Load(fs, e.getenv)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, redact.Text(err.Error()))
+		fmt.Fprintf(e.stderr, "guichet %s: %s\n", cmd, oneLine(redact.Text(err.Error())))
 		return nil, exitUsage
 	}
 	if len(c.Warnings) > 0 {
@@ -119,4 +130,16 @@ func loadConfig(fs *flag.FlagSet, e env, cmd string) (*config.Config, int) {
 		}
 	}
 	return c, -1
+}
+
+// oneLine joins the lines of a message (errors.Join writes one error a
+// line; some drivers indent a list) with "; ".
+func oneLine(s string) string {
+	var parts []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -155,9 +155,22 @@ func TestIngestExitCodes(t *testing.T) {
 
 func TestHelpAndCategories(t *testing.T) {
 	h := newHarness(t, "")
-	for _, cmd := range []string{"serve", "ingest", "migrate", "tickets", "ticket", "outbox", "categories"} {
-		if code, _, errs := h.run("", cmd, "--help"); code != exitOK || !strings.Contains(errs, "Usage: guichet "+cmd) {
-			t.Errorf("%s --help = %d %q", cmd, code, errs)
+	for _, c := range commands() {
+		if c.name == "version" {
+			continue // no options, its own help
+		}
+		code, out, errs := h.run("", c.name, "--help")
+		if code != exitOK || !strings.HasPrefix(out, "Usage: guichet "+c.name) || errs != "" {
+			t.Errorf("%s --help = %d %q %q", c.name, code, out, errs)
+		}
+		// Its own flags, then examples and exit codes; the settings only
+		// with --help-all.
+		if !strings.Contains(out, "Examples:\n  guichet "+c.name) || !strings.Contains(out, "Exit codes: 0 ") ||
+			strings.Contains(out, "--database-url string") {
+			t.Errorf("%s --help:\n%s", c.name, out)
+		}
+		if _, all, _ := h.run("", c.name, "--help-all"); !strings.Contains(all, "--database-url string") || !strings.Contains(all, "--log-level") {
+			t.Errorf("%s --help-all lists no settings:\n%s", c.name, all)
 		}
 	}
 	code, out, _ := h.run("", "categories")

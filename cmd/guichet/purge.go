@@ -15,7 +15,7 @@ import (
 func runPurge(ctx context.Context, args []string, e env) int {
 	var dry *bool
 	var by *string
-	c, st, rest, code := readOnly(ctx, "purge", "[--dry-run]", args, e, func(fs *flag.FlagSet) {
+	c, st, rest, code := existing(ctx, "purge", "[--dry-run]", args, e, func(fs *flag.FlagSet) {
 		dry = fs.Bool("dry-run", false, "count what would be erased, change nothing")
 		by = fs.String("by", "", "who runs it, for the audit row (default: the system user)")
 	})

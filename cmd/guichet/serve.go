@@ -34,7 +34,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	}
 	log := logger(e, c)
 	tuneGC(e.getenv)
-	st, err := openStore(ctx, c, log)
+	st, err := waitForStore(ctx, c, log)
 	if err != nil {
 		return fail(e, "serve", err)
 	}

@@ -280,7 +280,7 @@ func TestServeEndToEnd(t *testing.T) {
 				t.Errorf("ticket %s after the reply = %d\n%s", number, code, out)
 			}
 			code, out, _ = h.run("", "outbox")
-			if code != exitOK || !strings.Contains(out, "sent") {
+			if code != exitOK || !strings.Contains(out, "envoyé") {
 				t.Errorf("outbox = %d\n%s", code, out)
 			}
 		})
@@ -567,5 +567,30 @@ func TestServeRoleMailboxes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServeWaitsForDatabase: an unreachable PostgreSQL at start-up is
+// waited for with backoff, each try logged, and serve gives up with 75
+// after GUICHET_DB_WAIT.
+func TestServeWaitsForDatabase(t *testing.T) {
+	h := newHarness(t, "postgres://guichet:s3cret@127.0.0.1:1/guichet")
+	h.env["GUICHET_DB_WAIT"] = "2500ms"
+	h.env["GUICHET_SMTP_ADDR"] = "off"
+	h.env["GUICHET_HTTP_ADDR"] = "off"
+	start := time.Now()
+	code, _, stderr := h.run("", "serve")
+	took := time.Since(start)
+	if code != exitTempFail {
+		t.Errorf("serve = %d, want %d; stderr:\n%s", code, exitTempFail, stderr)
+	}
+	if took < 2*time.Second || took > 20*time.Second {
+		t.Errorf("serve gave up after %v, want about 2.5s", took)
+	}
+	if n := strings.Count(stderr, "database unavailable, will try again"); n != 2 {
+		t.Errorf("%d warnings, want 2 (after 1s, then the 1.5s left):\n%s", n, stderr)
+	}
+	if strings.Contains(stderr, "s3cret") || !strings.Contains(stderr, "gave up after waiting 2.5s") {
+		t.Errorf("stderr leaks the password or does not say it gave up:\n%s", stderr)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -22,29 +21,6 @@ import (
 	"guichet/tracking"
 	"guichet/web"
 )
-
-// flags makes a command's flag set with the configuration flags, and the
-// usage text that --help prints.
-func flags(name, synopsis string, e env) *flag.FlagSet {
-	fs := flag.NewFlagSet("guichet "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: guichet %s %s\n\nOptions:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses args; it returns -1 to go on, or the exit code.
-func parse(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	return -1
-}
 
 // logger writes structured logs to stderr at the configured level, as
 // text or as one JSON object a line; every value goes through redactAttr,
