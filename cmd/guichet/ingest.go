@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +71,7 @@ func runIngest(ctx context.Context, args []string, e env) (code int) {
 	var rcpts recipients
 	fs.Var(&rcpts, "rcpt", "envelope recipient, as Postfix passes ${recipient}: repeatable, comma-separated, or followed by more addresses")
 	config.Register(fs)
-	inputs, code := parseIngestArgs(fs, args, &rcpts)
+	inputs, code := parseIngestArgs(fs, args, &rcpts, e)
 	if code >= 0 {
 		return code
 	}
@@ -179,30 +178,26 @@ func ingestOne(ctx context.Context, d ingest.Deliverer, name string, envl store.
 // "--rcpt ${recipient}" arrives as "--rcpt a@x b@y": after a --rcpt, an
 // argument that looks like an address and names no file is one more
 // recipient, and the flags may go on after it.
-func parseIngestArgs(fs *flag.FlagSet, args []string, rcpts *recipients) ([]string, int) {
+func parseIngestArgs(fs *flag.FlagSet, args []string, rcpts *recipients, e env) ([]string, int) {
 	for {
-		// The flag package prints the whole usage on an error: Postfix would
-		// quote it all as the status text, where one line is wanted.
-		out := fs.Output()
-		fs.SetOutput(io.Discard)
-		err := fs.Parse(args)
-		fs.SetOutput(out)
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return nil, exitOK
-		}
-		if err != nil {
-			// A wrong master.cf line: the operator's to fix.
-			fmt.Fprintf(out, "guichet ingest: %v (guichet ingest --help lists the options); the mail system will retry\n", err)
+		if err := fs.Parse(args); err != nil {
+			// A wrong master.cf line: the operator's to fix, in one line
+			// (Postfix quotes it as the status text).
+			fmt.Fprintf(e.stderr, "guichet ingest: %v (guichet ingest --help lists the options); the mail system will retry\n", err)
 			return nil, exitTempFail
 		}
 		args = fs.Args()
 		if len(args) == 0 || len(*rcpts) == 0 || !looksLikeRecipient(args[0]) {
-			return args, -1
+			break
 		}
 		rcpts.Set(args[0])
 		args = args[1:]
 	}
+	if h := fs.Lookup("help").Value.(helpFlag); *h.level > 0 {
+		h.show(*h.level == 2)
+		return nil, exitOK
+	}
+	return args, -1
 }
 
 // looksLikeRecipient: an address has an @ and no slash; a file of that

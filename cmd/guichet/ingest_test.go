@@ -29,7 +29,6 @@ func TestIngestExitCodesForOperators(t *testing.T) {
 		stderr string // part of the one line on stderr
 	}{
 		{"stored", nil, nil, request, exitOK, ""},
-		{"help", nil, []string{"--help"}, "", exitOK, "Usage: guichet ingest"},
 		{"unknown flag in master.cf", nil, []string{"--recipient", "a@centre.example"}, request, exitTempFail, "-recipient"},
 		{"configuration error", map[string]string{"GUICHET_SMTP_RATE": "many"}, nil, request, exitTempFail, "GUICHET_SMTP_RATE"},
 		{"data directory under a file", map[string]string{"GUICHET_DATA_DIR": filepath.Join(notDir, "data")}, nil, request, exitTempFail, "not a directory"},
@@ -109,11 +108,12 @@ func TestIngestRecipientForms(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var rcpts recipients
-			fs := flags("ingest", "", env{stderr: os.Stderr})
+			e := env{stderr: os.Stderr}
+			fs := flags("ingest", "", e)
 			fs.Var(&rcpts, "rcpt", "")
 			fs.String("sender", "", "")
 			fs.String("mailbox", "", "")
-			inputs, code := parseIngestArgs(fs, c.args, &rcpts)
+			inputs, code := parseIngestArgs(fs, c.args, &rcpts, e)
 			if code != -1 || !slices.Equal([]string(rcpts), c.rcpts) || !slices.Equal(inputs, c.inputs) {
 				t.Errorf("parse %q = rcpts %q inputs %q code %d; want %q %q", c.args, rcpts, inputs, code, c.rcpts, c.inputs)
 			}
