@@ -80,8 +80,15 @@ type Sender struct {
 	kick chan struct{}
 
 	mu   sync.Mutex
-	held map[int64]uint64 // messages in hand → the claim that took them
-	gen  uint64           // claims made, numbering held's entries
+	held map[int64]hold // messages in hand
+	gen  uint64         // claims made, numbering held's entries
+}
+
+// hold is a message in hand: the claim that took it (a later claim of the
+// same message is another hold), and the end of its lease as last set.
+type hold struct {
+	gen   uint64
+	until time.Time
 }
 
 // NewSender returns a Sender; Run starts it.
@@ -123,7 +130,7 @@ func NewSender(o SenderOptions) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]uint64{}}
+	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]hold{}}
 }
 
 // processOwner names one sender: the host and process id say which node
@@ -194,7 +201,8 @@ func (s *Sender) Run(ctx context.Context) error {
 		// The claim runs to completion even if ctx ends meanwhile: a claim
 		// committed but abandoned would hide its messages until their
 		// lease expires.
-		claimed, err := s.o.Store.ClaimOutboundFor(bg, s.o.Owner, s.o.Clock(), s.o.Batch, s.o.Lease)
+		now := s.o.Clock()
+		claimed, err := s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
 		if err != nil {
 			s.log.Warn("outbox: claim failed", "err", err)
 			if !s.wait(ctx, storeDelay) {
@@ -205,7 +213,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		storeDelay = time.Second
 		full := len(claimed) == s.o.Batch
-		claimed = s.take(claimed)
+		claimed = s.take(claimed, now)
 		var renderErrs []error
 		if s.o.Render != nil {
 			renderErrs = s.o.Render(bg, claimed)
@@ -232,7 +240,7 @@ func (s *Sender) Run(ctx context.Context) error {
 // already in hand: a message whose lease ran out while its renewals failed
 // (an outage of the store) can be claimed again by this very sender, and
 // must not be sent a second time while its first delivery goes on.
-func (s *Sender) take(claimed []store.Outbound) []store.Outbound {
+func (s *Sender) take(claimed []store.Outbound, now time.Time) []store.Outbound {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gen++
@@ -241,18 +249,54 @@ func (s *Sender) take(claimed []store.Outbound) []store.Outbound {
 		if _, ok := s.held[m.ID]; ok {
 			continue
 		}
-		s.held[m.ID] = s.gen
+		s.held[m.ID] = hold{gen: s.gen, until: now.Add(s.o.Lease)}
 		out = append(out, m)
 	}
 	return out
 }
 
-// holds tells whether id is still this sender's to send.
-func (s *Sender) holds(id int64) bool {
+// confirm tells whether id is still this sender's to send, just before
+// it is. When the renewals have not kept up (the store slow or down, the
+// process paused), less than a third of the lease may be left, or none,
+// and another sender may have claimed the message since: the lease is
+// renewed first, and the message is sent only if that succeeds. An error
+// is the store's; nothing was sent.
+func (s *Sender) confirm(ctx context.Context, id int64) (bool, error) {
+	s.mu.Lock()
+	h, ok := s.held[id]
+	s.mu.Unlock()
+	now := s.o.Clock()
+	if !ok || h.until.Sub(now) > s.o.Lease/3 {
+		return ok, nil
+	}
+	got, err := s.o.Store.RenewOutbound(ctx, s.o.Owner, []int64{id}, now, s.o.Lease)
+	if err != nil {
+		return false, err
+	}
+	s.renewed(map[int64]uint64{id: h.gen}, got, now)
+	return len(got) == 1, nil
+}
+
+// renewed records a renewal at now of the holds in asked (id → claim):
+// those in got run until now+Lease, the others are no longer ours.
+func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.held[id]
-	return ok
+	for _, id := range got {
+		if h, ok := s.held[id]; ok && h.gen == asked[id] {
+			h.until = now.Add(s.o.Lease)
+			s.held[id] = h
+		}
+		delete(asked, id)
+	}
+	for id, g := range asked {
+		// Only the claim that was asked about: the same message may have
+		// been recorded, then claimed again since.
+		if s.held[id].gen == g {
+			delete(s.held, id)
+			s.log.Warn("outbox: lease lost, another sender may have the message", "outbox", id)
+		}
+	}
 }
 
 // release ends the sender's work on ids: their result is recorded.
@@ -286,34 +330,23 @@ func (s *Sender) renewLoop(ctx context.Context, stop <-chan struct{}) {
 // may succeed before the lease ends.
 func (s *Sender) renew(ctx context.Context) {
 	s.mu.Lock()
-	snap := make(map[int64]uint64, len(s.held))
+	asked := make(map[int64]uint64, len(s.held))
 	ids := make([]int64, 0, len(s.held))
-	for id, g := range s.held {
-		snap[id] = g
+	for id, h := range s.held {
+		asked[id] = h.gen
 		ids = append(ids, id)
 	}
 	s.mu.Unlock()
 	if len(ids) == 0 {
 		return
 	}
-	got, err := s.o.Store.RenewOutbound(ctx, s.o.Owner, ids, s.o.Clock(), s.o.Lease)
+	now := s.o.Clock()
+	got, err := s.o.Store.RenewOutbound(ctx, s.o.Owner, ids, now, s.o.Lease)
 	if err != nil {
 		s.log.Warn("outbox: renewing the lease failed", "err", err, "messages", len(ids))
 		return
 	}
-	for _, id := range got {
-		delete(snap, id)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, g := range snap {
-		// Only the claim the snapshot saw: the same message may have been
-		// recorded, then claimed again since.
-		if s.held[id] == g {
-			delete(s.held, id)
-			s.log.Warn("outbox: lease lost, another sender has the message", "outbox", id)
-		}
-	}
+	s.renewed(asked, got, now)
 }
 
 // wait sleeps for d or until a Kick; false when ctx ended.
@@ -375,11 +408,18 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		// an empty message must never reach the relay.
 		err = fmt.Errorf("%w: outbox %d has no bytes and no composer", ErrCannotCompose, m.ID)
 	}
-	if err == nil && !s.holds(m.ID) {
-		// Another sender claimed it after our lease ran out; it is that
-		// sender's to send and record.
-		log.Warn("outbox: not sent, the lease was lost")
-		return
+	if err == nil {
+		ok, cerr := s.confirm(ctx, m.ID)
+		if cerr != nil {
+			// Not sent: a temporary failure, recorded as such when the
+			// store answers again.
+			err = fmt.Errorf("lease not confirmed: %w", cerr)
+		} else if !ok {
+			// Another sender claimed it after our lease ran out; it is
+			// that sender's to send and record.
+			log.Warn("outbox: not sent, the lease was lost")
+			return
+		}
 	}
 	// Every other outcome ends with a result recorded, under our lease
 	// until then; a delivery (sent) is released by recordSent.

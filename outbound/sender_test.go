@@ -531,3 +531,44 @@ func TestSlowRelayKeepsTheLease(t *testing.T) {
 		})
 	}
 }
+
+// TestSenderConfirmsALateLease: a message whose lease the renewals did not
+// keep (store slow, process paused) is renewed just before it is sent, and
+// left alone when another sender claimed it meanwhile.
+func TestSenderConfirmsALateLease(t *testing.T) {
+	const lease = 20 * time.Second
+	for _, tc := range []struct {
+		name     string
+		reclaim  bool
+		wantSent int
+	}{
+		{"nobody claimed it since: renewed and sent", false, 1},
+		{"another sender claimed it: not sent", true, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, ids, t0, clk := leaseFixture(t, backends(t)[0], 1)
+			r := &countingRelay{got: map[string]int{}}
+			s := NewSender(SenderOptions{Store: st, Relay: r, Clock: clk.Now, Lease: lease})
+			ctx := context.Background()
+			claimed, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
+			if err != nil || len(claimed) != 1 {
+				t.Fatalf("claim = %d rows (%v)", len(claimed), err)
+			}
+			s.take(claimed, t0)
+			clk.now = t0.Add(lease + 5*time.Second) // no renewal ran
+			if tc.reclaim {
+				if again, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(again) != 1 {
+					t.Fatalf("the other sender's claim = %d rows (%v)", len(again), err)
+				}
+			}
+			sent := make(chan store.Sent, 1)
+			s.deliver(ctx, claimed[0], nil, sent)
+			if n, _ := r.counts(); n != tc.wantSent || len(sent) != tc.wantSent {
+				t.Errorf("relay got %d, %d recorded; want %d", n, len(sent), tc.wantSent)
+			}
+			if tc.wantSent == 1 {
+				sentOnce(t, ids, r)
+			}
+		})
+	}
+}
