@@ -36,8 +36,11 @@
 //     PostgreSQL, so several processes share one outbox), delivers a few in
 //     parallel, and marks each sent right after the relay accepted it, the
 //     ones that finished together in one statement (so a
-//     message is delivered once; only a store outage lasting longer than the
-//     lease between acceptance and MarkSent could repeat it). Temporary
+//     message is delivered once; only a crash, or a store outage lasting
+//     longer than the lease, between acceptance and MarkSent could repeat
+//     it). The lease is short (20 s) and renewed while the sender works on
+//     a message, however slow the relay: a killed process's messages are
+//     claimed again within seconds. Temporary
 //     failures (network, 4xx, and refusals before MAIL FROM such as a bad
 //     password) retry with exponential backoff and jitter from RetryMin,
 //     doubling up to RetryCap, for RetryMaxAge; a 5xx reply fails the

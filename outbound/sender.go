@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 
 // Outbox is the part of the store the Sender uses; store.Store satisfies it.
 type Outbox interface {
-	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]store.Outbound, error)
+	ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error)
+	RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error)
 	MarkSent(ctx context.Context, sent ...store.Sent) error
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error
@@ -37,9 +39,22 @@ type SenderOptions struct {
 	Batch       int           // messages claimed at once (32)
 	Parallel    int           // deliveries in flight (4)
 	Poll        time.Duration // how often to look for due messages without a Kick (5 s)
-	// Lease is how long a claimed message is reserved for this sender (5
-	// min); it must exceed a delivery's worst case (the relay timeout).
+	// Lease is how long a claim reserves a message for this sender
+	// without news from it (20 s). The sender renews the lease of the
+	// messages it still works on every Renew, however long the relay
+	// takes; a sender that died renews nothing, and its messages are
+	// claimed again by another sender, or this one restarted, once the
+	// lease ends: within Lease + Poll.
 	Lease time.Duration
+	// Renew is how often the lease of the messages in hand is extended
+	// (Lease/3: two renewals may fail or be late before it ends).
+	Renew time.Duration
+	// SendTimeout bounds one delivery, the relay's own timeouts aside (4
+	// min).
+	SendTimeout time.Duration
+	// Owner names this sender's claims; it must be unique to the process
+	// (default: host name, process id and random bytes).
+	Owner string
 	Clock func() time.Time
 	// Render composes the claimed mail that was queued without its bytes
 	// (acknowledgments, Acker.RenderAll), in place, before it is sent;
@@ -49,10 +64,31 @@ type SenderOptions struct {
 
 // Sender delivers the outbox: it claims due messages, hands them to the
 // relay, and records each result.
+//
+// Each message goes out once in normal operation: the claim leases it to
+// this sender, which renews the lease while the message waits for a
+// worker, is being sent, or has its result recorded, so no other sender
+// claims it meanwhile, whatever the relay's delay. After a crash (kill
+// -9, power loss) a message the relay accepted but that was not yet
+// recorded as sent goes out a second time once its lease ends; no
+// protocol avoids that window between the relay's 250 and our commit.
+// The copy has the same Message-ID, by which the recipient's software
+// can recognise it (RFC 5322 §3.6.4).
 type Sender struct {
 	o    SenderOptions
 	log  *slog.Logger
 	kick chan struct{}
+
+	mu   sync.Mutex
+	held map[int64]hold // messages in hand
+	gen  uint64         // claims made, numbering held's entries
+}
+
+// hold is a message in hand: the claim that took it (a later claim of the
+// same message is another hold), and the end of its lease as last set.
+type hold struct {
+	gen   uint64
+	until time.Time
 }
 
 // NewSender returns a Sender; Run starts it.
@@ -76,7 +112,16 @@ func NewSender(o SenderOptions) *Sender {
 		o.Poll = 5 * time.Second
 	}
 	if o.Lease <= 0 {
-		o.Lease = 5 * time.Minute
+		o.Lease = 20 * time.Second
+	}
+	if o.Renew <= 0 {
+		o.Renew = o.Lease / 3
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 4 * time.Minute
+	}
+	if o.Owner == "" {
+		o.Owner = processOwner()
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
@@ -85,7 +130,15 @@ func NewSender(o SenderOptions) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{o: o, log: log, kick: make(chan struct{}, 1)}
+	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]hold{}}
+}
+
+// processOwner names one sender: the host and process id say which node
+// held a row, the random part keeps a restarted process, which may get
+// the same pid, from renewing its predecessor's claims.
+func processOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%08x", host, os.Getpid(), rand.Uint32())
 }
 
 // Kick wakes the sender now; the pipeline calls it after a commit that
@@ -123,11 +176,21 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 		})
 	}
+	// The renewals go on until every result is recorded: a message stays
+	// in hand until then.
+	stopRenew := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		s.renewLoop(bg, stopRenew)
+	}()
 	defer func() {
 		close(jobs)
 		wg.Wait()
 		close(sent)
 		<-recorded
+		close(stopRenew)
+		<-renewed
 	}()
 
 	storeDelay := time.Second
@@ -138,7 +201,8 @@ func (s *Sender) Run(ctx context.Context) error {
 		// The claim runs to completion even if ctx ends meanwhile: a claim
 		// committed but abandoned would hide its messages until their
 		// lease expires.
-		claimed, err := s.o.Store.ClaimOutbound(bg, s.o.Clock(), s.o.Batch, s.o.Lease)
+		now := s.o.Clock()
+		claimed, err := s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
 		if err != nil {
 			s.log.Warn("outbox: claim failed", "err", err)
 			if !s.wait(ctx, storeDelay) {
@@ -148,6 +212,8 @@ func (s *Sender) Run(ctx context.Context) error {
 			continue
 		}
 		storeDelay = time.Second
+		full := len(claimed) == s.o.Batch
+		claimed = s.take(claimed, now)
 		var renderErrs []error
 		if s.o.Render != nil {
 			renderErrs = s.o.Render(bg, claimed)
@@ -161,13 +227,126 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 			jobs <- j
 		}
-		if len(claimed) == s.o.Batch {
+		if full {
 			continue // more may be due
 		}
 		if !s.wait(ctx, s.o.Poll) {
 			return nil
 		}
 	}
+}
+
+// take puts the claimed messages in hand and returns them, less those
+// already in hand: a message whose lease ran out while its renewals failed
+// (an outage of the store) can be claimed again by this very sender, and
+// must not be sent a second time while its first delivery goes on.
+func (s *Sender) take(claimed []store.Outbound, now time.Time) []store.Outbound {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	out := claimed[:0]
+	for _, m := range claimed {
+		if _, ok := s.held[m.ID]; ok {
+			continue
+		}
+		s.held[m.ID] = hold{gen: s.gen, until: now.Add(s.o.Lease)}
+		out = append(out, m)
+	}
+	return out
+}
+
+// confirm tells whether id is still this sender's to send, just before
+// it is. When the renewals have not kept up (the store slow or down, the
+// process paused), less than a third of the lease may be left, or none,
+// and another sender may have claimed the message since: the lease is
+// renewed first, and the message is sent only if that succeeds. An error
+// is the store's; nothing was sent.
+func (s *Sender) confirm(ctx context.Context, id int64) (bool, error) {
+	s.mu.Lock()
+	h, ok := s.held[id]
+	s.mu.Unlock()
+	now := s.o.Clock()
+	if !ok || h.until.Sub(now) > s.o.Lease/3 {
+		return ok, nil
+	}
+	got, err := s.o.Store.RenewOutbound(ctx, s.o.Owner, []int64{id}, now, s.o.Lease)
+	if err != nil {
+		return false, err
+	}
+	s.renewed(map[int64]uint64{id: h.gen}, got, now)
+	return len(got) == 1, nil
+}
+
+// renewed records a renewal at now of the holds in asked (id → claim):
+// those in got run until now+Lease, the others are no longer ours.
+func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range got {
+		if h, ok := s.held[id]; ok && h.gen == asked[id] {
+			h.until = now.Add(s.o.Lease)
+			s.held[id] = h
+		}
+		delete(asked, id)
+	}
+	for id, g := range asked {
+		// Only the claim that was asked about: the same message may have
+		// been recorded, then claimed again since.
+		if s.held[id].gen == g {
+			delete(s.held, id)
+			s.log.Warn("outbox: lease lost, another sender may have the message", "outbox", id)
+		}
+	}
+}
+
+// release ends the sender's work on ids: their result is recorded.
+func (s *Sender) release(ids ...int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		delete(s.held, id)
+	}
+}
+
+// renewLoop extends the lease of the messages in hand every Renew, in one
+// statement, until stop is closed.
+func (s *Sender) renewLoop(ctx context.Context, stop <-chan struct{}) {
+	t := time.NewTicker(s.o.Renew)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.renew(ctx)
+		}
+	}
+}
+
+// renew extends the lease of the messages in hand. Those the store no
+// longer counts as ours (recorded meanwhile, or claimed by another sender
+// after our lease ran out during an outage) leave our hands: a delivery
+// not yet started is skipped. A failed renewal keeps them: the next one
+// may succeed before the lease ends.
+func (s *Sender) renew(ctx context.Context) {
+	s.mu.Lock()
+	asked := make(map[int64]uint64, len(s.held))
+	ids := make([]int64, 0, len(s.held))
+	for id, h := range s.held {
+		asked[id] = h.gen
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	now := s.o.Clock()
+	got, err := s.o.Store.RenewOutbound(ctx, s.o.Owner, ids, now, s.o.Lease)
+	if err != nil {
+		s.log.Warn("outbox: renewing the lease failed", "err", err, "messages", len(ids))
+		return
+	}
+	s.renewed(asked, got, now)
 }
 
 // wait sleeps for d or until a Kick; false when ctx ended.
@@ -212,6 +391,9 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 				s.record(ctx, s.log.With("outbox", x.ID), func() error { return s.o.Store.MarkSent(ctx, x) })
 			}
 		}
+		for _, x := range group {
+			s.release(x.ID)
+		}
 	}
 }
 
@@ -226,13 +408,34 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		// an empty message must never reach the relay.
 		err = fmt.Errorf("%w: outbox %d has no bytes and no composer", ErrCannotCompose, m.ID)
 	}
+	if err == nil {
+		ok, cerr := s.confirm(ctx, m.ID)
+		if cerr != nil {
+			// Not sent: a temporary failure, recorded as such when the
+			// store answers again.
+			err = fmt.Errorf("lease not confirmed: %w", cerr)
+		} else if !ok {
+			// Another sender claimed it after our lease ran out; it is
+			// that sender's to send and record.
+			log.Warn("outbox: not sent, the lease was lost")
+			return
+		}
+	}
+	// Every other outcome ends with a result recorded, under our lease
+	// until then; a delivery (sent) is released by recordSent.
+	delivered := false
+	defer func() {
+		if !delivered {
+			s.release(m.ID)
+		}
+	}()
 	if errors.Is(err, ErrCannotCompose) {
 		log.Error("outbox: the message cannot be composed", "err", err)
 		s.record(ctx, log, func() error { return s.o.Store.MarkFailed(ctx, m.ID, "composition impossible : "+err.Error()) })
 		return
 	}
 	if err == nil {
-		sendCtx, cancel := context.WithTimeout(ctx, s.o.Lease*4/5)
+		sendCtx, cancel := context.WithTimeout(ctx, s.o.SendTimeout)
 		err = s.o.Relay.Send(sendCtx, m.MailFrom, m.To, m.Raw)
 		cancel()
 	}
@@ -249,6 +452,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		// Delivered exactly once: record it right away (recordSent
 		// insists while the lease holds, since a lost MarkSent means a
 		// second delivery once the lease expires).
+		delivered = true
 		sent <- store.Sent{ID: m.ID, At: now, Note: note}
 		log.Debug("outbox: sent")
 		return
@@ -270,10 +474,16 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 	s.record(ctx, log, func() error { return s.o.Store.MarkRetry(ctx, m.ID, msg, next) })
 }
 
-// record runs f, insisting while the store is unavailable, up to half the
-// lease; it logs and returns the last error.
+// recordPatience is how long record insists while the store is
+// unavailable: a delivery whose result is lost is sent again once its lease
+// ends, and the renewals keep the lease meanwhile if the store answers
+// them.
+const recordPatience = 2 * time.Minute
+
+// record runs f, insisting while the store is unavailable, up to
+// recordPatience; it logs and returns the last error.
 func (s *Sender) record(ctx context.Context, log *slog.Logger, f func() error) error {
-	deadline := s.o.Clock().Add(s.o.Lease / 2)
+	deadline := time.Now().Add(recordPatience)
 	delay := 100 * time.Millisecond
 	for {
 		err := f()

@@ -372,16 +372,16 @@ func (s *core) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]Ack
 }
 
 var (
-	// claimOutbound leases due rows. On PostgreSQL, SKIP LOCKED lets
-	// several senders claim disjoint sets at once; SQLite runs the one
-	// UPDATE … RETURNING under the write lock, so two senders (threads or
-	// processes) never claim the same row. The lease keeps a claimed row
-	// from being claimed again until it ends (the sender died) or a Mark*
-	// clears it.
+	// claimOutbound leases due rows to a sender ($4, claimed_by). On
+	// PostgreSQL, SKIP LOCKED lets several senders claim disjoint sets at
+	// once; SQLite runs the one UPDATE … RETURNING under the write lock, so
+	// two senders (threads or processes) never claim the same row. The
+	// lease keeps a claimed row from being claimed again until it ends (the
+	// sender died, or stopped renewing it) or a Mark* clears it.
 	claimOutbound = stmt{
 		pg: `
 WITH o AS (
-    UPDATE outbox SET lease_until = $2
+    UPDATE outbox SET lease_until = $2, claimed_by = $4
     WHERE id IN (
         SELECT id FROM outbox
         WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $1
@@ -392,13 +392,35 @@ WITH o AS (
 )
 SELECT ` + pgOutboxCols + ` FROM o LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id`,
 		sqlite: `
-UPDATE outbox SET lease_until = ?2
+UPDATE outbox SET lease_until = ?2, claimed_by = ?4
 WHERE id IN (
     SELECT id FROM outbox
     WHERE state IN ('queued', 'retrying') AND next_attempt_at <= ?1
       AND (lease_until IS NULL OR lease_until < ?1)
     ORDER BY id LIMIT ?3)
 RETURNING ` + sqliteOutboxCols,
+		replan: true,
+	}
+	// renewOutbound extends the lease of the rows a sender still holds: its
+	// own claim, still pending, not cleared by a Mark*. A row whose lease
+	// ran out is renewed as long as no other sender claimed it since
+	// (claimed_by still names this one): until then nobody else can be
+	// sending it. On PostgreSQL a concurrent claim of the same row holds
+	// its lock; the update waits for it and then re-reads claimed_by
+	// (READ COMMITTED re-checks the WHERE clause on the new row version),
+	// so a renewal never takes a row back. By primary key, one statement
+	// for all of a sender's rows: no index on claimed_by to maintain.
+	renewOutbound = stmt{
+		pg: `
+UPDATE outbox SET lease_until = $3
+WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND lease_until IS NOT NULL
+  AND state IN ('queued', 'retrying')
+RETURNING id`,
+		sqlite: `
+UPDATE outbox SET lease_until = ?3
+WHERE id IN (SELECT value FROM json_each(?1)) AND claimed_by = ?2 AND lease_until IS NOT NULL
+  AND state IN ('queued', 'retrying')
+RETURNING id`,
 		replan: true,
 	}
 	listOutbox = stmt{
@@ -421,11 +443,15 @@ WHERE id = $1 AND state = 'failed'`)
 )
 
 func (s *core) ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error) {
+	return s.ClaimOutboundFor(ctx, "", now, n, lease)
+}
+
+func (s *core) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]Outbound, error) {
 	if n <= 0 {
 		return nil, nil
 	}
 	now = ts(now)
-	rs, err := s.write.query(ctx, claimOutbound, now, ts(now.Add(lease)), n)
+	rs, err := s.write.query(ctx, claimOutbound, now, ts(now.Add(lease)), n, owner)
 	if err != nil {
 		return nil, wrap("store: claim outbound", err)
 	}
@@ -436,6 +462,29 @@ func (s *core) ClaimOutbound(ctx context.Context, now time.Time, n int, lease ti
 	// RETURNING gives no order on SQLite.
 	slices.SortFunc(out, func(a, b Outbound) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+func (s *core) RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error) {
+	if owner == "" {
+		// An anonymous claim (ClaimOutbound) is nobody's to renew.
+		return nil, fmt.Errorf("store: renew outbound: no owner")
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rs, err := s.write.query(ctx, renewOutbound, ids, owner, ts(now.Add(lease)))
+	if err != nil {
+		return nil, wrap("store: renew outbound", err)
+	}
+	got, err := collect(rs, func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, wrap("store: renew outbound", err)
+	}
+	slices.Sort(got)
+	return got, nil
 }
 
 func (s *core) Outbox(ctx context.Context) ([]Outbound, error) {

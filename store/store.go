@@ -436,6 +436,16 @@ type Store interface {
 	AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
 	ReleaseLease(ctx context.Context, name, holder string) error
 
+	// ClaimOutboundFor is ClaimOutbound on behalf of owner, a name unique to
+	// one sender process: the claimed rows record it, so that owner alone
+	// can extend their lease (RenewOutbound).
+	ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]Outbound, error)
+	// RenewOutbound extends to now+lease the lease of those ids that owner
+	// still holds: claimed by it and by no other since, and neither sent,
+	// retried nor failed. It returns the ids renewed; the others are no
+	// longer owner's to send.
+	RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error)
+
 	Close()
 
 	// PersonalData returns everything stored about the person whose

@@ -41,8 +41,8 @@ func newCountingOutbox(o outbound.Outbox, sent func(store.Kind)) *countingOutbox
 	return &countingOutbox{Outbox: o, sent: sent, kinds: map[int64]store.Kind{}}
 }
 
-func (o *countingOutbox) ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
-	ms, err := o.Outbox.ClaimOutbound(ctx, now, n, lease)
+func (o *countingOutbox) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
+	ms, err := o.Outbox.ClaimOutboundFor(ctx, owner, now, n, lease)
 	o.mu.Lock()
 	for _, m := range ms {
 		o.kinds[m.ID] = m.Kind

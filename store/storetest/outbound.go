@@ -257,19 +257,26 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	}
 }
 
+// enqueueN queues n messages of one new ticket, due at base, their
+// Message-IDs named after key; it returns their outbox ids.
+func enqueueN(t *testing.T, s store.Store, key string, n int) []int64 {
+	t.Helper()
+	tk := createTicket(t, s, newTicket(key, "a@example.org", base))
+	var os []store.Outbound
+	for i := range n {
+		os = append(os, store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			MessageID: fmt.Sprintf("<%s%d@example.org>", key, i), Raw: []byte("raw"), NextAttemptAt: base, CreatedAt: base})
+	}
+	return enqueueAll(t, s, os)
+}
+
 // testMarkSentMany: one MarkSent call records several deliveries, each with
 // its own time and note; an unknown id is reported while the others are
 // recorded.
 func testMarkSentMany(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
-	tk := createTicket(t, s, newTicket("mark sent", "a@example.org", base))
-	var os []store.Outbound
-	for i := range 3 {
-		os = append(os, store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
-			MessageID: fmt.Sprintf("<many%d@example.org>", i), Raw: []byte("raw"), NextAttemptAt: base, CreatedAt: base})
-	}
-	ids := enqueueAll(t, s, os)
+	ids := enqueueN(t, s, "many", 3)
 	at := base.Add(time.Minute)
 	err := s.MarkSent(ctx,
 		store.Sent{ID: ids[0], At: at},
@@ -376,5 +383,81 @@ func testQueueAcks(t *testing.T, open Opener) {
 	if all[0].MessageRowID != rowID || !bytes.Equal(all[0].Raw, raw) || len(all[1].Raw) != 0 {
 		t.Errorf("Outbox after LinkOutbound: row %d, raw %q / %q; want the linked message's bytes, the other still empty",
 			all[0].MessageRowID, all[0].Raw, all[1].Raw)
+	}
+}
+
+// testOutboxOwners: a claim names its sender; a renewal extends only that
+// sender's rows still pending, expired ones included until another sender
+// claims them, and never a row another sender claimed since. A delivery
+// recorded by a sender that lost the row is kept (it happened) and ends
+// the new holder's claim.
+func testOutboxOwners(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	ids := enqueueN(t, s, "owner", 4)
+	const lease = 20 * time.Second
+	claim := func(owner string, at time.Time, n int) []int64 {
+		t.Helper()
+		got, err := s.ClaimOutboundFor(ctx, owner, at, n, lease)
+		if err != nil {
+			t.Fatalf("ClaimOutboundFor(%s): %v", owner, err)
+		}
+		var out []int64
+		for _, o := range got {
+			out = append(out, o.ID)
+		}
+		return out
+	}
+	renew := func(owner string, at time.Time, ids ...int64) []int64 {
+		t.Helper()
+		got, err := s.RenewOutbound(ctx, owner, ids, at, lease)
+		if err != nil {
+			t.Fatalf("RenewOutbound(%s): %v", owner, err)
+		}
+		return got
+	}
+
+	t0 := base.Add(time.Minute)
+	if got := claim("a", t0, 3); !slices.Equal(got, ids[:3]) {
+		t.Fatalf("a claims %v, want %v", got, ids[:3])
+	}
+	// b sees only the unclaimed row while a's lease holds.
+	if got := claim("b", t0.Add(10*time.Second), 10); !slices.Equal(got, ids[3:]) {
+		t.Fatalf("b claims %v, want %v", got, ids[3:])
+	}
+	// a renews its own rows, not b's.
+	if got := renew("a", t0.Add(15*time.Second), ids...); !slices.Equal(got, ids[:3]) {
+		t.Errorf("a renews %v, want its own %v", got, ids[:3])
+	}
+	// Renewed at +15 s, a's rows stay a's past the first lease's end.
+	if got := claim("b", t0.Add(30*time.Second), 10); len(got) != 0 {
+		t.Errorf("b claims %v at +30 s, want none: a renewed them until +35 s", got)
+	}
+	// a renews nothing more (it died): at +36 s its rows are free, and b
+	// takes them.
+	if got := claim("b", t0.Add(36*time.Second), 2); !slices.Equal(got, ids[:2]) {
+		t.Fatalf("b claims %v at +36 s, want a's first two %v", got, ids[:2])
+	}
+	// a, back, renews only the expired row nobody claimed since.
+	if got := renew("a", t0.Add(37*time.Second), ids[:3]...); !slices.Equal(got, ids[2:3]) {
+		t.Errorf("a renews %v after b's claim, want only %v", got, ids[2:3])
+	}
+	// A delivery a recorded late is kept, and b no longer holds the row.
+	if err := s.MarkSent(ctx, store.Sent{ID: ids[0], At: t0.Add(38 * time.Second)}); err != nil {
+		t.Errorf("MarkSent by the sender that lost the row: %v, want recorded", err)
+	}
+	if got := renew("b", t0.Add(39*time.Second), ids...); !slices.Equal(got, []int64{ids[1], ids[3]}) {
+		t.Errorf("b renews %v, want %v: the sent row is no one's", got, []int64{ids[1], ids[3]})
+	}
+	// A recorded retry ends the claim too.
+	if err := s.MarkRetry(ctx, ids[1], "451", t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := renew("b", t0.Add(40*time.Second), ids[1]); len(got) != 0 {
+		t.Errorf("b renews %v after MarkRetry, want none", got)
+	}
+	// An anonymous claim is nobody's to renew.
+	if _, err := s.RenewOutbound(ctx, "", ids, t0, lease); err == nil {
+		t.Error("RenewOutbound without an owner succeeded")
 	}
 }

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"OutboxRateCount", testOutboxCount},
 		{"MarkSentMany", testMarkSentMany},
+		{"OutboxOwners", testOutboxOwners},
 		{"QueueAcks", testQueueAcks},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
