@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -309,44 +308,21 @@ func TestBacklogFlatMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	sampling, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-sampling:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-		}
-	}()
+	heap := watchHeap(t)
 	start = time.Now()
 	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st})
 	eventually(t, 120*time.Second, "backlog drained", func() bool { _, last := st.get(mb.Name); return last == n })
 	elapsed := time.Since(start)
-	close(sampling)
-	<-sampled
+	heap.end()
 	stop()
-	grow := int64(peak.Load()) - int64(base)
-	t.Logf("drained %d messages (%d MB) in %v: %.0f msg/s; HeapInuse base %.1f MB, peak %.1f MB (+%.1f MB)",
-		n, n*size>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
-		float64(base)/1e6, float64(peak.Load())/1e6, float64(grow)/1e6)
+	t.Logf("drained %d messages (%d MB) in %v: %.0f msg/s; %v",
+		n, n*size>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), heap)
 	if stored, _, _ := d.count(); stored != n {
 		t.Errorf("stored %d, want %d", stored, n)
 	}
 	// The whole backlog is 40 MB; holding it (or even a third of it)
 	// would show here.
-	if limit := int64(n * size / 3); grow > limit {
+	if grow, limit := heap.grown(), int64(n*size/3); grow > limit {
 		t.Errorf("heap grew by %d bytes during the drain, want under %d", grow, limit)
 	}
 }
