@@ -171,9 +171,11 @@ func TestDeliverFailureLeavesMessageAndRetries(t *testing.T) {
 	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st})
 	eventually(t, 10*time.Second, "two failed attempts", func() bool { return failures.Load() >= 2 })
 
+	// UID 3 is delivered alongside UID 2 and may be committed, hence
+	// flagged; the one that failed must not be.
 	msgs := s.Messages(t, box, "INBOX")
-	if len(msgs) != 3 || !msgs[0].Seen() || msgs[1].Seen() || msgs[2].Seen() {
-		t.Fatalf("while the store fails: %+v, want only UID 1 \\Seen", msgs)
+	if len(msgs) != 3 || !msgs[0].Seen() || msgs[1].Seen() {
+		t.Fatalf("while the store fails: %+v, want UID 1 \\Seen and UID 2 not", msgs)
 	}
 	if _, last := st.get(mb.Name); last != 1 {
 		t.Errorf("last UID while failing = %d, want 1", last)
@@ -182,8 +184,10 @@ func TestDeliverFailureLeavesMessageAndRetries(t *testing.T) {
 	failing.Store(false)
 	eventually(t, 10*time.Second, "all settled after the store came back", func() bool { _, last := st.get(mb.Name); return last == 3 })
 	stop()
-	if stored, _, dups := d.count(); stored != 3 || dups != 0 {
-		t.Errorf("stored %d, duplicates %d; want 3, 0", stored, dups)
+	// UID 3, committed while UID 2 failed, is fetched again after each
+	// failure (the last UID stays below UID 2) and answered Duplicate.
+	if stored, _, dups := d.count(); stored != 3 || dups > int(failures.Load()) {
+		t.Errorf("stored %d, duplicates %d; want 3, at most one per failure (%d)", stored, dups, failures.Load())
 	}
 	for _, m := range s.Messages(t, box, "INBOX") {
 		if !m.Seen() {
