@@ -46,8 +46,9 @@ type Options struct {
 	// flags of a batch are set, and the last UID recorded, when all its
 	// deliveries have returned.
 	BatchSize int
-	// Workers is how many messages are delivered at once (default 64, the
-	// pipeline's default MaxBatch): the pipeline commits concurrent
+	// Workers is how many messages are delivered at once (default 128,
+	// twice the pipeline's default MaxBatch, so that one group is parsed
+	// while the one before commits): the pipeline commits concurrent
 	// deliveries together, so a backlog drains at the group committer's
 	// rate instead of paying one commit per message.
 	Workers int
@@ -117,7 +118,7 @@ func New(o Options) (*Poller, error) {
 		o.BatchSize = 500
 	}
 	if o.Workers <= 0 {
-		o.Workers = 64
+		o.Workers = 128
 	}
 	if o.InFlightBytes <= 0 {
 		o.InFlightBytes = 32 << 20
