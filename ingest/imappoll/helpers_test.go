@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -211,4 +212,51 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// heapWatch samples HeapInuse every 20 ms from a base taken after a GC.
+type heapWatch struct {
+	base, peak uint64
+	stop, done chan struct{}
+}
+
+func watchHeap(t *testing.T) *heapWatch {
+	t.Helper()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h := &heapWatch{base: ms.HeapInuse, peak: ms.HeapInuse, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-h.stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			h.peak = max(h.peak, ms.HeapInuse)
+		}
+	}()
+	t.Cleanup(h.end)
+	return h
+}
+
+// end stops sampling; base and peak may be read afterwards.
+func (h *heapWatch) end() {
+	select {
+	case <-h.stop:
+	default:
+		close(h.stop)
+	}
+	<-h.done
+}
+
+// grown is how far the heap rose above its base (after end).
+func (h *heapWatch) grown() int64 { return int64(h.peak) - int64(h.base) }
+
+func (h *heapWatch) String() string {
+	return fmt.Sprintf("HeapInuse base %.1f MB, peak %.1f MB (+%.1f MB)",
+		float64(h.base)/1e6, float64(h.peak)/1e6, float64(h.grown())/1e6)
 }

@@ -42,8 +42,21 @@ type Options struct {
 	State     StateStore
 	// Holder identifies this process in the lease (e.g. hostname:pid).
 	Holder string
-	// BatchSize is how many UIDs one FETCH asks for (default 100).
+	// BatchSize is how many UIDs one FETCH asks for (default 500). The
+	// flags of a batch are set, and the last UID recorded, when all its
+	// deliveries have returned.
 	BatchSize int
+	// Workers is how many messages are delivered at once (default 128,
+	// twice the pipeline's default MaxBatch, so that one group is parsed
+	// while the one before commits): the pipeline commits concurrent
+	// deliveries together, so a backlog drains at the group committer's
+	// rate instead of paying one commit per message.
+	Workers int
+	// InFlightBytes bounds the messages read from the server and not yet
+	// delivered (default 32 MiB); the FETCH response waits in the
+	// connection meanwhile. With MaxBytes it bounds the poller's memory
+	// whatever the backlog.
+	InFlightBytes int64
 	// MaxBytes bounds what one message may take in memory (default 25 MiB,
 	// as the SMTP receiver): a server announcing a huge literal cannot make
 	// the gateway allocate it. A larger message is stored truncated, as
@@ -102,7 +115,13 @@ func New(o Options) (*Poller, error) {
 		return nil, fmt.Errorf("%w: no password in the URL and no password file", ErrBadURL)
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 100
+		o.BatchSize = 500
+	}
+	if o.Workers <= 0 {
+		o.Workers = 128
+	}
+	if o.InFlightBytes <= 0 {
+		o.InFlightBytes = 32 << 20
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 25 << 20
@@ -429,23 +448,26 @@ func (p *Poller) drain(ctx context.Context, st *scan) error {
 	return nil
 }
 
-// batch fetches uids (ascending), delivers each message as it is read,
-// then flags, moves or deletes the delivered ones and records the new last
-// UID. On a Deliver error it stops, still settles what was delivered
-// before, and returns the error.
+// batch fetches uids (ascending) and delivers the messages as they are
+// read, up to Workers at once, then flags, moves or deletes the committed
+// ones and records the new last UID. After a Deliver error it delivers
+// nothing more from the batch (the deliveries already started finish),
+// still settles what was committed, and returns the error.
 func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 	body := &imap.FetchItemBodySection{Peek: true} // BODY.PEEK[]: no implicit \Seen
 	cmd := st.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, BodySection: []*imap.FetchItemBodySection{body},
 	})
 	var (
-		done       imap.UIDSet // committed by Deliver
-		kept       imap.UIDSet // committed truncated, kept in a mailbox that deletes
-		returned   = make(map[imap.UID]bool, len(uids))
-		deliverErr error
+		returned = make(map[imap.UID]bool, len(uids))
+		fetchErr error // reading the response
+		out      = outcomes{}
+		slots    = make(chan struct{}, p.o.Workers)
+		inFlight = newBudget(p.o.InFlightBytes)
+		wg       sync.WaitGroup
 	)
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		if deliverErr != nil || ctx.Err() != nil {
+		if fetchErr != nil || out.failed() || ctx.Err() != nil {
 			continue // drain the rest of the response without delivering
 		}
 		uid, raw, truncated, err := readMessage(msg, p.o.MaxBytes)
@@ -454,32 +476,25 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 				"uid", uid, "max_bytes", p.o.MaxBytes)
 		}
 		if err != nil {
-			deliverErr = fmt.Errorf("fetch: %w", err)
+			fetchErr = err
 			continue
 		}
 		if uid == 0 || raw == nil {
 			continue // a server that omitted what was asked: not a message we can use
 		}
 		returned[uid] = true
-		env := store.Envelope{Transport: "imap", Mailbox: p.mb.Name}
-		if p.mb.Address != "" {
-			env.RcptTo = []string{p.mb.Address}
-		}
-		res, err := p.o.Deliverer.Deliver(ctx, raw, env)
-		if err != nil {
-			p.log.Warn("imap delivery failed, message left as is", "uid", uid, "err", err)
-			deliverErr = fmt.Errorf("deliver uid %d: %w", uid, err)
-			continue
-		}
-		p.log.Debug("imap message delivered", "uid", uid, "message_id", res.MessageID,
-			"action", res.Action, "ticket", res.Ticket)
-		if truncated && p.mb.After == AfterDelete {
-			kept.AddNum(uid) // stored truncated: never delete the original
-		} else {
-			done.AddNum(uid)
-		}
+		slots <- struct{}{}
+		n := inFlight.take(int64(len(raw)))
+		wg.Go(func() {
+			defer func() { inFlight.give(n); <-slots }()
+			p.deliver(ctx, &out, uid, raw, truncated)
+		})
 	}
-	fetchErr := cmd.Close()
+	wg.Wait()
+	if err := cmd.Close(); fetchErr == nil {
+		fetchErr = err
+	}
+	done, kept, deliverErr := out.done, out.kept, out.err
 
 	if len(done) > 0 {
 		if err := p.settle(st.c, done); err != nil {
@@ -497,7 +512,9 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 		}
 	}
 	// Advance over the prefix of uids that is settled, or that the server
-	// did not return although the FETCH completed (expunged meanwhile).
+	// did not return although the FETCH completed (expunged meanwhile):
+	// never past a message that is not committed, whatever order the
+	// concurrent deliveries finished in.
 	complete := fetchErr == nil && deliverErr == nil && ctx.Err() == nil
 	last := st.last
 	for _, u := range uids {
@@ -520,6 +537,91 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 		return fmt.Errorf("fetch: %w", fetchErr)
 	}
 	return nil
+}
+
+// deliver hands one message to the Deliverer and records the outcome.
+func (p *Poller) deliver(ctx context.Context, out *outcomes, uid imap.UID, raw []byte, truncated bool) {
+	env := store.Envelope{Transport: "imap", Mailbox: p.mb.Name}
+	if p.mb.Address != "" {
+		env.RcptTo = []string{p.mb.Address}
+	}
+	res, err := p.o.Deliverer.Deliver(ctx, raw, env)
+	if err != nil {
+		p.log.Warn("imap delivery failed, message left as is", "uid", uid, "err", err)
+		out.fail(fmt.Errorf("deliver uid %d: %w", uid, err))
+		return
+	}
+	p.log.Debug("imap message delivered", "uid", uid, "message_id", res.MessageID,
+		"action", res.Action, "ticket", res.Ticket)
+	// Stored truncated in a mailbox that deletes: never delete the original.
+	out.committed(uid, truncated && p.mb.After == AfterDelete)
+}
+
+// outcomes gathers what a batch's concurrent deliveries returned.
+type outcomes struct {
+	mu   sync.Mutex
+	done imap.UIDSet // committed
+	kept imap.UIDSet // committed truncated, kept in a mailbox that deletes
+	err  error       // the first Deliver error
+}
+
+func (o *outcomes) committed(uid imap.UID, keep bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if keep {
+		o.kept.AddNum(uid)
+	} else {
+		o.done.AddNum(uid)
+	}
+}
+
+func (o *outcomes) fail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err == nil {
+		o.err = err
+	}
+}
+
+func (o *outcomes) failed() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err != nil
+}
+
+// budget bounds the bytes held by messages waiting for or in delivery.
+type budget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	max  int64
+	free int64
+}
+
+func newBudget(max int64) *budget {
+	b := &budget{max: max, free: max}
+	b.cond.L = &b.mu
+	return b
+}
+
+// take waits until n bytes are free and takes them; a message larger than
+// the whole budget waits until it is all free and takes all of it. It
+// returns what was taken, for give.
+func (b *budget) take(n int64) int64 {
+	n = min(n, b.max)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	return n
+}
+
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 // readMessage reads one FETCH response: its UID and the message, at most

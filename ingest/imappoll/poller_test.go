@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -172,9 +171,11 @@ func TestDeliverFailureLeavesMessageAndRetries(t *testing.T) {
 	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st})
 	eventually(t, 10*time.Second, "two failed attempts", func() bool { return failures.Load() >= 2 })
 
+	// UID 3 is delivered alongside UID 2 and may be committed, hence
+	// flagged; the one that failed must not be.
 	msgs := s.Messages(t, box, "INBOX")
-	if len(msgs) != 3 || !msgs[0].Seen() || msgs[1].Seen() || msgs[2].Seen() {
-		t.Fatalf("while the store fails: %+v, want only UID 1 \\Seen", msgs)
+	if len(msgs) != 3 || !msgs[0].Seen() || msgs[1].Seen() {
+		t.Fatalf("while the store fails: %+v, want UID 1 \\Seen and UID 2 not", msgs)
 	}
 	if _, last := st.get(mb.Name); last != 1 {
 		t.Errorf("last UID while failing = %d, want 1", last)
@@ -183,8 +184,10 @@ func TestDeliverFailureLeavesMessageAndRetries(t *testing.T) {
 	failing.Store(false)
 	eventually(t, 10*time.Second, "all settled after the store came back", func() bool { _, last := st.get(mb.Name); return last == 3 })
 	stop()
-	if stored, _, dups := d.count(); stored != 3 || dups != 0 {
-		t.Errorf("stored %d, duplicates %d; want 3, 0", stored, dups)
+	// UID 3, committed while UID 2 failed, is fetched again after each
+	// failure (the last UID stays below UID 2) and answered Duplicate.
+	if stored, _, dups := d.count(); stored != 3 || dups > int(failures.Load()) {
+		t.Errorf("stored %d, duplicates %d; want 3, at most one per failure (%d)", stored, dups, failures.Load())
 	}
 	for _, m := range s.Messages(t, box, "INBOX") {
 		if !m.Seen() {
@@ -309,44 +312,21 @@ func TestBacklogFlatMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	sampling, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-sampling:
-				return
-			case <-time.After(20 * time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-		}
-	}()
+	heap := watchHeap(t)
 	start = time.Now()
 	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st})
 	eventually(t, 120*time.Second, "backlog drained", func() bool { _, last := st.get(mb.Name); return last == n })
 	elapsed := time.Since(start)
-	close(sampling)
-	<-sampled
+	heap.end()
 	stop()
-	grow := int64(peak.Load()) - int64(base)
-	t.Logf("drained %d messages (%d MB) in %v: %.0f msg/s; HeapInuse base %.1f MB, peak %.1f MB (+%.1f MB)",
-		n, n*size>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(),
-		float64(base)/1e6, float64(peak.Load())/1e6, float64(grow)/1e6)
+	t.Logf("drained %d messages (%d MB) in %v: %.0f msg/s; %v",
+		n, n*size>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), heap)
 	if stored, _, _ := d.count(); stored != n {
 		t.Errorf("stored %d, want %d", stored, n)
 	}
 	// The whole backlog is 40 MB; holding it (or even a third of it)
 	// would show here.
-	if limit := int64(n * size / 3); grow > limit {
+	if grow, limit := heap.grown(), int64(n*size/3); grow > limit {
 		t.Errorf("heap grew by %d bytes during the drain, want under %d", grow, limit)
 	}
 }

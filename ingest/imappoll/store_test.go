@@ -2,13 +2,15 @@ package imappoll
 
 import (
 	"context"
-	"guichet/internal/testdb"
 	"log/slog"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
 	"guichet/classify"
 	"guichet/ingest"
+	"guichet/internal/testdb"
 	"guichet/outbound"
 	"guichet/replyaddr"
 	"guichet/store"
@@ -141,6 +143,67 @@ func TestRealStoreLease(t *testing.T) {
 			stopA() // releases the lease: B takes over within a renewal period
 			s.Append(t, box, "INBOX", frenchMessage(9, 500))
 			eventually(t, 3*ttl, "B takes over", func() bool { n, _, _ := dB.count(); return n == 1 })
+		})
+	}
+}
+
+// backlogSize is how many messages TestRealStoreBacklog drains: 1,000 by
+// default, GUICHET_IMAP_BACKLOG=10000 for the full measurement.
+func backlogSize(t *testing.T) int {
+	t.Helper()
+	v := os.Getenv("GUICHET_IMAP_BACKLOG")
+	if v == "" {
+		return 1000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		t.Fatalf("GUICHET_IMAP_BACKLOG=%q: want a positive number", v)
+	}
+	return n
+}
+
+// A backlog of ~5 KB French requests, each from its own requester (so each
+// opens a ticket and queues an acknowledgment), drained into the real
+// pipeline and store: prints the rate and the heap, and checks every
+// message became one ticket and was flagged.
+func TestRealStoreBacklog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("backlog test skipped in -short mode")
+	}
+	n := backlogSize(t)
+	for _, b := range backends {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			p := pipeline(t, st)
+			s := startDovecot(t)
+			s.Deposit(t, box, n, func(i int) []byte { return frenchMessage(i, 5000) })
+			mb, err := ParseURL(s.URL(box, "INBOX"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mb.Address = supportAddr
+
+			heap := watchHeap(t)
+			start := time.Now()
+			stop := run(t, Options{Mailbox: mb, Deliverer: p, State: st})
+			eventually(t, time.Duration(n)*20*time.Millisecond+30*time.Second, "backlog drained", func() bool {
+				_, last, err := st.MailboxState(context.Background(), mb.Name)
+				return err == nil && last == uint32(n)
+			})
+			elapsed := time.Since(start)
+			heap.end()
+			stop()
+			t.Logf("%s: %d-message backlog (%d MB) drained into tickets in %v: %.0f msg/s; %v",
+				b.Name, n, n*5000>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), heap)
+			if got := ticketCount(t, st); got != n {
+				t.Errorf("tickets = %d, want %d", got, n)
+			}
+			for _, m := range s.Messages(t, box, "INBOX") {
+				if !m.Seen() {
+					t.Errorf("UID %d not \\Seen", m.UID)
+					break
+				}
+			}
 		})
 	}
 }
