@@ -30,6 +30,7 @@ type Metrics struct {
 	imapLast *prometheus.GaugeVec
 	opened   *prometheus.CounterVec
 	sent     *prometheus.CounterVec
+	erasures *erasureMetrics
 }
 
 // NewMetrics registers the metrics; st is read at each scrape for the
@@ -63,6 +64,7 @@ func NewMetrics(st StatsReader) *Metrics {
 	for _, k := range sentKinds {
 		m.sent.WithLabelValues(string(k))
 	}
+	m.erasures = newErasureMetrics(m.reg)
 	m.reg.MustRegister(m.received, m.latency, m.imapLast, m.opened, m.sent,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{st: st})
@@ -142,4 +144,62 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range outStates {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(st.Outbox[s]), string(s))
 	}
+}
+
+// erasureMetrics count the erasures of personal data this process ran
+// (docs/personal-data.md): in guichet serve, the daily retention run.
+// guichet forget and guichet purge are processes of their own that end
+// before any scrape; their runs are in their logs and in the erasures
+// audit table.
+type erasureMetrics struct {
+	runs, failures                 *prometheus.CounterVec
+	tickets, messages, attachments *prometheus.CounterVec
+	last                           *prometheus.GaugeVec
+}
+
+// erasureReasons are the audit table's reasons: a person's request
+// (art. 17 RGPD) or the retention period.
+var erasureReasons = []string{"request", "retention"}
+
+func newErasureMetrics(reg *prometheus.Registry) *erasureMetrics {
+	counter := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"reason"})
+	}
+	e := &erasureMetrics{
+		runs:        counter("guichet_erasures_total", "Erasures of personal data run by this process that erased something (one erasures audit row each), by reason."),
+		failures:    counter("guichet_erasure_failures_total", "Erasure runs of this process that failed, by reason; the next run tries again."),
+		tickets:     counter("guichet_erased_tickets_total", "Tickets whose personal data this process erased or pseudonymised, by reason."),
+		messages:    counter("guichet_erased_messages_total", "Messages whose bytes and text this process erased, by reason."),
+		attachments: counter("guichet_erased_attachments_total", "Attachments this process took off erased messages, by reason."),
+		last: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "guichet_erasure_last_run_timestamp_seconds",
+			Help: "Unix time of this process's last completed erasure run, by reason, even one that found nothing to erase; absent before the first.",
+		}, []string{"reason"}),
+	}
+	for _, r := range erasureReasons {
+		for _, c := range []*prometheus.CounterVec{e.runs, e.failures, e.tickets, e.messages, e.attachments} {
+			c.WithLabelValues(r)
+		}
+	}
+	reg.MustRegister(e.runs, e.failures, e.tickets, e.messages, e.attachments, e.last)
+	return e
+}
+
+// Erased counts one completed erasure run of reason ("request" or
+// "retention") and what it erased; a dry run is not an erasure and must
+// not be counted.
+func (m *Metrics) Erased(reason string, r store.ErasureReport) {
+	e := m.erasures
+	if !r.Zero() {
+		e.runs.WithLabelValues(reason).Inc()
+	}
+	e.tickets.WithLabelValues(reason).Add(float64(r.Tickets))
+	e.messages.WithLabelValues(reason).Add(float64(r.Messages))
+	e.attachments.WithLabelValues(reason).Add(float64(r.Attachments))
+	e.last.WithLabelValues(reason).SetToCurrentTime()
+}
+
+// ErasureFailed counts one erasure run of reason that failed.
+func (m *Metrics) ErasureFailed(reason string) {
+	m.erasures.failures.WithLabelValues(reason).Inc()
 }

@@ -88,7 +88,7 @@ func runIngest(ctx context.Context, args []string, e env) (code int) {
 		fmt.Fprintf(e.stderr, "guichet ingest: GUICHET_DATA_DIR is relative (%s) and guichet ingest runs from an MTA: set an absolute path\n", c.DataDir)
 		return exitTempFail
 	}
-	log := logger(e, c)
+	log := logger(e, pipeLogLevel(c))
 	st, err := openStore(ctx, c, log)
 	if err != nil {
 		return tempFail(e, err)
@@ -233,6 +233,22 @@ func interactive(e env) bool {
 func tempFail(e env, err error) int {
 	fmt.Fprintf(e.stderr, "guichet ingest: %s; the mail system will retry\n", redact.Text(err.Error()))
 	return exitTempFail
+}
+
+// pipeLogLevel raises the log level to WARN unless GUICHET_LOG_LEVEL was
+// given (flag, environment or file): Postfix's pipe(8) reports what the
+// command wrote on stderr as the delivery's status text, in its log and in
+// a bounce, so the line that matters must not be lost among INFO lines
+// (the store's migrations, "message stored").
+func pipeLogLevel(c *config.Config) *config.Config {
+	for _, s := range c.Sources {
+		if s.Env == "GUICHET_LOG_LEVEL" && s.From != "default" {
+			return c
+		}
+	}
+	q := *c
+	q.LogLevel = max(c.LogLevel, slog.LevelWarn)
+	return &q
 }
 
 func label(name string) string {

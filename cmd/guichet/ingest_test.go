@@ -151,3 +151,42 @@ func TestInteractive(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestLogsQuietUnlessAsked: a stored message gives the ticket line on
+// stdout and nothing on stderr, which Postfix quotes as the status text;
+// a level the operator gives brings the INFO lines back.
+func TestIngestLogsQuietUnlessAsked(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		info bool // INFO lines expected on stderr
+	}{
+		{"default", nil, nil, false},
+		{"environment", map[string]string{"GUICHET_LOG_LEVEL": "info"}, nil, true},
+		{"flag", nil, []string{"--log-level", "info"}, true},
+		{"explicit warn", map[string]string{"GUICHET_LOG_LEVEL": "warn"}, nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, "")
+			// A directory the store creates itself: a test's temporary
+			// directory is readable by others, which is rightly warned about.
+			h.env["GUICHET_DATA_DIR"] = filepath.Join(t.TempDir(), "data")
+			for k, v := range c.env {
+				h.env[k] = v
+			}
+			code, out, errs := h.run(request, append([]string{"ingest"}, c.args...)...)
+			if code != exitOK || strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, " created\n") {
+				t.Fatalf("ingest = %d, stdout %q; want 0 and the one ticket line", code, out)
+			}
+			if !c.info && errs != "" {
+				t.Errorf("stderr = %q, want nothing", errs)
+			}
+			if c.info && (!strings.Contains(errs, "level=INFO msg=\"store: migration applied\"") || !strings.Contains(errs, "msg=\"message stored\"")) {
+				t.Errorf("stderr = %q, want the migrations' and the delivery's INFO lines", errs)
+			}
+		})
+	}
+}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"guichet/config"
 	"guichet/internal/pgtest"
 	"guichet/store"
+	"guichet/web"
 )
 
 const withAttachment = "From: Awa Diop <Awa.Diop+x@Example.org>\r\n" +
@@ -133,11 +136,7 @@ func TestRetentionDaily(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := tempStore(t)
 	created := time.Date(2020, 1, 6, 10, 0, 0, 0, time.UTC)
 	var number string
 	err = st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
@@ -154,8 +153,20 @@ func TestRetentionDaily(t *testing.T) {
 	c := &config.Config{Location: paris, Retention: config.Retention{Years: 3}}
 	clk := &fakeClock{now: time.Date(2023, 1, 5, 12, 0, 0, 0, time.UTC), stop: cancel}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := runRetention(ctx, st, c, "test", clk, log); err != nil {
+	m := web.NewMetrics(st)
+	if err := runRetention(ctx, st, c, "test", clk, log, m); err != nil {
 		t.Fatal(err)
+	}
+	exposition := scrape(t, m)
+	for _, want := range []string{
+		`guichet_erasures_total{reason="retention"} 1`,
+		`guichet_erased_tickets_total{reason="retention"} 1`,
+		`guichet_erasure_failures_total{reason="retention"} 0`,
+		`guichet_erasure_last_run_timestamp_seconds{reason="retention"}`,
+	} {
+		if !strings.Contains(exposition, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	d, err := st.Ticket(context.Background(), number)
 	if err != nil {
@@ -165,4 +176,53 @@ func TestRetentionDaily(t *testing.T) {
 	if !strings.HasPrefix(d.Requester, "anonyme-") {
 		t.Errorf("requester after the daily runs = %q, want a pseudonym", d.Requester)
 	}
+}
+
+// failingPurge is a store whose retention erasure always fails.
+type failingPurge struct{ store.Store }
+
+func (failingPurge) PurgeClosed(context.Context, time.Time, store.Erasure) (store.ErasureReport, error) {
+	return store.ErasureReport{}, errors.New("disk full")
+}
+
+// TestRetentionCountsFailures: a failed daily run shows in /metrics, and
+// counts no erasure.
+func TestRetentionCountsFailures(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := tempStore(t)
+	c := &config.Config{Location: time.UTC, Retention: config.Retention{Years: 3}}
+	clk := &fakeClock{now: time.Date(2023, 1, 5, 12, 0, 0, 0, time.UTC), stop: cancel}
+	m := web.NewMetrics(st)
+	if err := runRetention(ctx, failingPurge{st}, c, "test", clk, slog.New(slog.NewTextHandler(io.Discard, nil)), m); err != nil {
+		t.Fatal(err)
+	}
+	exposition := scrape(t, m)
+	for _, want := range []string{`guichet_erasures_total{reason="retention"} 0`, `guichet_erasure_failures_total{reason="retention"} `} {
+		if !strings.Contains(exposition, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(exposition, `guichet_erasure_failures_total{reason="retention"} 0`) {
+		t.Error("a failed run is not counted")
+	}
+}
+
+// tempStore is an embedded store in a directory of its own.
+func tempStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// scrape is m's exposition, as Prometheus reads it.
+func scrape(t *testing.T, m *web.Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
 }

@@ -44,12 +44,14 @@ func runPurge(ctx context.Context, args []string, e env) int {
 // purge erases the tickets closed longer than the retention period ago.
 func purge(ctx context.Context, st store.Store, ret config.Retention, er store.Erasure, now time.Time, log *slog.Logger) (store.ErasureReport, error) {
 	cut := ret.Cutoff(now)
+	start := time.Now()
 	r, err := st.PurgeClosed(ctx, cut, er)
 	if err != nil {
 		return r, err
 	}
 	log.Info("retention: closed tickets erased", "retention", ret.String(), "closed_before", cut.UTC().Format(time.RFC3339),
-		"dry_run", er.DryRun, "tickets", r.Tickets, "messages", r.Messages, "attachments", r.Attachments, "outbox", r.Outbox)
+		"dry_run", er.DryRun, "tickets", r.Tickets, "messages", r.Messages, "attachments", r.Attachments, "outbox", r.Outbox,
+		"took", time.Since(start).Round(time.Millisecond))
 	return r, nil
 }
 
@@ -85,9 +87,18 @@ func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 // tickets at once (erasing twice would be harmless, only wasted).
 const retentionLease = "retention"
 
+// erasureCounter counts the daily runs for /metrics (web.Metrics).
+type erasureCounter interface {
+	Erased(reason string, r store.ErasureReport)
+	ErasureFailed(reason string)
+}
+
+// retentionReason is the erasures audit table's reason for the daily run.
+const retentionReason = "retention"
+
 // runRetention applies the retention period every day at 03:30 until ctx
-// ends. A failed run is logged and tried again the next day.
-func runRetention(ctx context.Context, st store.Store, c *config.Config, holder string, clk retentionClock, log *slog.Logger) error {
+// ends. A failed run is logged, counted and tried again the next day.
+func runRetention(ctx context.Context, st store.Store, c *config.Config, holder string, clk retentionClock, log *slog.Logger, m erasureCounter) error {
 	for {
 		next := nextRun(clk.Now(), c.Location)
 		select {
@@ -101,8 +112,12 @@ func runRetention(ctx context.Context, st store.Store, c *config.Config, holder 
 			log.Info("retention: another gateway runs it", "err", err)
 			continue
 		}
-		if _, err := purge(ctx, st, c.Retention, erasure(c, "retention", false), now, log); err != nil {
+		log.Info("retention: erasing closed tickets", "retention", c.Retention.String())
+		if r, err := purge(ctx, st, c.Retention, erasure(c, "retention", false), now, log); err != nil {
 			log.Error("retention: erasure failed", "err", err)
+			m.ErasureFailed(retentionReason)
+		} else {
+			m.Erased(retentionReason, r)
 		}
 		if err := st.ReleaseLease(context.WithoutCancel(ctx), retentionLease, holder); err != nil {
 			log.Warn("retention: release lease", "err", err)

@@ -82,7 +82,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
 	if c.Retention.On() {
 		goRun(&workers, "retention", func() error {
-			return runRetention(workCtx, st, c, holder, wallClock{}, log.With("part", "retention"))
+			return runRetention(workCtx, st, c, holder, wallClock{}, log.With("part", "retention"), p.metrics)
 		})
 	}
 
