@@ -119,51 +119,93 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// TicketPatch is a change of a ticket's fields through the API; nil
+// fields stay as they are.
+type TicketPatch struct {
+	Agent    string  // the declared agent making it; "" when the tool names none
+	Status   *string // open, answered, resolved, closed
+	Category *string // a catalogue code; "" for none
+	Priority *string // low, normal, high, urgent
+	Assignee *string // a declared agent's address; "" unassigns
+}
+
+// nullable is a JSON string field that may be absent, null or a string:
+// "assignee": null unassigns, an absent "assignee" changes nothing.
+type nullable struct {
+	set bool
+	v   string
+}
+
+func (n *nullable) UnmarshalJSON(b []byte) error {
+	n.set = true
+	if string(b) == "null" {
+		n.v = ""
+		return nil
+	}
+	return json.Unmarshal(b, &n.v)
+}
+
+func (n nullable) ptr() *string {
+	if !n.set {
+		return nil
+	}
+	return &n.v
+}
+
+var priorities = map[string]bool{store.PriorityLow: true, store.PriorityNormal: true, store.PriorityHigh: true, store.PriorityUrgent: true}
+
+// apiPatch changes a ticket by the rules of the agents' mail commands (the
+// pipeline's Patch), so that a status change moves the SLA clock as
+// #attente or #rouvrir would. What is refused is checked here first, so
+// that the caller learns which field is wrong.
 func (s *Server) apiPatch(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Status   *string `json:"status"`
-		Category *string `json:"category"`
+		From     string   `json:"from"`
+		Status   *string  `json:"status"`
+		Category *string  `json:"category"`
+		Priority *string  `json:"priority"`
+		Assignee nullable `json:"assignee"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
-	if req.Status == nil && req.Category == nil {
-		apiError(w, http.StatusBadRequest, "rien à modifier : donnez status ou category")
-		return
+	p := TicketPatch{
+		Agent:  strings.ToLower(strings.TrimSpace(req.From)),
+		Status: req.Status, Category: req.Category, Priority: req.Priority, Assignee: req.Assignee.ptr(),
 	}
-	if req.Status != nil && !validStatus(store.Status(*req.Status)) {
-		apiError(w, http.StatusBadRequest, "statut inconnu : open, answered, resolved ou closed")
-		return
+	if p.Assignee != nil {
+		*p.Assignee = strings.ToLower(strings.TrimSpace(*p.Assignee))
 	}
-	if req.Category != nil && *req.Category != "" && s.label(*req.Category) == "" {
-		apiError(w, http.StatusBadRequest, "catégorie inconnue du catalogue")
+	if msg := s.checkPatch(p); msg != "" {
+		apiError(w, http.StatusBadRequest, msg)
 		return
 	}
 	number := r.PathValue("number")
-	now := s.now()
-	err := s.o.Store.InTx(r.Context(), func(ctx context.Context, tx store.Tx) error {
-		t, err := tx.TicketByNumber(ctx, number)
-		if err != nil {
-			return err
-		}
-		if req.Status != nil && store.Status(*req.Status) != t.Status {
-			if err := tx.SetStatus(ctx, t.ID, store.Status(*req.Status), "api", now); err != nil {
-				return err
-			}
-		}
-		if req.Category != nil {
-			if err := tx.SetCategory(ctx, t.ID, *req.Category, "agent", 1); err != nil {
-				return err
-			}
-		}
-		return tx.Touch(ctx, t.ID, now)
-	})
-	if err != nil {
+	if err := s.o.Answerer.PatchTicket(r.Context(), number, p); err != nil {
 		s.storeError(w, "patch", err)
 		return
 	}
-	s.log.Info("ticket changed through the API", "ticket", number)
+	s.log.Info("ticket changed through the API", "ticket", number, "agent", p.Agent)
 	s.apiShow(w, r)
+}
+
+// checkPatch says in French what is wrong with p; "" when nothing is.
+func (s *Server) checkPatch(p TicketPatch) string {
+	switch {
+	case p.Status == nil && p.Category == nil && p.Priority == nil && p.Assignee == nil:
+		return "rien à modifier : donnez status, category, priority ou assignee"
+	case p.Agent != "" && !s.agents[p.Agent]:
+		return "from doit être l’adresse d’un agent déclaré"
+	case p.Status != nil && !validStatus(store.Status(*p.Status)):
+		return "statut inconnu : open, answered, resolved ou closed"
+	case p.Category != nil && *p.Category != "" && s.label(*p.Category) == "":
+		return "catégorie inconnue du catalogue"
+	case p.Priority != nil && !priorities[*p.Priority]:
+		return "priorité inconnue : low, normal, high ou urgent"
+	case p.Assignee != nil && *p.Assignee != "" && !s.agents[*p.Assignee]:
+		return "assignee doit être l’adresse d’un agent déclaré, ou null"
+	}
+	return ""
 }
 
 // AgentMessage is an agent's answer or note posted through the API.
@@ -182,11 +224,13 @@ type Answered struct {
 	Ticket, Action string
 }
 
-// Answerer records an agent's API message in its ticket by the same rules
-// as an emailed answer (the ingest pipeline). An error wrapping
-// store.ErrNotFound means there is no such ticket.
+// Answerer records an agent's API message in its ticket, and applies the
+// API's changes of a ticket, by the same rules as an agent's mail (the
+// ingest pipeline). An error wrapping store.ErrNotFound means there is no
+// such ticket.
 type Answerer interface {
 	AnswerAsAgent(ctx context.Context, m AgentMessage) (Answered, error)
+	PatchTicket(ctx context.Context, number string, p TicketPatch) error
 }
 
 // apiPost hands an agent's answer or note to the pipeline, so that it is

@@ -116,6 +116,9 @@ func newEnv(t *testing.T, st store.Store, mod func(*web.Options)) *env {
 	e.pipeline = ingest.New(ingest.Options{
 		SupportAddress: support, Agents: []string{agent}, Clock: e.clock.Now, Mailer: mailer,
 		AlertAddresses: []string{"alertes@centre.example"},
+		// Only high tickets have a target: the other tests' tickets keep
+		// null deadlines.
+		SLA: []ingest.SLATarget{{Priority: store.PriorityHigh, FirstResponse: time.Hour, Resolution: 4 * time.Hour}},
 		Observe: func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
 			e.metrics.Observe(env, kind, string(r.Action), r.Category, took)
 		},
@@ -151,6 +154,10 @@ type answerer struct{ p *ingest.Pipeline }
 func (a answerer) AnswerAsAgent(ctx context.Context, m web.AgentMessage) (web.Answered, error) {
 	r, err := a.p.PostAgent(ctx, ingest.AgentPost{Ticket: m.Ticket, Agent: m.From, Note: m.Note, Text: m.Text, MessageID: m.MessageID})
 	return web.Answered{Ticket: r.Ticket, Action: string(r.Action)}, err
+}
+
+func (a answerer) PatchTicket(ctx context.Context, number string, p web.TicketPatch) error {
+	return a.p.Patch(ctx, number, ingest.Patch(p))
 }
 
 func mailFrom(from, subject, msgID, body string) []byte {

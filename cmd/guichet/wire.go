@@ -167,6 +167,10 @@ func (a answerer) AnswerAsAgent(ctx context.Context, m web.AgentMessage) (web.An
 	return web.Answered{Ticket: r.Ticket, Action: string(r.Action)}, err
 }
 
+func (a answerer) PatchTicket(ctx context.Context, number string, p web.TicketPatch) error {
+	return a.p.Patch(ctx, number, ingest.Patch(p))
+}
+
 // alertRules compiles the configuration file's alert rules; a rule with a
 // broken expression stops the start with its name.
 func alertRules(c *config.Config) ([]alerts.Rule, error) {
