@@ -354,6 +354,16 @@ type Tx interface {
 	// opens with the first action after the last one expired and lasts
 	// every. Taking a slot also purges expired ones.
 	TakeRateSlots(ctx context.Context, key string, limit int, now time.Time, every time.Duration) (bool, error)
+
+	// DueReminders lists up to limit SLA reminder stages due at now and
+	// not yet sent for the deadlines the tickets have now, soonest first;
+	// on PostgreSQL their tickets rows are locked (SKIP LOCKED: another
+	// node's are left to it).
+	DueReminders(ctx context.Context, now time.Time, limit int) ([]Reminder, error)
+	// MarkReminded records one stage as sent for deadline due (a passed
+	// deadline also sets sla_breached); false when it was recorded already,
+	// by this node or another: then nothing is to be sent.
+	MarkReminded(ctx context.Context, ticketID int64, stage string, due, at time.Time) (bool, error)
 }
 
 // AckCounts are CountAcks' counts, by mailbox key and by domain.

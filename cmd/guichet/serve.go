@@ -78,6 +78,7 @@ func runServe(ctx context.Context, args []string, e env) int {
 	}
 	goRun(&workers, "pipeline", func() error { return p.pipeline.Run(workCtx) })
 	goRun(&workers, "outbox", func() error { return sender.Run(workCtx) })
+	goRun(&workers, "reminders", func() error { return runReminders(workCtx, st, c, p, sender.Kick, wallClock{}, log) })
 	host, _ := os.Hostname()
 	holder := fmt.Sprintf("%s/%d", host, os.Getpid())
 	if c.Retention.On() {
