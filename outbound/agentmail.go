@@ -32,6 +32,12 @@ type MailerOptions struct {
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
+	// CloseAfter says in words how long without news closes a resolved
+	// ticket (« 7 jours », GUICHET_CLOSE_AFTER); "" when tickets are not
+	// closed automatically. ReopenDays is GUICHET_REOPEN_DAYS. The
+	// resolution and closing notices tell the requester both.
+	CloseAfter string
+	ReopenDays int
 }
 
 // Mailer composes and queues what agents' work by mail sends: notifications
@@ -233,6 +239,7 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 	}
 	body, err := templates.RenderResolution(templates.Resolution{
 		CentreName: m.o.CentreName, Name: displayName(r.Name, r.To), Number: t.Number, Subject: capSubject(t.Subject),
+		CloseAfter: m.o.CloseAfter, ReopenDays: m.o.ReopenDays,
 	})
 	if err != nil {
 		return false, fmt.Errorf("outbound: %w", err)

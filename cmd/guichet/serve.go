@@ -85,6 +85,9 @@ func runServe(ctx context.Context, args []string, e env) int {
 			return runRetention(workCtx, st, c, holder, wallClock{}, log.With("part", "retention"))
 		})
 	}
+	if c.CloseAfter.On() {
+		goRun(&workers, "closing", func() error { return newCloser(st, c, p, sender.Kick, log).run(workCtx, wallClock{}) })
+	}
 
 	ready := []any{"database", backend(c), "data_dir", c.DataDir, "relay", relayName(c)}
 	if !off(c.SMTPAddr) {

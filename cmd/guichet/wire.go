@@ -47,6 +47,7 @@ type parts struct {
 	pipeline  *ingest.Pipeline
 	tracker   *tracking.Signer // tracking-page tokens
 	metrics   *web.Metrics
+	mailer    *outbound.Mailer // agents' mail, closing notices and digests
 }
 
 // build wires the components that handle mail. Acknowledgments are queued
@@ -104,6 +105,8 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Catalogue:      cat,
 		Hostname:       c.Hostname,
 		Location:       c.Location,
+		CloseAfter:     closeAfterWords(c),
+		ReopenDays:     c.ReopenDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent mail: %w", err)
@@ -149,7 +152,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		AlertRenotify:    c.AlertRenotify,
 		AlertReopen:      c.AlertReopen,
 	}, st, cat, signer, acker)
-	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics}, nil
+	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics, mailer: mailer}, nil
 }
 
 // observe counts the pipeline's deliveries in the metrics.
