@@ -154,6 +154,18 @@ func RenderResolution(r Resolution) (string, error) {
 	return renderText("resolved.txt.tmpl", r)
 }
 
+// RenderResolutionLines renders the notice's own paragraphs, without
+// greeting nor signature: what follows an agent's answer that resolves
+// the ticket, so that the requester gets one message.
+func RenderResolutionLines(r Resolution) (string, error) {
+	if r.Number == "" {
+		return "", fmt.Errorf("templates: resolution notice needs a ticket number")
+	}
+	r.CentreName, r.Name, r.Number, r.Subject = OneLine(r.CentreName), OneLine(r.Name), OneLine(r.Number), OneLine(r.Subject)
+	r.CloseAfter = OneLine(r.CloseAfter)
+	return renderText("resolution-lines", r)
+}
+
 // RenderCommandReport renders the report of failed commands (text/plain).
 func RenderCommandReport(c CommandReport) (string, error) {
 	if c.Number == "" || c.CentreName == "" || len(c.Problems) == 0 {
