@@ -115,6 +115,12 @@ type Config struct {
 	// Retention is GUICHET_RETENTION: closed tickets' personal data is
 	// erased that long after closing; zero is off.
 	Retention Retention
+	// CloseAfter is GUICHET_CLOSE_AFTER: a resolved ticket without news
+	// for this long is closed; zero is off. The same units as Retention.
+	CloseAfter Retention
+	// DigestAt is GUICHET_DIGEST_AT: the local time of the agents' daily
+	// queue digest; its zero value is off.
+	DigestAt DailyTime
 	// Location is GUICHET_TIMEZONE: the zone of every date a person reads
 	// (mail, pages, command output). JSON stays UTC.
 	Location *time.Location
@@ -307,6 +313,16 @@ func settings() []setting {
 		{"GUICHET_RETENTION", "retention", "off", "closed tickets untouched for longer than this (3y, 18mo, 400d) have their personal data erased as by guichet forget; off keeps everything", value{kindString, func(c *Config, v string) error {
 			r, err := ParseRetention(v)
 			c.Retention = r
+			return err
+		}}},
+		{"GUICHET_CLOSE_AFTER", "close-after", "7d", "a resolved ticket without news for this long (7d, 36h) is closed, with a short notice to the requester; off disables", value{kindString, func(c *Config, v string) error {
+			r, err := ParseRetention(v)
+			c.CloseAfter = r
+			return err
+		}}},
+		{"GUICHET_DIGEST_AT", "digest-at", "08:00", "local time (HH:MM), on business days, of each agent's queue digest; off disables", value{kindString, func(c *Config, v string) error {
+			d, err := ParseDailyTime(v)
+			c.DigestAt = d
 			return err
 		}}},
 		{"GUICHET_DNS", "dns", "", "DNS server (host:port) for SPF, DKIM and DMARC checks (default: the system resolver)", str(func(c *Config) *string { return &c.DNS })},

@@ -206,6 +206,9 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 	// What the requester saw of the conversation: their messages and our
 	// answers; Mailer leaves our agents-only messages out.
 	thread := m.References
+	// #résolu tells the requester; with a text, in the answer itself (one
+	// message), else by the notice alone.
+	notice := resolve && t.Status == store.StatusResolved && !incident && !ad.agents[t.Requester]
 	switch {
 	case note && text != "":
 		q, err := ad.mailer.Notify(ctx, tx, t, outbound.Notification{
@@ -227,14 +230,15 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 		to, cc := ad.publicRecipients(t.Requester, copied(ps), from)
 		q, err := ad.mailer.Answer(ctx, tx, t, outbound.Answer{
 			To: to, Cc: cc, AgentName: m.From.Name, Text: text,
-			Attachments: passedOn(a.msg.Attachments), References: thread,
+			Attachments: passedOn(a.msg.Attachments), References: thread, Resolved: notice,
 		})
 		if err != nil {
 			return fmt.Errorf("answer: %w", err)
 		}
 		a.queued = a.queued || q
+		notice = notice && !q
 	}
-	if resolve && t.Status == store.StatusResolved && !incident && !ad.agents[t.Requester] {
+	if notice {
 		q, err := ad.mailer.Resolved(ctx, tx, t, outbound.Resolution{To: t.Requester, References: thread})
 		if err != nil {
 			return fmt.Errorf("resolution notice: %w", err)

@@ -22,7 +22,11 @@ func (m *recordingMailer) Notify(_ context.Context, _ store.Tx, _ store.Ticket, 
 }
 
 func (m *recordingMailer) Answer(_ context.Context, _ store.Tx, _ store.Ticket, a outbound.Answer) (bool, error) {
-	m.sent = append(m.sent, "answer:"+strings.Join(a.To, ","))
+	what := "answer:"
+	if a.Resolved {
+		what = "answer+resolved:"
+	}
+	m.sent = append(m.sent, what+strings.Join(a.To, ","))
 	return true, nil
 }
 
@@ -102,7 +106,7 @@ func TestAgentDeskHandle(t *testing.T) {
 	}{
 		{"answer", "C'est réparé.", false, store.KindAgent, store.StatusAnswered, "answer:awa@example.org"},
 		{"note", "#note\nClient difficile", false, store.KindNote, "", "notify:" + deskColleague},
-		{"resolve with an answer", "#résolu\nC'est réparé.", false, store.KindAgent, store.StatusResolved, "answer:awa@example.org resolved:awa@example.org"},
+		{"resolve with an answer", "#résolu\nC'est réparé.", false, store.KindAgent, store.StatusResolved, "answer+resolved:awa@example.org"},
 		{"unknown command: nothing done, the agent told", "#fermer\nC'est réparé.", false, store.KindNote, "", "report:" + deskAgent},
 		{"on an incident, always a note", "Redémarré.", true, store.KindNote, "", "notify:" + deskColleague},
 	} {

@@ -196,7 +196,7 @@ func TestAgentCommands(t *testing.T) {
 		toRequester bool         // some outbound message goes to the requester
 		stored      store.Kind
 	}{
-		{"résolu with text", "#résolu\nC'est réparé.", store.StatusOpen, store.StatusResolved, "2.2", []store.Kind{store.KindAgent, store.KindNotification}, true, store.KindAgent},
+		{"résolu with text: one message", "#résolu\nC'est réparé.", store.StatusOpen, store.StatusResolved, "2.2", []store.Kind{store.KindAgent}, true, store.KindAgent},
 		{"resolved alias, no text", "#RESOLVED", store.StatusOpen, store.StatusResolved, "2.2", []store.Kind{store.KindNotification}, true, store.KindAgent},
 		{"clos", "#clos", store.StatusAnswered, store.StatusClosed, "2.2", nil, false, store.KindAgent},
 		{"closed alias", "  #Closed  \n", store.StatusAnswered, store.StatusClosed, "2.2", nil, false, store.KindAgent},
@@ -245,8 +245,14 @@ func TestAgentCommands(t *testing.T) {
 					for _, o := range out {
 						got = append(got, o.kind)
 						toRequester = toRequester || slices.Contains(o.rcpt, "awa@example.org")
-						if o.kind == store.KindAgent && strings.Contains(o.m.Text, "#") {
+						if o.kind == store.KindAgent && strings.Contains("\n"+o.m.Text, "\n#") {
 							t.Errorf("command line sent to the requester:\n%s", o.m.Text)
+						}
+					}
+					if tc.status == store.StatusResolved && len(out) == 1 && out[0].kind == store.KindAgent {
+						// One message: the answer, then the resolution notice.
+						if a, n := strings.Index(out[0].m.Text, "C'est réparé."), strings.Index(out[0].m.Text, "considérée comme résolue"); a < 0 || n < a {
+							t.Errorf("resolving answer is not the text then the notice:\n%s", out[0].m.Text)
 						}
 					}
 					if !slices.Equal(got, tc.kinds) || toRequester != tc.toRequester {

@@ -32,6 +32,12 @@ type MailerOptions struct {
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
+	// CloseAfter says in words how long without news closes a resolved
+	// ticket (« 7 jours », GUICHET_CLOSE_AFTER); "" when tickets are not
+	// closed automatically. ReopenDays is GUICHET_REOPEN_DAYS. The
+	// resolution and closing notices tell the requester both.
+	CloseAfter string
+	ReopenDays int
 }
 
 // Mailer composes and queues what agents' work by mail sends: notifications
@@ -103,6 +109,10 @@ type Answer struct {
 	// References is the conversation the answer follows (RFC 5322 §3.6.4),
 	// oldest first; our notifications' ids are left out of it.
 	References []string
+	// Resolved: the answer resolves the ticket (#résolu with a text); the
+	// resolution notice's lines follow the text, so that the requester
+	// gets one message instead of an answer and a separate notice.
+	Resolved bool
 }
 
 // Resolution is the notice of a resolved ticket.
@@ -217,9 +227,18 @@ func (m *Mailer) Answer(ctx context.Context, tx store.Tx, t store.Ticket, a Answ
 		at.Inline = false
 		atts[i] = at
 	}
+	subject, text := ticketref.Format(t.Number)+" "+t.Subject, templates.Body(a.Text)
+	if a.Resolved {
+		lines, err := templates.RenderResolutionLines(m.resolution(t, ""))
+		if err != nil {
+			return false, fmt.Errorf("outbound: %w", err)
+		}
+		subject = ticketref.Format(t.Number) + " Demande résolue : " + t.Subject
+		text += "\n\n" + resolutionRule + "\n" + lines
+	}
 	return m.queue(ctx, tx, t, store.KindAgent, Mail{
 		From: from, To: bare(to), Cc: bare(cc),
-		Subject: ticketref.Format(t.Number) + " " + t.Subject, Text: templates.Body(a.Text),
+		Subject: subject, Text: text,
 		Attachments: atts, InReplyTo: lastOf(refs), References: refs,
 		ReplyTo: &mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
 	})
@@ -231,9 +250,7 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 	if len(to) == 0 {
 		return false, nil
 	}
-	body, err := templates.RenderResolution(templates.Resolution{
-		CentreName: m.o.CentreName, Name: displayName(r.Name, r.To), Number: t.Number, Subject: capSubject(t.Subject),
-	})
+	body, err := templates.RenderResolution(m.resolution(t, displayName(r.Name, r.To)))
 	if err != nil {
 		return false, fmt.Errorf("outbound: %w", err)
 	}
@@ -247,6 +264,19 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 		ReplyTo:       &mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},
 		AutoSubmitted: "auto-generated",
 	})
+}
+
+// resolutionRule separates an answer's text from the resolution notice's
+// lines that follow it. Not "-- ": mail clients hide what follows that
+// signature delimiter.
+const resolutionRule = "――――――――――"
+
+// resolution is the resolution notice's data for ticket t.
+func (m *Mailer) resolution(t store.Ticket, name string) templates.Resolution {
+	return templates.Resolution{
+		CentreName: m.o.CentreName, Name: name, Number: t.Number, Subject: capSubject(t.Subject),
+		CloseAfter: m.o.CloseAfter, ReopenDays: m.o.ReopenDays,
+	}
 }
 
 // Report queues the report of failed commands to the agent who sent them.

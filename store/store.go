@@ -364,6 +364,12 @@ type Tx interface {
 	// deadline also sets sla_breached); false when it was recorded already,
 	// by this node or another: then nothing is to be sent.
 	MarkReminded(ctx context.Context, ticketID int64, stage string, due, at time.Time) (bool, error)
+	// CloseResolved closes up to limit resolved tickets whose last change
+	// is before before, each recorded with reason at at, and returns them
+	// closed. A ticket is closed by one transaction only, whichever node
+	// runs it (PostgreSQL: FOR UPDATE SKIP LOCKED and a conditional
+	// UPDATE).
+	CloseResolved(ctx context.Context, before, at time.Time, reason string, limit int) ([]Ticket, error)
 }
 
 // AckCounts are CountAcks' counts, by mailbox key and by domain.
@@ -395,6 +401,9 @@ type Store interface {
 	InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) (errs []error, err error)
 
 	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)
+	// WorkQueue lists the open and answered tickets that have an assignee
+	// or a team, oldest first (the agents' digest).
+	WorkQueue(ctx context.Context) ([]Ticket, error)
 	// FindTickets lists tickets newest first by status, category, requester
 	// and words of their subject or messages (web: agents' API, « mes
 	// demandes »).

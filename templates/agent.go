@@ -43,6 +43,11 @@ type Resolution struct {
 	Name       string // requester's display name, "" when unknown
 	Number     string
 	Subject    string
+	// CloseAfter, when not "", says in words how long without news closes
+	// the resolved ticket (« 7 jours »); ReopenDays how long after that a
+	// reply still reopens it.
+	CloseAfter string
+	ReopenDays int
 }
 
 // Command problem reasons.
@@ -145,7 +150,20 @@ func RenderResolution(r Resolution) (string, error) {
 		return "", fmt.Errorf("templates: resolution notice needs a ticket number and a centre name")
 	}
 	r.CentreName, r.Name, r.Number, r.Subject = OneLine(r.CentreName), OneLine(r.Name), OneLine(r.Number), OneLine(r.Subject)
+	r.CloseAfter = OneLine(r.CloseAfter)
 	return renderText("resolved.txt.tmpl", r)
+}
+
+// RenderResolutionLines renders the notice's own paragraphs, without
+// greeting nor signature: what follows an agent's answer that resolves
+// the ticket, so that the requester gets one message.
+func RenderResolutionLines(r Resolution) (string, error) {
+	if r.Number == "" {
+		return "", fmt.Errorf("templates: resolution notice needs a ticket number")
+	}
+	r.CentreName, r.Name, r.Number, r.Subject = OneLine(r.CentreName), OneLine(r.Name), OneLine(r.Number), OneLine(r.Subject)
+	r.CloseAfter = OneLine(r.CloseAfter)
+	return renderText("resolution-lines", r)
 }
 
 // RenderCommandReport renders the report of failed commands (text/plain).

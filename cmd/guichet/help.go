@@ -55,6 +55,10 @@ func helpTexts() map[string]helpText {
 			"guichet forget --requester awa.diop@example.org --dry-run",
 			"guichet forget --requester awa.diop@example.org --by dpo@centre.example",
 		}, exitsRead},
+		"digest": {[]string{
+			"guichet digest",
+			"guichet digest --agent moussa.fall@centre.example",
+		}, "0 done (also when no agent has anything waiting); 1 failure; 64 usage error or not a declared agent; 75 database unavailable, try again"},
 		"purge": {[]string{
 			"guichet purge --dry-run",
 			"GUICHET_RETENTION=3y guichet purge",

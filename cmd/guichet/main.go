@@ -57,6 +57,7 @@ func commands() []command {
 		{"backup", "writes a consistent copy of the embedded database while serve runs (PostgreSQL: use pg_dump)", runBackup},
 		{"export", "prints everything stored about one person as JSON (right of access)", runExport},
 		{"forget", "erases one person's personal data, keeping the tickets for statistics (right to erasure)", runForget},
+		{"digest", "sends the agents' queue digests now (serve sends them daily at GUICHET_DIGEST_AT)", runDigest},
 		{"purge", "erases the personal data of tickets closed longer than GUICHET_RETENTION ago", runPurge},
 		{"version", "prints the version, commit and Go version of this binary (also --version)", runVersion},
 	}

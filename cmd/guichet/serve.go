@@ -86,6 +86,18 @@ func runServe(ctx context.Context, args []string, e env) int {
 			return runRetention(workCtx, st, c, holder, wallClock{}, log.With("part", "retention"), p.metrics)
 		})
 	}
+	if c.CloseAfter.On() {
+		goRun(&workers, "closing", func() error { return newCloser(st, c, p, sender.Kick, log).run(workCtx, wallClock{}) })
+	}
+	if c.DigestAt.On() {
+		d, err := newDigester(st, c, p, sender.Kick, log)
+		if err != nil {
+			stopWork()
+			workers.Wait()
+			return fail(e, "serve", err)
+		}
+		goRun(&workers, "digest", func() error { return d.run(workCtx, c.DigestAt, wallClock{}) })
+	}
 
 	ready := []any{"database", backend(c), "data_dir", c.DataDir, "relay", relayName(c)}
 	if !off(c.SMTPAddr) {

@@ -47,7 +47,7 @@ type parts struct {
 	pipeline  *ingest.Pipeline
 	tracker   *tracking.Signer // tracking-page tokens
 	metrics   *web.Metrics
-	mailer    *outbound.Mailer // agents' mail, SLA reminders too
+	mailer    *outbound.Mailer // agents' mail, SLA reminders, closing notices and digests
 }
 
 // build wires the components that handle mail. Acknowledgments are queued
@@ -105,6 +105,8 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Catalogue:      cat,
 		Hostname:       c.Hostname,
 		Location:       c.Location,
+		CloseAfter:     closeAfterWords(c),
+		ReopenDays:     c.ReopenDays,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agent mail: %w", err)
