@@ -185,7 +185,7 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 		}
 		keys[i] = store.MailboxKey(to)
 		counted = append(counted, keys[i])
-		if d := store.MailDomain(keys[i]); !a.exemptDomain(d) {
+		if d := store.MailDomain(keys[i]); a.o.PerDomainPerHour != math.MaxInt && !a.exemptDomain(d) {
 			doms[i] = d
 			if !slices.Contains(domains, d) {
 				domains = append(domains, d)
@@ -200,7 +200,11 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	var sent store.AckCounts
 	if len(counted) > 0 {
 		var err error
-		if sent, err = tx.CountAcks(ctx, counted, domains, now.Add(-time.Hour)); err != nil {
+		atMost := a.o.PerHour
+		if len(domains) > 0 {
+			atMost = max(atMost, a.o.PerDomainPerHour)
+		}
+		if sent, err = tx.CountAcks(ctx, counted, domains, now.Add(-time.Hour), atMost); err != nil {
 			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
 		}
 	}

@@ -82,7 +82,7 @@ func (f *fakeTx) Enqueue(_ context.Context, o *store.Outbound) (int64, error) {
 	f.queued = append(f.queued, o)
 	return int64(len(f.queued)), nil
 }
-func (f *fakeTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (store.AckCounts, error) {
+func (f *fakeTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, _ int) (store.AckCounts, error) {
 	out := store.AckCounts{Mailbox: map[string]int{}, Domain: map[string]int{}}
 	for _, a := range mailboxes {
 		n, err := f.CountOutboundTo(ctx, a, store.KindAck, since)

@@ -127,26 +127,28 @@ FROM unnest($1::text[]) AS k(key)`,
 // rows carry an "@" before the domain, which no mailbox key starts with.
 var countAcks = stmt{
 	pg: `
-SELECT k.key, (SELECT count(*) FROM outbox o WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $3)
+SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM outbox o
+	WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $3 LIMIT $4) c)
 FROM unnest($1::text[]) AS k(key)
 UNION ALL
-SELECT '@' || d.dom, (SELECT count(*) FROM outbox o WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $3)
+SELECT '@' || d.dom, (SELECT count(*) FROM (SELECT 1 FROM outbox o
+	WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $3 LIMIT $4) c)
 FROM unnest($2::text[]) AS d(dom)`,
-	sqlite: `SELECT count(*) FROM outbox WHERE rcpt_key = ?1 AND kind = 'ack' AND created_at >= ?2`,
+	sqlite: `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE rcpt_key = ?1 AND kind = 'ack' AND created_at >= ?2 LIMIT ?3)`,
 }
 
 // countAcksToDomain is SQLite's per-domain look-up of countAcks.
 var countAcksToDomain = stmt{
-	sqlite: `SELECT count(*) FROM outbox WHERE rcpt_domain = ?1 AND kind = 'ack' AND created_at >= ?2`,
+	sqlite: `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE rcpt_domain = ?1 AND kind = 'ack' AND created_at >= ?2 LIMIT ?3)`,
 }
 
-func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error) {
+func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error) {
 	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
 	doms := make([]string, len(domains))
 	for i, d := range domains {
 		doms[i] = strings.ToLower(clean(d))
 	}
-	rs, err := t.c.query(ctx, countAcks, rcptKeys(mailboxes), doms, ts(since))
+	rs, err := t.c.query(ctx, countAcks, rcptKeys(mailboxes), doms, ts(since), atMost)
 	if err != nil {
 		return out, wrap("store: count acknowledgments", err)
 	}
@@ -166,7 +168,7 @@ func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since
 	return out, wrap("store: count acknowledgments", err)
 }
 
-func (t *sqliteTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error) {
+func (t *sqliteTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error) {
 	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
 	for _, q := range []struct {
 		st   stmt
@@ -176,7 +178,7 @@ func (t *sqliteTx) CountAcks(ctx context.Context, mailboxes, domains []string, s
 		for _, k := range q.keys {
 			k = strings.ToLower(clean(k))
 			var n int
-			if err := t.c.queryRow(ctx, q.st, k, since).Scan(&n); err != nil {
+			if err := t.c.queryRow(ctx, q.st, k, since, atMost).Scan(&n); err != nil {
 				return out, wrap("store: count acknowledgments", err)
 			}
 			q.into[k] = n

@@ -336,8 +336,11 @@ type Tx interface {
 	// CountAcks counts the acknowledgments queued since t to each mailbox
 	// (keyed by MailboxKey: sub-addresses count as their mailbox) and to
 	// each recipient domain (lowercased), in a fixed number of statements
-	// (one on PostgreSQL): the acknowledgment limits.
-	CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time) (AckCounts, error)
+	// (one on PostgreSQL): the acknowledgment limits. Each count stops at
+	// atMost: a limit only needs to know whether it is reached, and a
+	// popular domain's hour may hold thousands of rows, which a full count
+	// would walk for every message.
+	CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error)
 	// CountTicketsFrom counts, for each requester mailbox key (MailboxKey),
 	// the tickets created since t with an id below before (those of other
 	// batches, when before is the first new ticket's id): how many tickets

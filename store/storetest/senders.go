@@ -37,17 +37,28 @@ func testAckCounts(t *testing.T, open Opener) {
 		if _, err := tx.InsertOutbound(ctx, &m, &store.Outbound{TicketID: tk.ID, To: m.To, MessageID: m.MessageID, Raw: m.Raw, CreatedAt: base}); err != nil {
 			return err
 		}
-		got, err := tx.CountAcks(ctx, []string{"flood+9@example.net", "X@other.org", "nobody@example.net"},
-			[]string{"example.net", "Other.org", "none.example"}, base.Add(-time.Hour))
-		if err != nil {
-			return err
-		}
-		want := store.AckCounts{
-			Mailbox: map[string]int{"flood@example.net": 3, "x@other.org": 1, "nobody@example.net": 0},
-			Domain:  map[string]int{"example.net": 4, "other.org": 1, "none.example": 0},
-		}
-		if !maps.Equal(got.Mailbox, want.Mailbox) || !maps.Equal(got.Domain, want.Domain) {
-			t.Errorf("CountAcks = %v, want %v", got, want)
+		for _, c := range []struct {
+			atMost int
+			want   store.AckCounts
+		}{
+			{10, store.AckCounts{
+				Mailbox: map[string]int{"flood@example.net": 3, "x@other.org": 1, "nobody@example.net": 0},
+				Domain:  map[string]int{"example.net": 4, "other.org": 1, "none.example": 0},
+			}},
+			// Counts stop at atMost: a limit only asks whether it is reached.
+			{2, store.AckCounts{
+				Mailbox: map[string]int{"flood@example.net": 2, "x@other.org": 1, "nobody@example.net": 0},
+				Domain:  map[string]int{"example.net": 2, "other.org": 1, "none.example": 0},
+			}},
+		} {
+			got, err := tx.CountAcks(ctx, []string{"flood+9@example.net", "X@other.org", "nobody@example.net"},
+				[]string{"example.net", "Other.org", "none.example"}, base.Add(-time.Hour), c.atMost)
+			if err != nil {
+				return err
+			}
+			if !maps.Equal(got.Mailbox, c.want.Mailbox) || !maps.Equal(got.Domain, c.want.Domain) {
+				t.Errorf("CountAcks(atMost %d) = %v, want %v", c.atMost, got, c.want)
+			}
 		}
 		return nil
 	})
