@@ -38,7 +38,9 @@ type Reminder struct {
 // which is when the agent most needs it. Spans are real time between those
 // instants; deadlines themselves are business time.
 //
-// Only running clocks are looked at: a ticket waiting for the requester,
+// Only running clocks with a deadline are looked at, through a partial
+// index (migration 0016 on PostgreSQL, 0014 on SQLite), so the scan every
+// second costs nothing for tickets without an SLA: a ticket waiting for the requester,
 // resolved or closed gets none, and a met first response none of its
 // stages. A reminder whose deadline passed unsent (every node was down) is
 // left for the escalation. On PostgreSQL the tickets rows are locked with
@@ -53,7 +55,8 @@ CROSS JOIN LATERAL (VALUES
     ('first_response/due', t.first_response_due, t.first_response_due),
     ('resolution/75', t.resolution_due, t.clock_since + (t.resolution_due - t.clock_since) * 0.75),
     ('resolution/due', t.resolution_due, t.resolution_due)) AS s (stage, due_at, fire_at)
-WHERE t.clock_since IS NOT NULL AND s.due_at IS NOT NULL AND s.fire_at <= $1
+WHERE t.clock_since IS NOT NULL AND (t.first_response_due IS NOT NULL OR t.resolution_due IS NOT NULL)
+  AND s.due_at IS NOT NULL AND s.fire_at <= $1
   AND (s.stage LIKE 'resolution/%' OR t.first_response_at IS NULL)
   AND (s.stage LIKE '%/due' OR $1 < s.due_at)
   AND NOT EXISTS (SELECT 1 FROM reminders_sent r
