@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"guichet/personal"
 )
 
 // Erasure of personal data (GDPR art. 17, and the retention period): the
 // person's messages lose their bytes, text and attachments, their address
-// becomes a stable pseudonym everywhere (personal.Pseudonym) and their
+// becomes a stable pseudonym everywhere (pseudonym) and their
 // address and name are rewritten inside what others' messages keep. Each
 // ticket is erased in its own transaction, its rows locked in one order
 // (the ticket, its messages by id, its outbox rows by id), so that a
@@ -65,7 +63,7 @@ type erasePlan struct {
 	// addr is the stored form that replaces address a (a itself when it stays).
 	addr func(a string) string
 	// scrub rewrites the person inside texts kept; nil rewrites nothing.
-	scrub *personal.Scrubber
+	scrub *scrubber
 	// whole: the ticket's personal data is erased as a whole (retention),
 	// recorded in tickets.erased_at; outbox rows are deleted once sent.
 	whole bool
@@ -311,7 +309,7 @@ func eraseParticipants(ctx context.Context, c conn, ticketID int64, p erasePlan)
 	return n, nil
 }
 
-func scrubHistory(ctx context.Context, c conn, ticketID int64, s *personal.Scrubber) error {
+func scrubHistory(ctx context.Context, c conn, ticketID int64, s *scrubber) error {
 	hs, err := idTexts(ctx, c, historyOfTicket, ticketID)
 	if err != nil {
 		return wrap("store: erase history", err)
@@ -409,14 +407,14 @@ func (s *core) secret(ctx context.Context, e Erasure) ([]byte, error) {
 func (s *core) forget(ctx context.Context, addr string, e Erasure) (ErasureReport, error) {
 	key := MailboxKey(addr)
 	var total ErasureReport
-	if personal.IsPseudonym(key) {
+	if isPseudonym(key) {
 		return total, nil
 	}
 	secret, err := s.secret(ctx, e)
 	if err != nil {
 		return total, err
 	}
-	ps := personal.Pseudonym(secret, key)
+	ps := pseudonym(secret, key)
 	refs, err := personRefs(ctx, s.read, key)
 	if err != nil {
 		return total, err
@@ -438,7 +436,7 @@ func (s *core) forget(ctx context.Context, addr string, e Erasure) (ErasureRepor
 			}
 			return a
 		},
-		scrub:      personal.NewScrubber(key, names, ps),
+		scrub:      newScrubber(key, names, ps),
 		dropOutbox: func(rcpt []string) bool { return slices.ContainsFunc(rcpt, mine) },
 	}
 	ids, _ := ticketsOf(refs)
@@ -542,10 +540,10 @@ func (s *core) purgeClosed(ctx context.Context, before time.Time, e Erasure) (Er
 		return total, wrap("store: closed tickets", err)
 	}
 	pseudo := func(a string) string {
-		if a == "" || personal.IsPseudonym(a) {
+		if a == "" || isPseudonym(a) {
 			return a
 		}
-		return personal.Pseudonym(secret, MailboxKey(a))
+		return pseudonym(secret, MailboxKey(a))
 	}
 	p := erasePlan{
 		erase: func(erasable) bool { return true },

@@ -1,10 +1,10 @@
-package personal
+package store
 
 import "testing"
 
 func TestScrubber(t *testing.T) {
-	ps := Pseudonym([]byte("k"), "awa.diop@example.org")
-	s := NewScrubber("awa.diop@example.org", []string{"Awa Diop", "Al", "Awa"}, ps)
+	ps := pseudonym([]byte("k"), "awa.diop@example.org")
+	s := newScrubber("awa.diop@example.org", []string{"Awa Diop", "Al", "Awa"}, ps)
 	tests := []struct{ in, want string }{
 		{"Cc: \"Awa Diop\" <AWA.DIOP+x@Example.ORG>", "Cc: \"" + ps[:len(ps)-8] + "\" <" + ps + ">"},
 		{"écrire à awa.diop@example.org.", "écrire à " + ps + "."},
@@ -18,7 +18,7 @@ func TestScrubber(t *testing.T) {
 			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	if Pseudonym([]byte("k"), "awa.diop@example.org") != ps || !IsPseudonym(ps) {
+	if pseudonym([]byte("k"), "awa.diop@example.org") != ps || !isPseudonym(ps) {
 		t.Errorf("pseudonym %q not stable or not recognised", ps)
 	}
 	if got, changed := s.String(ps); changed {

@@ -1,4 +1,9 @@
-package personal
+package store
+
+// Erasing one person's data from stored mail needs, besides the statements
+// of forget.go, the stable pseudonym that takes the place of an address and
+// the rewriting of addresses and display names inside texts and raw bytes
+// kept for other people: both are here.
 
 import (
 	"bytes"
@@ -16,29 +21,29 @@ import (
 // pseudonym can never be delivered anywhere.
 const pseudonymDomain = "@invalid"
 
-// Pseudonym is the address that replaces key, a normalised mailbox (lower
+// pseudonym is the address that replaces key, a normalised mailbox (lower
 // case, without +detail), once its owner's data is erased: an HMAC-SHA256
 // of key under the installation's secret, so that the same person always
 // gets the same pseudonym (statistics still count them once) while nobody
 // without the secret can tell whom it stands for, nor test a guess.
 // 64 bits of the MAC keep collisions out of reach for any help desk's
 // population of requesters.
-func Pseudonym(secret []byte, key string) string {
+func pseudonym(secret []byte, key string) string {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(key))
 	return "anonyme-" + hex.EncodeToString(m.Sum(nil)[:8]) + pseudonymDomain
 }
 
-// IsPseudonym reports whether addr is one of Pseudonym's results.
-func IsPseudonym(addr string) bool {
+// isPseudonym reports whether addr is one of pseudonym's results.
+func isPseudonym(addr string) bool {
 	return strings.HasPrefix(addr, "anonyme-") && strings.HasSuffix(addr, pseudonymDomain)
 }
 
-// MinNameLen is the shortest display name Scrubber replaces: shorter ones
+// MinNameLen is the shortest display name a scrubber replaces: shorter ones
 // ("Al", initials) would match inside unrelated words.
 const MinNameLen = 3
 
-// Scrubber replaces, case-insensitively, one person's addresses and
+// scrubber replaces, case-insensitively, one person's addresses and
 // display names by a pseudonym and its name form. An address matches with
 // any +detail of its local part. Matches must stand alone: not inside a
 // longer address or word, so that "awa.diop@example.org" leaves
@@ -47,15 +52,15 @@ const MinNameLen = 3
 // Limits: only what is written plainly is found. An address or a name in
 // an RFC 2047 encoded word (=?utf-8?q?...?=), split by quoted-printable
 // soft line breaks, in base64 parts or inside attachments is not seen.
-type Scrubber struct {
+type scrubber struct {
 	re         *regexp.Regexp
 	addr, name string
 }
 
-// NewScrubber returns a Scrubber for the mailbox key (local@domain, lower
+// newScrubber returns a scrubber for the mailbox key (local@domain, lower
 // case) and display names (those shorter than MinNameLen are ignored);
 // nil when key is not an address.
-func NewScrubber(key string, names []string, pseudonym string) *Scrubber {
+func newScrubber(key string, names []string, pseudonym string) *scrubber {
 	at := strings.LastIndexByte(key, '@')
 	if at <= 0 {
 		return nil
@@ -75,7 +80,7 @@ func NewScrubber(key string, names []string, pseudonym string) *Scrubber {
 	for _, n := range ns {
 		alts = append(alts, regexp.QuoteMeta(n))
 	}
-	return &Scrubber{
+	return &scrubber{
 		re:   regexp.MustCompile(`(?i)` + strings.Join(alts, "|")),
 		addr: pseudonym,
 		name: strings.TrimSuffix(pseudonym, pseudonymDomain),
@@ -83,7 +88,7 @@ func NewScrubber(key string, names []string, pseudonym string) *Scrubber {
 }
 
 // Bytes returns b with every match replaced, and whether anything was.
-func (s *Scrubber) Bytes(b []byte) ([]byte, bool) {
+func (s *scrubber) Bytes(b []byte) ([]byte, bool) {
 	if s == nil {
 		return b, false
 	}
@@ -113,7 +118,7 @@ func (s *Scrubber) Bytes(b []byte) ([]byte, bool) {
 }
 
 // String is Bytes for a string.
-func (s *Scrubber) String(v string) (string, bool) {
+func (s *scrubber) String(v string) (string, bool) {
 	b, ok := s.Bytes([]byte(v))
 	if !ok {
 		return v, false
