@@ -139,6 +139,7 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 	}
 
 	// Commands, in the order written; the last status command wins.
+	before := t
 	status, resolve := t.Status, false
 	w, rescope := t.Workflow, false
 	if !note && text != "" {
@@ -199,6 +200,7 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 	if err := ad.wf.save(ctx, tx, &t, w); err != nil {
 		return err
 	}
+	a.events = append(a.events, ad.wf.events(before, t)...)
 	if ad.mailer == nil {
 		return nil
 	}

@@ -94,7 +94,7 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 			}
 		}
 		if dec.Reopen {
-			if err := in.wf.setStatus(ctx, tx, &t, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", at.now); err != nil {
+			if _, err := in.wf.setStatus(ctx, tx, &t, store.StatusOpen, "alert: "+string(a.State)+" again after recovery", at.now); err != nil {
 				return fmt.Errorf("reopen incident: %w", err)
 			}
 		}
@@ -107,9 +107,11 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 		return nil
 	}
 	if dec.Resolve {
-		if err := in.wf.setStatus(ctx, tx, &t, store.StatusResolved, "alert: recovery from "+a.Source, at.now); err != nil {
+		evs, err := in.wf.setStatus(ctx, tx, &t, store.StatusResolved, "alert: recovery from "+a.Source, at.now)
+		if err != nil {
 			return fmt.Errorf("resolve incident: %w", err)
 		}
+		at.events = append(at.events, evs...)
 	}
 	if dec.Notify {
 		ok, err := in.claimNotice(ctx, tx, t.ID, at.now)

@@ -47,8 +47,9 @@ type attempt struct {
 	// proof is the agent's proof of identity, once known (agentProof, or a
 	// signed reply address found in the transaction).
 	proof    string
-	queued   bool // outbound mail was queued: wake the sender after commit
-	notified bool // agents were notified of this message
+	queued   bool            // outbound mail was queued: wake the sender after commit
+	notified bool            // agents were notified of this message
+	events   []WorkflowEvent // reported after commit (Options.OnWorkflow)
 }
 
 func (d *delivery) attempt(now time.Time) *attempt {

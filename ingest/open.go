@@ -44,9 +44,11 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 		a := op.a
 		a.res.Action, a.res.Ticket, a.res.Category = Created, ts[i].Number, ts[i].Category
 		if op.resolve {
-			if err := o.wf.setStatus(ctx, tx, &ts[i], store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now); err != nil {
+			evs, err := o.wf.setStatus(ctx, tx, &ts[i], store.StatusResolved, "alert: recovery from "+a.alertInfo.Source, a.now)
+			if err != nil {
 				return fmt.Errorf("resolve incident: %w", err)
 			}
+			a.events = append(a.events, evs...)
 		}
 	}
 	if o.ack != nil {

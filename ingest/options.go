@@ -68,6 +68,9 @@ type Options struct {
 	Clock    func() time.Time
 	// Observe, when set, is called after each committed delivery (metrics).
 	Observe func(env store.Envelope, kind store.Kind, r Result, took time.Duration)
+	// OnWorkflow, when set, is called after a commit for each first public
+	// answer and each resolution it made (metrics).
+	OnWorkflow func(ev WorkflowEvent)
 
 	// Monitoring mail (see alert.go). AlertRules
 	// mark senders' mail as alerts and read formats no built-in parser knows.

@@ -38,11 +38,13 @@ func (p *Pipeline) Patch(ctx context.Context, number string, pa Patch) error {
 		return err
 	}
 	now := p.now()
+	var evs []WorkflowEvent
 	err = p.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 		t, err := tx.TicketByNumber(ctx, number)
 		if err != nil {
 			return err
 		}
+		before := t
 		w, rescope := t.Workflow, false
 		if pa.Category != nil {
 			if err := tx.SetCategory(ctx, t.ID, *pa.Category, "agent", 1); err != nil {
@@ -73,11 +75,13 @@ func (p *Pipeline) Patch(ctx context.Context, number string, pa Patch) error {
 		if err := p.wf.save(ctx, tx, &t, w); err != nil {
 			return err
 		}
+		evs = p.wf.events(before, t)
 		return tx.Touch(ctx, t.ID, now)
 	})
 	if err != nil {
 		return fmt.Errorf("change ticket %s: %w", number, err)
 	}
+	p.report(evs)
 	return nil
 }
 

@@ -138,6 +138,7 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 	if p.o.Observe != nil {
 		p.o.Observe(env, a.msg.Kind, a.res, p.now().Sub(start))
 	}
+	p.report(a.events)
 	p.log.Info("message stored", "action", a.res.Action, "ticket", a.res.Ticket, "message_id", m.MessageID,
 		"transport", env.Transport, "sender", a.msg.Sender, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
 		"ms", float64(p.now().Sub(start).Microseconds())/1000)
@@ -288,4 +289,14 @@ func set(list []string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// report hands committed workflow events to Options.OnWorkflow.
+func (p *Pipeline) report(evs []WorkflowEvent) {
+	if p.o.OnWorkflow == nil {
+		return
+	}
+	for _, ev := range evs {
+		p.o.OnWorkflow(ev)
+	}
 }

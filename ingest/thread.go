@@ -150,7 +150,7 @@ func (th *threads) join(ctx context.Context, tx store.Tx, a *attempt, t store.Ti
 		if t.Status == store.StatusResolved || t.Status == store.StatusClosed {
 			reason = "reopened by a reply from " + m.From.Addr
 		}
-		if err := th.wf.setStatus(ctx, tx, &t, store.StatusOpen, reason, a.now); err != nil {
+		if _, err := th.wf.setStatus(ctx, tx, &t, store.StatusOpen, reason, a.now); err != nil {
 			return err
 		}
 	}

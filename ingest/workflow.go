@@ -159,15 +159,49 @@ func (wf *workflow) status(w *store.Workflow, t store.Ticket, to store.Status, n
 	}
 }
 
-// setStatus changes t's status and moves its clock, in tx.
-func (wf *workflow) setStatus(ctx context.Context, tx store.Tx, t *store.Ticket, to store.Status, reason string, now time.Time) error {
+// setStatus changes t's status and moves its clock, in tx; it returns
+// the service-level moments the change reached.
+func (wf *workflow) setStatus(ctx context.Context, tx store.Tx, t *store.Ticket, to store.Status, reason string, now time.Time) ([]WorkflowEvent, error) {
 	if err := tx.SetStatus(ctx, t.ID, to, reason, now); err != nil {
-		return fmt.Errorf("set status: %w", err)
+		return nil, fmt.Errorf("set status: %w", err)
 	}
+	before := *t
 	w := t.Workflow
 	wf.status(&w, *t, to, now)
 	t.Status = to
-	return wf.save(ctx, tx, t, w)
+	if err := wf.save(ctx, tx, t, w); err != nil {
+		return nil, err
+	}
+	return wf.events(before, *t), nil
+}
+
+// Kinds of WorkflowEvent.
+const (
+	EventFirstResponse = "first_response"
+	EventResolved      = "resolved"
+)
+
+// WorkflowEvent is a service-level moment a ticket reached in a committed
+// transaction: its first public answer, or its resolution. BusinessTime
+// is what the SLA measures: the business time from creation to the first
+// answer, or the business time the resolution clock ran until resolved.
+type WorkflowEvent struct {
+	Kind         string // Event*
+	Priority     string
+	BusinessTime time.Duration
+}
+
+// events are the moments a ticket reached between two of its states.
+func (wf *workflow) events(before, after store.Ticket) []WorkflowEvent {
+	var evs []WorkflowEvent
+	w := after.Workflow
+	if before.Workflow.FirstResponseAt.IsZero() && !w.FirstResponseAt.IsZero() {
+		evs = append(evs, WorkflowEvent{EventFirstResponse, w.Priority, wf.clock.Elapsed(after.CreatedAt, w.FirstResponseAt)})
+	}
+	if after.Status == store.StatusResolved && before.Status != store.StatusResolved {
+		evs = append(evs, WorkflowEvent{EventResolved, w.Priority, w.ClockUsed})
+	}
+	return evs
 }
 
 // save writes w as t's workflow when it changed.

@@ -79,7 +79,11 @@ type RemindersOptions struct {
 	Poll  time.Duration
 	Batch int    // stages sent per transaction (50)
 	Kick  func() // wakes the sender after a commit that queued mail
-	Log   *slog.Logger
+	// Breached, when set, is called after a commit for each deadline stage
+	// (store.Stage*Due) this node recorded: once per ticket and stage
+	// across the nodes, so the breaches can be counted (metrics).
+	Breached func(stage string)
+	Log      *slog.Logger
 }
 
 // Reminders sends each ticket's SLA reminders and escalations
@@ -136,8 +140,9 @@ func (r *Reminders) Run(ctx context.Context) error {
 func (r *Reminders) Tick(ctx context.Context) (int, error) {
 	now := r.o.Clock.Now()
 	var n, queued int
+	var breached []string
 	err := r.o.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-		n, queued = 0, 0
+		n, queued, breached = 0, 0, breached[:0]
 		due, err := tx.DueReminders(ctx, now, r.o.Batch)
 		if err != nil {
 			return err
@@ -152,6 +157,9 @@ func (r *Reminders) Tick(ctx context.Context) (int, error) {
 				continue
 			}
 			escalate := store.StageIsDue(d.Stage)
+			if escalate {
+				breached = append(breached, d.Stage)
+			}
 			sent, err := r.o.Mailer.SLA(ctx, tx, d.Ticket, d.Stage, d.DueAt, r.o.Route(d.Ticket, escalate))
 			if err != nil {
 				return fmt.Errorf("ticket %s %s: %w", d.Ticket.Number, d.Stage, err)
@@ -168,6 +176,11 @@ func (r *Reminders) Tick(ctx context.Context) (int, error) {
 	}
 	if queued > 0 && r.o.Kick != nil {
 		r.o.Kick()
+	}
+	for _, stage := range breached {
+		if r.o.Breached != nil {
+			r.o.Breached(stage)
+		}
 	}
 	return n, nil
 }

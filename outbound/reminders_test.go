@@ -2,8 +2,10 @@ package outbound
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,6 +93,8 @@ func TestRemindersSchedule(t *testing.T) {
 			ctx := context.Background()
 			clock := &slaClock{}
 			r := newTestReminders(t, st, clock)
+			var breaches []string
+			r.o.Breached = func(stage string) { breaches = append(breaches, stage) }
 			tk := newSLATicket(t, st, "Portail en panne")
 			sent := 0
 			step := func(at time.Duration, want ...string) {
@@ -150,6 +154,9 @@ func TestRemindersSchedule(t *testing.T) {
 			step(14*time.Hour+30*time.Minute, "Rappel : résolution attendue avant vendredi 27 novembre 2026 à 1\u00a0h\u00a000")
 			step(16*time.Hour, "Délai dépassé : résolution attendue")
 			step(20 * time.Hour)
+			if want := []string{store.StageFirstResponseDue, store.StageResolutionDue}; !slices.Equal(breaches, want) {
+				t.Errorf("breaches reported %q, want %q", breaches, want)
+			}
 		})
 	}
 }
@@ -167,8 +174,10 @@ func TestRemindersTwoNodes(t *testing.T) {
 			clock := &slaClock{now: slaBase}
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
+			var breaches atomic.Int64
 			for range 2 {
 				r := newTestReminders(t, st, clock)
+				r.o.Breached = func(string) { breaches.Add(1) }
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -198,6 +207,11 @@ func TestRemindersTwoNodes(t *testing.T) {
 				if n != 1 {
 					t.Errorf("%q sent %d times", s, n)
 				}
+			}
+			cancel()
+			wg.Wait() // the last callbacks come after their commit
+			if n := breaches.Load(); n != tickets*2 {
+				t.Errorf("%d breaches reported by the nodes, want %d (each deadline once)", n, tickets*2)
 			}
 		})
 	}

@@ -324,52 +324,86 @@ FROM generate_series(1, 20000) AS i`); err != nil {
 // the whole table, on either backend.
 func TestStatsUseIndex(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
-		ctx := context.Background()
-		c := coreOf(b.s)
 		fill := `
 INSERT INTO outbox (raw, state, next_attempt_at, created_at, sent_at)
 SELECT '\x00', CASE WHEN i % 100 = 0 THEN 'queued' ELSE 'sent' END, now(), now(),
     CASE WHEN i % 100 = 0 THEN NULL ELSE now() END
 FROM generate_series(1, 20000) AS i;
 ANALYZE outbox`
-		explain := "EXPLAIN " + statsQuery.pg
 		if b.name == "sqlite" {
-			fill = `
-WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000)
+			fill = sqliteSeries + `
 INSERT INTO outbox (raw, state, next_attempt_at, created_at, sent_at)
 SELECT x'00', CASE WHEN n % 100 = 0 THEN 'queued' ELSE 'sent' END, 0, 0,
     CASE WHEN n % 100 = 0 THEN NULL ELSE 0 END FROM i`
-			explain = "EXPLAIN QUERY PLAN " + statsQuery.sqlite
 		}
 		b.exec(t, fill)
-		rs, err := c.read.query(ctx, stmt{pg: explain, sqlite: explain})
-		if err != nil {
-			t.Fatal(err)
+		plan := queryPlan(t, b, statsQuery)
+		if !strings.Contains(plan, "outbox_unsent") {
+			t.Errorf("the stats query does not read outbox_unsent:\n%s", plan)
 		}
-		defer rs.Close()
-		var plan strings.Builder
-		for rs.Next() {
-			// PostgreSQL gives one text column, SQLite four.
-			var line string
-			var id, parent, unused int
-			if b.name == "sqlite" {
-				err = rs.Scan(&id, &parent, &unused, &line)
-			} else {
-				err = rs.Scan(&line)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(line + "\n")
-		}
-		if !strings.Contains(plan.String(), "outbox_unsent") {
-			t.Errorf("the stats query does not read outbox_unsent:\n%s", plan.String())
-		}
-		var st Stats
-		if st, err = b.s.Stats(ctx); err != nil || st.Outbox[OutQueued] != 200 || len(st.Outbox) != 1 {
+		if st, err := b.s.Stats(context.Background()); err != nil || st.Outbox[OutQueued] != 200 || len(st.Outbox) != 1 {
 			t.Errorf("Stats = %v, %v; want 200 queued", st, err)
 		}
 	})
+}
+
+// TestBacklogUsesIndex guards the metrics' count of the backlog: on a
+// table of mostly closed tickets it must read the partial index
+// tickets_backlog, never the whole table, on either backend.
+func TestBacklogUsesIndex(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		fill := `
+INSERT INTO tickets (number, status, priority, created_at, updated_at)
+SELECT 'B' || i, CASE WHEN i % 100 = 0 THEN 'open' ELSE 'closed' END, 'normal', now(), now()
+FROM generate_series(1, 20000) AS i;
+ANALYZE tickets`
+		if b.name == "sqlite" {
+			fill = sqliteSeries + `
+INSERT INTO tickets (number, status, priority, created_at, updated_at)
+SELECT 'B' || n, CASE WHEN n % 100 = 0 THEN 'open' ELSE 'closed' END, 'normal', 0, 0 FROM i`
+		}
+		b.exec(t, fill)
+		if plan := queryPlan(t, b, backlogQuery); !strings.Contains(plan, "tickets_backlog") {
+			t.Errorf("the backlog query does not read tickets_backlog:\n%s", plan)
+		}
+		st, err := b.s.Stats(context.Background())
+		if want := (BacklogKey{Priority: PriorityNormal}); err != nil || st.Backlog[want] != 200 || len(st.Backlog) != 1 {
+			t.Errorf("Stats = %v, %v; want 200 normal unassigned", st, err)
+		}
+	})
+}
+
+// sqliteSeries numbers 1 to 20000 as i(n): SQLite has no generate_series.
+const sqliteSeries = `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000)`
+
+// queryPlan is the planner's plan of q on b, one line a step.
+func queryPlan(t *testing.T, b backend, q stmt) string {
+	t.Helper()
+	explain := stmt{pg: "EXPLAIN " + q.pg, sqlite: "EXPLAIN QUERY PLAN " + q.sqlite}
+	rs, err := coreOf(b.s).read.query(context.Background(), explain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	var plan strings.Builder
+	for rs.Next() {
+		// PostgreSQL gives one text column, SQLite four.
+		var line string
+		var id, parent, unused int
+		if b.name == "sqlite" {
+			err = rs.Scan(&id, &parent, &unused, &line)
+		} else {
+			err = rs.Scan(&line)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan.String()
 }
 
 // TestOutboxRowNeedsBytes: only a deferred acknowledgment may wait in the

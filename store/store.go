@@ -220,6 +220,15 @@ type TicketQuery struct {
 // Stats are the counts shown by the metrics endpoint.
 type Stats struct {
 	Outbox map[OutState]int // outbox rows not yet sent, by state
+	// Backlog counts the tickets open or answered, by priority and
+	// whether they have an assignee.
+	Backlog map[BacklogKey]int
+}
+
+// BacklogKey groups Stats.Backlog.
+type BacklogKey struct {
+	Priority string
+	Assigned bool
 }
 
 // NewTicket is what CreateTickets needs for one ticket.

@@ -31,6 +31,7 @@ type Metrics struct {
 	opened   *prometheus.CounterVec
 	sent     *prometheus.CounterVec
 	erasures *erasureMetrics
+	sla      *slaMetrics
 }
 
 // NewMetrics registers the metrics; st is read at each scrape for the
@@ -65,6 +66,7 @@ func NewMetrics(st StatsReader) *Metrics {
 		m.sent.WithLabelValues(string(k))
 	}
 	m.erasures = newErasureMetrics(m.reg)
+	m.sla = newSLAMetrics(m.reg)
 	m.reg.MustRegister(m.received, m.latency, m.imapLast, m.opened, m.sent,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{st: st})
@@ -121,15 +123,18 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 type storeCollector struct{ st StatsReader }
 
 var (
-	descUp     = prometheus.NewDesc("guichet_store_up", "1 when the store answered the last scrape's count.", nil, nil)
-	descOutbox = prometheus.NewDesc("guichet_outbox_messages", "Outbound messages still to deliver or failed, by state.", []string{"state"}, nil)
-	outStates  = []store.OutState{store.OutQueued, store.OutRetrying, store.OutFailed}
-	sentKinds  = []store.Kind{store.KindAck, store.KindAgent, store.KindNotification}
+	descUp            = prometheus.NewDesc("guichet_store_up", "1 when the store answered the last scrape's count.", nil, nil)
+	descOutbox        = prometheus.NewDesc("guichet_outbox_messages", "Outbound messages still to deliver or failed, by state.", []string{"state"}, nil)
+	descBacklog       = prometheus.NewDesc("guichet_tickets_backlog", "Tickets open or answered, by priority and whether they have an assignee.", []string{"priority", "assigned"}, nil)
+	backlogPriorities = []string{store.PriorityLow, store.PriorityNormal, store.PriorityHigh, store.PriorityUrgent}
+	outStates         = []store.OutState{store.OutQueued, store.OutRetrying, store.OutFailed}
+	sentKinds         = []store.Kind{store.KindAck, store.KindAgent, store.KindNotification}
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descUp
 	ch <- descOutbox
+	ch <- descBacklog
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -144,6 +149,21 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, s := range outStates {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(st.Outbox[s]), string(s))
 	}
+	// Every series, zero included: an alert on a priority's backlog must
+	// see it fall to zero, not vanish.
+	for _, p := range backlogPriorities {
+		for _, assigned := range []bool{true, false} {
+			n := st.Backlog[store.BacklogKey{Priority: p, Assigned: assigned}]
+			ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n), p, yesNo(assigned))
+		}
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 // erasureMetrics count the erasures of personal data this process ran

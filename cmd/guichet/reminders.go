@@ -16,7 +16,8 @@ import (
 func runReminders(ctx context.Context, st store.Store, c *config.Config, p *parts, kick func(), clock outbound.Clock, log *slog.Logger) error {
 	r, err := outbound.NewReminders(outbound.RemindersOptions{
 		Store: st, Mailer: p.mailer, Route: slaRoute(c), Clock: clock, Kick: kick,
-		Log: log.With("part", "reminders"),
+		Breached: p.metrics.Breached,
+		Log:      log.With("part", "reminders"),
 	})
 	if err != nil {
 		return err

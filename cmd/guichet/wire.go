@@ -141,6 +141,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Limits:           mailparse.Limits{},
 		Logger:           log,
 		Observe:          observe(metrics),
+		OnWorkflow:       onWorkflow(metrics),
 		Teams:            teams(c),
 		AgentNames:       agentNames(c),
 		SLA:              slaTargets(c),
@@ -159,6 +160,19 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 func observe(m *web.Metrics) func(store.Envelope, store.Kind, ingest.Result, time.Duration) {
 	return func(env store.Envelope, kind store.Kind, r ingest.Result, took time.Duration) {
 		m.Observe(env, kind, string(r.Action), r.Category, took)
+	}
+}
+
+// onWorkflow measures the first answers and resolutions the pipeline
+// committed.
+func onWorkflow(m *web.Metrics) func(ingest.WorkflowEvent) {
+	return func(ev ingest.WorkflowEvent) {
+		switch ev.Kind {
+		case ingest.EventFirstResponse:
+			m.FirstResponse(ev.Priority, ev.BusinessTime)
+		case ingest.EventResolved:
+			m.Resolved(ev.Priority, ev.BusinessTime)
+		}
 	}
 }
 

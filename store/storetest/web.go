@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ func RunWeb(t *testing.T, open Opener) {
 		{"RateSlotPurgeKeepsLiveSlots", testRateSlotPurge},
 		{"FindTickets", testFindTickets},
 		{"Stats", testStats},
+		{"StatsBacklog", testStatsBacklog},
 		{"PingAfterClose", testPing},
 	}
 	for _, c := range cases {
@@ -272,5 +274,46 @@ func testPing(t *testing.T, open Opener) {
 	s.Close()
 	if err := s.Ping(context.Background()); err == nil {
 		t.Fatal("Ping of a closed store = nil, want an error")
+	}
+}
+
+// testStatsBacklog: the backlog counts tickets open or answered, by
+// priority and whether they have an assignee; resolved and closed ones
+// are not in it.
+func testStatsBacklog(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	for i, c := range []struct {
+		priority, assignee string
+		status             store.Status
+	}{
+		{store.PriorityUrgent, "", store.StatusOpen},
+		{store.PriorityUrgent, "", store.StatusAnswered},
+		{store.PriorityUrgent, "moussa@example.org", store.StatusOpen},
+		{store.PriorityNormal, "moussa@example.org", store.StatusAnswered},
+		{store.PriorityNormal, "", store.StatusResolved},
+		{store.PriorityLow, "moussa@example.org", store.StatusClosed},
+	} {
+		nt := newTicket(fmt.Sprintf("backlog %d", i), "a@example.org", base)
+		nt.Workflow = store.Workflow{Priority: c.priority, Assignee: c.assignee}
+		tk := createTicket(t, s, nt)
+		if c.assignee != "" { // a new ticket has no owner yet
+			inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.SetWorkflow(ctx, tk.ID, nt.Workflow) })
+		}
+		if c.status != store.StatusOpen {
+			setStatus(t, s, tk.Number, c.status, "test", base.Add(time.Minute))
+		}
+	}
+	got, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[store.BacklogKey]int{
+		{Priority: store.PriorityUrgent, Assigned: false}: 2,
+		{Priority: store.PriorityUrgent, Assigned: true}:  1,
+		{Priority: store.PriorityNormal, Assigned: true}:  1,
+	}
+	if !maps.Equal(got.Backlog, want) {
+		t.Errorf("Stats.Backlog = %v, want %v", got.Backlog, want)
 	}
 }
