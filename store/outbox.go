@@ -135,6 +135,7 @@ SELECT '@' || d.dom, (SELECT count(*) FROM (SELECT 1 FROM outbox o
 	WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $3 LIMIT $4) c)
 FROM unnest($2::text[]) AS d(dom)`,
 	sqlite: `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE rcpt_key = ?1 AND kind = 'ack' AND created_at >= ?2 LIMIT ?3)`,
+	replan: true,
 }
 
 // countAcksToDomain is SQLite's per-domain look-up of countAcks.

@@ -85,6 +85,7 @@ WHERE s.fire_at <= ?1 AND (s.stage LIKE '%/due' OR ?1 < s.due_at)
                   WHERE r.ticket_id = t.id AND r.stage = s.stage AND r.due_at = s.due_at)
 ORDER BY s.fire_at, t.id
 LIMIT ?2`,
+	replan: true,
 }
 
 // DueReminders lists up to limit reminder stages due at now and not yet

@@ -287,7 +287,9 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 }
 
 // countTicketsFrom counts through tickets_requester_key; the number of
-// rows it reads per key is what that sender opened in the window.
+// rows it reads per key is what that sender opened in the window. Planned
+// per call (replan): a generic plan made while the table was small would
+// keep scanning it whole as it grows.
 var countTicketsFrom = stmt{
 	pg: `
 SELECT k.key, (SELECT count(*) FROM tickets t
@@ -296,6 +298,7 @@ FROM unnest($1::text[]) AS k(key)`,
 	sqlite: `
 SELECT count(*) FROM tickets
 WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3 AND id < ?2`,
+	replan: true,
 }
 
 func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
