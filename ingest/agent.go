@@ -139,7 +139,6 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 	}
 
 	// Commands, in the order written; the last status command wins.
-	before := t
 	status, resolve := t.Status, false
 	w, rescope := t.Workflow, false
 	if !note && text != "" {
@@ -187,20 +186,11 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 			w.Priority, rescope = priorityNames[fold(c.arg)], true
 		}
 	}
-	if rescope {
-		ad.wf.rescope(&w, t.Category, t.CreatedAt, a.now)
-	}
-	if status != t.Status {
-		if err := tx.SetStatus(ctx, t.ID, status, statusReason(status, from, a.proof), a.now); err != nil {
-			return fmt.Errorf("set status: %w", err)
-		}
-		ad.wf.status(&w, t, status, a.now)
-		t.Status = status
-	}
-	if err := ad.wf.save(ctx, tx, &t, w); err != nil {
+	evs, err := ad.wf.apply(ctx, tx, &t, w, rescope, status, statusReason(status, from, a.proof), a.now)
+	if err != nil {
 		return err
 	}
-	a.events = append(a.events, ad.wf.events(before, t)...)
+	a.events = append(a.events, evs...)
 	if ad.mailer == nil {
 		return nil
 	}

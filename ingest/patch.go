@@ -44,7 +44,6 @@ func (p *Pipeline) Patch(ctx context.Context, number string, pa Patch) error {
 		if err != nil {
 			return err
 		}
-		before := t
 		w, rescope := t.Workflow, false
 		if pa.Category != nil {
 			if err := tx.SetCategory(ctx, t.ID, *pa.Category, "agent", 1); err != nil {
@@ -58,24 +57,17 @@ func (p *Pipeline) Patch(ctx context.Context, number string, pa Patch) error {
 		if pa.Assignee != nil {
 			w.Assignee = assignee
 		}
-		if rescope {
-			p.wf.rescope(&w, t.Category, t.CreatedAt, now)
+		to := t.Status
+		if pa.Status != nil {
+			to = store.Status(*pa.Status)
 		}
-		if to := store.Status(deref(pa.Status)); pa.Status != nil && to != t.Status {
-			reason := "api"
-			if pa.Agent != "" {
-				reason = statusReason(to, pa.Agent, proofAPI)
-			}
-			if err := tx.SetStatus(ctx, t.ID, to, reason, now); err != nil {
-				return fmt.Errorf("set status: %w", err)
-			}
-			p.wf.status(&w, t, to, now)
-			t.Status = to
+		reason := "api"
+		if pa.Agent != "" {
+			reason = statusReason(to, pa.Agent, proofAPI)
 		}
-		if err := p.wf.save(ctx, tx, &t, w); err != nil {
+		if evs, err = p.wf.apply(ctx, tx, &t, w, rescope, to, reason, now); err != nil {
 			return err
 		}
-		evs = p.wf.events(before, t)
 		return tx.Touch(ctx, t.ID, now)
 	})
 	if err != nil {
@@ -115,11 +107,4 @@ func (p *Pipeline) checkPatch(pa Patch) (priority, assignee string, err error) {
 		}
 	}
 	return priority, assignee, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -159,20 +159,33 @@ func (wf *workflow) status(w *store.Workflow, t store.Ticket, to store.Status, n
 	}
 }
 
-// setStatus changes t's status and moves its clock, in tx; it returns
-// the service-level moments the change reached.
-func (wf *workflow) setStatus(ctx context.Context, tx store.Tx, t *store.Ticket, to store.Status, reason string, now time.Time) ([]WorkflowEvent, error) {
-	if err := tx.SetStatus(ctx, t.ID, to, reason, now); err != nil {
-		return nil, fmt.Errorf("set status: %w", err)
-	}
+// apply writes in tx what a change decided for ticket t: w, its new
+// workflow (an assignee, a priority, a first answer); rescope, when a new
+// category or priority moves its deadlines; to, its status, set with
+// reason and moving the resolution clock when it differs. The agents' mail
+// commands, the API and the pipeline's own status changes all end here. It
+// returns the service-level moments the change reached.
+func (wf *workflow) apply(ctx context.Context, tx store.Tx, t *store.Ticket, w store.Workflow, rescope bool, to store.Status, reason string, now time.Time) ([]WorkflowEvent, error) {
 	before := *t
-	w := t.Workflow
-	wf.status(&w, *t, to, now)
-	t.Status = to
+	if rescope {
+		wf.rescope(&w, t.Category, t.CreatedAt, now)
+	}
+	if to != t.Status {
+		if err := tx.SetStatus(ctx, t.ID, to, reason, now); err != nil {
+			return nil, fmt.Errorf("set status: %w", err)
+		}
+		wf.status(&w, *t, to, now)
+		t.Status = to
+	}
 	if err := wf.save(ctx, tx, t, w); err != nil {
 		return nil, err
 	}
 	return wf.events(before, *t), nil
+}
+
+// setStatus changes t's status and moves its clock, in tx.
+func (wf *workflow) setStatus(ctx context.Context, tx store.Tx, t *store.Ticket, to store.Status, reason string, now time.Time) ([]WorkflowEvent, error) {
+	return wf.apply(ctx, tx, t, t.Workflow, false, to, reason, now)
 }
 
 // Kinds of WorkflowEvent.
