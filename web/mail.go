@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -30,14 +28,14 @@ func (s *Server) composeLink(addr string, now time.Time) (linkMail, error) {
 		return linkMail{}, fmt.Errorf("web: render link mail: %w", err)
 	}
 	c := linkMail{
-		subject:   "Vos demandes auprès du " + oneLine(s.o.CentreName),
+		subject:   "Vos demandes auprès du " + templates.OneLine(s.o.CentreName),
 		messageID: outbound.NewMessageID(s.o.Hostname),
 	}
 	if !strings.HasPrefix(strings.ToLower(s.o.CentreName), "centre") {
-		c.subject = "Vos demandes : " + oneLine(s.o.CentreName)
+		c.subject = "Vos demandes : " + templates.OneLine(s.o.CentreName)
 	}
 	c.raw, err = outbound.Compose(outbound.Mail{
-		From: mail.Address{Name: oneLine(s.o.CentreName), Address: s.o.SupportAddress},
+		From: mail.Address{Name: templates.OneLine(s.o.CentreName), Address: s.o.SupportAddress},
 		To:   []mail.Address{{Address: addr}}, Subject: c.subject, MessageID: c.messageID,
 		// RFC 3834 §5: a machine sends it; responders should keep quiet.
 		AutoSubmitted: "auto-generated", Date: now.In(s.o.Location), Text: body.Text, HTML: body.HTML,
@@ -46,15 +44,4 @@ func (s *Server) composeLink(addr string, now time.Time) (linkMail, error) {
 		return linkMail{}, fmt.Errorf("web: %w", err)
 	}
 	return c, nil
-}
-
-// oneLine keeps a configured name from breaking a header line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-func randomID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return strings.ToLower(b32.EncodeToString(b[:]))
 }
