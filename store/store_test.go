@@ -25,11 +25,16 @@ func opener(fresh func(t *testing.T) store.Options) storetest.Opener {
 		t.Helper()
 		mu.Lock()
 		o, ok := opts[t]
-		if !ok {
-			o = fresh(t)
-			opts[t] = o
-		}
 		mu.Unlock()
+		if !ok {
+			// fresh skips the test when PostgreSQL is unreachable, which
+			// ends this goroutine: no lock may be held across it, or every
+			// later test waits forever.
+			o = fresh(t)
+			mu.Lock()
+			opts[t] = o
+			mu.Unlock()
+		}
 		s, err := store.Open(context.Background(), o)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
