@@ -149,8 +149,27 @@ func (s *Server) Flush(t testing.TB) {
 // test after a minute.
 func (s *Server) WaitQueue(t testing.TB, what string, done func(queue string) bool) string {
 	t.Helper()
+	return s.wait(t, what, done, nil)
+}
+
+// FlushUntil has Postfix retry its deferred mail (postqueue -f) until done
+// accepts the queue, flushing again every few seconds: a flush that comes
+// while the queue manager still holds the message from its last attempt
+// is ignored, as an operator who flushes again would see.
+func (s *Server) FlushUntil(t testing.TB, what string, done func(queue string) bool) string {
+	t.Helper()
+	return s.wait(t, what, done, func() { s.Flush(t) })
+}
+
+func (s *Server) wait(t testing.TB, what string, done func(queue string) bool, flush func()) string {
+	t.Helper()
 	deadline := time.Now().Add(time.Minute)
+	var flushed time.Time
 	for {
+		if flush != nil && time.Since(flushed) > 5*time.Second {
+			flush()
+			flushed = time.Now()
+		}
 		q := s.Queue(t)
 		if done(q) {
 			return q
