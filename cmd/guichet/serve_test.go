@@ -180,6 +180,13 @@ func startServeUntil(t *testing.T, h *harness, ready *regexp.Regexp) *serving {
 // send delivers one message over SMTP and returns the final reply's code.
 func send(t *testing.T, addr, from, to string, msg []byte) (int, string) {
 	t.Helper()
+	return sendRcpts(t, addr, from, []string{to}, msg)
+}
+
+// sendRcpts delivers one message to several envelope recipients in one
+// SMTP transaction, as a mail client's Reply-All does.
+func sendRcpts(t *testing.T, addr, from string, rcpts []string, msg []byte) (int, string) {
+	t.Helper()
 	c, err := smtp.Dial(addr)
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
@@ -196,8 +203,10 @@ func send(t *testing.T, addr, from, to string, msg []byte) (int, string) {
 	if err := c.Mail(from); err != nil {
 		return code(err)
 	}
-	if err := c.Rcpt(to); err != nil {
-		return code(err)
+	for _, to := range rcpts {
+		if err := c.Rcpt(to); err != nil {
+			return code(err)
+		}
 	}
 	w, err := c.Data()
 	if err != nil {
