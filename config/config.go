@@ -78,6 +78,9 @@ type Config struct {
 	TLSKey            string
 	HTTPAddr          string
 	PublicURL         string
+	// TrustedProxies are the reverse proxies in front of the HTTP side
+	// (GUICHET_TRUSTED_PROXIES), whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// APIToken is the agents' API bearer token (GUICHET_API_TOKEN); empty
 	// disables the API.
 	APIToken       string
@@ -273,6 +276,7 @@ func settings() []setting {
 		{"GUICHET_TLS_KEY", "tls-key", "", "key file for STARTTLS", str(func(c *Config) *string { return &c.TLSKey })},
 		{"GUICHET_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP address; off disables it", str(func(c *Config) *string { return &c.HTTPAddr })},
 		{"GUICHET_PUBLIC_URL", "public-url", "", "public base URL of the tracking pages", str(func(c *Config) *string { return &c.PublicURL })},
+		{"GUICHET_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of the HTTP side, whose X-Forwarded-For names the client of per-client limits; empty: the connection's peer is the client", prefixes(func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })},
 		{"GUICHET_API_TOKEN", "api-token", "", "bearer token of the agents' HTTP API under /api/; empty disables the API (prefer the environment or --api-token-file: a flag shows in ps)", str(func(c *Config) *string { return &c.APIToken })},
 		{"GUICHET_API_TOKEN_FILE", "api-token-file", "", "read the API token from this file", str(func(c *Config) *string { return &c.APITokenFile })},
 		{"GUICHET_RELAY_URL", "relay-url", "", "smtp://, smtp+starttls:// or smtps:// relay; empty: .eml files in the data directory's outbox", str(func(c *Config) *string { return &c.RelayURL })},

@@ -22,7 +22,7 @@ func TestLoad(t *testing.T) {
 	}{
 		{"embedded defaults", nil, nil, func(t *testing.T, c *Config) {
 			if c.DatabaseURL != "" || c.DataDir != "./guichet-data" || c.SupportAddress != "support@localhost" ||
-				c.SMTPAddr != "127.0.0.1:2525" || c.SMTPMaxBytes != 26214400 || c.SMTPRate != 120 || c.SMTPMaxConnsPerIP != 10 || c.TrustedRelays != nil ||
+				c.SMTPAddr != "127.0.0.1:2525" || c.SMTPMaxBytes != 26214400 || c.SMTPRate != 120 || c.SMTPMaxConnsPerIP != 10 || c.TrustedRelays != nil || c.TrustedProxies != nil ||
 				c.AckPerHour != 5 || c.RetryMin != time.Minute || c.RetryMaxAge != 48*time.Hour || c.ReopenDays != 30 {
 				t.Errorf("defaults = %+v", c)
 			}
@@ -47,6 +47,14 @@ func TestLoad(t *testing.T) {
 					netip.MustParsePrefix("203.0.113.7/32"), netip.MustParsePrefix("10.0.0.0/8")}
 				if c.SMTPMaxConnsPerIP != 0 || !slices.Equal(c.TrustedRelays, want) {
 					t.Errorf("per IP %d, relays %v, want 0 and %v", c.SMTPMaxConnsPerIP, c.TrustedRelays, want)
+				}
+			}},
+		{"trusted proxies from the flag", map[string]string{"GUICHET_TRUSTED_PROXIES": "192.0.2.1"}, []string{"--trusted-proxies", "127.0.0.1, ::1,10.0.0.0/8 , fd00::/8"},
+			func(t *testing.T, c *Config) {
+				want := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128"),
+					netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+				if !slices.Equal(c.TrustedProxies, want) {
+					t.Errorf("proxies %v, want %v", c.TrustedProxies, want)
 				}
 			}},
 		{"a flag wins over the environment", map[string]string{"GUICHET_SMTP_ADDR": "127.0.0.1:25"}, []string{"--smtp-addr", "off"},
@@ -81,6 +89,8 @@ func TestLoadRejects(t *testing.T) {
 		"certificate alone": {"GUICHET_TLS_CERT": "/etc/cert.pem"},
 		"relay not an IP":   {"GUICHET_TRUSTED_RELAYS": "mx.example.org"},
 		"relay bad range":   {"GUICHET_TRUSTED_RELAYS": "192.0.2.0/33"},
+		"proxy not an IP":   {"GUICHET_TRUSTED_PROXIES": "nginx.internal"},
+		"proxy bad range":   {"GUICHET_TRUSTED_PROXIES": "::1/129"},
 		"negative per IP":   {"GUICHET_SMTP_MAX_CONNS_PER_IP": "-1"},
 		"missing TOML file": {"GUICHET_CONFIG": "/nonexistent/guichet.toml"},
 	} {

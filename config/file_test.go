@@ -41,6 +41,7 @@ retry_min = "5m"
 domains = ["File.Example", "other.example"]
 smtp_max_conns_per_ip = 3
 trusted_relays = ["192.0.2.25", "198.51.100.0/24"]
+trusted_proxies = "127.0.0.1, 2001:db8::/64"
 `)
 	get := map[string]func(c *Config) any{
 		"database_url": func(c *Config) any { return c.DatabaseURL },
@@ -50,6 +51,7 @@ trusted_relays = ["192.0.2.25", "198.51.100.0/24"]
 		"domains":      func(c *Config) any { return strings.Join(c.Domains, " ") },
 		"per_ip":       func(c *Config) any { return c.SMTPMaxConnsPerIP },
 		"relays":       func(c *Config) any { return fmt.Sprint(c.TrustedRelays) },
+		"proxies":      func(c *Config) any { return fmt.Sprint(c.TrustedProxies) },
 	}
 	tests := []struct {
 		name    string
@@ -79,6 +81,9 @@ trusted_relays = ["192.0.2.25", "198.51.100.0/24"]
 		{"smtp_max_conns_per_ip: file", "per_ip", map[string]string{"GUICHET_CONFIG": file}, nil, 3},
 		{"trusted_relays: file array", "relays", map[string]string{"GUICHET_CONFIG": file}, nil, "[192.0.2.25/32 198.51.100.0/24]"},
 		{"trusted_relays: environment over file", "relays", map[string]string{"GUICHET_CONFIG": file, "GUICHET_TRUSTED_RELAYS": "::1"}, nil, "[::1/128]"},
+		{"trusted_proxies: default", "proxies", nil, nil, "[]"},
+		{"trusted_proxies: file string", "proxies", map[string]string{"GUICHET_CONFIG": file}, nil, "[127.0.0.1/32 2001:db8::/64]"},
+		{"trusted_proxies: flag over file", "proxies", map[string]string{"GUICHET_CONFIG": file}, []string{"--trusted-proxies", "10.0.0.0/8"}, "[10.0.0.0/8]"},
 		{"config file from the flag", "smtp_rate", nil, []string{"--config", file}, 7},
 		{"an empty --config ignores GUICHET_CONFIG", "smtp_rate", map[string]string{"GUICHET_CONFIG": file}, []string{"--config", ""}, 120},
 	}

@@ -17,8 +17,10 @@
 //     X-Frame-Options DENY and nosniff; pages with a token are never cached.
 //   - The « mes demandes » form answers the same whether or not the address
 //     is known; at most one mail per address per 10 minutes leaves, and one
-//     client address (the connection's peer, never X-Forwarded-For; an IPv6
-//     /64) makes at most 10 requests an hour, decided by rate slots queued
+//     client address (the connection's peer; behind a trusted reverse proxy,
+//     the rightmost X-Forwarded-For entry that is not a trusted proxy, and
+//     never the header of any other peer; an IPv6 /64) makes at most 10
+//     requests an hour, decided by rate slots queued
 //     in the same transaction as the mail. Without an absolute public URL
 //     the form says the service is unavailable: the mail's link would be
 //     unusable, and a link built on the client's Host header is never sent.

@@ -3,8 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -96,22 +101,7 @@ func TestMyRequestsPerClient(t *testing.T) {
 			trackingFixture(t, e)
 			post := func(addr, forwarded string) response {
 				t.Helper()
-				req, err := http.NewRequest("POST", e.srv.URL+"/mes-demandes", strings.NewReader("adresse="+url.QueryEscape(addr)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				if forwarded != "" {
-					req.Header.Set("X-Forwarded-For", forwarded)
-				}
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				var b bytes.Buffer
-				b.ReadFrom(resp.Body)
-				return response{resp.StatusCode, resp.Header, strings.ReplaceAll(b.String(), addr, "X")}
+				return postMyRequests(t, http.DefaultClient, e.srv.URL, addr, forwarded)
 			}
 			var answers []response
 			for i := range 10 {
@@ -133,6 +123,112 @@ func TestMyRequestsPerClient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMyRequestsBehindProxy: behind a trusted reverse proxy (a real one,
+// appending to X-Forwarded-For as nginx's $proxy_add_x_forwarded_for does)
+// two clients have a limit each, whatever they write in the header
+// themselves; a client that sends the header straight to Guichet, from an
+// address that is not a trusted proxy, is counted as itself.
+func TestMyRequestsBehindProxy(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			e := newEnv(t, be.Open(t), func(o *web.Options) {
+				o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+			})
+			trackingFixture(t, e)
+			target, err := url.Parse(e.srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rp := &httputil.ReverseProxy{
+				Rewrite: func(r *httputil.ProxyRequest) {
+					r.SetURL(target)
+					r.Out.Header["X-Forwarded-For"] = r.In.Header["X-Forwarded-For"]
+					r.SetXForwarded()
+				},
+				Transport: clientFrom(t, "127.0.0.1").Transport,
+			}
+			proxy := httptest.NewServer(rp)
+			t.Cleanup(proxy.Close)
+
+			post := func(c *http.Client, base, addr, forwarded string) {
+				t.Helper()
+				if r := postMyRequests(t, c, base, addr, forwarded); r.status != http.StatusOK {
+					t.Fatalf("POST %s for %s: %d", base, addr, r.status)
+				}
+			}
+			links := func(to string) int {
+				t.Helper()
+				_, n := e.queuedLink(t, to, "/mes-demandes/")
+				return n
+			}
+			// exhaust makes a client's 10 requests of the hour, each
+			// claiming another address in X-Forwarded-For.
+			exhaust := func(c *http.Client, base string) {
+				t.Helper()
+				for i := range 10 {
+					post(c, base, fmt.Sprintf("inconnu%d@example.org", i), fmt.Sprintf("198.51.100.%d", i+1))
+				}
+			}
+
+			a, b := clientFrom(t, "127.0.0.3"), clientFrom(t, "127.0.0.4")
+			exhaust(a, proxy.URL)
+			post(a, proxy.URL, "awa@example.org", "203.0.113.9")
+			if n := links("awa@example.org"); n != 0 {
+				t.Errorf("%d links to awa from a client past its limit behind the proxy, want 0", n)
+			}
+			post(b, proxy.URL, "awa@example.org", "")
+			if n := links("awa@example.org"); n != 1 {
+				t.Errorf("%d links to awa from another client behind the proxy, want 1: its own limit", n)
+			}
+
+			direct, other := clientFrom(t, "127.0.0.2"), clientFrom(t, "127.0.0.5")
+			exhaust(direct, e.srv.URL)
+			post(direct, e.srv.URL, "moussa@example.org", "203.0.113.7")
+			if n := links("moussa@example.org"); n != 0 {
+				t.Errorf("%d links to moussa from a direct client past its limit, want 0: its X-Forwarded-For is not believed", n)
+			}
+			post(other, e.srv.URL, "moussa@example.org", "")
+			if n := links("moussa@example.org"); n != 1 {
+				t.Errorf("%d links to moussa from another direct client, want 1", n)
+			}
+		})
+	}
+}
+
+// postMyRequests posts the « mes demandes » form for addr through c, with
+// an X-Forwarded-For field unless forwarded is empty; addr is replaced by
+// X in the body, so that answers for different addresses compare.
+func postMyRequests(t *testing.T, c *http.Client, base, addr, forwarded string) response {
+	t.Helper()
+	req, err := http.NewRequest("POST", base+"/mes-demandes", strings.NewReader("adresse="+url.QueryEscape(addr)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if forwarded != "" {
+		req.Header.Set("X-Forwarded-For", forwarded)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return response{resp.StatusCode, resp.Header, strings.ReplaceAll(b.String(), addr, "X")}
+}
+
+// clientFrom is an HTTP client whose connections leave from the loopback
+// address local (Linux routes all of 127.0.0.0/8 to the loopback), so
+// that one test can stand for several client machines.
+func clientFrom(t *testing.T, local string) *http.Client {
+	t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+	tr := &http.Transport{DialContext: d.DialContext}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }
 
 // mentions counts how often word is logged; slog's handlers may write from

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"net/mail"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -315,7 +314,7 @@ func (s *Server) myRequestsPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := strings.ToLower(addr.Address)
-	if err := s.sendLink(r.Context(), clientKey(r.RemoteAddr), a); err != nil {
+	if err := s.sendLink(r.Context(), s.clientKey(r), a); err != nil {
 		s.unavailable(w, err)
 		return
 	}
@@ -325,23 +324,6 @@ func (s *Server) myRequestsPost(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "mes-demandes", s.page("Retrouver mes demandes", func(p *pageData) {
 		p.Address, p.Sent = a, true
 	}))
-}
-
-// clientKey names the client of a request for its rate limit: the peer
-// address of the connection (RemoteAddr), never X-Forwarded-For, which any
-// client can write; no setting names proxies whose header could be
-// believed. An IPv6 client usually holds a whole /64 and counts as one.
-func clientKey(remoteAddr string) string {
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	if err != nil {
-		return remoteAddr
-	}
-	a := ap.Addr().Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }
 
 // sendLink queues the « mes demandes » mail to addr when addr has tickets

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -45,6 +46,11 @@ type Options struct {
 	CentreName     string // default "Centre d'assistance"
 	SupportAddress string // From of the « mes demandes » mail
 	Hostname       string // right-hand side of Message-IDs; default the support domain
+
+	// TrustedProxies are the reverse proxies in front
+	// (GUICHET_TRUSTED_PROXIES): from them alone X-Forwarded-For names
+	// the client that per-client limits count. Empty: the peer counts.
+	TrustedProxies []netip.Prefix
 
 	// APIToken enables the agents' API under /api/ when set.
 	APIToken string

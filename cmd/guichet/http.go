@@ -34,6 +34,7 @@ func httpServer(c *config.Config, st store.Store, p *parts, kick func(), ready *
 		Tokens:         p.tracker,
 		Catalogue:      labels{p.catalogue},
 		PublicURL:      c.PublicURL,
+		TrustedProxies: c.TrustedProxies,
 		CentreName:     c.CentreName,
 		SupportAddress: c.SupportAddress,
 		Hostname:       c.Hostname,
