@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -16,10 +17,15 @@ import (
 
 // metricsServer serves /metrics on GUICHET_METRICS_ADDR, apart from the
 // public listener: the counts tell an outsider the centre's load and
-// categories, and the listener defaults to the loopback address.
+// categories, and the listener defaults to the loopback address. The Go
+// profiler's /debug/pprof/ is there too, for the same operators: a
+// profile of the running gateway is how its cost per message is found.
 func metricsServer(addr string, m *web.Metrics, log *slog.Logger) (*http.Server, net.Listener, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("metrics: %w", err)

@@ -138,7 +138,8 @@ func TestServeRedactsSignedAddress(t *testing.T) {
 	}
 }
 
-// TestServeMetricsListener: /metrics answers on GUICHET_METRICS_ADDR only.
+// TestServeMetricsListener: /metrics and the profiler answer on
+// GUICHET_METRICS_ADDR only.
 func TestServeMetricsListener(t *testing.T) {
 	h := newHarness(t, "")
 	h.env["GUICHET_SMTP_ADDR"], h.env["GUICHET_HTTP_ADDR"] = "off", "127.0.0.1:0"
@@ -160,8 +161,13 @@ func TestServeMetricsListener(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		return r.StatusCode, string(b)
 	}
-	if code, _ := get("http://" + addr("http") + "/metrics"); code != http.StatusNotFound {
-		t.Errorf("public /metrics = %d, want 404", code)
+	for _, path := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/goroutine"} {
+		if code, _ := get("http://" + addr("http") + path); code != http.StatusNotFound {
+			t.Errorf("public %s = %d, want 404", path, code)
+		}
+	}
+	if code, body := get("http://" + addr("metrics") + "/debug/pprof/goroutine?debug=1"); code != 200 || !strings.Contains(body, "goroutine profile") {
+		t.Errorf("metrics listener's /debug/pprof/goroutine = %d:\n%.300s", code, body)
 	}
 	code, body := get("http://" + addr("metrics") + "/metrics")
 	if code != 200 || !strings.Contains(body, "guichet_store_up 1") || !strings.Contains(body, `guichet_outbox_messages{state="queued"} 0`) {
