@@ -307,11 +307,17 @@ func (t *sqliteTx) CountOutboundToMany(ctx context.Context, addrs []string, kind
 // --- the sender's work, outside the pipeline's transaction ---
 
 var (
-	// ackTickets: the tickets of acknowledgments queued by QueueAcks.
+	// ackTickets: the tickets of acknowledgments queued by QueueAcks. On
+	// PostgreSQL the rows are found by primary key alone, in a
+	// materialised CTE, and their kind checked after: with "o.kind = 'ack'"
+	// beside the ids, the planner ANDs the primary key with a whole scan
+	// of the acknowledgments' partial index (outbox_ack_domain), which
+	// reads every acknowledgment of the table at each call.
 	ackTickets = stmt{
 		pg: `
-SELECT o.id, ` + pgTicketCols + ` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-WHERE o.id = ANY($1::bigint[]) AND o.kind = 'ack'`,
+WITH o AS MATERIALIZED (SELECT id, ticket_id, kind FROM outbox WHERE id = ANY($1::bigint[]))
+SELECT o.id, ` + pgTicketCols + ` FROM o JOIN tickets t ON t.id = o.ticket_id
+WHERE o.kind = 'ack'`,
 		sqlite: `
 SELECT o.id, ` + sqliteTicketCols + ` FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 WHERE o.id IN (SELECT value FROM json_each(?)) AND o.kind = 'ack'`,
