@@ -85,23 +85,16 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 	// for long.
 	const perTx = 8
 	storeChunk := func(chunk []composed) error {
-		rowIDs := make([]int64, len(chunk))
+		msgs, ids := make([]*store.Message, len(chunk)), make([]int64, len(chunk))
+		for k, d := range chunk {
+			msgs[k], ids[k] = d.msg, ms[d.i].ID
+		}
 		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-			for k, d := range chunk {
-				id, err := tx.InsertMessage(ctx, d.msg)
-				if err != nil {
-					return err
-				}
-				if err := tx.LinkOutbound(ctx, ms[d.i].ID, id); err != nil {
-					return err
-				}
-				rowIDs[k] = id
-			}
-			return nil
+			return tx.InsertComposed(ctx, msgs, ids)
 		})
 		if err == nil {
-			for k, d := range chunk {
-				ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, rowIDs[k], d.c.Subject
+			for _, d := range chunk {
+				ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, d.msg.ID, d.c.Subject
 			}
 		}
 		return err

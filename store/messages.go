@@ -176,7 +176,16 @@ WITH m AS (
 )
 `
 	pgInsertMessageOnly = pgInsertMessage + `SELECT id FROM m`
-	pgInsertOutbox      = pgInsertMessage + `, o AS (
+	// pgInsertComposed links the outbox row $31 to the message: no row when
+	// the message is a duplicate, a null link when the outbox row is
+	// unknown or linked already.
+	pgInsertComposed = pgInsertMessage + `, l AS (
+    UPDATE outbox SET message_row_id = m.id FROM m
+    WHERE outbox.id = $31 AND outbox.message_row_id IS NULL
+    RETURNING outbox.id
+)
+SELECT m.id, (SELECT id FROM l) FROM m`
+	pgInsertOutbox = pgInsertMessage + `, o AS (
     INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
         next_attempt_at, created_at, kind, rcpt_key)
     SELECT $31, m.id, $32, $33, $34, $35, $36, $37, $38, $3, $39 FROM m
@@ -218,6 +227,39 @@ func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outboun
 		stmts[i] = st
 	}
 	return t.sendBatch(ctx, "store: insert outbounds", stmts)
+}
+
+// InsertComposed sends one pgInsertComposed per message, in one round trip.
+func (t *pgTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error {
+	if len(ms) != len(outboxIDs) {
+		return fmt.Errorf("store: insert composed: %d messages for %d outbox rows", len(ms), len(outboxIDs))
+	}
+	stmts := make([]rowStmt, len(ms))
+	for i, m := range ms {
+		st, err := t.insertMessageStmt(m, nil)
+		if err != nil {
+			return err
+		}
+		outboxID := outboxIDs[i]
+		st.query, st.args = pgInsertComposed, append(st.args, outboxID)
+		st.scan = func(row pgx.Row) (int64, error) {
+			var id int64
+			var linked *int64
+			err := row.Scan(&id, &linked)
+			switch {
+			case noRow(err):
+				return 0, duplicate(m)
+			case err != nil:
+				return 0, wrap("store: insert composed", err)
+			case linked == nil:
+				return 0, fmt.Errorf("store: link outbound %d: %w", outboxID, ErrNotFound)
+			}
+			m.ID = id
+			return id, nil
+		}
+		stmts[i] = st
+	}
+	return t.sendBatch(ctx, "store: insert composed", stmts)
 }
 
 // rowStmt is one statement returning one row, and what reads that row.

@@ -87,7 +87,8 @@ INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
     coalesce((SELECT kind FROM messages WHERE id = $2), ''), $10)
 RETURNING id`)
-	linkOutbound = portable(`UPDATE outbox SET message_row_id = $2 WHERE id = $1 AND message_row_id IS NULL`)
+	// linkOutbound (SQLite; PostgreSQL does it in pgInsertComposed).
+	linkOutbound = stmt{sqlite: `UPDATE outbox SET message_row_id = ?2 WHERE id = ?1 AND message_row_id IS NULL`}
 	// queueAcks: on PostgreSQL one statement for all, identity values
 	// following the ORDER BY of its SELECT; on SQLite one row per statement.
 	queueAcks = stmt{
@@ -198,8 +199,20 @@ func (t *txCore) Enqueue(ctx context.Context, o *Outbound) (int64, error) {
 	return o.ID, nil
 }
 
-func (t *txCore) LinkOutbound(ctx context.Context, outboxID, messageRowID int64) error {
-	return exec1(ctx, t.c, fmt.Sprintf("store: link outbound %d", outboxID), linkOutbound, outboxID, messageRowID)
+func (t *sqliteTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error {
+	if len(ms) != len(outboxIDs) {
+		return fmt.Errorf("store: insert composed: %d messages for %d outbox rows", len(ms), len(outboxIDs))
+	}
+	for i, m := range ms {
+		id, err := t.InsertMessage(ctx, m)
+		if err != nil {
+			return err
+		}
+		if err := exec1(ctx, t.c, fmt.Sprintf("store: link outbound %d", outboxIDs[i]), linkOutbound, outboxIDs[i], id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func prepareAck(o *Outbound, now time.Time) error {

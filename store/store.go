@@ -321,13 +321,16 @@ type Tx interface {
 	Enqueue(ctx context.Context, o *Outbound) (int64, error)
 	// QueueAcks queues acknowledgments whose bytes are composed later, at
 	// send time: outbox rows of kind ack with no Raw and no messages row
-	// yet (LinkOutbound adds it). They count for CountOutboundToMany at once.
+	// yet (InsertComposed adds it). They count for CountOutboundToMany at once.
 	// Each o.ID is set.
 	QueueAcks(ctx context.Context, os []*Outbound) error
-	// LinkOutbound records that the messages row messageRowID holds the
-	// bytes of outbox row outboxID (composed after QueueAcks). It returns
-	// ErrNotFound when the row is unknown or linked already.
-	LinkOutbound(ctx context.Context, outboxID, messageRowID int64) error
+	// InsertComposed records each ms[i], the bytes composed for outbox row
+	// outboxIDs[i] that QueueAcks queued without them, and links the row to
+	// it: the message and the link in one statement per row, all in one
+	// round trip where the backend allows. Each ms[i].ID is set. It returns
+	// ErrNotFound when a row is unknown or linked already, ErrDuplicate as
+	// InsertMessage does; on an error the transaction must be rolled back.
+	InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error
 	// InsertOutbound records m (an outbound message of the ticket's
 	// history) and queues o for it with o.MessageRowID = m's row, in one
 	// statement where the backend allows: what every acknowledgment,

@@ -362,26 +362,40 @@ func testQueueAcks(t *testing.T, open Opener) {
 		}
 	}
 	raw := []byte("From: support@example.org\r\nSubject: ack\r\n\r\nBonjour\r\n")
-	var rowID int64
+	composed := func(key string) *store.Message {
+		return &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
+			MessageID: os[0].MessageID, DedupeKey: key, Raw: raw, CreatedAt: base}
+	}
+	first := composed(os[0].MessageID)
 	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		var err error
-		rowID, err = tx.InsertMessage(ctx, &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
-			MessageID: os[0].MessageID, DedupeKey: os[0].MessageID, Raw: raw, CreatedAt: base})
-		if err != nil {
-			return err
-		}
-		return tx.LinkOutbound(ctx, os[0].ID, rowID)
+		return tx.InsertComposed(ctx, []*store.Message{first}, []int64{os[0].ID})
 	})
-	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.LinkOutbound(ctx, os[0].ID, rowID) })
-	if !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("second LinkOutbound = %v, want ErrNotFound", err)
+	rowID := first.ID
+	if rowID == 0 {
+		t.Fatal("InsertComposed set no message id")
+	}
+	// Linked already, and an unknown row: nothing is kept of either.
+	for _, id := range []int64{os[0].ID, 99999} {
+		err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			return tx.InsertComposed(ctx, []*store.Message{composed(fmt.Sprintf("again-%d", id))}, []int64{id})
+		})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("InsertComposed for outbox row %d = %v, want ErrNotFound", id, err)
+		}
+	}
+	// The same bytes again (a duplicate message) link nothing.
+	err = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		return tx.InsertComposed(ctx, []*store.Message{composed(os[0].MessageID)}, []int64{os[1].ID})
+	})
+	if !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("InsertComposed of a stored message = %v, want ErrDuplicate", err)
 	}
 	all, err := s.Outbox(ctx)
 	if err != nil || len(all) != 2 {
 		t.Fatalf("Outbox = %d rows (%v), want 2", len(all), err)
 	}
 	if all[0].MessageRowID != rowID || !bytes.Equal(all[0].Raw, raw) || len(all[1].Raw) != 0 {
-		t.Errorf("Outbox after LinkOutbound: row %d, raw %q / %q; want the linked message's bytes, the other still empty",
+		t.Errorf("Outbox after InsertComposed: row %d, raw %q / %q; want the linked message's bytes, the other still empty",
 			all[0].MessageRowID, all[0].Raw, all[1].Raw)
 	}
 }
