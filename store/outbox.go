@@ -112,8 +112,8 @@ RETURNING id`,
 	// kind of the messages row that records the outbound message, the
 	// address its first recipient. On PostgreSQL, for several addresses,
 	// one look-up per address: as rcpt_key = ANY(…) with GROUP BY the
-	// planner may scan the whole recent outbox through outbox_created, a
-	// cost that grows with the hour's traffic.
+	// planner scanned the whole recent outbox (through outbox_created, an
+	// index since dropped), a cost that grows with the hour's traffic.
 	countOutbound = stmt{
 		pg: `
 SELECT k.key, (SELECT count(*) FROM outbox o WHERE o.rcpt_key = k.key AND o.kind = $2 AND o.created_at >= $3)
