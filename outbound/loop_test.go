@@ -2,15 +2,12 @@ package outbound
 
 import (
 	"bufio"
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // decode the corpus's legacy charsets
+	"guichet/ingest/mailparse"
 )
 
 var ours = []string{"support@aide.example.org", "alertes@aide.example.org"}
@@ -239,51 +236,33 @@ func TestLoopReasonCorpus(t *testing.T) {
 // find in the store.
 const ourDomain = "@aide.example.org>"
 
-// fileIncoming reads a message as ingest would describe it: the Return-Path
-// (or From) for the envelope sender, AnswersOurMail from its references, and
-// the text of its first text/plain part.
+// fileIncoming reads a message as ingest describes it to LoopReason: the
+// parser's header and text (HTML turned into text, quotations removed),
+// the Return-Path (or From) for the envelope sender as an IMAP poller has
+// it, AnswersOurMail from its references.
 func fileIncoming(t *testing.T, path string) Incoming {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := ReadIncoming(raw, "")
-	if err != nil {
-		t.Fatalf("ReadIncoming(%s): %v", path, err)
+	return parsedIncoming(raw)
+}
+
+func parsedIncoming(raw []byte) Incoming {
+	m := mailparse.Parse(raw, mailparse.Limits{})
+	in := Incoming{
+		From: m.From.Addr, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
+		References: m.References, MailFrom: m.From.Addr, Header: m.Header,
+		ContentType: m.ContentType, ReportType: m.ReportType, Body: m.Text,
 	}
-	in.MailFrom = in.From
-	if rp := in.Header["Return-Path"]; len(rp) > 0 {
+	if rp := m.Header["Return-Path"]; len(rp) > 0 {
 		in.MailFrom = strings.TrimSpace(rp[0])
 	}
 	for _, r := range in.References {
 		in.AnswersOurMail = in.AnswersOurMail || strings.HasSuffix(r, ourDomain)
 	}
-	in.Body = firstText(raw)
 	return in
-}
-
-// firstText returns the decoded text of the first text/plain part of raw,
-// what could be read of it when raw is malformed.
-func firstText(raw []byte) string {
-	// An unknown charset or a bad field is an error that still leaves a
-	// readable entity.
-	e, _ := message.Read(bytes.NewReader(raw))
-	if e == nil {
-		return ""
-	}
-	var text string
-	_ = e.Walk(func(_ []int, p *message.Entity, err error) error {
-		if err != nil {
-			return err
-		}
-		if mt, _, _ := p.Header.ContentType(); mt == "text/plain" && text == "" {
-			b, _ := io.ReadAll(p.Body)
-			text = string(b)
-		}
-		return nil
-	})
-	return text
 }
 
 // TestLoopReasonTestdata runs the messages of testdata/automated (each must
@@ -449,4 +428,26 @@ func FuzzLoopReason(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoopReasonCorpus measures LoopReason per message over the real
+// corpus: it runs for every message the pipeline takes in.
+func BenchmarkLoopReasonCorpus(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(corpusDir, "*.eml"))
+	if err != nil || len(files) == 0 {
+		b.Skipf("real corpus absent: %v", err)
+	}
+	ins := make([]Incoming, 0, len(files))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins = append(ins, parsedIncoming(raw))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		LoopReason(ins[i%len(ins)], ours)
+	}
 }
