@@ -338,9 +338,11 @@ func bulkReason(in Incoming, mailFrom string) string {
 	if len(evidence) >= 2 {
 		return "envoi en nombre (" + strings.Join(evidence, ", ") + ")"
 	}
-	// The text is one more kind of evidence, or two when it shows two
-	// different marks of a mailing.
-	if marks := bulkText(in); len(marks)+len(evidence) >= 2 {
+	// The text completes one kind of header evidence with a mailing's own
+	// mark, or suffices with two kinds of marks of which one is a
+	// mailing's own.
+	marks, own := bulkText(in)
+	if own > 0 && len(marks)+len(evidence) >= 2 {
 		return "envoi en nombre (" + strings.Join(append(evidence, "texte : "+strings.Join(marks, ", ")), ", ") + ")"
 	}
 	return ""
@@ -352,12 +354,17 @@ func bulkReason(in Incoming, mailFrom string) string {
 // bulkText counts kinds, not phrases. The phrases are in the mailer's voice
 // (« si vous ne souhaitez plus recevoir », not « je ne souhaite plus
 // recevoir »), as the peers' newsletter detectors and SpamAssassin's
-// unsubscribe rules read them.
+// unsubscribe rules read them. A mailing's own marks (own) are the browser
+// line and the opt-out; why the reader receives the message and that
+// replies are not read are also written by contact forms and by
+// notifications that carry a person's request, so they never suffice
+// with a sender's header evidence nor together.
 var bulkMarks = []struct {
 	label   string
+	own     bool
 	phrases []string
 }{
-	{"version en ligne", []string{
+	{"version en ligne", true, []string{
 		"si ce message ne s'affiche pas", "si cet e-mail ne s'affiche pas", "si cet email ne s'affiche pas",
 		"si ce mail ne s'affiche pas", "si ce courriel ne s'affiche pas", "si vous n'arrivez pas a lire ce",
 		"si vous ne parvenez pas a lire ce", "si vous ne visualisez pas correctement", "consultez la version en ligne",
@@ -378,7 +385,7 @@ var bulkMarks = []struct {
 		"bekijk in je browser", "bekijk in uw browser", "bekijk deze e-mail in je browser",
 		"bekijk deze e-mail in uw browser", "bekijk de online versie", "bekijk de webversie",
 		"wordt deze e-mail niet goed weergegeven", "wordt deze e-mail niet correct weergegeven"}},
-	{"désinscription", []string{
+	{"désinscription", true, []string{
 		"si vous ne souhaitez plus recevoir", "si vous ne desirez plus recevoir", "si vous ne voulez plus recevoir",
 		"pour ne plus recevoir", "pour vous desinscrire", "pour vous desabonner", "vous desinscrire", "vous desabonner",
 		"se desinscrire", "se desabonner", "lien de desinscription", "lien de desabonnement", "gerer vos preferences",
@@ -398,7 +405,7 @@ var bulkMarks = []struct {
 		"hier afmelden", "klik hier om af te melden", "uitschrijven", "schrijf je uit", "schrijf u uit",
 		"wil je geen e-mails meer ontvangen", "wilt u geen e-mails meer ontvangen", "voorkeuren beheren",
 		"descadastr", "cancelar inscricao", "deixar de receber", "leiratkoz"}},
-	{"raison de l'envoi", []string{
+	{"raison de l'envoi", false, []string{
 		"vous recevez ce message car", "vous recevez ce message parce", "vous recevez cet e-mail car",
 		"vous recevez cet email car", "vous recevez cet e-mail parce", "vous recevez cet email parce",
 		"vous recevez ce courriel car", "vous recevez cette newsletter", "vous recevez cette lettre",
@@ -409,31 +416,39 @@ var bulkMarks = []struct {
 		"ricevi questa email", "ricevi questa e-mail", "hai ricevuto questa email", "hai ricevuto questa e-mail",
 		"je ontvangt deze e-mail", "u ontvangt deze e-mail", "je ontvangt deze nieuwsbrief",
 		"u ontvangt deze nieuwsbrief"}},
-	{"réponse non lue", []string{
-		"merci de ne pas repondre a ce", "ne pas repondre a ce message", "ne pas repondre a cet e-mail",
-		"ne pas repondre a cet email", "please do not reply to this", "do not reply to this email",
+	{"réponse non lue", false, []string{
+		"merci de ne pas y repondre", "veuillez ne pas y repondre", "ceci est un message automatique",
+		"ceci est un e-mail automatique", "message envoye automatiquement", "please do not reply to this", "do not reply to this email",
 		"do not reply to this e-mail", "do not reply to this message", "this mailbox is not monitored",
 		"bitte antworten sie nicht auf diese", "diese e-mail wurde automatisch", "no responda a este",
 		"no respondas a este", "si prega di non rispondere", "non rispondere a questa",
 		"gelieve niet te antwoorden", "niet beantwoorden", "automatikusan generalt"}},
 }
 
-// Words of an unsubscribe link or address, and tracking parameters and
-// hosts of mass mailers' links: read only inside a link or an address.
-var bulkLinkWords = []string{"unsubscribe", "unsub", "desinscri", "desabonn", "optout", "opt-out", "opt_out",
-	"abmeld", "abbestell", "darse-de-baja", "baja", "disiscri", "cancellazione", "afmeld", "uitschrijv",
-	"utm_source=", "utm_medium=", "utm_campaign=", "list-manage.com", "mailchi.mp", "mjt.lu", "sendibt",
-	"ct.sendgrid.net", "mlsend.com"}
+// Words of an unsubscribe link or address (a mailing's own mark), and
+// tracking parameters and mass mailers' link hosts (also in signatures and
+// in the page address a contact form reports): read only inside a link or
+// an address.
+var (
+	unsubscribeLinkWords = []string{"unsubscribe", "unsub", "desinscri", "desabonn", "optout", "opt-out", "opt_out",
+		"abmeld", "abbestell", "baja", "disiscri", "cancellazione", "afmeld", "uitschrijv", "leiratkoz"}
+	trackingLinkWords = []string{"utm_source=", "utm_medium=", "utm_campaign=", "list-manage.com", "mailchi.mp",
+		"mjt.lu", "sendibt", "ct.sendgrid.net", "mlsend.com"}
+)
 
 // Phrases with which a person asks, beyond requestPhrases: written above
 // pasted mailing text, they make it a person's message.
 var askPhrases = []string{"je souhaite", "je voudrais", "j'aimerais", "merci de me", "i would like", "i'd like",
 	"ich mochte", "ich wurde gerne", "quisiera", "me gustaria", "vorrei", "ik wil", "ik zou graag"}
 
-// First-person words: with a question mark above pasted text, a person asks
-// about it (« j'ai reçu ceci, est-ce une arnaque ? »).
-var firstPerson = []string{" je ", " j'", " i ", " i'", " ich ", " yo ", " io ", " ik ", " me ", " my ", " mon ",
-	" ma ", " mes ", " mein", " mijn ", " mi "}
+// A writer speaking of themselves above mailing text is a person writing
+// about it (« j'ai reçu ceci », "I keep getting your newsletter"); a
+// mailing speaks to its reader. English "I" is read with a verb, as "i"
+// alone is an Italian article.
+var firstPerson = []string{" je ", " j'", " moi ", " me ", " mon ", " mes ", " i am ", " i'm ", " i have ", " i've ",
+	" i keep ", " i get ", " i got ", " i received ", " i clicked ", " i tried ", " i want ", " i need ", " i can",
+	" i do ", " i did ", " i was ", " i never ", " i would ", " i'd ", " my ", " ich ", " mein", " mich ", " mir ",
+	" yo ", " mi ", " ik ", " mijn "}
 
 // Bounds of the text bulkText reads: a mailing's browser line is at its
 // top, its footer at its bottom.
@@ -443,50 +458,57 @@ const (
 )
 
 // bulkText returns the kinds of mass-mailing marks found in the writer's
-// own text (a forwarded or quoted part does not count), nil when the
+// own text (a forwarded or quoted part does not count) and how many of
+// them are a mailing's own, nil when the
 // message is a person's: a reply or a forward by its subject or its
-// references, or a request or a first-person question above the first
-// mark.
-func bulkText(in Incoming) []string {
+// references, or a request or a writer speaking of themselves above the
+// first mark.
+func bulkText(in Incoming) (marks []string, own int) {
 	if in.Body == "" || len(in.References) > 0 || replyPrefixed(strings.ToLower(normalSubject(in.Subject))) {
-		return nil
+		return nil, 0
 	}
 	body := ownText(in.Body)
 	if len(body) > bulkHeadBytes+bulkTailBytes {
 		body = body[:utf8Start(body, bulkHeadBytes)] + "\n" + body[utf8Start(body, len(body)-bulkTailBytes):]
 	}
 	t := foldText(body)
-	var marks []string
 	first := len(t)
+	add := func(label string, mine bool, i int) {
+		marks = append(marks, label)
+		if mine {
+			own++
+		}
+		first = min(first, i)
+	}
 	for _, m := range bulkMarks {
 		for _, p := range m.phrases {
 			if i := strings.Index(t, p); i >= 0 {
-				marks = append(marks, m.label)
-				first = min(first, i)
+				add(m.label, m.own, i)
 				break
 			}
 		}
 	}
-	if i := bulkLink(t); i >= 0 {
-		marks = append(marks, "lien de désinscription ou de suivi")
-		first = min(first, i)
+	if i := linkWith(t, unsubscribeLinkWords); i >= 0 {
+		add("lien de désinscription", true, i)
+	}
+	if i := linkWith(t, trackingLinkWords); i >= 0 {
+		add("lien de suivi", false, i)
 	}
 	if len(marks) == 0 {
-		return nil
+		return nil, 0
 	}
 	above := " " + t[:first]
-	if containsAny(above, requestPhrases) || containsAny(above, askPhrases) ||
-		strings.Contains(above, "?") && containsAny(above, firstPerson) {
-		return nil
+	if containsAny(above, requestPhrases) || containsAny(above, askPhrases) || containsAny(above, firstPerson) {
+		return nil, 0
 	}
-	return marks
+	return marks, own
 }
 
-// bulkLink returns the offset in t of the first link or address holding one
-// of bulkLinkWords, -1 when there is none.
-func bulkLink(t string) int {
+// linkWith returns the offset in t of the first link or address holding
+// one of words, -1 when there is none.
+func linkWith(t string, words []string) int {
 	first := -1
-	for _, w := range bulkLinkWords {
+	for _, w := range words {
 		for off := 0; off < len(t); {
 			i := strings.Index(t[off:], w)
 			if i < 0 {

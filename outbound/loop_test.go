@@ -152,6 +152,58 @@ func TestLoopReason(t *testing.T) {
 			in.Subject, in.Body = "Message d'absence : activation", "Je pars en congés vendredi. Comment activer le message d'absence ?"
 		}), false},
 
+		// Spam an upstream filter tagged: not acknowledged, unless it
+		// answers our mail (a filter's mistake on a requester's reply).
+		{"X-Spam-Flag: YES", hdr("X-Spam-Flag", "YES"), true},
+		{"X-Spam-Status: Yes", hdr("X-Spam-Status", "Yes, score=14.2 required=5.0"), true},
+		{"X-Spam-Status: No", hdr("X-Spam-Status", "No, score=1.2 required=5.0"), false},
+		{"X-Spam-Flag: NO", hdr("X-Spam-Flag", "NO"), false},
+		{"X-Spam: Yes (Rspamd)", hdr("X-Spam", "Yes"), true},
+		{"X-Spam-Flag: YES answering our mail", with(func(in *Incoming) {
+			in.Header["X-Spam-Flag"] = []string{"YES"}
+			in.AnswersOurMail = true
+		}), false},
+		{"subject [SPAM]", with(func(in *Incoming) { in.Subject = "[SPAM] (19.9) Your Winning Notification!!!" }), true},
+		{"subject *****SPAM*****", with(func(in *Incoming) { in.Subject = "*****SPAM***** Cheap meds" }), true},
+		{"subject *** PROBABLY SPAM ***", with(func(in *Incoming) { in.Subject = "*** PROBABLY SPAM *** netcmdb.com question" }), true},
+		{"subject {Spam?}", with(func(in *Incoming) { in.Subject = "{Spam?} Offre" }), true},
+		{"a person's subject about spam", with(func(in *Incoming) { in.Subject = "Spam : je reçois des dizaines de pourriels" }), false},
+		{"a person's tag naming spam", with(func(in *Incoming) { in.Subject = "[Spam report] filtre trop strict" }), false},
+		{"GTUBE", with(func(in *Incoming) { in.Body = gtube }), true},
+
+		// Mass mailings by their text: two kinds of marks, one of them a
+		// mailing's own, or one own mark with a sender's header evidence.
+		{"browser line and opt-out", with(func(in *Incoming) {
+			in.Body = "Si ce message ne s'affiche pas correctement, consultez sa version en ligne.\nOffre.\nPour ne plus recevoir nos offres, cliquez ici."
+		}), true},
+		{"opt-out and unsubscribe link", with(func(in *Incoming) {
+			in.Body = "Offre de printemps.\nTo unsubscribe: https://shop.example/unsubscribe?u=1"
+		}), true},
+		{"opt-out alone", with(func(in *Incoming) {
+			in.Body = "Offre de printemps.\nSi vous ne souhaitez plus recevoir nos offres, écrivez-nous."
+		}), false},
+		{"opt-out with a newsletter sender", with(func(in *Incoming) {
+			in.From, in.Body = "newsletter@shop.example", "Offre.\nSe désabonner"
+		}), true},
+		{"why-you-receive with a no-reply sender", with(func(in *Incoming) {
+			in.From, in.Body = "noreply@shop.example", "Vous recevez ce message car vous avez rempli notre formulaire."
+		}), false},
+		{"why-you-receive and no-reply notice", with(func(in *Incoming) {
+			in.Body = "Vous recevez ce message car vous avez rempli notre formulaire.\nCeci est un message automatique, merci de ne pas y répondre."
+		}), false},
+		{"marks below a person's words", with(func(in *Incoming) {
+			in.Body = "Bonjour, j'ai reçu ceci :\nSi ce message ne s'affiche pas, voir la version en ligne.\nSe désinscrire"
+		}), false},
+		{"marks below a forward header", with(func(in *Incoming) {
+			in.Body = "---------- Forwarded message ---------\nFrom: Shop <news@shop.example>\nView in browser\nUnsubscribe here"
+		}), false},
+		{"marks in a forward by its subject", with(func(in *Incoming) {
+			in.Subject, in.Body = "TR : Offre", "Voir la version en ligne\nSe désinscrire"
+		}), false},
+		{"marks in a thread", with(func(in *Incoming) {
+			in.References, in.Body = []string{"<a@shop.example>"}, "Voir la version en ligne\nSe désinscrire"
+		}), false},
+
 		// Absence notices by their text: only in answer to our mail.
 		{"notice text on a new message", with(func(in *Incoming) {
 			in.Body = "Merci pour votre message. Je suis absent jusqu'au 3 avril. En cas d'urgence, contactez Marc."
@@ -334,25 +386,47 @@ func TestLoopReasonTestdata(t *testing.T) {
 		"automated/promo-ses-noreply.eml":                       "Feedback-Id, Return-Path",
 		"automated/promo-mailgun-verp.eml":                      "X-Mailgun-",
 		"automated/newsletter-de-csa.eml":                       "X-Csa-Complaints",
+		"automated/bulk-fr-html-only-no-list.eml":               "texte : version en ligne, désinscription",
+		"automated/bulk-en-view-in-browser.eml":                 "texte : version en ligne, désinscription, raison de l'envoi",
+		"automated/bulk-de-abbestellen.eml":                     "texte : version en ligne, désinscription",
+		"automated/bulk-es-darse-de-baja.eml":                   "texte : version en ligne, désinscription",
+		"automated/bulk-it-cancella-iscrizione.eml":             "texte : version en ligne, désinscription",
+		"automated/bulk-nl-afmelden.eml":                        "texte : version en ligne, raison de l'envoi",
+		"automated/bulk-fr-newsletter-sender-one-mark.eml":      "From newsletter@, texte : désinscription",
+		"automated/spam-x-spam-flag.eml":                        "X-Spam-Flag: YES",
+		"automated/spam-rspamd-x-spam.eml":                      "X-Spam: Yes",
+		"automated/spam-subject-probably-spam.eml":              "*** PROBABLY SPAM ***",
+		"automated/spam-subject-tag-brackets.eml":               "« [SPAM] »",
 
-		"human/absent-demain-question.eml":             "",
-		"human/absence-de-connexion-vpn.eml":           "",
-		"human/reponse-automatique-non-recue.eml":      "",
-		"human/out-of-office-comment-configurer.eml":   "",
-		"human/message-absence-ne-fonctionne-plus.eml": "",
-		"human/reponse-automatique-activer.eml":        "",
-		"human/absent-jusqu-au-colleague.eml":          "",
-		"human/conges-mise-a-jour-planning.eml":        "",
-		"human/auto-entrepreneur-facture.eml":          "",
-		"human/auto-voiture-de-service.eml":            "",
-		"human/reply-absent-with-question.eml":         "",
-		"human/reply-absent-no-notice.eml":             "",
-		"human/fw-out-of-office-from-colleague.eml":    "",
-		"human/vacances-poste-a-preparer.eml":          "",
-		"human/newsletter-interne-erreur.eml":          "",
-		"human/bounce-question.eml":                    "",
-		"human/webmail-srs-forwarded.eml":              "",
-		"human/workmail-ses-person.eml":                "",
+		"human/absent-demain-question.eml":              "",
+		"human/absence-de-connexion-vpn.eml":            "",
+		"human/reponse-automatique-non-recue.eml":       "",
+		"human/out-of-office-comment-configurer.eml":    "",
+		"human/message-absence-ne-fonctionne-plus.eml":  "",
+		"human/reponse-automatique-activer.eml":         "",
+		"human/absent-jusqu-au-colleague.eml":           "",
+		"human/conges-mise-a-jour-planning.eml":         "",
+		"human/auto-entrepreneur-facture.eml":           "",
+		"human/auto-voiture-de-service.eml":             "",
+		"human/reply-absent-with-question.eml":          "",
+		"human/reply-absent-no-notice.eml":              "",
+		"human/fw-out-of-office-from-colleague.eml":     "",
+		"human/vacances-poste-a-preparer.eml":           "",
+		"human/newsletter-interne-erreur.eml":           "",
+		"human/bounce-question.eml":                     "",
+		"human/webmail-srs-forwarded.eml":               "",
+		"human/workmail-ses-person.eml":                 "",
+		"human/tr-newsletter-question-fr.eml":           "",
+		"human/fwd-newsletter-gmail-en.eml":             "",
+		"human/fwd-newsletter-no-comment.eml":           "",
+		"human/desinscription-demande.eml":              "",
+		"human/unsubscribe-request-en.eml":              "",
+		"human/abmelden-pasted-footer-de.eml":           "",
+		"human/signature-utm-newsletter-link.eml":       "",
+		"human/html-only-version-en-ligne-question.eml": "",
+		"human/spam-word-subject.eml":                   "",
+		"human/reply-flagged-spam-answers-ours.eml":     "",
+		"human/contact-form-noreply-receipt.eml":        "",
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
 	if err != nil {
