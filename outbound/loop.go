@@ -360,11 +360,19 @@ func bulkReason(in Incoming, mailFrom string) string {
 // notifications that carry a person's request, so they never suffice
 // with a sender's header evidence nor together.
 var bulkMarks = []struct {
-	label   string
-	own     bool
-	phrases []string
+	label string
+	own   bool
+	// head: the mark is looked for at the top of the text, where the
+	// browser line is; the others in its footer.
+	head bool
+	// anchors: each phrase holds one; the phrases are read only when the
+	// text holds one too, which keeps a person's message, that holds
+	// none, cheap.
+	anchors, phrases []string
 }{
-	{"version en ligne", true, []string{
+	{"version en ligne", true, true, []string{"affiche", "lire ce", "visualis", "visualiz", "en ligne", "navigateur",
+		"navegador", "browser", "online", "web", "viewing", "see this", "display", "angezeigt", "newsletter nicht",
+		"falls diese", "puede", "ves correct", "weergegeven"}, []string{
 		"si ce message ne s'affiche pas", "si cet e-mail ne s'affiche pas", "si cet email ne s'affiche pas",
 		"si ce mail ne s'affiche pas", "si ce courriel ne s'affiche pas", "si vous n'arrivez pas a lire ce",
 		"si vous ne parvenez pas a lire ce", "si vous ne visualisez pas correctement", "consultez la version en ligne",
@@ -385,7 +393,11 @@ var bulkMarks = []struct {
 		"bekijk in je browser", "bekijk in uw browser", "bekijk deze e-mail in je browser",
 		"bekijk deze e-mail in uw browser", "bekijk de online versie", "bekijk de webversie",
 		"wordt deze e-mail niet goed weergegeven", "wordt deze e-mail niet correct weergegeven"}},
-	{"désinscription", true, []string{
+	{"désinscription", true, false, []string{"recevoir", "desinscri", "desabonn", "preferences", "abonnement",
+		"unsubscribe", "wish to receive", "want to receive", "subscription", "opt out", "opt-out", "abbestell", "abmeld",
+		"keine weiteren", "nicht mehr", "verwalten", "baja", "recibir", "suscripcion", "preferencias", "iscrizione",
+		"cancellati", "disiscri", "ricevere", "preferenze", "afmeld", "af te melden", "uitschrijv", "schrijf",
+		"ontvangen", "voorkeuren", "descadastr", "inscricao", "receber", "leiratkoz"}, []string{
 		"si vous ne souhaitez plus recevoir", "si vous ne desirez plus recevoir", "si vous ne voulez plus recevoir",
 		"pour ne plus recevoir", "pour vous desinscrire", "pour vous desabonner", "vous desinscrire", "vous desabonner",
 		"se desinscrire", "se desabonner", "lien de desinscription", "lien de desabonnement", "gerer vos preferences",
@@ -405,7 +417,8 @@ var bulkMarks = []struct {
 		"hier afmelden", "klik hier om af te melden", "uitschrijven", "schrijf je uit", "schrijf u uit",
 		"wil je geen e-mails meer ontvangen", "wilt u geen e-mails meer ontvangen", "voorkeuren beheren",
 		"descadastr", "cancelar inscricao", "deixar de receber", "leiratkoz"}},
-	{"raison de l'envoi", false, []string{
+	{"raison de l'envoi", false, false, []string{"recevez", "receiving", "received this", "subscribed to", "erhalten",
+		"recib", "ricevi", "ricevuto", "ontvangt"}, []string{
 		"vous recevez ce message car", "vous recevez ce message parce", "vous recevez cet e-mail car",
 		"vous recevez cet email car", "vous recevez cet e-mail parce", "vous recevez cet email parce",
 		"vous recevez ce courriel car", "vous recevez cette newsletter", "vous recevez cette lettre",
@@ -416,7 +429,8 @@ var bulkMarks = []struct {
 		"ricevi questa email", "ricevi questa e-mail", "hai ricevuto questa email", "hai ricevuto questa e-mail",
 		"je ontvangt deze e-mail", "u ontvangt deze e-mail", "je ontvangt deze nieuwsbrief",
 		"u ontvangt deze nieuwsbrief"}},
-	{"réponse non lue", false, []string{
+	{"réponse non lue", false, false, []string{"repondre", "automatique", "reply to this", "not monitored",
+		"antworten", "automatisch", "responda", "rispondere", "antwoorden", "automatikusan"}, []string{
 		"merci de ne pas y repondre", "veuillez ne pas y repondre", "ceci est un message automatique",
 		"ceci est un e-mail automatique", "message envoye automatiquement", "please do not reply to this", "do not reply to this email",
 		"do not reply to this e-mail", "do not reply to this message", "this mailbox is not monitored",
@@ -451,10 +465,11 @@ var firstPerson = []string{" je ", " j'", " moi ", " me ", " mon ", " mes ", " i
 	" yo ", " mi ", " ik ", " mijn "}
 
 // Bounds of the text bulkText reads: a mailing's browser line is at its
-// top, its footer at its bottom.
+// top, its footer at its bottom. They keep the cost of a long message's
+// text that of a short one's.
 const (
-	bulkHeadBytes = 2000
-	bulkTailBytes = 4000
+	bulkHeadBytes = 1000
+	bulkTailBytes = 3000
 )
 
 // bulkText returns the kinds of mass-mailing marks found in the writer's
@@ -467,11 +482,22 @@ func bulkText(in Incoming) (marks []string, own int) {
 	if in.Body == "" || len(in.References) > 0 || replyPrefixed(strings.ToLower(normalSubject(in.Subject))) {
 		return nil, 0
 	}
-	body := ownText(in.Body)
-	if len(body) > bulkHeadBytes+bulkTailBytes {
-		body = body[:utf8Start(body, bulkHeadBytes)] + "\n" + body[utf8Start(body, len(body)-bulkTailBytes):]
+	// Folding shrinks text by a byte or two per accent, so twice the bounds
+	// are enough. The parser has already cut what follows a writer's text,
+	// so a forward's header that ownText looks for is at the top.
+	body := in.Body
+	if len(body) > 2*(bulkHeadBytes+bulkTailBytes) {
+		body = body[:utf8Start(body, 2*bulkHeadBytes)] + "\n" + body[utf8Start(body, len(body)-2*bulkTailBytes):]
+	}
+	body = ownText(body)
+	// A mailing offers its way out (RFC 2369's idea, the law's in most
+	// countries) as a link or an address: text with neither is not one.
+	if !strings.Contains(body, "://") && !strings.Contains(body, "www.") && !strings.Contains(body, "@") {
+		return nil, 0
 	}
 	t := foldText(body)
+	tailAt := max(0, len(t)-bulkTailBytes)
+	head, tail := t[:min(len(t), bulkHeadBytes)], t[tailAt:]
 	first := len(t)
 	add := func(label string, mine bool, i int) {
 		marks = append(marks, label)
@@ -480,28 +506,51 @@ func bulkText(in Incoming) (marks []string, own int) {
 		}
 		first = min(first, i)
 	}
-	for _, m := range bulkMarks {
-		for _, p := range m.phrases {
-			if i := strings.Index(t, p); i >= 0 {
-				add(m.label, m.own, i)
-				break
+	// A mailing's own marks first: without one the others do not count,
+	// and most messages, people's, stop here.
+	for _, mine := range []bool{true, false} {
+		for _, m := range bulkMarks {
+			if m.own != mine {
+				continue
+			}
+			w, at := tail, tailAt
+			if m.head {
+				w, at = head, 0
+			}
+			if !containsAny(w, m.anchors) {
+				continue
+			}
+			if i := firstIndex(w, m.phrases); i >= 0 {
+				add(m.label, m.own, at+i)
 			}
 		}
-	}
-	if i := linkWith(t, unsubscribeLinkWords); i >= 0 {
-		add("lien de désinscription", true, i)
-	}
-	if i := linkWith(t, trackingLinkWords); i >= 0 {
-		add("lien de suivi", false, i)
-	}
-	if len(marks) == 0 {
-		return nil, 0
+		if mine {
+			if i := linkWith(t, unsubscribeLinkWords); i >= 0 {
+				add("lien de désinscription", true, i)
+			}
+			if own == 0 {
+				return nil, 0
+			}
+		} else if i := linkWith(t, trackingLinkWords); i >= 0 {
+			add("lien de suivi", false, i)
+		}
 	}
 	above := " " + t[:first]
 	if containsAny(above, requestPhrases) || containsAny(above, askPhrases) || containsAny(above, firstPerson) {
 		return nil, 0
 	}
 	return marks, own
+}
+
+// firstIndex returns the offset in s of the first of phrases it holds (in
+// the order of phrases), -1 when it holds none.
+func firstIndex(s string, phrases []string) int {
+	for _, p := range phrases {
+		if i := strings.Index(s, p); i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // linkWith returns the offset in t of the first link or address holding
@@ -541,8 +590,16 @@ func linkWith(t string, words []string) int {
 func ownText(s string) string {
 	off := 0
 	for line := range strings.Lines(s) {
-		l := strings.ToLower(strings.TrimSpace(line))
-		if quoteStart(l) && !strings.HasPrefix(l, ">") && strings.Trim(l, "-_=* ") != "" {
+		// Only a line that starts as quoteStart's prefixes do (a rule, "De",
+		// "From", "Von", "Sent", "Envoyé") or ends with ":" is lowered and
+		// read: this runs over every message's text.
+		l := strings.TrimSpace(line)
+		if l == "" || l[0] != '-' && l[0] != '_' && strings.IndexByte("dfvse", l[0]|0x20) < 0 && !strings.HasSuffix(l, ":") {
+			off += len(line)
+			continue
+		}
+		l = strings.ToLower(l)
+		if quoteStart(l) && strings.Trim(l, "-_=* ") != "" {
 			return s[:off]
 		}
 		off += len(line)

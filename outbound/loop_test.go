@@ -174,8 +174,11 @@ func TestLoopReason(t *testing.T) {
 		// Mass mailings by their text: two kinds of marks, one of them a
 		// mailing's own, or one own mark with a sender's header evidence.
 		{"browser line and opt-out", with(func(in *Incoming) {
-			in.Body = "Si ce message ne s'affiche pas correctement, consultez sa version en ligne.\nOffre.\nPour ne plus recevoir nos offres, cliquez ici."
+			in.Body = "Si ce message ne s'affiche pas correctement, consultez sa version en ligne.\nOffre : https://shop.example/o\nPour ne plus recevoir nos offres, cliquez ici."
 		}), true},
+		{"browser line and opt-out, no link nor address", with(func(in *Incoming) {
+			in.Body = "Si ce message ne s'affiche pas correctement, consultez sa version en ligne.\nPour ne plus recevoir nos offres, écrivez-nous."
+		}), false},
 		{"opt-out and unsubscribe link", with(func(in *Incoming) {
 			in.Body = "Offre de printemps.\nTo unsubscribe: https://shop.example/unsubscribe?u=1"
 		}), true},
@@ -183,7 +186,7 @@ func TestLoopReason(t *testing.T) {
 			in.Body = "Offre de printemps.\nSi vous ne souhaitez plus recevoir nos offres, écrivez-nous."
 		}), false},
 		{"opt-out with a newsletter sender", with(func(in *Incoming) {
-			in.From, in.Body = "newsletter@shop.example", "Offre.\nSe désabonner"
+			in.From, in.Body = "newsletter@shop.example", "Offre : https://shop.example/o\nSe désabonner"
 		}), true},
 		{"why-you-receive with a no-reply sender", with(func(in *Incoming) {
 			in.From, in.Body = "noreply@shop.example", "Vous recevez ce message car vous avez rempli notre formulaire."
@@ -391,7 +394,7 @@ func TestLoopReasonTestdata(t *testing.T) {
 		"automated/bulk-de-abbestellen.eml":                     "texte : version en ligne, désinscription",
 		"automated/bulk-es-darse-de-baja.eml":                   "texte : version en ligne, désinscription",
 		"automated/bulk-it-cancella-iscrizione.eml":             "texte : version en ligne, désinscription",
-		"automated/bulk-nl-afmelden.eml":                        "texte : version en ligne, raison de l'envoi",
+		"automated/bulk-nl-afmelden.eml":                        "texte : version en ligne, lien de désinscription, raison de l'envoi",
 		"automated/bulk-fr-newsletter-sender-one-mark.eml":      "From newsletter@, texte : désinscription",
 		"automated/spam-x-spam-flag.eml":                        "X-Spam-Flag: YES",
 		"automated/spam-rspamd-x-spam.eml":                      "X-Spam: Yes",
@@ -481,6 +484,21 @@ func TestAbsenceText(t *testing.T) {
 				t.Errorf("absenceText(%q) = %q, want a notice: %v", tc.body, got, tc.notice)
 			}
 		})
+	}
+}
+
+// TestBulkMarkAnchors: bulkText reads a kind's phrases only when the text
+// holds one of its anchors, so a phrase without one would never be found.
+func TestBulkMarkAnchors(t *testing.T) {
+	for _, m := range bulkMarks {
+		for _, p := range m.phrases {
+			if !containsAny(p, m.anchors) {
+				t.Errorf("%s: phrase %q holds none of the anchors", m.label, p)
+			}
+			if p != foldText(p) {
+				t.Errorf("%s: phrase %q is not folded", m.label, p)
+			}
+		}
 	}
 }
 
