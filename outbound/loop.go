@@ -371,7 +371,7 @@ var bulkMarks = []struct {
 	anchors, phrases []string
 }{
 	{"version en ligne", true, true, []string{"affiche", "lire ce", "visualis", "visualiz", "en ligne", "navigateur",
-		"navegador", "browser", "online", "web", "viewing", "see this", "display", "angezeigt", "newsletter nicht",
+		"navegador", "browser", "online", "web", "viewing", "see this", "display", "angezeigt", "dargestellt", "newsletter nicht",
 		"falls diese", "puede", "ves correct", "weergegeven"}, []string{
 		"si ce message ne s'affiche pas", "si cet e-mail ne s'affiche pas", "si cet email ne s'affiche pas",
 		"si ce mail ne s'affiche pas", "si ce courriel ne s'affiche pas", "si vous n'arrivez pas a lire ce",
@@ -384,7 +384,8 @@ var bulkMarks = []struct {
 		"if you cannot see this email", "if you can't see this email", "if this email does not display",
 		"if this email is not displayed", "email not displaying correctly", "im browser anzeigen", "im browser ansehen",
 		"im browser offnen", "online-version anzeigen", "onlineversion anzeigen", "webversion anzeigen",
-		"wird diese e-mail nicht richtig angezeigt", "wird diese e-mail nicht korrekt angezeigt",
+		"view online", "read online", "open in browser", "open in your browser", "nicht richtig angezeigt",
+		"nicht korrekt angezeigt", "nicht richtig dargestellt", "nicht korrekt dargestellt",
 		"wird dieser newsletter nicht", "falls diese e-mail nicht", "ver en el navegador", "ver en tu navegador",
 		"ver en su navegador", "ver version online", "ver la version online", "ver la version web",
 		"si no puedes ver este correo", "si no puede ver este correo", "si no visualiza correctamente",
@@ -447,7 +448,8 @@ var (
 	unsubscribeLinkWords = []string{"unsubscribe", "unsub", "desinscri", "desabonn", "optout", "opt-out", "opt_out",
 		"abmeld", "abbestell", "baja", "disiscri", "cancellazione", "afmeld", "uitschrijv", "leiratkoz"}
 	trackingLinkWords = []string{"utm_source=", "utm_medium=", "utm_campaign=", "list-manage.com", "mailchi.mp",
-		"mjt.lu", "sendibt", "ct.sendgrid.net", "mlsend.com"}
+		"mjt.lu", "sendibt", "ct.sendgrid.net", "mlsend.com", "/newsletter", "//newsletter", "//click.", "//clicks.",
+		"//links.", "//trk.", "//track.", "//email."}
 )
 
 // Phrases with which a person asks, beyond requestPhrases: written above
@@ -615,17 +617,16 @@ func utf8Start(s string, n int) int {
 	return n
 }
 
-// Spam an upstream filter has tagged: its sender is most often forged, so
+// Spam an upstream filter has found: its sender is most often forged, so
 // an acknowledgment would be backscatter to an innocent address (RFC 3834
 // §2 lets a responder refuse when the content makes a response
 // inappropriate). SpamAssassin and amavis write X-Spam-Flag and
-// X-Spam-Status, Rspamd X-Spam, OVH X-Probably-Spam-Tag; filters rewrite
-// the subject with one of spamTags.
-var (
-	spamFields = []string{"X-Spam-Flag", "X-Spam-Status", "X-Spam", "X-Probably-Spam-Tag"}
-	spamTags   = []string{"spam", "spam?", "probably spam", "possible spam", "possibly spam", "suspected spam",
-		"likely spam", "pourriel", "spam-verdacht", "spamverdacht", "posible spam", "possibile spam", "mogelijk spam"}
-)
+// X-Spam-Status, Rspamd X-Spam, and they rewrite the subject ("[SPAM]",
+// "*****SPAM*****"). A filter's guess is not a verdict: OVH's
+// X-Probably-Spam-Tag and « *** PROBABLY SPAM *** » subject, "{Spam?}"
+// and the like mark people's requests too (a sender without reverse DNS),
+// so they are acknowledged.
+var spamFields = []string{"X-Spam-Flag", "X-Spam-Status", "X-Spam"}
 
 // gtube is SpamAssassin's test string: every filter classifies a message
 // holding it as spam, so administrators send it to test the path.
@@ -654,7 +655,7 @@ func spamReason(in Incoming, h fields) string {
 }
 
 // spamSubjectTag returns the tag a filter put first in the subject
-// ("[SPAM]", "*** PROBABLY SPAM ***", "{Spam?}"), "" when there is none.
+// ("[SPAM]", "*****SPAM*****"), "" when there is none.
 func spamSubjectTag(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -678,7 +679,7 @@ func spamSubjectTag(s string) string {
 			}
 		}
 	}
-	if end < 0 || end > maxTagBytes || !slices.Contains(spamTags, foldText(strings.Trim(inner, " !:"))) {
+	if end < 0 || end > maxTagBytes || !strings.EqualFold(strings.TrimSpace(inner), "spam") {
 		return ""
 	}
 	return s[:end]
