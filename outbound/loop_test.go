@@ -436,6 +436,7 @@ func TestLoopReasonTestdata(t *testing.T) {
 		"human/reply-flagged-spam-answers-ours.eml":     "",
 		"human/probably-spam-tag-question.eml":          "",
 		"human/contact-form-noreply-receipt.eml":        "",
+		"human/signature-rgpd-optout.eml":               "",
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.eml"))
 	if err != nil {
