@@ -494,17 +494,33 @@ func TestAbsenceText(t *testing.T) {
 	}
 }
 
-// TestBulkMarkAnchors: bulkText reads a kind's phrases only when the text
-// holds one of its anchors, so a phrase without one would never be found.
-func TestBulkMarkAnchors(t *testing.T) {
+// TestBulkMarkGroups: bulkText reads a group's phrases only when the text
+// holds the group's word, so a phrase without it would never be found.
+func TestBulkMarkGroups(t *testing.T) {
 	for _, m := range bulkMarks {
-		for _, p := range m.phrases {
-			if !containsAny(p, m.anchors) {
-				t.Errorf("%s: phrase %q holds none of the anchors", m.label, p)
+		for _, g := range m.groups {
+			for _, p := range g.phrases {
+				if !strings.Contains(p, g.word) {
+					t.Errorf("%s: phrase %q does not hold %q", m.label, p, g.word)
+				}
+				if p != foldText(p) {
+					t.Errorf("%s: phrase %q is not folded", m.label, p)
+				}
 			}
-			if p != foldText(p) {
-				t.Errorf("%s: phrase %q is not folded", m.label, p)
-			}
+		}
+	}
+}
+
+// TestFoldText compares foldText with the plain composition it replaces.
+func TestFoldText(t *testing.T) {
+	accents := strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "ä", "a",
+		"á", "a", "ù", "u", "û", "u", "ü", "u", "ú", "u", "ô", "o", "ö", "o", "ó", "o", "ò", "o", "î", "i",
+		"ï", "i", "í", "i", "ì", "i", "ç", "c", "ñ", "n", "ß", "ss", "’", "'", "\u00a0", " ")
+	for _, s := range []string{"", "  Déjà VU\t\n  À   bientôt ", "Straße ÉTÉ\u00a0ÇA’S", "ÑANDÚ Ünïcödé\r\n",
+		"bad \xff\xfe bytes É", "\u2003em space\u0085nel", "ẞ capital", "Ελληνικά ΣΟΦΙΑ"} {
+		want := strings.Join(strings.Fields(accents.Replace(strings.ToLower(s))), " ")
+		if got := foldText(s); got != want {
+			t.Errorf("foldText(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
