@@ -8,6 +8,7 @@ import (
 	nettextproto "net/textproto"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -366,9 +367,10 @@ var bulkMarks = []struct {
 	// head: the mark is looked for at the top of the text, where the
 	// browser line is; the others in its footer.
 	head bool
-	// The phrases, each under a word it holds: a word is looked for first,
-	// its phrases only where the text holds it, which keeps the cost of a
-	// message low, a person's and a mailing's alike.
+	// The phrases, each under a word that starts a word of it: the words
+	// are found in one pass over the text (bulkWordIndex), the phrases
+	// looked for only where the text holds their word, which keeps the
+	// cost of a message low, a person's and a mailing's alike.
 	groups []phraseGroup
 }{
 	{"version en ligne", true, true, []phraseGroup{
@@ -479,15 +481,73 @@ var bulkMarks = []struct {
 		{"automatisch", []string{"diese e-mail wurde automatisch"}},
 		{"responda", []string{"no responda a este", "no respondas a este"}},
 		{"rispondere", []string{"si prega di non rispondere", "non rispondere a questa"}},
-		{"antwoorden", []string{"gelieve niet te antwoorden", "niet beantwoorden"}},
+		{"antwoorden", []string{"gelieve niet te antwoorden"}},
+		{"beantwoorden", []string{"niet beantwoorden"}},
 		{"automatikusan", []string{"automatikusan generalt"}},
 	}},
 }
 
-// phraseGroup holds phrases that all contain word.
+// phraseGroup holds phrases that all hold word at the start of one of
+// their words.
 type phraseGroup struct {
 	word    string
 	phrases []string
+}
+
+// groupRef names bulkMarks[mark].groups[group].
+type groupRef struct{ mark, group int }
+
+// bulkWordIndex lists, for each pair of letters a to z, the groups of
+// bulkMarks whose word starts with it. It is built on first use.
+var bulkWordIndex = sync.OnceValue(func() *[26 * 26][]groupRef {
+	var idx [26 * 26][]groupRef
+	for m, mark := range bulkMarks {
+		for g, group := range mark.groups {
+			if k := letterPair(group.word); k >= 0 {
+				idx[k] = append(idx[k], groupRef{m, g})
+			}
+		}
+	}
+	return &idx
+})
+
+// letterPair indexes the first two bytes of s when both are letters a to
+// z, -1 otherwise.
+func letterPair(s string) int {
+	if len(s) < 2 || s[0] < 'a' || s[0] > 'z' || s[1] < 'a' || s[1] > 'z' {
+		return -1
+	}
+	return int(s[0]-'a')*26 + int(s[1]-'a')
+}
+
+// maxMarks bounds bulkMarks and maxGroups a mark's groups, for the bit sets
+// of markWords.
+const (
+	maxMarks  = 8
+	maxGroups = 64
+)
+
+// markWords returns, per mark, the set of its groups whose word starts a
+// word of t in the mark's place: before headEnd for a head mark, from
+// tailAt for the others.
+func markWords(t string, headEnd, tailAt int) (found [maxMarks]uint64) {
+	idx := bulkWordIndex()
+	for i := 0; i+1 < len(t); i++ {
+		k := letterPair(t[i:])
+		if k < 0 || i > 0 && (t[i-1] >= 'a' && t[i-1] <= 'z' || t[i-1] >= utf8.RuneSelf) {
+			continue
+		}
+		for _, r := range idx[k] {
+			m := &bulkMarks[r.mark]
+			if m.head && i >= headEnd || !m.head && i < tailAt || found[r.mark]&(1<<r.group) != 0 {
+				continue
+			}
+			if strings.HasPrefix(t[i:], m.groups[r.group].word) {
+				found[r.mark] |= 1 << r.group
+			}
+		}
+	}
+	return found
 }
 
 // Words of an unsubscribe link or address (a mailing's own mark), and
@@ -553,6 +613,7 @@ func bulkText(in Incoming) (marks []string, own int) {
 	head, tail := t[:min(len(t), bulkHeadBytes)], t[tailAt:]
 	first := len(t)
 	spans := links(t)
+	words := markWords(t, len(head), tailAt)
 	add := func(label string, mine bool, i int) {
 		marks = append(marks, label)
 		if mine {
@@ -563,15 +624,15 @@ func bulkText(in Incoming) (marks []string, own int) {
 	// A mailing's own marks first: without one the others do not count,
 	// and most messages, people's, stop here.
 	for _, mine := range []bool{true, false} {
-		for _, m := range bulkMarks {
-			if m.own != mine {
+		for k, m := range bulkMarks {
+			if m.own != mine || words[k] == 0 {
 				continue
 			}
 			w, at := tail, tailAt
 			if m.head {
 				w, at = head, 0
 			}
-			if i := groupIndex(w, m.groups); i >= 0 {
+			if i := groupIndex(w, m.groups, words[k]); i >= 0 {
 				add(m.label, m.own, at+i)
 			}
 		}
@@ -593,11 +654,11 @@ func bulkText(in Incoming) (marks []string, own int) {
 	return marks, own
 }
 
-// groupIndex returns the offset in s of a phrase of groups it holds, -1
-// when it holds none.
-func groupIndex(s string, groups []phraseGroup) int {
-	for _, g := range groups {
-		if !strings.Contains(s, g.word) {
+// groupIndex returns the offset in s of a phrase it holds of the groups
+// in the set found, -1 when it holds none.
+func groupIndex(s string, groups []phraseGroup, found uint64) int {
+	for k, g := range groups {
+		if found&(1<<k) == 0 {
 			continue
 		}
 		for _, p := range g.phrases {
@@ -1099,20 +1160,26 @@ func foldText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		switch {
-		case 'A' <= r && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= utf8.RuneSelf:
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
 			r = unicode.ToLower(r)
+		} else if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
 		}
-		if r == ' ' || r < utf8.RuneSelf && '\t' <= r && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r) {
+		i += n
+		if r == ' ' || '\t' <= r && r <= '\r' || r >= utf8.RuneSelf && unicode.IsSpace(r) {
 			space = b.Len() > 0
 			continue
 		}
 		if space {
 			b.WriteByte(' ')
 			space = false
+		}
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+			continue
 		}
 		switch r {
 		case 'é', 'è', 'ê', 'ë':

@@ -494,14 +494,41 @@ func TestAbsenceText(t *testing.T) {
 	}
 }
 
-// TestBulkMarkGroups: bulkText reads a group's phrases only when the text
-// holds the group's word, so a phrase without it would never be found.
+// atWordStart reports whether w occurs in p where a word starts, as
+// markWords finds it: after a byte that is neither a letter a to z nor part
+// of a multi-byte letter.
+func atWordStart(p, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(p[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j == 0 || !(p[j-1] >= 'a' && p[j-1] <= 'z' || p[j-1] >= 0x80) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// TestBulkMarkGroups: bulkText reads a group's phrases only when a word of
+// the text starts with the group's word, so a phrase without it at the
+// start of one of its words would never be found.
 func TestBulkMarkGroups(t *testing.T) {
+	if len(bulkMarks) > maxMarks {
+		t.Errorf("%d marks, more than maxMarks", len(bulkMarks))
+	}
 	for _, m := range bulkMarks {
+		if len(m.groups) > maxGroups {
+			t.Errorf("%s: %d groups, more than maxGroups", m.label, len(m.groups))
+		}
 		for _, g := range m.groups {
+			if letterPair(g.word) < 0 {
+				t.Errorf("%s: word %q does not start with two letters a to z", m.label, g.word)
+			}
 			for _, p := range g.phrases {
-				if !strings.Contains(p, g.word) {
-					t.Errorf("%s: phrase %q does not hold %q", m.label, p, g.word)
+				if !atWordStart(p, g.word) {
+					t.Errorf("%s: phrase %q does not hold %q at the start of a word", m.label, p, g.word)
 				}
 				if p != foldText(p) {
 					t.Errorf("%s: phrase %q is not folded", m.label, p)
