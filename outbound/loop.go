@@ -356,11 +356,13 @@ func bulkReason(in Incoming, mailFrom string) string {
 // bulkText counts kinds, not phrases. The phrases are in the mailer's voice
 // (« si vous ne souhaitez plus recevoir », not « je ne souhaite plus
 // recevoir »), as the peers' newsletter detectors and SpamAssassin's
-// unsubscribe rules read them. A mailing's own marks (own) are the browser
-// line and the opt-out; why the reader receives the message and that
-// replies are not read are also written by contact forms and by
-// notifications that carry a person's request, so they never suffice
-// with a sender's header evidence nor together.
+// unsubscribe rules read them ("how to unsubscribe" is a person's, and
+// Italian « cancellati » a person's "deleted" too). A mailing's own marks
+// (own) are the browser line, the opt-out sentence and the unsubscribe
+// link; why the reader receives the message and that replies are not read
+// are also written by contact forms and by notifications that carry a
+// person's request, so they never suffice with a sender's header evidence
+// nor together.
 var bulkMarks = []struct {
 	label string
 	own   bool
@@ -418,9 +420,9 @@ var bulkMarks = []struct {
 			"update your preferences", "update subscription preferences", "manage your preferences",
 			"manage email preferences", "email preferences"}},
 		{"abonnement", []string{"gerer votre abonnement"}},
-		{"unsubscribe", []string{"to unsubscribe", "click here to unsubscribe", "unsubscribe from this list",
-			"unsubscribe here", "unsubscribe instantly", "if you wish to unsubscribe",
-			"if you would like to unsubscribe"}},
+		{"unsubscribe", []string{"to unsubscribe,", "to unsubscribe:", "to unsubscribe.", "to unsubscribe click",
+			"click here to unsubscribe", "unsubscribe from this list", "unsubscribe here", "unsubscribe instantly",
+			"if you wish to unsubscribe", "if you would like to unsubscribe"}},
 		{"wish to receive", []string{"if you no longer wish to receive", "if you do not wish to receive"}},
 		{"want to receive", []string{"if you don't want to receive"}},
 		{"subscription", []string{"manage your subscription"}},
@@ -438,7 +440,6 @@ var bulkMarks = []struct {
 		{"suscripcion", []string{"cancelar la suscripcion", "cancelar suscripcion", "anular la suscripcion"}},
 		{"preferencias", []string{"gestionar preferencias"}},
 		{"iscrizione", []string{"cancella iscrizione", "annulla l'iscrizione", "annulla iscrizione"}},
-		{"cancellati", []string{"cancellati"}},
 		{"disiscri", []string{"disiscriviti"}},
 		{"ricevere", []string{"se non desideri piu ricevere", "se non vuoi piu ricevere"}},
 		{"preferenze", []string{"gestisci le preferenze"}},
@@ -459,6 +460,7 @@ var bulkMarks = []struct {
 			"vous recevez cet email parce", "vous recevez ce courriel car", "vous recevez cette newsletter",
 			"vous recevez cette lettre"}},
 		{"receiving", []string{"you are receiving this", "you're receiving this"}},
+		{"receive this", []string{"you receive this email because", "you receive this e-mail because"}},
 		{"received this", []string{"you received this email because", "you received this e-mail because"}},
 		{"subscribed to", []string{"you are subscribed to", "you have subscribed to"}},
 		{"erhalten", []string{"sie erhalten diese e-mail", "sie erhalten diesen newsletter",

@@ -186,6 +186,12 @@ func TestLoopReason(t *testing.T) {
 		{"opt-out and unsubscribe link", with(func(in *Incoming) {
 			in.Body = "Offre de printemps.\nTo unsubscribe: https://shop.example/unsubscribe?u=1"
 		}), true},
+		{"a person asking how to unsubscribe, with the link", with(func(in *Incoming) {
+			in.Body = "How to unsubscribe? The link https://news.example/unsubscribe?id=3 gives an error."
+		}), false},
+		{"Italian « cancellati » (deleted) with a link", with(func(in *Incoming) {
+			in.From, in.Body = "noreply@shop.example", "I file sono stati cancellati: https://shop.example/f"
+		}), false},
 		{"opt-out alone", with(func(in *Incoming) {
 			in.Body = "Offre de printemps.\nSi vous ne souhaitez plus recevoir nos offres, écrivez-nous."
 		}), false},
