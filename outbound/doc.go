@@ -8,7 +8,9 @@
 //     robots, Auto-Submitted other than "no", Precedence bulk/junk/list,
 //     List-Id/List-Unsubscribe, X-Autoreply/X-Autorespond, Outlook's
 //     X-Auto-Response-Suppress All/AutoReply, multipart/report, our own
-//     addresses with any +detail, monitoring mail, and auto-reply subjects.
+//     addresses with any +detail, monitoring mail, auto-reply subjects,
+//     mass mailings (by their header or by two marks of their own text),
+//     and spam an upstream filter tagged.
 //     The Acker also allows at most PerHour acknowledgments per address per
 //     hour, counted in the store, so a responder that ignores every header
 //     cannot ping-pong with us.
