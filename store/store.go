@@ -368,10 +368,11 @@ type Tx interface {
 	// would walk for every message.
 	CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error)
 	// CountTicketsFrom counts, for each requester mailbox key (MailboxKey),
-	// the tickets created since t with an id below before (those of other
-	// batches, when before is the first new ticket's id): how many tickets
-	// one sender opened lately.
-	CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error)
+	// the tickets created since t other than those of except (the batch's
+	// own new tickets): how many tickets one sender opened lately. Ticket
+	// ids do not follow the commits (an id is taken when the ticket's
+	// message is inserted), so no id bound tells another batch's tickets.
+	CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most

@@ -299,21 +299,31 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 var countTicketsFrom = stmt{
 	pg: `
 SELECT k.key, (SELECT count(*) FROM tickets t
-    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id < $2)
+    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id <> ALL($2::bigint[]))
 FROM unnest($1::text[]) AS k(key)`,
 	sqlite: `
 SELECT count(*) FROM tickets
-WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3 AND id < ?2`,
+WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3
+    AND id NOT IN (SELECT value FROM json_each(?2))`,
 	replan: true,
 }
 
-func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+// notNull keeps an empty list from reaching SQL as NULL (or JSON null),
+// which would make "<> ALL" and "NOT IN" unknown for every ticket.
+func notNull(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
+func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error) {
 	ks := make([]string, len(keys))
 	for i, k := range keys {
 		ks[i] = MailboxKey(k)
 	}
 	out := make(map[string]int, len(keys))
-	rs, err := t.c.query(ctx, countTicketsFrom, ks, before, ts(since))
+	rs, err := t.c.query(ctx, countTicketsFrom, ks, notNull(except), ts(since))
 	if err != nil {
 		return nil, wrap("store: count tickets from", err)
 	}
@@ -327,12 +337,12 @@ func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64
 	return out, wrap("store: count tickets from", err)
 }
 
-func (t *sqliteTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+func (t *sqliteTx) CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error) {
 	out := make(map[string]int, len(keys))
 	for _, k := range keys {
 		k = MailboxKey(k)
 		var n int
-		if err := t.c.queryRow(ctx, countTicketsFrom, k, before, since).Scan(&n); err != nil {
+		if err := t.c.queryRow(ctx, countTicketsFrom, k, notNull(except), since).Scan(&n); err != nil {
 			return nil, wrap("store: count tickets from", err)
 		}
 		out[k] = n
