@@ -101,7 +101,8 @@ WITH c AS (
         linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key,
         priority, team, first_response_due, resolution_due, clock_since)
     OVERRIDING SYSTEM VALUE
-    SELECT coalesce(nullif(v.reserved, 0), nextval(pg_get_serial_sequence('tickets', 'id'))), v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
+    SELECT coalesce(nullif(v.reserved, 0), nextval(pg_get_serial_sequence('tickets', 'id'))),
+        v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
         v.no_ack_reason, v.incident_key, v.created_at, v.created_at, v.requester_key,
         v.priority, nullif(v.team, ''), v.first_response_due, v.resolution_due, v.clock_since
     FROM v ORDER BY v.ord
