@@ -55,17 +55,21 @@ func (in *incidents) read(from, subject, fullText string, date time.Time) alerts
 	return alerts.Parse(alerts.Mail{From: from, Subject: subject, Body: fullText, Date: date}, in.rules)
 }
 
-// apply turns a monitoring mail into its incident, and never acknowledges
-// it (the sender is a machine; docs/threading.md, "Acknowledgments and loops": never to a
-// monitoring mailbox).
-func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening], at *attempt) error {
-	res := &at.res
-	a, key := at.alertInfo, at.alertKey
+// incidentPlan is what a monitoring mail does to its incident: t, its
+// ticket (zero when none), and the decision.
+type incidentPlan struct {
+	t   store.Ticket
+	dec alerts.Decision
+}
 
-	t, err := tx.TicketByIncidentKey(ctx, key)
+// decide finds the mail's incident and decides. It runs before the
+// message's insert, which needs to know whether the message opens a
+// ticket (store.Message.OpensTicket); it only reads.
+func (in *incidents) decide(ctx context.Context, tx store.Tx, at *attempt) (incidentPlan, error) {
+	t, err := tx.TicketByIncidentKey(ctx, at.alertKey)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("incident by key: %w", err)
+		return incidentPlan{}, fmt.Errorf("incident by key: %w", err)
 	}
 	inc := alerts.Incident{Found: found}
 	if found {
@@ -74,7 +78,17 @@ func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening],
 		// mail: the reopen window runs from there.
 		inc.Since = t.UpdatedAt
 	}
-	dec := alerts.Decide(a.State, inc, at.now, in.reopen)
+	return incidentPlan{t: t, dec: alerts.Decide(at.alertInfo.State, inc, at.now, in.reopen)}, nil
+}
+
+// apply turns a monitoring mail into its incident as decide planned, and
+// never acknowledges it (the sender is a machine; docs/threading.md,
+// "Acknowledgments and loops": never to a monitoring mailbox).
+func (in *incidents) apply(ctx context.Context, tx store.Tx, b *batch[*opening], at *attempt, plan incidentPlan) error {
+	res := &at.res
+	a, key := at.alertInfo, at.alertKey
+	t, dec := plan.t, plan.dec
+	var err error
 	switch {
 	case dec.Open:
 		// Like any new ticket, the incident is numbered and created when its
@@ -150,6 +164,7 @@ func incidentTicket(at *attempt) store.NewTicket {
 		NoAckReason:    outbound.ReasonMonitoring,
 		IncidentKey:    at.alertKey,
 		CreatedAt:      at.now,
+		ID:             at.msg.TicketID,
 		MessageRowID:   at.rowID,
 		MessageKind:    store.KindAlert,
 	}

@@ -27,8 +27,10 @@
 //   - Group commit: under Run, concurrent deliveries share one transaction
 //     and one commit, each caller still returning only after its own
 //     commit. The batch's new tickets are numbered together at its end, so
-//     the year's counter row is locked only briefly; a delivery that
-//     refers to a ticket another one of the same batch creates runs again
-//     alone right after that commit and finds it. See committer for the
-//     retry policy.
+//     the year's counter row is locked only briefly; their first messages,
+//     inserted earlier, already carry the tickets' ids (reserved by the
+//     insert: whether a message may open a ticket is decided before it), so
+//     creating them rewrites no message. A delivery that refers to a
+//     ticket another one of the same batch creates runs again alone right
+//     after that commit and finds it. See committer for the retry policy.
 package ingest

@@ -114,9 +114,9 @@ func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts [
 	}
 	var keys []string
 	keyOf := make([]string, len(ops))
-	first := ts[0].ID
+	own := make([]int64, len(ts))
 	for i, op := range ops {
-		first = min(first, ts[i].ID)
+		own[i] = ts[i].ID
 		if !op.notify || op.a.alert || op.a.notified || op.a.msg.Kind == store.KindAlert {
 			continue
 		}
@@ -133,7 +133,7 @@ func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts [
 		return nil, nil
 	}
 	now := ops[0].a.now
-	seen, err := tx.CountTicketsFrom(ctx, keys, first, now.Add(-burstWindow))
+	seen, err := tx.CountTicketsFrom(ctx, keys, own, now.Add(-burstWindow))
 	if err != nil {
 		return nil, fmt.Errorf("count a sender's tickets: %w", err)
 	}

@@ -21,7 +21,9 @@ type opening struct {
 // opener creates the new tickets of a batch, in its order and in a few
 // statements, with their acknowledgments and the agents' notifications.
 // It runs last in the transaction: numbering holds the year's counter row
-// until the commit, so doing it last keeps that lock short.
+// until the commit, so doing it last keeps that lock short. The tickets
+// take the ids their messages reserved when inserted (apply): their
+// messages are not written again.
 type opener struct {
 	ack    Acknowledger
 	notify *notifier

@@ -200,6 +200,22 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 	if b.Pending(refs...) {
 		return b.Defer(a.keys()...)
 	}
+	// A message that may open a ticket is stored with that ticket's id
+	// (store.Message.OpensTicket), so that creating the ticket at the
+	// batch's end writes the message row no second time. Whether it may is
+	// known before the insert: unusable needs no database, and an alert's
+	// incident is read first. A message that joins a ticket instead is
+	// attached to it as it would be from no ticket; its reserved id is
+	// only a gap among ticket ids (numbers keep none).
+	unusable := p.unusable(a.delivery)
+	var plan incidentPlan
+	if a.alert && unusable == "" {
+		var err error
+		if plan, err = p.inc.decide(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	a.msg.OpensTicket = unusable == "" && (!a.alert || plan.dec.Open)
 	// Insert first: the dedupe key's unique constraint decides, even between
 	// processes, which delivery of a message is the first.
 	rowID, err := tx.InsertMessage(ctx, &a.msg)
@@ -215,12 +231,12 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 		return fmt.Errorf("insert message: %w", err)
 	}
 	a.rowID = rowID
-	if reason := p.unusable(a.delivery); reason != "" {
-		a.res.Action, a.res.Reason = Unticketed, reason
+	if unusable != "" {
+		a.res.Action, a.res.Reason = Unticketed, unusable
 		return nil
 	}
 	if a.alert {
-		return p.inc.apply(ctx, tx, b, a)
+		return p.inc.apply(ctx, tx, b, a, plan)
 	}
 	t, err := p.threads.referred(ctx, tx, a.sig)
 	if err != nil {

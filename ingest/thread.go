@@ -173,6 +173,7 @@ func (th *threads) open(b *batch[*opening], a *attempt) {
 		LinkedTo:       a.res.LinkedTo,
 		CreatedAt:      a.now,
 		Participants:   th.others(m),
+		ID:             a.msg.TicketID,
 		MessageRowID:   a.rowID,
 		MessageKind:    a.msg.Kind,
 		// A requester's own headers (X-Priority, Importance) say nothing

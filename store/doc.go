@@ -20,7 +20,14 @@
 //   - Ticket numbers are YYYY-NNNNNN, gap-free per year and unique across
 //     processes: the per-year counter row is locked until commit (SQLite:
 //     the write lock, taken at BEGIN), and a rolled-back transaction gives
-//     its numbers back.
+//     its numbers back. Ticket ids are not numbers: on PostgreSQL a message
+//     that opens a ticket (Message.OpensTicket) takes the ticket's id from
+//     the tickets' sequence when it is inserted, and CreateTickets later
+//     creates the ticket with it, so the message row is written once (an
+//     UPDATE of its indexed ticket_id would copy it). Ids may thus have
+//     gaps (duplicates, messages that joined a ticket instead) and need
+//     not follow the commits; the foreign key from messages to tickets is
+//     checked at commit.
 //   - A message is stored once per dedupe key; a second insert returns
 //     ErrDuplicate and leaves the transaction usable (ON CONFLICT DO NOTHING,
 //     never a failed statement). A missing row is likewise a result

@@ -610,8 +610,76 @@ func openOneConn(t *testing.T, table string) *pgStore {
 	return p
 }
 
+// TestPostgresOpeningMessageWrittenOnce: a ticket created with the id its
+// message's insert reserved leaves that message as inserted: no update of
+// messages at all (setting ticket_id is never a HOT update, the column
+// being indexed). A reserved id no ticket takes fails the commit, as the
+// foreign key is checked then, and nothing of the transaction remains.
+func TestPostgresOpeningMessageWrittenOnce(t *testing.T) {
+	ctx := context.Background()
+	p := openOneConn(t, "messages")
+	st := Store(p)
+	insert := func(tx Tx, key string) (Message, error) {
+		m := Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
+			Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: key, OpensTicket: true}
+		_, err := tx.InsertMessage(ctx, &m)
+		if err == nil && m.TicketID == 0 {
+			err = fmt.Errorf("message %s inserted without a ticket id", key)
+		}
+		return m, err
+	}
+	before := tableUpdates(t, p, "messages")
+	err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var nts []NewTicket
+		for k := range 3 {
+			m, err := insert(tx, fmt.Sprintf("once%d", k))
+			if err != nil {
+				return err
+			}
+			nts = append(nts, NewTicket{Subject: "x", Requester: "a@example.org", ID: m.TicketID,
+				MessageRowID: m.ID, MessageKind: KindRequest})
+		}
+		_, err := tx.CreateTickets(ctx, nts)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tableUpdates(t, p, "messages") - before; n != 0 {
+		t.Errorf("creating three tickets updated messages %d times, want none", n)
+	}
+
+	err = st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		_, err := insert(tx, "orphan")
+		return err
+	})
+	if err == nil {
+		t.Fatal("a transaction that reserved a ticket id and created no ticket committed")
+	}
+	err = st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		_, err := tx.MessageByDedupeKey(ctx, "orphan")
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("message of the failed transaction: %v, want ErrNotFound", err)
+	}
+}
+
+// tableUpdates is how many rows of table have been updated so far, HOT
+// or not (see seqRead).
+func tableUpdates(t *testing.T, p *pgStore, table string) int64 {
+	t.Helper()
+	return tableStat(t, p, table, "n_tup_upd")
+}
+
 // seqRead is how many rows of table sequential scans have read so far.
 func seqRead(t *testing.T, p *pgStore, table string) int64 {
+	t.Helper()
+	return tableStat(t, p, table, "seq_tup_read")
+}
+
+// tableStat reads one counter of pg_stat_user_tables.
+func tableStat(t *testing.T, p *pgStore, table, column string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	// The backend's counters reach the shared statistics when it next goes
@@ -620,7 +688,7 @@ func seqRead(t *testing.T, p *pgStore, table string) int64 {
 		t.Fatal(err)
 	}
 	var n int64
-	if err := p.pool.QueryRow(ctx, `SELECT seq_tup_read FROM pg_stat_user_tables WHERE relname = $1`, table).Scan(&n); err != nil {
+	if err := p.pool.QueryRow(ctx, `SELECT `+column+` FROM pg_stat_user_tables WHERE relname = $1`, table).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -155,13 +155,25 @@ func duplicate(m *Message) error {
 // transaction stays usable; the attachment inserts are guarded by the
 // message insert having happened. pgInsertOutbox, appended, queues the
 // outbox row of an outbound message in the same statement.
+//
+// pgInsertOpening stores a message that opens a ticket with that ticket's
+// id (Message.OpensTicket), taken from the tickets' identity sequence in
+// the statement itself: CreateTickets then creates the ticket with it, so
+// the message row is written once. Setting ticket_id afterwards was an
+// UPDATE that is never HOT (ticket_id is indexed twice): a second copy of
+// a row of several kilobytes, four index entries and their WAL per new
+// ticket. The foreign key to tickets is checked at commit (migration
+// 0018), when the ticket exists. A duplicate, which inserts nothing, only
+// leaves a gap in the ids; ticket numbers come from ticket_counters and
+// keep none.
 const (
-	pgInsertMessage = `
+	pgInsertMessageHead = `
 WITH m AS (
     INSERT INTO messages (` + messageInsertCols + `)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
+    VALUES (`
+	pgInsertMessageTail = `, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
     ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id
+    RETURNING id, ticket_id
 ), content AS (
     INSERT INTO attachments (sha256, size, data)
     SELECT c.sha256, c.size, c.data
@@ -175,6 +187,7 @@ WITH m AS (
         WITH ORDINALITY AS a(filename, content_type, content_id, inline, size, sha256, position)
 )
 `
+	pgInsertMessage     = pgInsertMessageHead + `$1` + pgInsertMessageTail
 	pgInsertMessageOnly = pgInsertMessage + `SELECT id FROM m`
 	// pgInsertComposed links the outbox row $31 to the message: no row when
 	// the message is a duplicate, a null link when the outbox row is
@@ -185,6 +198,8 @@ WITH m AS (
     RETURNING outbox.id
 )
 SELECT m.id, (SELECT id FROM l) FROM m`
+	pgInsertOpening = pgInsertMessageHead + `coalesce($1::bigint, nextval(pg_get_serial_sequence('tickets', 'id')))` +
+		pgInsertMessageTail + `SELECT id, ticket_id FROM m`
 	pgInsertOutbox = pgInsertMessage + `, o AS (
     INSERT INTO outbox (ticket_id, message_row_id, mail_from, rcpt, subject, message_id, raw,
         next_attempt_at, created_at, kind, rcpt_key)
@@ -306,6 +321,12 @@ func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
 	}
 	args = append(args, cSHA, cSize, cData, aName, aType, aCID, aInline, aSize, aSHA)
 	query := pgInsertMessageOnly
+	if m.OpensTicket {
+		if o != nil {
+			return rowStmt{}, fmt.Errorf("store: insert message %q: an outbound message opens no ticket", m.DedupeKey)
+		}
+		query = pgInsertOpening
+	}
 	if o != nil {
 		prepareOutbound(o, t.now())
 		query = pgInsertOutbox
@@ -317,9 +338,12 @@ func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
 	scan := func(row pgx.Row) (int64, error) {
 		var id int64
 		var err error
-		if o == nil {
+		switch {
+		case m.OpensTicket:
+			err = row.Scan(&id, &m.TicketID)
+		case o == nil:
 			err = row.Scan(&id)
-		} else {
+		default:
 			err = row.Scan(&id, &o.ID)
 		}
 		if noRow(err) {

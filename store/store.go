@@ -138,6 +138,16 @@ type Message struct {
 	DedupeKey   string
 	Attachments []Attachment
 	CreatedAt   time.Time
+	// OpensTicket, on InsertMessage, stores the message with the id of the
+	// ticket it is to open, which InsertMessage sets as TicketID, so that
+	// creating that ticket (CreateTickets with NewTicket.ID = TicketID)
+	// writes the message row no second time. The transaction must then
+	// create that ticket or attach the message elsewhere (AttachMessage)
+	// before it commits. PostgreSQL takes the id from the tickets' own
+	// sequence in the insert statement, and checks the foreign key at
+	// commit; SQLite ignores it (TicketID stays 0 and CreateTickets
+	// attaches the message, one writer having no index churn to save).
+	OpensTicket bool
 }
 
 // Origin says how a participant came to a ticket (docs/threading.md, "Trust"): only
@@ -245,9 +255,13 @@ type NewTicket struct {
 	// Participants besides the requester (the message's To/Cc), recorded in
 	// the same statement.
 	Participants []string
-	// MessageRowID, when set, attaches that stored message to the new
-	// ticket with MessageKind, in the same call (one statement for a
-	// batch's messages, as for its tickets).
+	// ID, when not 0, is the id InsertMessage reserved for this ticket
+	// (Message.OpensTicket): the ticket is created with it, and its
+	// message, stored with it and its final kind, is not written again.
+	ID int64
+	// MessageRowID, when set and ID is 0, attaches that stored message to
+	// the new ticket with MessageKind, in the same call (one statement for
+	// a batch's messages, as for its tickets).
 	MessageRowID int64
 	MessageKind  Kind
 	// Workflow: the priority, team and deadlines the ticket starts with
@@ -354,10 +368,11 @@ type Tx interface {
 	// would walk for every message.
 	CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error)
 	// CountTicketsFrom counts, for each requester mailbox key (MailboxKey),
-	// the tickets created since t with an id below before (those of other
-	// batches, when before is the first new ticket's id): how many tickets
-	// one sender opened lately.
-	CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error)
+	// the tickets created since t other than those of except (the batch's
+	// own new tickets): how many tickets one sender opened lately. Ticket
+	// ids do not follow the commits (an id is taken when the ticket's
+	// message is inserted), so no id bound tells another batch's tickets.
+	CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most

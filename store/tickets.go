@@ -80,7 +80,8 @@ func ticketParticipants(nt *NewTicket) []string {
 // participants and first history entries in one statement. The counter
 // upsert moves the year's row once, by the number of tickets, and locks it
 // until commit: other creators wait, and a rollback gives the numbers back
-// (gap-free).
+// (gap-free). A ticket whose id its message's insert reserved ($20, 0 for
+// none) is created with it; the others take the next one.
 const pgCreateTickets = `
 WITH c AS (
     INSERT INTO ticket_counters (year, last) VALUES ($1, $2)
@@ -90,16 +91,18 @@ WITH c AS (
     SELECT v.*, $1::int::text || '-' || lpad(k.n::text, greatest(6, length(k.n::text)), '0') AS number
     FROM c, unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[], $9::text[],
         $10::text[], $11::timestamptz[], $14::text[], $15::text[], $16::text[], $17::timestamptz[],
-        $18::timestamptz[], $19::timestamptz[])
+        $18::timestamptz[], $19::timestamptz[], $20::bigint[])
         WITH ORDINALITY AS v(subject, category, category_source, confidence, requester, linked_to,
             no_ack_reason, incident_key, created_at, requester_key, priority, team, first_response_due,
-            resolution_due, clock_since, ord),
+            resolution_due, clock_since, reserved, ord),
         LATERAL (SELECT c.last - $2 + v.ord AS n) AS k
 ), t AS (
-    INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
+    INSERT INTO tickets (id, number, subject, category, category_source, confidence, requester,
         linked_to, no_ack_reason, incident_key, created_at, updated_at, requester_key,
         priority, team, first_response_due, resolution_due, clock_since)
-    SELECT v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
+    OVERRIDING SYSTEM VALUE
+    SELECT coalesce(nullif(v.reserved, 0), nextval(pg_get_serial_sequence('tickets', 'id'))),
+        v.number, v.subject, v.category, v.category_source, v.confidence, v.requester, v.linked_to,
         v.no_ack_reason, v.incident_key, v.created_at, v.created_at, v.requester_key,
         v.priority, nullif(v.team, ''), v.first_response_due, v.resolution_due, v.clock_since
     FROM v ORDER BY v.ord
@@ -117,8 +120,10 @@ WITH c AS (
 )
 SELECT tv.ord, tv.id, tv.number FROM tv ORDER BY tv.ord`
 
-// pgAttachMessages gives each message its new ticket. It is planned per
-// call (replan): its array of ids must not meet a stale generic plan. The
+// pgAttachMessages gives each message its new ticket, for the callers
+// that inserted it without reserving the ticket's id (the pipeline always
+// reserves it: this UPDATE is never HOT). It is planned per call
+// (replan): its array of ids must not meet a stale generic plan. The
 // creation statement above keeps its cached plan, which has no scan to go
 // wrong, and would cost a parse and a plan per batch on the committer's
 // path if planned per call.
@@ -162,6 +167,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		confidence   = make([]float64, n)
 		at           = make([]time.Time, n)
 		parts        = make([][]string, n)
+		reserved     = make([]int64, n)
 		partOrd      []int64
 		partAddr     []string
 		// The messages that open the tickets, and which ticket each opens.
@@ -176,7 +182,8 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		requesterKey[i] = MailboxKey(nt.Requester)
 		at[i] = ts(nt.CreatedAt)
 		wf.set(i, nt.Workflow)
-		if nt.MessageRowID != 0 {
+		reserved[i] = nt.ID
+		if nt.MessageRowID != 0 && nt.ID == 0 {
 			msgIDs, msgKinds, msgOf = append(msgIDs, nt.MessageRowID), append(msgKinds, string(nt.MessageKind)), append(msgOf, i)
 		}
 		parts[i] = ticketParticipants(nt)
@@ -186,7 +193,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 	}
 	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, year, n, subject, category, source, confidence, requester,
 		linked, noAck, incident, at, partOrd, partAddr, requesterKey,
-		wf.priority, wf.team, wf.firstDue, wf.resolutionDue, wf.clockSince)
+		wf.priority, wf.team, wf.firstDue, wf.resolutionDue, wf.clockSince, reserved)
 	if err != nil {
 		return nil, wrap("store: create tickets", err)
 	}
@@ -293,21 +300,31 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 var countTicketsFrom = stmt{
 	pg: `
 SELECT k.key, (SELECT count(*) FROM tickets t
-    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id < $2)
+    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id <> ALL($2::bigint[]))
 FROM unnest($1::text[]) AS k(key)`,
 	sqlite: `
 SELECT count(*) FROM tickets
-WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3 AND id < ?2`,
+WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3
+    AND id NOT IN (SELECT value FROM json_each(?2))`,
 	replan: true,
 }
 
-func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+// notNull keeps an empty list from reaching SQL as NULL (or JSON null),
+// which would make "<> ALL" and "NOT IN" unknown for every ticket.
+func notNull(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return ids
+}
+
+func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error) {
 	ks := make([]string, len(keys))
 	for i, k := range keys {
 		ks[i] = MailboxKey(k)
 	}
 	out := make(map[string]int, len(keys))
-	rs, err := t.c.query(ctx, countTicketsFrom, ks, before, ts(since))
+	rs, err := t.c.query(ctx, countTicketsFrom, ks, notNull(except), ts(since))
 	if err != nil {
 		return nil, wrap("store: count tickets from", err)
 	}
@@ -321,12 +338,12 @@ func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, before int64
 	return out, wrap("store: count tickets from", err)
 }
 
-func (t *sqliteTx) CountTicketsFrom(ctx context.Context, keys []string, before int64, since time.Time) (map[string]int, error) {
+func (t *sqliteTx) CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error) {
 	out := make(map[string]int, len(keys))
 	for _, k := range keys {
 		k = MailboxKey(k)
 		var n int
-		if err := t.c.queryRow(ctx, countTicketsFrom, k, before, since).Scan(&n); err != nil {
+		if err := t.c.queryRow(ctx, countTicketsFrom, k, notNull(except), since).Scan(&n); err != nil {
 			return nil, wrap("store: count tickets from", err)
 		}
 		out[k] = n

@@ -72,3 +72,57 @@ func URL(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// Writes are a table's row writes as PostgreSQL's statistics count them.
+type Writes struct {
+	Inserted, Updated, HOTUpdated int64
+}
+
+// TableWrites returns the writes to table in the database at dbURL once
+// every other session of that database has ended: a backend sends its
+// counters when it exits (or after a while idle), so callers close their
+// stores first. It waits for the counters to settle, as the exiting
+// backends send them just after leaving pg_stat_activity.
+func TableWrites(t testing.TB, dbURL, table string) Writes {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("connect for statistics: %v", err)
+	}
+	defer conn.Close(ctx)
+	read := func() Writes {
+		t.Helper()
+		var w Writes
+		if err := conn.QueryRow(ctx, `
+SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = $1`, table).Scan(
+			&w.Inserted, &w.Updated, &w.HOTUpdated); err != nil {
+			t.Fatalf("statistics of %s: %v", table, err)
+		}
+		return w
+	}
+	for {
+		var others int
+		if err := conn.QueryRow(ctx, `
+SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&others); err != nil {
+			t.Fatalf("sessions: %v", err)
+		}
+		if others == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%d sessions still open on the database", others)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	last := read()
+	for {
+		time.Sleep(200 * time.Millisecond)
+		w := read()
+		if w == last {
+			return w
+		}
+		last = w
+	}
+}

@@ -121,6 +121,58 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 	}
 }
 
+// testOpeningMessage: a message inserted as the opening of a ticket
+// (OpensTicket) belongs, with its kind, to the ticket CreateTickets makes
+// with the id it reserved (PostgreSQL; SQLite reserves none and attaches);
+// a duplicate reserves nothing; in the same call, a ticket without a
+// reserved id still gets its message attached with MessageKind.
+func testOpeningMessage(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	var (
+		tks     []store.Ticket
+		opening = message("<opening@example.org>")
+	)
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		opening.OpensTicket = true
+		id, err := tx.InsertMessage(ctx, &opening)
+		if err != nil {
+			return err
+		}
+		dup := message("<opening@example.org>")
+		dup.OpensTicket = true
+		if _, err := tx.InsertMessage(ctx, &dup); !errors.Is(err, store.ErrDuplicate) || dup.TicketID != 0 {
+			t.Errorf("second insert = %v with ticket id %d, want ErrDuplicate and none", err, dup.TicketID)
+		}
+		plain := message("<plain@example.org>")
+		plainID, err := tx.InsertMessage(ctx, &plain)
+		if err != nil {
+			return err
+		}
+		tks, err = tx.CreateTickets(ctx, []store.NewTicket{
+			{Subject: "a", Requester: "a@example.org", CreatedAt: base, ID: opening.TicketID,
+				MessageRowID: id, MessageKind: store.KindRequest},
+			{Subject: "b", Requester: "b@example.org", CreatedAt: base, MessageRowID: plainID, MessageKind: store.KindAlert},
+		})
+		return err
+	})
+	if opening.TicketID != 0 && tks[0].ID != opening.TicketID {
+		t.Errorf("ticket id %d, want the id %d its message reserved", tks[0].ID, opening.TicketID)
+	}
+	for i, want := range []store.Kind{store.KindRequest, store.KindAlert} {
+		d, err := s.Ticket(ctx, tks[i].Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Messages) != 1 || d.Messages[0].Kind != want || d.Messages[0].TicketNumber != tks[i].Number {
+			t.Errorf("ticket %s: messages %+v, want one of kind %s", tks[i].Number, d.Messages, want)
+		}
+	}
+	if un, err := s.Unticketed(ctx); err != nil || len(un) != 0 {
+		t.Errorf("Unticketed = %d messages (%v), want none", len(un), err)
+	}
+}
+
 // testBatchMethods: CreateTickets numbers in order and attaches,
 // InsertOutbounds stores and queues each, CountOutboundToMany counts each
 // address.

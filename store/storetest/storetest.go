@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"QueueAcks", testQueueAcks},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
+		{"OpeningMessage", testOpeningMessage},
 		{"BatchMethods", testBatchMethods},
 		{"AckCounts", testAckCounts},
 		{"TicketsFrom", testTicketsFrom},
