@@ -163,7 +163,7 @@ func duplicate(m *Message) error {
 // UPDATE that is never HOT (ticket_id is indexed twice): a second copy of
 // a row of several kilobytes, four index entries and their WAL per new
 // ticket. The foreign key to tickets is checked at commit (migration
-// 0018), when the ticket exists. A duplicate, which inserts nothing, only
+// 0019), when the ticket exists. A duplicate, which inserts nothing, only
 // leaves a gap in the ids; ticket numbers come from ticket_counters and
 // keep none.
 const (
