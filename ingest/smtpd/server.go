@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"guichet/ingest"
+	"guichet/sender"
 )
 
 // Defaults for the zero values of Options.
@@ -106,6 +107,13 @@ type Options struct {
 	// ShutdownTimeout is how long in-flight transactions may take once Serve's
 	// context is cancelled.
 	ShutdownTimeout time.Duration
+
+	// SPF, when set, starts each transaction's SPF check as soon as its
+	// first recipient is accepted, so that its DNS questions overlap the
+	// transfer of DATA; the check travels to the Deliverer in the context
+	// (sender.WithEarlySPF), where the same Checker's Check takes its
+	// result. RSET, a new MAIL or the end of the session stops it.
+	SPF *sender.Checker
 
 	TLSConfig *tls.Config // STARTTLS is offered when set
 	Logger    *slog.Logger
