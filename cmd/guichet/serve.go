@@ -215,6 +215,7 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		MaxConnsPerIP: perIP,
 		TrustedRelays: c.TrustedRelays,
 		ReleaseMemory: debug.FreeOSMemory,
+		SpoolDir:      c.DataDir, // large messages arrive there, in unlinked files
 		SPF:           p.checker,
 		TLSConfig:     tlsConf,
 		Logger:        log.With("part", "smtp"),

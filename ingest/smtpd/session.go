@@ -241,18 +241,16 @@ func (s *session) Data(r io.Reader) error {
 	ctx := sender.WithEarlySPF(s.s.deliverCtx, early)
 
 	start := time.Now()
-	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
+	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes),
+		spoolDir: s.s.opts.SpoolDir, spoolAbove: s.s.opts.SpoolAbove}
 	defer buf.free()
-	raw, err := buf.readFrom(r)
-	if err != nil {
-		return s.dataReadError(env.MailFrom, err, len(raw))
+	if _, err := buf.readFrom(r); err != nil {
+		return s.dataReadError(env.MailFrom, err, buf.read())
 	}
 	s.tc.inData.Store(false)
-	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
-		if !buf.charge(int64(cap(norm))) {
-			return s.dataReadError(env.MailFrom, errBusy, len(raw))
-		}
-		raw = norm
+	raw, err := buf.message(s.s.deliverCtx)
+	if err != nil {
+		return s.dataReadError(env.MailFrom, err, buf.read())
 	}
 
 	res, err := s.s.deliv.Deliver(ctx, raw, env)
@@ -273,7 +271,7 @@ func (s *session) Data(r io.Reader) error {
 // rest of the message after Data returns, without buffering it. A client
 // that was too slow is disconnected: the rest of its message, still on
 // the wire, would otherwise be read as commands.
-func (s *session) dataReadError(from string, err error, read int) error {
+func (s *session) dataReadError(from string, err error, read int64) error {
 	switch {
 	case errors.Is(err, smtp.ErrDataTooLarge):
 		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", from)
