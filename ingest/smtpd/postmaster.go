@@ -39,7 +39,8 @@ type postmasterRewriter struct {
 	dataSt   int         // go-smtp's DATA reader state, in modeData
 	bdatLeft uint64      // chunk bytes still to copy, in modeBDAT
 
-	out     []byte // rewritten bytes not yet returned
+	out     []byte // rewritten bytes, returned from pos on
+	pos     int
 	scratch []byte
 	err     error // the read error to return once out is empty
 }
@@ -64,7 +65,7 @@ func newPostmasterRewriter(domain string) *postmasterRewriter {
 // read fills p from raw, rewritten. It reads raw again while everything
 // read so far is held, so that it never returns 0 bytes without an error.
 func (r *postmasterRewriter) read(p []byte, raw func([]byte) (int, error)) (int, error) {
-	for len(r.out) == 0 && r.err == nil {
+	for r.pos == len(r.out) && r.err == nil {
 		n, err := raw(r.scratch)
 		r.process(r.scratch[:n])
 		if err != nil {
@@ -72,15 +73,14 @@ func (r *postmasterRewriter) read(p []byte, raw func([]byte) (int, error)) (int,
 			r.err = err
 		}
 	}
-	if len(r.out) == 0 {
+	if r.pos == len(r.out) {
 		err := r.err
 		r.err = nil // a timeout is not final: go-smtp may read again
 		return 0, err
 	}
-	n := copy(p, r.out)
-	r.out = r.out[n:]
-	if len(r.out) == 0 {
-		r.out = r.out[:0:0]
+	n := copy(p, r.out[r.pos:])
+	if r.pos += n; r.pos == len(r.out) {
+		r.out, r.pos = r.out[:0], 0 // the buffer is reused for the next read
 	}
 	return n, nil
 }
