@@ -113,7 +113,11 @@ func (c *Checker) Check(ctx context.Context, in Input) Result {
 	// one of the centre's relays, which forwards everyone's mail, it would
 	// fail every domain that publishes a strict SPF record.
 	spfKnown := in.SMTP && in.ClientIP.IsValid() && !c.trustedRelay(in.ClientIP)
-	if spfKnown {
+	switch early := earlySPF(ctx, in); {
+	case spfKnown && early != nil:
+		// Started by the SMTP receiver while the message arrived.
+		wg.Go(func() { spfRes, spfDom = early.wait(ctx) })
+	case spfKnown:
 		wg.Go(func() { spfRes, spfDom = c.spf(ctx, in) })
 	}
 	wg.Wait()
@@ -265,17 +269,24 @@ func (c *Checker) dkim(ctx context.Context, raw []byte) ([]*dkim.Verification, e
 // 7208 §2.4), against the connecting address; it returns the result and
 // the domain checked.
 func (c *Checker) spf(ctx context.Context, in Input) (spf.Result, string) {
-	from, dom := in.MailFrom, domainOf(in.MailFrom)
-	if dom == "" {
-		dom = norm(in.Helo)
-		from = "postmaster@" + dom
-	}
+	from, dom := spfIdentity(in)
 	if dom == "" {
 		return spf.None, ""
 	}
 	res, _ := spf.CheckHostWithSender(net.IP(in.ClientIP.Unmap().AsSlice()), in.Helo, from,
 		spf.WithContext(ctx), spf.WithResolver(c.Resolver))
 	return res, dom
+}
+
+// spfIdentity is the sender SPF checks and its domain, "" when there is
+// none.
+func spfIdentity(in Input) (from, dom string) {
+	from, dom = in.MailFrom, domainOf(in.MailFrom)
+	if dom == "" {
+		dom = norm(in.Helo)
+		from = "postmaster@" + dom
+	}
+	return from, dom
 }
 
 func coversFrom(v *dkim.Verification) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,5 +181,54 @@ func TestAligned(t *testing.T) {
 		if got := sender.Aligned(tc.from, tc.other, tc.strict); got != tc.want {
 			t.Errorf("Aligned(%q, %q, %v) = %v, want %v", tc.from, tc.other, tc.strict, got, tc.want)
 		}
+	}
+}
+
+// spfAsks counts the TXT questions for one name.
+type spfAsks struct {
+	sender.Resolver
+	name string
+	n    atomic.Int32
+}
+
+func (a *spfAsks) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	if name == a.name {
+		a.n.Add(1)
+	}
+	return a.Resolver.LookupTXT(ctx, name)
+}
+
+// TestEarlySPF: Check takes the result of an SPF check started earlier
+// for the same identity, and asks again for any other.
+func TestEarlySPF(t *testing.T) {
+	z, _ := zone(t)
+	asks := &spfAsks{Resolver: z, name: "example.org"}
+	c := &sender.Checker{Resolver: asks, Budget: time.Second}
+	ip := netip.MustParseAddr("192.0.2.10")
+	early := c.StartSPF(context.Background(), ip, "client.test", "bounce@example.org")
+	t.Cleanup(early.Stop)
+	// In order: Check for the same identity waits for the early check,
+	// whose one question is then the only one.
+	tests := []struct {
+		name     string
+		mailFrom string
+		want     int32 // questions for example.org's SPF record since the previous case
+	}{
+		{"same identity", "bounce@example.org", 1},
+		{"another sender", "other@example.org", 1},
+	}
+	for _, tt := range tests {
+		in := sender.Input{Raw: []byte(msg), From: "awa@example.org", FromFields: 1,
+			SMTP: true, ClientIP: ip, Helo: "client.test", MailFrom: tt.mailFrom}
+		ctx := sender.WithEarlySPF(context.Background(), early)
+		if r := c.Check(ctx, in); r.Proof != sender.ProofSPF {
+			t.Fatalf("%s: verdict %v, want verified by SPF", tt.name, r)
+		}
+		if got := asks.n.Swap(0); got != tt.want {
+			t.Errorf("%s: example.org's SPF asked %d times, want %d", tt.name, got, tt.want)
+		}
+	}
+	if r := c.StartSPF(context.Background(), netip.Addr{}, "client.test", "x@example.org"); r != nil {
+		t.Errorf("StartSPF without a client address = %v, want nil", r)
 	}
 }

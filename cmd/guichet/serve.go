@@ -215,6 +215,8 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		MaxConnsPerIP: perIP,
 		TrustedRelays: c.TrustedRelays,
 		ReleaseMemory: debug.FreeOSMemory,
+		SpoolDir:      spoolDir(c),
+		SPF:           p.checker,
 		TLSConfig:     tlsConf,
 		Logger:        log.With("part", "smtp"),
 	}, p.pipeline)
@@ -226,6 +228,17 @@ func smtpServer(c *config.Config, p *parts, log *slog.Logger) (*smtpd.Server, ne
 		return nil, nil, fmt.Errorf("smtp: %w", err)
 	}
 	return srv, ln, nil
+}
+
+// spoolDir is where large incoming messages are written while they
+// arrive (unlinked files): the data directory when Guichet uses it
+// anyway, else the system's temporary directory, so that a gateway on
+// PostgreSQL with a relay needs no writable data directory.
+func spoolDir(c *config.Config) string {
+	if c.DatabaseURL == "" || c.RelayURL == "" {
+		return c.DataDir
+	}
+	return ""
 }
 
 func mailboxes(c *config.Config) ([]imappoll.Mailbox, error) {

@@ -48,6 +48,7 @@ type parts struct {
 	tracker   *tracking.Signer // tracking-page tokens
 	metrics   *web.Metrics
 	mailer    *outbound.Mailer // agents' mail, SLA reminders, closing notices and digests
+	checker   *sender.Checker  // the pipeline's, which the SMTP receiver starts SPF with
 }
 
 // build wires the components that handle mail. Acknowledgments are queued
@@ -153,7 +154,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		AlertRenotify:    c.AlertRenotify,
 		AlertReopen:      c.AlertReopen,
 	}, st, cat, signer, acker)
-	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics, mailer: mailer}, nil
+	return &parts{catalogue: cat, signer: signer, acker: acker, pipeline: p, tracker: tracker, metrics: metrics, mailer: mailer, checker: checker}, nil
 }
 
 // observe counts the pipeline's deliveries in the metrics.

@@ -1,7 +1,9 @@
 package smtpd
 
 import (
+	"context"
 	"io"
+	"sync"
 	"sync/atomic"
 )
 
@@ -21,6 +23,9 @@ type memoryBudget struct {
 	onIdle  func()
 	high    atomic.Bool // a quarter of the budget was in use since onIdle last ran
 	running atomic.Bool // onIdle is running
+
+	mu    sync.Mutex
+	freed chan struct{} // closed at the next give, for takeWait
 }
 
 // take charges n bytes, reporting false (and charging nothing) when they
@@ -39,12 +44,42 @@ func (b *memoryBudget) take(n int64) bool {
 }
 
 func (b *memoryBudget) give(n int64) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	if b.freed != nil {
+		close(b.freed)
+		b.freed = nil
+	}
+	b.mu.Unlock()
 	if b.used.Add(-n) == 0 && b.high.Load() && b.running.CompareAndSwap(false, true) {
 		b.high.Store(false)
 		go func() {
 			defer b.running.Store(false)
 			b.onIdle()
 		}()
+	}
+}
+
+// takeWait charges n bytes once they fit, waiting for others to give
+// theirs back; false when ctx ends first.
+func (b *memoryBudget) takeWait(ctx context.Context, n int64) bool {
+	for {
+		b.mu.Lock()
+		if b.freed == nil {
+			b.freed = make(chan struct{})
+		}
+		freed := b.freed
+		b.mu.Unlock()
+		if b.take(n) {
+			return true
+		}
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -60,20 +95,33 @@ const (
 // messageBuffer reads one message into memory and charges the budget for
 // each buffer before allocating it, so that the budget is counted while
 // bytes arrive, not once the message is whole. Only bytes that arrived
-// make it grow: a client cannot reserve memory it does not send.
+// make it grow: a client cannot reserve memory it does not send. A
+// message larger than spoolAbove goes to a spool file instead (spool.go).
 type messageBuffer struct {
 	budget  *memoryBudget
 	max     int64 // the largest message: the buffer never needs more
 	hint    int64 // the SIZE the client declared (RFC 1870), 0 if none
 	buf     []byte
 	charged int64
+
+	spoolDir   string // where spool files go; "" is os.TempDir
+	spoolAbove int64  // messages larger than this are spooled; <= 0 never
+	spool      *spoolFile
 }
 
 // readFrom reads r to its end. It stops with errBusy when the next buffer
-// would exceed the budget; the bytes read so far are returned either way.
+// would exceed the budget; the bytes read so far are returned either way,
+// none once the message went to the spool.
 func (m *messageBuffer) readFrom(r io.Reader) ([]byte, error) {
+	if m.spoolAbove > 0 && m.hint > m.spoolAbove {
+		// Announced as large: to the spool from the first byte.
+		return nil, m.spoolRest(r)
+	}
 	for {
 		if len(m.buf) == cap(m.buf) {
+			if m.spoolAbove > 0 && int64(len(m.buf)) >= m.spoolAbove {
+				return nil, m.spoolRest(r)
+			}
 			if !m.grow() {
 				return m.buf, errBusy
 			}
@@ -93,6 +141,7 @@ func (m *messageBuffer) readFrom(r io.Reader) ([]byte, error) {
 // SIZE when that is smaller than doubling, so an honest client's message
 // is held once at its own size rather than in a buffer up to twice as
 // large. Old and new buffers are both charged while the bytes are copied.
+// With a spool, the buffer stops at spoolAbove, where the spool takes over.
 func (m *messageBuffer) grow() bool {
 	newCap := max(2*int64(cap(m.buf)), firstChunk)
 	if h := m.hint + sizeSlack; m.hint > 0 && h > int64(cap(m.buf)) && h < newCap {
@@ -100,6 +149,9 @@ func (m *messageBuffer) grow() bool {
 	}
 	if lim := m.max + sizeSlack; newCap > lim && lim > int64(cap(m.buf)) {
 		newCap = lim
+	}
+	if m.spoolAbove > 0 {
+		newCap = min(newCap, m.spoolAbove)
 	}
 	if !m.budget.take(newCap) {
 		return false
@@ -122,10 +174,38 @@ func (m *messageBuffer) charge(n int64) bool {
 	return true
 }
 
-// free returns everything this message charged; its bytes must no longer
-// be used.
+// read is the number of bytes received so far, for logs.
+func (m *messageBuffer) read() int64 {
+	if m.spool != nil {
+		return m.spool.size
+	}
+	return int64(len(m.buf))
+}
+
+// message returns the whole message, bare LF normalised, once readFrom
+// succeeded: the buffer itself, or the spool read back into memory in one
+// allocation of its exact size, after waiting (until ctx ends or
+// spoolWait passes) for the budget to hold it.
+func (m *messageBuffer) message(ctx context.Context) ([]byte, error) {
+	if m.spool != nil {
+		return m.spool.readBack(ctx, m)
+	}
+	raw := m.buf
+	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
+		if !m.charge(int64(cap(norm))) {
+			return nil, errBusy
+		}
+		raw = norm
+	}
+	return raw, nil
+}
+
+// free returns everything this message charged and removes its spool;
+// its bytes must no longer be used.
 func (m *messageBuffer) free() {
 	m.budget.give(m.charged)
 	m.charged = 0
 	m.buf = nil
+	m.spool.close()
+	m.spool = nil
 }

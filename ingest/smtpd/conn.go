@@ -50,7 +50,8 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		}
 		tc := &trackedConn{Conn: c, srv: l.srv,
 			sessionEnd: time.Now().Add(l.srv.opts.SessionTimeout),
-			release:    func() { <-l.slots; releaseIP() }}
+			release:    func() { <-l.slots; releaseIP() },
+			postmaster: newPostmasterRewriter(l.srv.policy.first)}
 		if l.srv.track(tc) {
 			tc.drain()
 		}
@@ -96,6 +97,9 @@ type trackedConn struct {
 	srv     *Server
 	release func()
 	once    sync.Once
+	// postmaster completes a bare "RCPT TO:<Postmaster>" (postmaster.go);
+	// only go-smtp's goroutine reads, so it needs no lock.
+	postmaster *postmasterRewriter
 
 	// sessionEnd is the session's total limit, fixed at accept: commands,
 	// NOOPs and trickled bytes never push it back.
@@ -116,6 +120,14 @@ type trackedConn struct {
 var errHangup = io.EOF
 
 func (c *trackedConn) Read(p []byte) (int, error) {
+	if c.postmaster != nil {
+		return c.postmaster.read(p, c.readRaw)
+	}
+	return c.readRaw(p)
+}
+
+// readRaw reads the socket within the session's limits.
+func (c *trackedConn) readRaw(p []byte) (int, error) {
 	if c.hangup.Load() {
 		return 0, errHangup
 	}

@@ -33,10 +33,17 @@
 //     transfer cut short stores nothing.
 //   - Bounded memory: the message bytes held across all connections have
 //     a budget, charged as bytes arrive; a message that does not fit gets
-//     452 4.3.1 and the sender retries. No limit ever answers a permanent
-//     error or crashes the process.
+//     452 4.3.1 and the sender retries. A message larger than SpoolAbove
+//     arrives in a private unlinked file instead, and is charged only when
+//     read back, once, at the end of DATA, waiting up to a minute for room.
+//     No limit ever answers a permanent error or crashes the process.
 //   - postmaster@ (RFC 5321 §4.5.1) and abuse@ (RFC 2142) of every
-//     accepted domain are accepted without being declared.
+//     accepted domain are accepted without being declared, and so is a
+//     bare "RCPT TO:<Postmaster>" (the first domain's; not after STARTTLS,
+//     see postmaster.go).
+//   - SPF, which needs only the client's address, HELO and MAIL FROM,
+//     starts at the first accepted recipient (Options.SPF) and runs while
+//     DATA arrives; RSET, a new MAIL or the end of the session stop it.
 //   - Graceful stop: when Serve's context is cancelled the listener closes,
 //     idle sessions are told 421 4.3.2 and closed, sessions inside a mail
 //     transaction may finish until the drain deadline, after which everything

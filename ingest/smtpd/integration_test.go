@@ -170,6 +170,9 @@ func TestSwaks(t *testing.T) {
 		{"to the support address", "support@example.org", nil, true, "<-  250 2.0.0"},
 		{"to a signed reply address, pipelined", "support+2026-000042.abc@example.org", []string{"--pipeline"}, true, "<-  250 2.0.0"},
 		{"relay refused", "victim@example.net", nil, false, "<** 550 5.7.1"},
+		{"bare postmaster (RFC 5321 §4.5.1)", "Postmaster", nil, true, " -> RCPT TO:<Postmaster>"},
+		{"bare postmaster, pipelined", "POSTMASTER", []string{"--pipeline"}, true, " -> RCPT TO:<POSTMASTER>"},
+		{"postmaster of another domain refused", "postmaster@other.example", nil, false, "<** 550 5.7.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

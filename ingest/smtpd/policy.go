@@ -15,6 +15,9 @@ type recipientPolicy struct {
 	domains     map[string]bool
 	locals      map[string]bool // "local@domain", lower case, without +detail
 	unreachable []string        // declared addresses outside the domains
+	// first is the first accepted domain: a bare "RCPT TO:<Postmaster>"
+	// goes to its postmaster.
+	first string
 }
 
 func newRecipientPolicy(domains, addresses []string) (*recipientPolicy, error) {
@@ -33,6 +36,9 @@ func newRecipientPolicy(domains, addresses []string) (*recipientPolicy, error) {
 		p.locals[local+"@"+domain] = true
 		if len(domains) == 0 {
 			p.domains[domain] = true
+			if p.first == "" {
+				p.first = domain
+			}
 		}
 	}
 	for _, d := range domains {
@@ -41,6 +47,9 @@ func newRecipientPolicy(domains, addresses []string) (*recipientPolicy, error) {
 			return nil, fmt.Errorf("smtpd: accepted domain %q is not a domain name", d)
 		}
 		p.domains[d] = true
+		if p.first == "" {
+			p.first = d
+		}
 	}
 	for a := range p.locals {
 		if _, d, _ := splitAddress(a); !p.domains[d] {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"guichet/ingest"
+	"guichet/sender"
 )
 
 // Defaults for the zero values of Options.
@@ -96,6 +98,12 @@ type Options struct {
 	// least twice MaxBytes, so that a message of the largest size fits
 	// while its buffer grows.
 	MemoryBudget int64
+	// SpoolAbove is the size past which a message goes to a private
+	// temporary file in SpoolDir (os.TempDir when empty) while it arrives,
+	// instead of memory; it is read back once, whole, at the end of DATA.
+	// Zero means DefaultSpoolAbove; Unlimited keeps every message in memory.
+	SpoolAbove int64
+	SpoolDir   string
 	// ReleaseMemory, when set, is called once nothing is in flight after a
 	// quarter of MemoryBudget was in use, to give the memory of a burst of
 	// large messages back to the system (debug.FreeOSMemory).
@@ -106,6 +114,13 @@ type Options struct {
 	// ShutdownTimeout is how long in-flight transactions may take once Serve's
 	// context is cancelled.
 	ShutdownTimeout time.Duration
+
+	// SPF, when set, starts each transaction's SPF check as soon as its
+	// first recipient is accepted, so that its DNS questions overlap the
+	// transfer of DATA; the check travels to the Deliverer in the context
+	// (sender.WithEarlySPF), where the same Checker's Check takes its
+	// result. RSET, a new MAIL or the end of the session stops it.
+	SPF *sender.Checker
 
 	TLSConfig *tls.Config // STARTTLS is offered when set
 	Logger    *slog.Logger
@@ -164,6 +179,14 @@ func New(o Options, d ingest.Deliverer) (*Server, error) {
 	positive(&o.DataTimeout, DefaultDataTimeout)
 	positive(&o.MemoryBudget, DefaultMemoryBudget)
 	o.MemoryBudget = max(o.MemoryBudget, 2*o.MaxBytes)
+	if o.SpoolAbove == 0 {
+		o.SpoolAbove = DefaultSpoolAbove
+	}
+	if o.SpoolDir != "" {
+		if err := os.MkdirAll(o.SpoolDir, 0o700); err != nil {
+			return nil, fmt.Errorf("smtpd: spool directory: %w", err)
+		}
+	}
 	positive(&o.MaxBadCommands, DefaultMaxBadCommands)
 	positive(&o.ShutdownTimeout, DefaultShutdownTimeout)
 	if o.Logger == nil {

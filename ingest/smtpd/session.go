@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
+	"guichet/sender"
 	"guichet/store"
 )
 
@@ -59,6 +62,10 @@ type session struct {
 	seen  map[string]bool // recipients already accepted in this transaction
 	bad   int             // commands this package rejected on this connection
 	size  int64           // the message size declared in MAIL FROM, 0 if none
+	// spf is the transaction's SPF check, started at its first recipient;
+	// atomic because under BDAT, Data (which takes it) and Reset (which
+	// stops it) may run at once.
+	spf atomic.Pointer[sender.EarlySPF]
 }
 
 // Replies. Texts are generic on purpose: they reach bounces and logs of
@@ -115,6 +122,7 @@ func newErrorID() string {
 }
 
 func (s *session) Reset() {
+	s.stopSPF()
 	s.from = ""
 	s.rcpts = nil
 	s.seen = nil
@@ -122,7 +130,27 @@ func (s *session) Reset() {
 	s.tc.endTx()
 }
 
-func (s *session) Logout() error { return nil }
+func (s *session) Logout() error {
+	s.stopSPF()
+	return nil
+}
+
+// startSPF starts the transaction's SPF check once, when its first
+// recipient is accepted: before that the client may still be walking
+// through addresses we refuse, and asking DNS for each would let it make
+// us query at its pace.
+func (s *session) startSPF() {
+	if s.s.opts.SPF == nil || s.spf.Load() != nil {
+		return
+	}
+	ip, err := netip.ParseAddr(s.ip)
+	if err != nil {
+		return
+	}
+	s.spf.Store(s.s.opts.SPF.StartSPF(s.s.deliverCtx, ip, s.conn.Hostname(), s.from))
+}
+
+func (s *session) stopSPF() { s.spf.Swap(nil).Stop() }
 
 // reject counts a refused command and, past MaxBadCommands, ends the
 // connection: a client walking through addresses learns nothing more.
@@ -145,6 +173,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		s.log.Warn("smtpd: rate limit reached", "ip", s.ip, "per_minute", s.s.opts.RatePerMinute)
 		return s.reject(errRateLimited)
 	}
+	s.stopSPF()
 	s.from = from
 	s.size = 0
 	if opts != nil {
@@ -176,6 +205,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	}
 	s.seen[key] = true
 	s.rcpts = append(s.rcpts, to)
+	s.startSPF()
 	return nil
 }
 
@@ -204,22 +234,26 @@ func (s *session) Data(r io.Reader) error {
 		TLS:        s.tls,
 	}
 
+	// The SPF check started at RCPT is this message's now: a Reset that
+	// follows no longer stops it, the end of Data does.
+	early := s.spf.Swap(nil)
+	defer early.Stop()
+	ctx := sender.WithEarlySPF(s.s.deliverCtx, early)
+
 	start := time.Now()
-	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes)}
+	buf := &messageBuffer{budget: s.s.budget, max: s.s.opts.MaxBytes, hint: min(s.size, s.s.opts.MaxBytes),
+		spoolDir: s.s.opts.SpoolDir, spoolAbove: s.s.opts.SpoolAbove}
 	defer buf.free()
-	raw, err := buf.readFrom(r)
-	if err != nil {
-		return s.dataReadError(env.MailFrom, err, len(raw))
+	if _, err := buf.readFrom(r); err != nil {
+		return s.dataReadError(env.MailFrom, err, buf.read())
 	}
 	s.tc.inData.Store(false)
-	if norm := normalizeBareLF(raw); len(norm) != len(raw) {
-		if !buf.charge(int64(cap(norm))) {
-			return s.dataReadError(env.MailFrom, errBusy, len(raw))
-		}
-		raw = norm
+	raw, err := buf.message(s.s.deliverCtx)
+	if err != nil {
+		return s.dataReadError(env.MailFrom, err, buf.read())
 	}
 
-	res, err := s.s.deliv.Deliver(s.s.deliverCtx, raw, env)
+	res, err := s.s.deliv.Deliver(ctx, raw, env)
 	if err != nil {
 		id := newErrorID()
 		s.log.Error("smtpd: delivery failed, answered 451", "id", id, "err", err,
@@ -237,7 +271,7 @@ func (s *session) Data(r io.Reader) error {
 // rest of the message after Data returns, without buffering it. A client
 // that was too slow is disconnected: the rest of its message, still on
 // the wire, would otherwise be read as commands.
-func (s *session) dataReadError(from string, err error, read int) error {
+func (s *session) dataReadError(from string, err error, read int64) error {
 	switch {
 	case errors.Is(err, smtp.ErrDataTooLarge):
 		s.log.Warn("smtpd: message size limit reached", "max_bytes", s.s.opts.MaxBytes, "mail_from", from)
