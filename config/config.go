@@ -263,7 +263,7 @@ func duration(p func(*Config) *time.Duration) value {
 func settings() []setting {
 	return []setting{
 		{"GUICHET_DATABASE_URL", "database-url", "", "postgres://… selects PostgreSQL; empty: embedded SQLite in the data directory", str(func(c *Config) *string { return &c.DatabaseURL })},
-		{"GUICHET_DATA_DIR", "data-dir", "./guichet-data", "embedded database, file outbox", str(func(c *Config) *string { return &c.DataDir })},
+		{"GUICHET_DATA_DIR", "data-dir", "./guichet-data", "embedded database, file outbox, large messages being received", str(func(c *Config) *string { return &c.DataDir })},
 		{"GUICHET_SUPPORT_ADDRESS", "support-address", "support@localhost", "the help centre's address", str(func(c *Config) *string { return &c.SupportAddress })},
 		{"GUICHET_CENTRE_NAME", "centre-name", "Centre d'assistance", "display name of outgoing mail", str(func(c *Config) *string { return &c.CentreName })},
 		{"GUICHET_DOMAINS", "domains", "", "domains whose recipients the SMTP receiver accepts (default: the support address's domain)", list(func(c *Config) *[]string { return &c.Domains })},
