@@ -22,13 +22,15 @@
 //     and the same idempotency keeps every message single.
 //   - Fast on a backlog: the messages of a FETCH are delivered up to
 //     Workers at once, so that the pipeline commits them together instead
-//     of paying one commit per message; a batch's flags are set when all
-//     its deliveries have returned.
+//     of paying one commit per message. The next FETCH is read while the
+//     last deliveries of a batch finish; the batch's flags are set when
+//     all its deliveries have returned, after that FETCH, so the pipeline
+//     never waits for a batch's end.
 //   - Bounded memory: UIDs are taken BatchSize at a time, and a message
 //     read from the connection waits for a free worker and for room within
-//     InFlightBytes, the rest of the response waiting in the connection;
-//     each message is dropped once delivered, so a 10,000-message backlog
-//     never sits in memory.
+//     InFlightBytes (both shared by the batches in flight), the rest of
+//     the response waiting in the connection; each message is dropped once
+//     delivered, so a 10,000-message backlog never sits in memory.
 //   - Prompt: with IDLE (RFC 2177) new mail is delivered within seconds,
 //     otherwise the mailbox is polled every Interval. Errors close the
 //     connection and the poller reconnects with exponential back-off and

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -44,7 +45,7 @@ type Options struct {
 	Holder string
 	// BatchSize is how many UIDs one FETCH asks for (default 500). The
 	// flags of a batch are set, and the last UID recorded, when all its
-	// deliveries have returned.
+	// deliveries have returned, once the next FETCH is read.
 	BatchSize int
 	// Workers is how many messages are delivered at once (default 128,
 	// twice the pipeline's default MaxBatch, so that one group is parsed
@@ -423,6 +424,7 @@ type scan struct {
 // drain delivers every message after st.last, BatchSize at a time, until
 // none is left.
 func (p *Poller) drain(ctx context.Context, st *scan) error {
+	fl := &flow{slots: make(chan struct{}, p.o.Workers), inFlight: newBudget(p.o.InFlightBytes)}
 	for ctx.Err() == nil {
 		// RFC 9051 section 6.4.9: "last+1:*" always includes the highest
 		// UID, even when it is below last+1; such UIDs are filtered out.
@@ -437,37 +439,101 @@ func (p *Poller) drain(ctx context.Context, st *scan) error {
 			return nil
 		}
 		slices.Sort(uids)
-		for len(uids) > 0 && ctx.Err() == nil {
-			n := min(len(uids), p.o.BatchSize)
-			if err := p.batch(ctx, st, uids[:n]); err != nil {
-				return err
-			}
-			uids = uids[n:]
+		if err := p.deliverAll(ctx, st, fl, uids); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// batch fetches uids (ascending) and delivers the messages as they are
-// read, up to Workers at once, then flags, moves or deletes the committed
-// ones and records the new last UID. After a Deliver error it delivers
-// nothing more from the batch (the deliveries already started finish),
-// still settles what was committed, and returns the error.
-func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
+// flow is what the batches of a drain share: the workers, the bytes in
+// flight, and whether a delivery failed, which stops delivering in every
+// batch.
+type flow struct {
+	slots    chan struct{}
+	inFlight *budget
+	stopped  atomic.Bool
+}
+
+// fetched is one FETCH whose messages were handed to the workers.
+type fetched struct {
+	uids     []imap.UID // ascending
+	after    imap.UID   // the UID before uids[0]: the batch advances the last UID only from there
+	returned map[imap.UID]bool
+	skipped  bool  // a message was read but not delivered
+	fetchErr error // reading the response
+	out      outcomes
+	wg       sync.WaitGroup
+}
+
+// err is what went wrong in the batch itself: a delivery, or the FETCH.
+func (b *fetched) err() error {
+	if b.out.err != nil {
+		return b.out.err
+	}
+	if b.fetchErr != nil {
+		return fmt.Errorf("fetch: %w", b.fetchErr)
+	}
+	return nil
+}
+
+// deliverAll fetches uids (ascending) BatchSize at a time. The next FETCH
+// is read while the last deliveries of the one before finish, and only
+// then is that one settled: the committer is fed across a batch's end
+// instead of waiting for its flags and the next FETCH. After a Deliver
+// error nothing more is delivered (the deliveries already started finish),
+// what was committed is still settled, and the error is returned.
+func (p *Poller) deliverAll(ctx context.Context, st *scan, fl *flow, uids []imap.UID) error {
+	var (
+		pending *fetched
+		failed  error // the first batch error
+	)
+	finish := func(b *fetched) error {
+		if err := p.finish(ctx, st, b); err != nil {
+			return err
+		}
+		if failed == nil {
+			failed = b.err()
+		}
+		return nil
+	}
+	after := st.last
+	for len(uids) > 0 && ctx.Err() == nil && !fl.stopped.Load() {
+		n := min(len(uids), p.o.BatchSize)
+		b := p.fetch(ctx, st.c, fl, after, uids[:n])
+		after, uids = uids[n-1], uids[n:]
+		if pending != nil {
+			if err := finish(pending); err != nil {
+				b.wg.Wait()
+				return err
+			}
+		}
+		pending = b
+		if b.fetchErr != nil {
+			break
+		}
+	}
+	if pending != nil {
+		if err := finish(pending); err != nil {
+			return err
+		}
+	}
+	return failed
+}
+
+// fetch sends one UID FETCH for uids and hands the messages to the
+// workers as they are read, each waiting for a free worker and for room
+// within InFlightBytes; it returns once the response is read, without
+// waiting for the deliveries.
+func (p *Poller) fetch(ctx context.Context, c *imapclient.Client, fl *flow, after imap.UID, uids []imap.UID) *fetched {
+	b := &fetched{uids: uids, after: after, returned: make(map[imap.UID]bool, len(uids))}
 	body := &imap.FetchItemBodySection{Peek: true} // BODY.PEEK[]: no implicit \Seen
-	cmd := st.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+	cmd := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID: true, BodySection: []*imap.FetchItemBodySection{body},
 	})
-	var (
-		returned = make(map[imap.UID]bool, len(uids))
-		fetchErr error // reading the response
-		out      = outcomes{}
-		slots    = make(chan struct{}, p.o.Workers)
-		inFlight = newBudget(p.o.InFlightBytes)
-		wg       sync.WaitGroup
-	)
 	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
-		if fetchErr != nil || out.failed() || ctx.Err() != nil {
+		if b.fetchErr != nil || fl.stopped.Load() || ctx.Err() != nil {
+			b.skipped = true
 			continue // drain the rest of the response without delivering
 		}
 		uid, raw, truncated, err := readMessage(msg, p.o.MaxBytes)
@@ -476,26 +542,34 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 				"uid", uid, "max_bytes", p.o.MaxBytes)
 		}
 		if err != nil {
-			fetchErr = err
+			b.fetchErr = err
 			continue
 		}
 		if uid == 0 || raw == nil {
 			continue // a server that omitted what was asked: not a message we can use
 		}
-		returned[uid] = true
-		slots <- struct{}{}
-		n := inFlight.take(int64(len(raw)))
-		wg.Go(func() {
-			defer func() { inFlight.give(n); <-slots }()
-			p.deliver(ctx, &out, uid, raw, truncated)
+		b.returned[uid] = true
+		fl.slots <- struct{}{}
+		n := fl.inFlight.take(int64(len(raw)))
+		b.wg.Go(func() {
+			defer func() { fl.inFlight.give(n); <-fl.slots }()
+			if !p.deliver(ctx, &b.out, uid, raw, truncated) {
+				fl.stopped.Store(true)
+			}
 		})
 	}
-	wg.Wait()
-	if err := cmd.Close(); fetchErr == nil {
-		fetchErr = err
+	if err := cmd.Close(); b.fetchErr == nil {
+		b.fetchErr = err
 	}
-	done, kept, deliverErr := out.done, out.kept, out.err
+	return b
+}
 
+// finish waits for b's deliveries, flags, moves or deletes the committed
+// messages, and records the new last UID. It returns what went wrong with
+// the server or the store; b's own failure is b.err.
+func (p *Poller) finish(ctx context.Context, st *scan, b *fetched) error {
+	b.wg.Wait()
+	done, kept := b.out.done, b.out.kept
 	if len(done) > 0 {
 		if err := p.settle(st.c, done); err != nil {
 			// Committed but not flagged: fetched again later, and Deliver
@@ -511,14 +585,19 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 			done = append(done, r)
 		}
 	}
+	if st.last != b.after {
+		// A message of an earlier batch is not settled: nothing after it
+		// may be taken as done.
+		return nil
+	}
 	// Advance over the prefix of uids that is settled, or that the server
 	// did not return although the FETCH completed (expunged meanwhile):
 	// never past a message that is not committed, whatever order the
 	// concurrent deliveries finished in.
-	complete := fetchErr == nil && deliverErr == nil && ctx.Err() == nil
+	complete := b.fetchErr == nil && !b.skipped && b.out.err == nil && ctx.Err() == nil
 	last := st.last
-	for _, u := range uids {
-		if done.Contains(u) || (complete && !returned[u]) {
+	for _, u := range b.uids {
+		if done.Contains(u) || (complete && !b.returned[u]) {
 			last = u
 			continue
 		}
@@ -530,17 +609,12 @@ func (p *Poller) batch(ctx context.Context, st *scan, uids []imap.UID) error {
 		}
 		st.last = last
 	}
-	if deliverErr != nil {
-		return deliverErr
-	}
-	if fetchErr != nil {
-		return fmt.Errorf("fetch: %w", fetchErr)
-	}
 	return nil
 }
 
-// deliver hands one message to the Deliverer and records the outcome.
-func (p *Poller) deliver(ctx context.Context, out *outcomes, uid imap.UID, raw []byte, truncated bool) {
+// deliver hands one message to the Deliverer and records the outcome; it
+// reports whether the message was committed.
+func (p *Poller) deliver(ctx context.Context, out *outcomes, uid imap.UID, raw []byte, truncated bool) bool {
 	env := store.Envelope{Transport: "imap", Mailbox: p.mb.Name}
 	if p.mb.Address != "" {
 		env.RcptTo = []string{p.mb.Address}
@@ -549,12 +623,13 @@ func (p *Poller) deliver(ctx context.Context, out *outcomes, uid imap.UID, raw [
 	if err != nil {
 		p.log.Warn("imap delivery failed, message left as is", "uid", uid, "err", err)
 		out.fail(fmt.Errorf("deliver uid %d: %w", uid, err))
-		return
+		return false
 	}
 	p.log.Debug("imap message delivered", "uid", uid, "message_id", res.MessageID,
 		"action", res.Action, "ticket", res.Ticket)
 	// Stored truncated in a mailbox that deletes: never delete the original.
 	out.committed(uid, truncated && p.mb.After == AfterDelete)
+	return true
 }
 
 // outcomes gathers what a batch's concurrent deliveries returned.
@@ -581,12 +656,6 @@ func (o *outcomes) fail(err error) {
 	if o.err == nil {
 		o.err = err
 	}
-}
-
-func (o *outcomes) failed() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.err != nil
 }
 
 // budget bounds the bytes held by messages waiting for or in delivery.
@@ -625,9 +694,9 @@ func (b *budget) give(n int64) {
 }
 
 // readMessage reads one FETCH response: its UID and the message, at most
-// max bytes of it (the rest is read and dropped, to keep the connection in
+// limit bytes of it (the rest is read and dropped, to keep the connection in
 // step).
-func readMessage(msg *imapclient.FetchMessageData, max int64) (uid imap.UID, raw []byte, truncated bool, err error) {
+func readMessage(msg *imapclient.FetchMessageData, limit int64) (uid imap.UID, raw []byte, truncated bool, err error) {
 	for item := msg.Next(); item != nil; item = msg.Next() {
 		switch item := item.(type) {
 		case imapclient.FetchItemDataUID:
@@ -636,8 +705,10 @@ func readMessage(msg *imapclient.FetchMessageData, max int64) (uid imap.UID, raw
 			if item.Literal == nil {
 				continue
 			}
-			b, err := io.ReadAll(io.LimitReader(item.Literal, max))
-			if err != nil {
+			// The literal announces its size: one allocation of the right
+			// size instead of ReadAll's doublings and copies.
+			b := make([]byte, min(max(item.Literal.Size(), 0), limit))
+			if _, err := io.ReadFull(item.Literal, b); err != nil {
 				return 0, nil, false, err
 			}
 			n, err := io.Copy(io.Discard, item.Literal)

@@ -153,48 +153,78 @@ func TestCommitThenConnectionLost(t *testing.T) {
 }
 
 func TestDeliverFailureLeavesMessageAndRetries(t *testing.T) {
-	s := startDovecot(t)
-	s.AppendN(t, box, "INBOX", 3, func(i int) []byte { return frenchMessage(i, 1000) })
-	d, st := newDeliverer(), newState()
-	var failing atomic.Bool
-	failing.Store(true)
-	var failures atomic.Int32
-	d.fail = func(call int, raw []byte) error {
-		if failing.Load() && strings.Contains(string(raw), "<demande-1@") {
-			failures.Add(1)
-			return fmt.Errorf("insert: %w", store.ErrUnavailable)
-		}
-		return nil
+	cases := []struct {
+		name     string
+		n, batch int
+		failing  string        // the Message-ID whose delivery fails (UID = its number + 1)
+		delay    time.Duration // before it fails
+		wantLast uint32        // the last UID while it fails
+	}{
+		// UID 3 is delivered alongside UID 2 and may be committed, hence
+		// flagged; the one that failed must not be.
+		{"in its batch", 3, 0, "<demande-1@", 0, 1},
+		// Batches overlap: UIDs 5-6 are fetched and delivered while UID 3
+		// (batch 3-4) fails. The last UID must stay below UID 3 although
+		// the later batch committed everything.
+		{"before a later batch", 6, 2, "<demande-2@", 300 * time.Millisecond, 2},
 	}
-	mb, err := ParseURL(s.URL(box, "INBOX"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st})
-	eventually(t, 10*time.Second, "two failed attempts", func() bool { return failures.Load() >= 2 })
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startDovecot(t)
+			s.AppendN(t, box, "INBOX", tc.n, func(i int) []byte { return frenchMessage(i, 1000) })
+			d, st := newDeliverer(), newState()
+			var failing atomic.Bool
+			failing.Store(true)
+			var failures atomic.Int32
+			d.fail = func(call int, raw []byte) error {
+				if failing.Load() && strings.Contains(string(raw), tc.failing) {
+					time.Sleep(tc.delay)
+					failures.Add(1)
+					return fmt.Errorf("insert: %w", store.ErrUnavailable)
+				}
+				return nil
+			}
+			mb, err := ParseURL(s.URL(box, "INBOX"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stop := run(t, Options{Mailbox: mb, Deliverer: d, State: st, BatchSize: tc.batch})
+			eventually(t, 10*time.Second, "two failed attempts", func() bool { return failures.Load() >= 2 })
 
-	// UID 3 is delivered alongside UID 2 and may be committed, hence
-	// flagged; the one that failed must not be.
-	msgs := s.Messages(t, box, "INBOX")
-	if len(msgs) != 3 || !msgs[0].Seen() || msgs[1].Seen() {
-		t.Fatalf("while the store fails: %+v, want UID 1 \\Seen and UID 2 not", msgs)
-	}
-	if _, last := st.get(mb.Name); last != 1 {
-		t.Errorf("last UID while failing = %d, want 1", last)
-	}
+			msgs := s.Messages(t, box, "INBOX")
+			if len(msgs) != tc.n {
+				t.Fatalf("INBOX has %d messages, want %d", len(msgs), tc.n)
+			}
+			for _, m := range msgs {
+				settled, failed := m.UID <= tc.wantLast, m.UID == tc.wantLast+1
+				if settled && !m.Seen() || failed && m.Seen() {
+					t.Errorf("while the store fails: UID %d flags %v, want UIDs up to %d \\Seen and UID %d not",
+						m.UID, m.Flags, tc.wantLast, tc.wantLast+1)
+				}
+			}
+			if _, last := st.get(mb.Name); last != tc.wantLast {
+				t.Errorf("last UID while failing = %d, want %d", last, tc.wantLast)
+			}
 
-	failing.Store(false)
-	eventually(t, 10*time.Second, "all settled after the store came back", func() bool { _, last := st.get(mb.Name); return last == 3 })
-	stop()
-	// UID 3, committed while UID 2 failed, is fetched again after each
-	// failure (the last UID stays below UID 2) and answered Duplicate.
-	if stored, _, dups := d.count(); stored != 3 || dups > int(failures.Load()) {
-		t.Errorf("stored %d, duplicates %d; want 3, at most one per failure (%d)", stored, dups, failures.Load())
-	}
-	for _, m := range s.Messages(t, box, "INBOX") {
-		if !m.Seen() {
-			t.Errorf("UID %d not \\Seen", m.UID)
-		}
+			failing.Store(false)
+			eventually(t, 10*time.Second, "all settled after the store came back", func() bool {
+				_, last := st.get(mb.Name)
+				return last == uint32(tc.n)
+			})
+			stop()
+			// The messages after the failed one, committed meanwhile, are
+			// fetched again after each failure (the last UID stays below
+			// it) and answered Duplicate.
+			after := tc.n - int(tc.wantLast) - 1
+			if stored, _, dups := d.count(); stored != tc.n || dups > after*int(failures.Load()) {
+				t.Errorf("stored %d, duplicates %d; want %d, at most %d per failure (%d)", stored, dups, tc.n, after, failures.Load())
+			}
+			for _, m := range s.Messages(t, box, "INBOX") {
+				if !m.Seen() {
+					t.Errorf("UID %d not \\Seen", m.UID)
+				}
+			}
+		})
 	}
 }
 

@@ -2,9 +2,11 @@ package imappoll
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,8 +24,9 @@ const supportAddr = "support@exemple.fr"
 var backends = testdb.Backends()
 
 // pipeline wires the real ingest pipeline as guichet serve does and runs
-// its group-commit loop until the test ends.
-func pipeline(t *testing.T, st store.Store) *ingest.Pipeline {
+// its group-commit loop until the test ends; log receives its records (nil:
+// none).
+func pipeline(t *testing.T, st store.Store, log slog.Handler) *ingest.Pipeline {
 	t.Helper()
 	cat, err := classify.Default()
 	if err != nil {
@@ -37,7 +40,10 @@ func pipeline(t *testing.T, st store.Store) *ingest.Pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := ingest.New(ingest.Options{SupportAddress: supportAddr, Logger: slog.New(slog.DiscardHandler)}, st, cat, signer, acker)
+	if log == nil {
+		log = slog.DiscardHandler
+	}
+	p := ingest.New(ingest.Options{SupportAddress: supportAddr, Logger: slog.New(log)}, st, cat, signer, acker)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); p.Run(ctx) }()
@@ -60,7 +66,7 @@ func TestRealStore(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			p := pipeline(t, st)
+			p := pipeline(t, st, nil)
 			s := startDovecot(t)
 			const n = 300
 			s.AppendN(t, box, "INBOX", n, func(i int) []byte { return frenchMessage(i, 5000) })
@@ -174,7 +180,8 @@ func TestRealStoreBacklog(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			p := pipeline(t, st)
+			groups := &commitLog{}
+			p := pipeline(t, st, groups)
 			s := startDovecot(t)
 			s.Deposit(t, box, n, func(i int) []byte { return frenchMessage(i, 5000) })
 			mb, err := ParseURL(s.URL(box, "INBOX"))
@@ -193,8 +200,8 @@ func TestRealStoreBacklog(t *testing.T) {
 			elapsed := time.Since(start)
 			heap.end()
 			stop()
-			t.Logf("%s: %d-message backlog (%d MB) drained into tickets in %v: %.0f msg/s; %v",
-				b.Name, n, n*5000>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), heap)
+			t.Logf("%s: %d-message backlog (%d MB) drained into tickets in %v: %.0f msg/s; %v; %v",
+				b.Name, n, n*5000>>20, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), heap, groups)
 			if got := ticketCount(t, st); got != n {
 				t.Errorf("tickets = %d, want %d", got, n)
 			}
@@ -206,4 +213,48 @@ func TestRealStoreBacklog(t *testing.T) {
 			}
 		})
 	}
+}
+
+// commitLog counts the pipeline's group commits from its debug records:
+// how full the poller keeps them, and how long the committer worked.
+type commitLog struct {
+	mu      sync.Mutex
+	commits int
+	msgs    int64
+	busy    float64 // ms
+}
+
+// Enabled takes the debug records only: "batch committed" is one, and the
+// records of every message are not worth building here.
+func (*commitLog) Enabled(_ context.Context, l slog.Level) bool { return l == slog.LevelDebug }
+func (l *commitLog) WithAttrs([]slog.Attr) slog.Handler         { return l }
+func (l *commitLog) WithGroup(string) slog.Handler              { return l }
+
+func (l *commitLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "batch committed" {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.commits++
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case "size":
+			l.msgs += a.Value.Int64()
+		case "ms":
+			l.busy += a.Value.Float64()
+		}
+		return true
+	})
+	return nil
+}
+
+func (l *commitLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.commits == 0 {
+		return "no group commit"
+	}
+	return fmt.Sprintf("%d commits of %.1f messages on average, committer busy %.0f ms",
+		l.commits, float64(l.msgs)/float64(l.commits), l.busy)
 }
