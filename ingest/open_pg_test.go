@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"guichet/ingest"
@@ -149,5 +151,66 @@ func TestPostgresTwoNodesSameMessage(t *testing.T) {
 		if num := fmt.Sprintf("2026-%06d", i); !numbers[num] {
 			t.Errorf("number %s missing: numbering has a gap", num)
 		}
+	}
+}
+
+// TestPostgresTwoNodesSharedAttachments: two processes on one database
+// receive different messages carrying the same new files (a signature
+// logo), in opposite orders. Neither waits for the other's transaction,
+// so none deadlocks: every delivery succeeds at its first attempt.
+func TestPostgresTwoNodesSharedAttachments(t *testing.T) {
+	url := pgtest.URL(t)
+	var nodes [2]*ingest.Pipeline
+	for k := range nodes {
+		st := openStore(t, store.Options{DatabaseURL: url})
+		nodes[k], _ = newPipeline(t, st, ingest.Options{MaxBatch: 8})
+		runPipeline(t, nodes[k])
+	}
+	withFiles := func(i int, files ...string) []byte {
+		var b strings.Builder
+		fmt.Fprintf(&b, "From: user%d@example.org\r\nTo: %s\r\nSubject: [3.2] Lenteur\r\nMessage-ID: <shared%d@example.org>\r\n", i, support, i)
+		b.WriteString("Date: Thu, 26 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n")
+		b.WriteString("--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n")
+		for k, f := range files {
+			fmt.Fprintf(&b, "--b1\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"logo%d.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n", k, b64([]byte(f)))
+		}
+		b.WriteString("--b1--\r\n")
+		return []byte(b.String())
+	}
+	// Each wave, message j of one node and message j of the other share
+	// two new files: batches that take them in different orders hold one
+	// and want the other.
+	const waves, perNode = 10, 8
+	var refused atomic.Int32
+	for w := range waves {
+		var wg sync.WaitGroup
+		for k, p := range nodes {
+			for j := range perNode {
+				i := (w*len(nodes)+k)*perNode + j
+				x, y := fmt.Sprintf("logo X %d.%d", w, j), fmt.Sprintf("logo Y %d.%d", w, j)
+				files := []string{x, y}
+				if k == 1 {
+					files = []string{y, x}
+				}
+				raw := withFiles(i, files...)
+				wg.Go(func() {
+					for {
+						res, err := p.Deliver(context.Background(), raw, store.Envelope{Transport: "smtp"})
+						if errors.Is(err, store.ErrUnavailable) {
+							refused.Add(1)
+							continue
+						}
+						if err != nil || res.Action != ingest.Created {
+							t.Errorf("message %d: %+v, %v; want a new ticket", i, res, err)
+						}
+						return
+					}
+				})
+			}
+		}
+		wg.Wait()
+	}
+	if n := refused.Load(); n > 0 {
+		t.Errorf("%d deliveries refused for a while (deadlocks between the two nodes), want none", n)
 	}
 }

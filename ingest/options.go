@@ -18,6 +18,8 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn store.TxFunc) error
 	InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error)
+	// PutContent stores attachments' content ahead of their message.
+	PutContent(ctx context.Context, as []store.Attachment) error
 	// Ticket reads a ticket's thread for the agents' API (PostAgent).
 	Ticket(ctx context.Context, number string) (store.TicketDetail, error)
 }

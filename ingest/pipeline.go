@@ -123,6 +123,7 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 	d.sender = p.verdict(ctx, d)
 	d.msg.Sender, d.msg.SenderEvidence = string(d.sender.Verdict), d.sender.Evidence
 	d.agentProof = p.prover.outsideTx(d)
+	p.putContent(ctx, d.msg.Attachments)
 
 	var a *attempt
 	err := p.c.Do(ctx, func(ctx context.Context, tx store.Tx, b *batch[*opening]) error {
@@ -143,6 +144,29 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 		"transport", env.Transport, "sender", a.msg.Sender, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
 		"ms", float64(p.now().Sub(start).Microseconds())/1000)
 	return a.res, nil
+}
+
+// sharedContentMax bounds the attachments stored ahead of their message:
+// the content is sent to the store twice (its message's insert stores
+// what is missing), which is worth it for the small files that many
+// messages share (signature logos), not for large ones.
+const sharedContentMax = 1 << 20
+
+// putContent stores the attachments' content before the message enters
+// the committer's shared transaction, so that the transaction never waits
+// for another process inserting the same content (store.PutContent). A
+// failure only loses that: the message's own insert stores the content.
+func (p *Pipeline) putContent(ctx context.Context, as []store.Attachment) {
+	var size int64
+	for _, a := range as {
+		size += a.Size
+	}
+	if len(as) == 0 || size > sharedContentMax {
+		return
+	}
+	if err := p.st.PutContent(ctx, as); err != nil {
+		p.log.Debug("attachments not stored ahead of their message", "err", err)
+	}
 }
 
 // prepare makes the message row and the delivery of a parsed message.

@@ -361,6 +361,37 @@ func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
 	return rowStmt{query: query, args: args, scan: scan}, nil
 }
 
+// pgPutContent inserts content in the order of its hash, so that two of
+// these never wait for each other in opposite orders, and commits without
+// waiting for the disk: content is immutable and named by its hash, and
+// the message that refers to it is committed after it, which flushes this
+// too (the log is written in order). If the server stops before then, the
+// message's own insert stores the content again.
+const pgPutContent = `
+WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
+INSERT INTO attachments (sha256, size, data)
+SELECT c.sha256, c.size, c.data
+FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS c(sha256, size, data), async
+ORDER BY c.sha256
+ON CONFLICT (sha256) DO NOTHING`
+
+func (s *pgStore) PutContent(ctx context.Context, as []Attachment) error {
+	content := distinctContent(as)
+	if len(content) == 0 {
+		return nil
+	}
+	sha, size, data := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
+	for i, a := range content {
+		sha[i], size[i], data[i] = a.SHA256, int64(len(a.Data)), a.Data
+	}
+	_, err := s.pool.Exec(ctx, pgPutContent, sha, size, data)
+	return wrap("store: put content", err)
+}
+
+// PutContent has nothing to do on SQLite: one transaction writes at a
+// time, so none waits for another's content.
+func (s *sqliteStore) PutContent(context.Context, []Attachment) error { return nil }
+
 // SQLite stores a message with one statement per row: in-process, it has
 // no round trips to save.
 var (

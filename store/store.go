@@ -429,6 +429,16 @@ type Store interface {
 	// rollback). err is set when the transaction itself or finish failed;
 	// then nothing was committed.
 	InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) (errs []error, err error)
+	// PutContent stores the content of attachments (once per hash) in a
+	// short transaction of its own, before the message that refers to it
+	// is delivered in a shared one. A message's own insert still stores
+	// whatever content is missing; PutContent only keeps a shared
+	// transaction from inserting content that another one is inserting at
+	// the same time, which makes it wait for that one's commit and, when
+	// two take the same two contents in opposite orders, deadlock (two
+	// serve nodes with the same signature logo). Calling it again is
+	// harmless.
+	PutContent(ctx context.Context, as []Attachment) error
 
 	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, error)
 	// WorkQueue lists the open and answered tickets that have an assignee
