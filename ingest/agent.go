@@ -95,7 +95,9 @@ func (ad *agentDesk) handle(ctx context.Context, tx store.Tx, a *attempt, t stor
 	}
 	// RFC 3834: an automatic message (an agent's out-of-office answering a
 	// notification) is never passed on nor obeyed; it stays as a note.
-	auto := outbound.LoopReason(a.incoming(), nil)
+	in := a.incoming()
+	in.FromAgent = true
+	auto := outbound.LoopReason(in, nil)
 	if auto != "" {
 		res.Reason = "automatic message from an agent kept as a note: " + auto
 	}

@@ -40,8 +40,16 @@ type Incoming struct {
 	// a stranger's new request is never judged by its wording.
 	AnswersOurMail bool
 	// Body is the text the writer added, quotations removed, HTML already
-	// turned into text; "" when unknown. Read only when AnswersOurMail.
+	// turned into text; "" when unknown. Read for an absence notice only
+	// when AnswersOurMail; in a new message, only for the marks a mass
+	// mailing writes in its own voice (bulkText), never for a person's
+	// wording.
 	Body string
+	// FromAgent: the message is a proved agent's. Only what marks a
+	// machine's message counts then (RFC 3834 fields, automatic-reply
+	// subjects): a spam filter's tag or an unsubscribe link the agent
+	// passes on must not make the agent's answer and commands inert.
+	FromAgent bool
 }
 
 // Reasons LoopReason returns. They are stored as the ticket's NoAckReason and
@@ -238,7 +246,7 @@ func responderHeader(h fields) string {
 // marker: mass mailings, out-of-office notices known by their subject and,
 // for answers to our own mail only, by their text.
 func automatedReason(in Incoming, h fields, mailFrom string) string {
-	if r := spamReason(in, h); r != "" {
+	if r := spamReason(in, h); r != "" && !in.FromAgent {
 		return r
 	}
 	if r := bulkReason(in, mailFrom); r != "" {
@@ -343,6 +351,9 @@ func bulkReason(in Incoming, mailFrom string) string {
 	// The text completes one kind of header evidence with a mailing's own
 	// mark, or suffices with two kinds of marks of which one is a
 	// mailing's own.
+	if in.FromAgent {
+		return ""
+	}
 	marks, own := bulkText(in)
 	if own > 0 && len(marks)+len(evidence) >= 2 {
 		return "envoi en nombre (" + strings.Join(append(evidence, "texte : "+strings.Join(marks, ", ")), ", ") + ")"
@@ -413,9 +424,9 @@ var bulkMarks = []struct {
 	{"désinscription", true, false, []phraseGroup{
 		{"recevoir", []string{"si vous ne souhaitez plus recevoir", "si vous ne desirez plus recevoir",
 			"si vous ne voulez plus recevoir", "pour ne plus recevoir"}},
-		{"desinscri", []string{"pour vous desinscrire", "vous desinscrire", "se desinscrire",
-			"lien de desinscription"}},
-		{"desabonn", []string{"pour vous desabonner", "vous desabonner", "se desabonner", "lien de desabonnement"}},
+		{"desinscri", []string{"pour vous desinscrire", "cliquez ici pour vous desinscrire",
+			"si vous souhaitez vous desinscrire"}},
+		{"desabonn", []string{"pour vous desabonner", "si vous souhaitez vous desabonner"}},
 		{"preferences", []string{"gerer vos preferences", "gerer mes preferences", "modifier vos preferences",
 			"update your preferences", "update subscription preferences", "manage your preferences",
 			"manage email preferences", "email preferences"}},
@@ -429,7 +440,7 @@ var bulkMarks = []struct {
 		{"opt out", []string{"opt out of"}},
 		{"opt-out", []string{"opt-out of"}},
 		{"abbestell", []string{"newsletter abbestellen", "hier abbestellen"}},
-		{"abmeld", []string{"newsletter abmelden", "vom newsletter abmelden", "hier abmelden", "sich abmelden",
+		{"abmeld", []string{"konnen sie sich hier abmelden", "konnen sie sich jederzeit abmelden",
 			"abmelden konnen sie sich"}},
 		{"keine weiteren", []string{"wenn sie keine weiteren"}},
 		{"nicht mehr", []string{"wenn sie diesen newsletter nicht mehr"}},

@@ -196,7 +196,7 @@ func TestLoopReason(t *testing.T) {
 			in.Body = "Offre de printemps.\nSi vous ne souhaitez plus recevoir nos offres, écrivez-nous."
 		}), false},
 		{"opt-out with a newsletter sender", with(func(in *Incoming) {
-			in.From, in.Body = "newsletter@shop.example", "Offre : https://shop.example/o\nSe désabonner"
+			in.From, in.Body = "newsletter@shop.example", "Offre : https://shop.example/o\nPour vous désabonner, cliquez ici."
 		}), true},
 		{"why-you-receive with a no-reply sender", with(func(in *Incoming) {
 			in.From, in.Body = "noreply@shop.example", "Vous recevez ce message car vous avez rempli notre formulaire."
@@ -413,6 +413,9 @@ func TestLoopReasonTestdata(t *testing.T) {
 		"automated/spam-subject-tag-brackets.eml":               "« [SPAM] »",
 
 		"human/absent-demain-question.eml":              "",
+		"human/desinscription-lien-casse-fr.eml":        "",
+		"human/lien-de-desinscription-en-panne-fr.eml":  "",
+		"human/newsletter-abmelden-bitte-de.eml":        "",
 		"human/absence-de-connexion-vpn.eml":            "",
 		"human/reponse-automatique-non-recue.eml":       "",
 		"human/out-of-office-comment-configurer.eml":    "",
@@ -632,5 +635,34 @@ func BenchmarkLoopReasonCorpus(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		LoopReason(ins[i%len(ins)], ours)
+	}
+}
+
+// TestLoopReasonAgent: a proved agent's message is judged only by what
+// marks a machine's message; a spam filter's tag or a mailing's wording
+// passed on by the agent leaves it an answer whose commands are obeyed.
+func TestLoopReasonAgent(t *testing.T) {
+	base := Incoming{From: "agent@aide.example.org", MailFrom: "agent@aide.example.org", Subject: "[Ticket#2026-000042] Lien",
+		ContentType: "text/plain", FromAgent: true,
+		Body: "Bonjour,\nSi vous ne souhaitez plus recevoir la lettre, consultez sa version en ligne : https://lettre.example.org/unsubscribe?u=1\n#résolu"}
+	cases := []struct {
+		name   string
+		header map[string][]string
+		want   bool
+	}{
+		{"mailing wording", nil, false},
+		{"tagged as spam", map[string][]string{"X-Spam-Flag": {"YES"}}, false},
+		{"an automatic reply", map[string][]string{"Auto-Submitted": {"auto-replied"}}, true},
+	}
+	for _, c := range cases {
+		in := base
+		in.Header = c.header
+		if got := LoopReason(in, nil); (got != "") != c.want {
+			t.Errorf("%s: LoopReason = %q, want a reason: %v", c.name, got, c.want)
+		}
+		in.FromAgent = false
+		if got := LoopReason(in, nil); got == "" {
+			t.Errorf("%s: from anyone else, LoopReason = \"\", want a reason", c.name)
+		}
 	}
 }

@@ -47,13 +47,17 @@ func (b *memoryBudget) give(n int64) {
 	if n == 0 {
 		return
 	}
+	// The bytes come back before the waiters wake: a waiter woken first
+	// could find them still counted, wait again on a new channel, and miss
+	// this give.
+	left := b.used.Add(-n)
 	b.mu.Lock()
 	if b.freed != nil {
 		close(b.freed)
 		b.freed = nil
 	}
 	b.mu.Unlock()
-	if b.used.Add(-n) == 0 && b.high.Load() && b.running.CompareAndSwap(false, true) {
+	if left == 0 && b.high.Load() && b.running.CompareAndSwap(false, true) {
 		b.high.Store(false)
 		go func() {
 			defer b.running.Store(false)
