@@ -39,6 +39,7 @@ type Pipeline struct {
 	checker SenderChecker
 	onQueue func()
 	wf      *workflow
+	content *storedContent
 }
 
 // New builds a pipeline. addrs and ack may be nil (no signed addresses, no
@@ -59,10 +60,11 @@ func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledg
 	p := &Pipeline{
 		o: o, st: st, cl: cl, addrs: addrs,
 		log: o.Logger, now: o.Clock,
-		own:    set(append([]string{o.SupportAddress}, append(o.OwnAddresses, o.AlertAddresses...)...)),
-		alerts: set(o.AlertAddresses),
-		agents: set(o.Agents),
-		boxes:  set(o.AlertMailboxes),
+		own:     set(append([]string{o.SupportAddress}, append(o.OwnAddresses, o.AlertAddresses...)...)),
+		alerts:  set(o.AlertAddresses),
+		agents:  set(o.Agents),
+		boxes:   set(o.AlertMailboxes),
+		content: newStoredContent(4096),
 	}
 	p.checker = o.Sender
 	if p.checker == nil {
@@ -144,29 +146,6 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 		"transport", env.Transport, "sender", a.msg.Sender, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
 		"ms", float64(p.now().Sub(start).Microseconds())/1000)
 	return a.res, nil
-}
-
-// sharedContentMax bounds the attachments stored ahead of their message:
-// the content is sent to the store twice (its message's insert stores
-// what is missing), which is worth it for the small files that many
-// messages share (signature logos), not for large ones.
-const sharedContentMax = 1 << 20
-
-// putContent stores the attachments' content before the message enters
-// the committer's shared transaction, so that the transaction never waits
-// for another process inserting the same content (store.PutContent). A
-// failure only loses that: the message's own insert stores the content.
-func (p *Pipeline) putContent(ctx context.Context, as []store.Attachment) {
-	var size int64
-	for _, a := range as {
-		size += a.Size
-	}
-	if len(as) == 0 || size > sharedContentMax {
-		return
-	}
-	if err := p.st.PutContent(ctx, as); err != nil {
-		p.log.Debug("attachments not stored ahead of their message", "err", err)
-	}
 }
 
 // prepare makes the message row and the delivery of a parsed message.
