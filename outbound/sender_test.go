@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -270,6 +271,38 @@ func TestSenderKick(t *testing.T) {
 	s.Kick()
 	waitOutbox(t, st, "delivery after Kick", all(store.OutSent))
 	deliveredOnce(t, r, ids)
+}
+
+// claimCounter counts the claims of the outbox it wraps.
+type claimCounter struct {
+	store.Store
+	claims atomic.Int32
+}
+
+func (c *claimCounter) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
+	c.claims.Add(1)
+	return c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
+}
+
+// TestSenderGathersKicks: the kicks of commits that follow each other
+// within Gather lead to one claim, not one each.
+func TestSenderGathersKicks(t *testing.T) {
+	st := &claimCounter{Store: backends(t)[0].Open(t)}
+	r := startRelay(t, relayOpts{})
+	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+	s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Poll: time.Hour, Gather: 300 * time.Millisecond})
+	time.Sleep(50 * time.Millisecond) // the sender found nothing and sleeps for an hour
+	before := st.claims.Load()
+	ids := queueAcks(t, st.Store, 4)
+	for range 4 {
+		s.Kick()
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitOutbox(t, st.Store, "delivery after the kicks", all(store.OutSent))
+	deliveredOnce(t, r, ids)
+	if n := st.claims.Load() - before; n != 1 {
+		t.Errorf("%d claims for 4 kicks within Gather, want 1", n)
+	}
 }
 
 func TestNextAttempt(t *testing.T) {
