@@ -309,11 +309,7 @@ func (t *pgTx) insertMessageStmt(m *Message, o *Outbound) (rowStmt, error) {
 	if err != nil {
 		return rowStmt{}, err
 	}
-	content := distinctContent(m.Attachments)
-	cSHA, cSize, cData := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
-	for i, a := range content {
-		cSHA[i], cSize[i], cData[i] = a.SHA256, int64(len(a.Data)), a.Data
-	}
+	cSHA, cSize, cData := contentArrays(m.Attachments)
 	n := len(m.Attachments)
 	aName, aType, aCID, aInline, aSize, aSHA := make([]string, n), make([]string, n), make([]string, n), make([]bool, n), make([]int64, n), make([]string, n)
 	for i, a := range m.Attachments {
@@ -376,16 +372,23 @@ ORDER BY c.sha256
 ON CONFLICT (sha256) DO NOTHING`
 
 func (s *pgStore) PutContent(ctx context.Context, as []Attachment) error {
-	content := distinctContent(as)
-	if len(content) == 0 {
+	sha, size, data := contentArrays(as)
+	if len(sha) == 0 {
 		return nil
-	}
-	sha, size, data := make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
-	for i, a := range content {
-		sha[i], size[i], data[i] = a.SHA256, int64(len(a.Data)), a.Data
 	}
 	_, err := s.pool.Exec(ctx, pgPutContent, sha, size, data)
 	return wrap("store: put content", err)
+}
+
+// contentArrays returns the attachments' content once per hash, as the
+// columns of the attachments table, for unnest.
+func contentArrays(as []Attachment) (sha []string, size []int64, data [][]byte) {
+	content := distinctContent(as)
+	sha, size, data = make([]string, len(content)), make([]int64, len(content)), make([][]byte, len(content))
+	for i, a := range content {
+		sha[i], size[i], data[i] = a.SHA256, int64(len(a.Data)), a.Data
+	}
+	return sha, size, data
 }
 
 // PutContent has nothing to do on SQLite: one transaction writes at a
