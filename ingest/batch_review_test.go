@@ -43,6 +43,23 @@ func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.En
 	return batch, qs
 }
 
+// commitAll delivers msgs in one batch and returns their results; any
+// delivery's error fails the test.
+func commitAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(int) store.Envelope) []Result {
+	t.Helper()
+	batch, qs := queueAll(t, p, msgs, env)
+	p.c.commit(context.Background(), batch)
+	var rs []Result
+	for i, q := range qs {
+		r, err := <-q.res, <-q.err
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
 func smtpEnv(int) store.Envelope {
 	return store.Envelope{Transport: "smtp", MailFrom: "x@example.org"}
 }
@@ -60,6 +77,9 @@ func (poisonAck) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tic
 
 type flakyStore struct {
 	store.Store
+	// ahead lets the committer insert messages ahead of their works;
+	// without it every insert is a work's own, in the batch's order.
+	ahead bool
 	mu    sync.Mutex
 	calls map[string]int
 	fail  map[string]int // dedupe key -> fail on this call number
@@ -81,18 +101,39 @@ func (t flakyTx) InsertMessage(ctx context.Context, m *store.Message) (int64, er
 	return t.Tx.InsertMessage(ctx, m)
 }
 
+// InsertMessages counts and fails each message as InsertMessage does, so
+// that the committer's inserts ahead meet the same injected failures.
+func (t flakyTx) InsertMessages(ctx context.Context, ms []*store.Message) ([]int64, []error, error) {
+	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
+	for i, m := range ms {
+		id, err := t.InsertMessage(ctx, m)
+		switch {
+		case errors.Is(err, store.ErrDuplicate):
+			dups[i] = err
+		case err != nil:
+			return ids, dups, &store.InsertError{Index: i, Err: err}
+		}
+		ids[i] = id
+	}
+	return ids, dups, nil
+}
+
 func (s *flakyStore) wrapFn(fn store.TxFunc) store.TxFunc {
 	return func(ctx context.Context, tx store.Tx) error { return fn(ctx, flakyTx{tx, s}) }
 }
 func (s *flakyStore) InTx(ctx context.Context, fn store.TxFunc) error {
 	return s.Store.InTx(ctx, s.wrapFn(fn))
 }
-func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error) {
+func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
 	w := make([]store.TxFunc, len(fns))
 	for i := range fns {
 		w[i] = s.wrapFn(fns[i])
 	}
-	return s.Store.InTxBatchFinish(ctx, w, finish)
+	var wp store.BatchPrelude
+	if prelude != nil && s.ahead {
+		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) { return prelude(ctx, flakyTx{tx, s}, live) }
+	}
+	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
 }
 
 func TestBatchReplyChain(t *testing.T) {
@@ -106,16 +147,7 @@ func TestBatchReplyChain(t *testing.T) {
 				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
 				[]byte("From: awa@example.org\r\nSubject: Re: Re: Portail\r\nMessage-ID: <c@example.org>\r\nIn-Reply-To: <b@example.org>\r\n\r\nEncore\r\n"),
 			}
-			batch, qs := queueAll(t, p, msgs, smtpEnv)
-			p.c.commit(context.Background(), batch)
-			var rs []Result
-			for i, q := range qs {
-				r, err := <-q.res, <-q.err
-				if err != nil {
-					t.Fatalf("%d: %v", i, err)
-				}
-				rs = append(rs, r)
-			}
+			rs := commitAll(t, p, msgs, smtpEnv)
 			if rs[0].Action != Created || rs[1].Action != Joined || rs[2].Action != Joined ||
 				rs[1].Ticket != rs[0].Ticket || rs[2].Ticket != rs[0].Ticket {
 				t.Errorf("results %+v, want one ticket, the replies joined", rs)
@@ -203,16 +235,7 @@ func TestBatchIncidentOrder(t *testing.T) {
 				}
 				return store.Envelope{Transport: "smtp", MailFrom: "nagios@mon.example.org", RcptTo: []string{"alertes@centre.example"}}
 			}
-			batch, qs := queueAll(t, p, msgs, env)
-			p.c.commit(context.Background(), batch)
-			var rs []Result
-			for i, q := range qs {
-				r, err := <-q.res, <-q.err
-				if err != nil {
-					t.Fatalf("%d: %v", i, err)
-				}
-				rs = append(rs, r)
-			}
+			rs := commitAll(t, p, msgs, env)
 			if rs[0].Action != Created || !strings.HasSuffix(rs[0].Ticket, "-000001") {
 				t.Errorf("request numbered %s, want the first number", rs[0].Ticket)
 			}

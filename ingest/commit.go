@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -52,9 +54,38 @@ type work[O any] func(ctx context.Context, tx store.Tx, b *batch[O]) error
 // job is one caller's work waiting for its commit.
 type job[O any] struct {
 	fn    work[O]
+	ahead *Ahead
 	opens []O // what its last run left to the batch's end
 	done  chan error
 }
+
+// Ahead is a work's first statement when it is the insert of a message
+// whose row depends on nothing else in the transaction: the committer
+// sends those of a batch together, in one round trip, before the works
+// run, and each work takes its own result (batch.InsertMessage) instead of
+// waiting for a round trip of its own. Under load a round trip costs the
+// committer, which every message waits for, more than the statement: one
+// per message was most of its time.
+//
+// Names are what the message creates or refers to (its dedupe key,
+// Message-ID, references): a message that shares one with another work of
+// its batch is inserted by its work, in turn, so the batch's rules
+// (Pending, Defer, dedupe) see what they saw before.
+type Ahead struct {
+	Msg   *store.Message // nil: only Names, for a work that inserts later
+	Names []string
+
+	// Each attempt of a batch sets these anew.
+	sent, used bool
+	m          store.Message // Msg as inserted (ids set)
+	id         int64
+	dup        error
+}
+
+// errAlone: a work did not take the row inserted ahead for it (it waits
+// for the batch, or changed its message): the batch runs again without it,
+// and it runs alone after, inserting its message itself.
+var errAlone = errors.New("ingest: the message inserted ahead was not the work's")
 
 // errDeferred marks a work that waits for the end of its batch. It wraps
 // store.ErrSkip: the store leaves the work out without a rollback, which
@@ -95,6 +126,21 @@ func (b *batch[O]) Open(o O, keys ...string) {
 	b.note(keys)
 }
 
+// InsertMessage stores m as tx.InsertMessage does, or, when the committer
+// inserted the work's message ahead, returns that insert's result.
+func (b *batch[O]) InsertMessage(ctx context.Context, tx store.Tx, m *store.Message) (int64, error) {
+	ah := b.cur.ahead
+	if ah == nil || !ah.sent {
+		return tx.InsertMessage(ctx, m)
+	}
+	if ah.used || m.DedupeKey != ah.Msg.DedupeKey || m.OpensTicket != ah.Msg.OpensTicket {
+		return 0, errAlone
+	}
+	ah.used = true
+	*m = ah.m
+	return ah.id, ah.dup
+}
+
 func (b *batch[O]) note(keys []string) {
 	if b.pending == nil {
 		return
@@ -122,7 +168,9 @@ func newCommitter[O any](st Store, maxBatch int, log *slog.Logger, finish func(c
 }
 
 // Do runs fn and returns once its work is committed (nil) or has failed.
-func (c *committer[O]) Do(ctx context.Context, fn work[O]) error {
+// ahead, when not nil, is fn's first insert, which the committer may send
+// with its batch's others (see Ahead).
+func (c *committer[O]) Do(ctx context.Context, ahead *Ahead, fn work[O]) error {
 	// Counted before running is read: drain, which runs after running is
 	// cleared, then sees this caller and waits for its work.
 	c.sending.Add(1)
@@ -130,7 +178,7 @@ func (c *committer[O]) Do(ctx context.Context, fn work[O]) error {
 		c.sending.Add(-1)
 		return c.alone(ctx, fn)
 	}
-	j := &job[O]{fn: fn, done: make(chan error, 1)}
+	j := &job[O]{fn: fn, ahead: ahead, done: make(chan error, 1)}
 	select {
 	case c.queue <- j:
 		c.sending.Add(-1)
@@ -196,7 +244,13 @@ func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
 	for i, j := range jobs {
 		fns[i] = func(ctx context.Context, tx store.Tx) error {
 			b.start(j)
-			return j.fn(ctx, tx, b)
+			err := j.fn(ctx, tx, b)
+			if ah := j.ahead; ah != nil && ah.sent && !ah.used && (err == nil || errors.Is(err, store.ErrSkip)) {
+				// Its row is in the transaction, though the work did not
+				// write it: it must not be left out without a rollback.
+				return errAlone
+			}
+			return err
 		}
 	}
 	finish := func(ctx context.Context, tx store.Tx, live []int) error {
@@ -207,18 +261,94 @@ func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
 		return c.finishAll(ctx, tx, opens)
 	}
 	start := time.Now()
-	errs, err := c.st.InTxBatchFinish(ctx, fns, finish)
+	errs, err := c.st.InTxBatchFinish(ctx, fns, insertAhead(jobs), finish)
 	c.log.Debug("batch committed", "size", len(jobs), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
 	for i, j := range jobs {
 		var e error
 		if i < len(errs) {
 			e = errs[i]
 		}
-		if err != nil || errors.Is(e, errDeferred) {
+		if err != nil || errors.Is(e, errDeferred) || errors.Is(e, errAlone) {
 			e = c.alone(ctx, j.fn)
 		}
 		j.done <- e
 	}
+}
+
+// insertAhead returns the prelude that inserts, at the start of each
+// attempt, the messages of the batch's works that may be (see Ahead), nil
+// when there are none.
+func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
+	seen := map[string]int{}
+	for _, j := range jobs {
+		if j.ahead == nil {
+			continue
+		}
+		for _, n := range slices.Compact(slices.Sorted(slices.Values(j.ahead.Names))) {
+			seen[n]++
+		}
+	}
+	eligible := make([]bool, len(jobs))
+	some := false
+	for i, j := range jobs {
+		if j.ahead == nil || j.ahead.Msg == nil {
+			continue
+		}
+		eligible[i] = !slices.ContainsFunc(j.ahead.Names, func(n string) bool { return seen[n] > 1 })
+		some = some || eligible[i]
+	}
+	if !some {
+		return nil
+	}
+	return func(ctx context.Context, tx store.Tx, live []int) (int, error) {
+		var ms []*store.Message
+		var at []int // index in live of each of ms
+		for k, i := range live {
+			ah := jobs[i].ahead
+			if ah == nil {
+				continue
+			}
+			ah.sent, ah.used, ah.id, ah.dup = false, false, 0, nil
+			if !eligible[i] {
+				continue
+			}
+			ah.m = *ah.Msg
+			ms, at = append(ms, &ah.m), append(at, k)
+		}
+		if len(ms) == 0 {
+			return -1, nil
+		}
+		// In the order of their dedupe keys: two processes inserting the
+		// same messages never wait for each other's in opposite orders.
+		order := make([]int, len(ms))
+		for n := range order {
+			order[n] = n
+		}
+		slices.SortFunc(order, func(x, y int) int { return strings.Compare(ms[x].DedupeKey, ms[y].DedupeKey) })
+		ms, at = permute(ms, order), permute(at, order)
+		ids, dups, err := tx.InsertMessages(ctx, ms)
+		if err != nil {
+			var ie *store.InsertError
+			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(at) {
+				return at[ie.Index], fmt.Errorf("insert message: %w", ie.Err)
+			}
+			return -1, err
+		}
+		for n, k := range at {
+			ah := jobs[live[k]].ahead
+			ah.sent, ah.id, ah.dup = true, ids[n], dups[n]
+		}
+		return -1, nil
+	}
+}
+
+// permute returns s in the order of its indexes in order.
+func permute[T any](s []T, order []int) []T {
+	out := make([]T, len(order))
+	for n, i := range order {
+		out[n] = s[i]
+	}
+	return out
 }
 
 // alone runs fn and its finish step in a transaction of its own.

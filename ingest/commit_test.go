@@ -26,9 +26,9 @@ func (s *countingStore) InTx(ctx context.Context, fn store.TxFunc) error {
 	return s.Store.InTx(ctx, fn)
 }
 
-func (s *countingStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, finish store.BatchFinish) ([]error, error) {
+func (s *countingStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
 	s.batches.Add(1)
-	return s.Store.InTxBatchFinish(ctx, fns, finish)
+	return s.Store.InTxBatchFinish(ctx, fns, prelude, finish)
 }
 
 // testCommitter is a committer whose finish step records what it got, in
@@ -63,7 +63,7 @@ func (tc *testCommitter) batchOf(t *testing.T, fns ...work[string]) []error {
 	errs := make([]chan error, len(fns))
 	for i, fn := range fns {
 		errs[i] = make(chan error, 1)
-		go func() { errs[i] <- tc.Do(context.Background(), fn) }()
+		go func() { errs[i] <- tc.Do(context.Background(), nil, fn) }()
 		for deadline := time.Now().Add(5 * time.Second); len(tc.queue) < i+1; time.Sleep(time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatal("work not queued")
@@ -184,7 +184,7 @@ func TestCommitter(t *testing.T) {
 				var wg sync.WaitGroup
 				errs := make([]error, 20)
 				for i := range errs {
-					wg.Go(func() { errs[i] = tc.Do(context.Background(), opens(fmt.Sprint(i), &runs)) })
+					wg.Go(func() { errs[i] = tc.Do(context.Background(), nil, opens(fmt.Sprint(i), &runs)) })
 				}
 				cancel()
 				wg.Wait()

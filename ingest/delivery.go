@@ -69,6 +69,16 @@ func (d *delivery) keys() []string {
 	return ks
 }
 
+// refs name, within a batch, what the delivery refers to: it waits for a
+// work that creates one of them.
+func (d *delivery) refs() []string {
+	rs := append([]string{d.msg.DedupeKey}, d.sig.references...)
+	if d.alert {
+		rs = append(rs, incidentPendingKey(d.alertKey))
+	}
+	return rs
+}
+
 // incidentPendingKey names, in a batch, the incident a delivery opens.
 func incidentPendingKey(key string) string { return "incident:" + key }
 

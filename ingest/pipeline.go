@@ -128,7 +128,7 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 	p.putContent(ctx, d.msg.Attachments)
 
 	var a *attempt
-	err := p.c.Do(ctx, func(ctx context.Context, tx store.Tx, b *batch[*opening]) error {
+	err := p.c.Do(ctx, p.ahead(d), func(ctx context.Context, tx store.Tx, b *batch[*opening]) error {
 		a = d.attempt(p.now())
 		return p.apply(ctx, tx, b, a)
 	})
@@ -196,11 +196,7 @@ func (p *Pipeline) answersUs(m *mailparse.Message) bool {
 func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a *attempt) error {
 	// A copy of, or a reply to, a message whose ticket this batch opens at
 	// its end waits for that ticket; checked before anything is written.
-	refs := append([]string{a.msg.DedupeKey}, a.sig.references...)
-	if a.alert {
-		refs = append(refs, incidentPendingKey(a.alertKey))
-	}
-	if b.Pending(refs...) {
+	if b.Pending(a.refs()...) {
 		return b.Defer(a.keys()...)
 	}
 	// A message that may open a ticket is stored with that ticket's id
@@ -221,7 +217,7 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 	a.msg.OpensTicket = unusable == "" && (!a.alert || plan.dec.Open)
 	// Insert first: the dedupe key's unique constraint decides, even between
 	// processes, which delivery of a message is the first.
-	rowID, err := tx.InsertMessage(ctx, &a.msg)
+	rowID, err := b.InsertMessage(ctx, tx, &a.msg)
 	if errors.Is(err, store.ErrDuplicate) {
 		prev, err := tx.MessageByDedupeKey(ctx, a.msg.DedupeKey)
 		if err != nil {
@@ -249,6 +245,19 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 		return p.desk.handle(ctx, tx, a, t)
 	}
 	return p.threads.place(ctx, tx, b, a, t)
+}
+
+// ahead is d's insert as apply would make it first, for the committer to
+// send with its batch's others; only its names for an alert, whose
+// incident is read before the insert.
+func (p *Pipeline) ahead(d *delivery) *Ahead {
+	ah := &Ahead{Names: append(d.keys(), d.refs()...)}
+	if !d.alert {
+		m := d.msg
+		m.OpensTicket = p.unusable(d) == ""
+		ah.Msg = &m
+	}
+	return ah
 }
 
 // ReasonNoSender is why a message without a usable From address opens no

@@ -77,7 +77,7 @@ func BenchmarkIngest(b *testing.B) {
 			ctx := context.Background()
 			fns := make([]store.TxFunc, 0, 32)
 			flush := func() {
-				errs, err := s.InTxBatchFinish(ctx, fns, nil)
+				errs, err := s.InTxBatchFinish(ctx, fns, nil, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -289,17 +289,22 @@ func (t *pgTx) sendBatch(ctx context.Context, op string, stmts []rowStmt) error 
 	if len(stmts) == 0 {
 		return nil
 	}
-	b := &pgx.Batch{}
-	for _, st := range stmts {
-		b.Queue(st.query, st.args...)
-	}
-	br := t.tx.SendBatch(ctx, b)
+	br := t.tx.SendBatch(ctx, batchOf(stmts))
 	for _, st := range stmts {
 		if _, err := st.scan(br.QueryRow()); err != nil {
 			return errors.Join(err, wrap(op, br.Close()))
 		}
 	}
 	return wrap(op, br.Close())
+}
+
+// batchOf queues stmts in one pgx batch.
+func batchOf(stmts []rowStmt) *pgx.Batch {
+	b := &pgx.Batch{}
+	for _, st := range stmts {
+		b.Queue(st.query, st.args...)
+	}
+	return b
 }
 
 // insertMessageStmt prepares insertMessage's statement; its scan fills the

@@ -291,6 +291,13 @@ type Tx interface {
 	// It returns ErrDuplicate when a message with the same DedupeKey is
 	// stored already, leaving the transaction usable.
 	InsertMessage(ctx context.Context, m *Message) (int64, error)
+	// InsertMessages stores ms in order, each as InsertMessage would, in
+	// one round trip on PostgreSQL. ids[i] is ms[i]'s row, or 0 when
+	// dups[i] (an ErrDuplicate: nothing written, the transaction usable).
+	// Any other error stops at the message that caused it and is returned
+	// as an *InsertError naming it; after any error the transaction must
+	// be rolled back.
+	InsertMessages(ctx context.Context, ms []*Message) (ids []int64, dups []error, err error)
 	// AttachMessage sets the ticket and kind of a stored message (threading
 	// decides both after the insert that settled dedupe).
 	AttachMessage(ctx context.Context, messageRowID, ticketID int64, kind Kind) error
@@ -410,6 +417,11 @@ type AckCounts struct {
 // TxFunc is one unit of work run inside a transaction.
 type TxFunc func(ctx context.Context, tx Tx) error
 
+// BatchPrelude runs first in each attempt of a batch, in its transaction,
+// for the fns whose work is in it (live). When it fails because of one of
+// them it returns that fn's index in live with the error, else -1.
+type BatchPrelude func(ctx context.Context, tx Tx, live []int) (int, error)
+
 // BatchFinish completes a batch: live are the indexes of the fns whose work
 // is in the transaction.
 type BatchFinish func(ctx context.Context, tx Tx, live []int) error
@@ -419,7 +431,8 @@ type BatchFinish func(ctx context.Context, tx Tx, live []int) error
 type Store interface {
 	// InTx runs fn in one transaction and commits when it returns nil.
 	InTx(ctx context.Context, fn TxFunc) error
-	// InTxBatchFinish runs fns in one shared transaction, then finish (when
+	// InTxBatchFinish runs prelude (when not nil), fns in one shared
+	// transaction, then finish (when
 	// not nil) in the same transaction, told which fns' work is in it
 	// (their indexes), and commits once (group commit). errs[i] is fns[i]'s
 	// own error: its work is not committed, the others' is. There are no
@@ -427,8 +440,9 @@ type Store interface {
 	// run again without it, so a fn may run more than once and must keep
 	// no state across runs (a fn returning ErrSkip is left out without a
 	// rollback). err is set when the transaction itself or finish failed;
-	// then nothing was committed.
-	InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) (errs []error, err error)
+	// then nothing was committed. A prelude's error that names a fn is that
+	// fn's own: the batch runs again without it.
+	InTxBatchFinish(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) (errs []error, err error)
 	// PutContent stores the content of attachments (once per hash) in a
 	// short transaction of its own, before the message that refers to it
 	// is delivered in a shared one. A message's own insert still stores

@@ -57,20 +57,21 @@ func (s *core) InTx(ctx context.Context, fn TxFunc) error {
 // InTxBatchFinish runs fns in one transaction committed once: the commit's
 // fsync is shared (group commit). See runBatch for how one fn's failure is
 // kept from the others.
-func (s *core) InTxBatchFinish(ctx context.Context, fns []TxFunc, finish BatchFinish) ([]error, error) {
-	return runBatch(ctx, fns, finish, s.begin)
+func (s *core) InTxBatchFinish(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) ([]error, error) {
+	return runBatch(ctx, fns, prelude, finish, s.begin)
 }
 
-// runBatch is the group commit behind InTxBatchFinish. It runs every fn in
-// one transaction, without savepoints (each costs a round trip and a
+// runBatch is the group commit behind InTxBatchFinish. It runs the prelude,
+// then every fn in one transaction, without savepoints (each costs a round trip and a
 // subtransaction on PostgreSQL), then finish, and commits once. When fn i
 // fails, the transaction is rolled back and the batch runs again without
 // fn i, whose error is kept: the others' work is redone from scratch, which
-// a TxFunc allows (it holds no state across runs). A fn whose error wraps
+// a TxFunc allows (it holds no state across runs); a prelude's error that
+// names fn i is handled the same way. A fn whose error wraps
 // ErrSkip wrote nothing and is left out without a rollback. Failures are
 // rare (a duplicate or an unknown ticket is not an error), so the common
 // batch costs one BEGIN, the fns' own statements and one COMMIT.
-func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(context.Context) (txn, error)) ([]error, error) {
+func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish, begin func(context.Context) (txn, error)) ([]error, error) {
 	errs := make([]error, len(fns))
 	live := make([]int, len(fns))
 	for i := range live {
@@ -80,6 +81,17 @@ func runBatch(ctx context.Context, fns []TxFunc, finish BatchFinish, begin func(
 		b, err := begin(ctx)
 		if err != nil {
 			return errs, err
+		}
+		if prelude != nil {
+			if k, err := prelude(ctx, b.tx, live); err != nil {
+				b.rollback()
+				if k < 0 || k >= len(live) {
+					return errs, err
+				}
+				errs[live[k]] = err
+				live = append(live[:k], live[k+1:]...)
+				continue
+			}
 		}
 		failed := -1
 		var skipped []int

@@ -256,7 +256,7 @@ func testInTxBatchFinish(t *testing.T, open Opener) {
 	create := func(subject string) store.TxFunc { return createFn(subject, nil) }
 	boom := errors.New("fn failed")
 	var seen []int
-	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")},
+	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return boom }, create("three")}, nil,
 		func(ctx context.Context, tx store.Tx, live []int) error {
 			seen = append([]int(nil), live...)
 			_, err := testdb.CreateTicket(ctx, tx, newTicket("finish", "a@example.org", base))
@@ -273,7 +273,7 @@ func testInTxBatchFinish(t *testing.T, open Opener) {
 		t.Errorf("%d tickets committed, want 3 (two fns and finish)", len(ts))
 	}
 	stop := errors.New("finish failed")
-	_, err = s.InTxBatchFinish(ctx, []store.TxFunc{create("four")},
+	_, err = s.InTxBatchFinish(ctx, []store.TxFunc{create("four")}, nil,
 		func(context.Context, store.Tx, []int) error { return stop })
 	if !errors.Is(err, stop) {
 		t.Errorf("InTxBatchFinish with a failing finish = %v, want its error", err)
@@ -293,7 +293,7 @@ func testInTxBatchSkip(t *testing.T, open Opener) {
 	create := func(subject string) store.TxFunc { return createFn(subject, &runs) }
 	skip := fmt.Errorf("later: %w", store.ErrSkip)
 	var seen []int
-	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return skip }, create("three")},
+	errs, err := s.InTxBatchFinish(ctx, []store.TxFunc{create("one"), func(context.Context, store.Tx) error { return skip }, create("three")}, nil,
 		func(_ context.Context, _ store.Tx, live []int) error { seen = live; return nil })
 	if err != nil || errs[0] != nil || !errors.Is(errs[1], store.ErrSkip) || errs[2] != nil {
 		t.Fatalf("InTxBatchFinish = %v, %v", errs, err)

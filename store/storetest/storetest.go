@@ -866,7 +866,7 @@ func testInTxBatch(t *testing.T, open Opener) {
 		mk("<b1@example.org>", bad),      // its own failure
 		mk("<already@example.org>", nil), // ErrDuplicate after creating a ticket
 		mk("<b3@example.org>", nil),
-	}, nil)
+	}, nil, nil)
 	if err != nil {
 		t.Fatalf("InTxBatchFinish err = %v", err)
 	}
@@ -894,7 +894,7 @@ func testInTxBatch(t *testing.T, open Opener) {
 		t.Errorf("outbox after batch = %d rows, want the two committed acknowledgments", len(out))
 	}
 	// An empty batch commits nothing and fails nothing.
-	if errs, err := s.InTxBatchFinish(ctx, nil, nil); err != nil || len(errs) != 0 {
+	if errs, err := s.InTxBatchFinish(ctx, nil, nil, nil); err != nil || len(errs) != 0 {
 		t.Errorf("InTxBatchFinish(nil, nil) = %v, %v", errs, err)
 	}
 }

@@ -1,0 +1,157 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"guichet/internal/testdb"
+	"guichet/store"
+)
+
+// countingTx counts the inserts a work makes itself and those the
+// committer makes ahead, in one call for several messages.
+type countingTx struct {
+	store.Tx
+	s *aheadStore
+}
+
+func (t countingTx) InsertMessage(ctx context.Context, m *store.Message) (int64, error) {
+	t.s.mu.Lock()
+	t.s.single = append(t.s.single, m.DedupeKey)
+	t.s.mu.Unlock()
+	return t.Tx.InsertMessage(ctx, m)
+}
+
+func (t countingTx) InsertMessages(ctx context.Context, ms []*store.Message) ([]int64, []error, error) {
+	var keys []string
+	for _, m := range ms {
+		keys = append(keys, m.DedupeKey)
+	}
+	t.s.mu.Lock()
+	t.s.ahead = append(t.s.ahead, keys)
+	t.s.mu.Unlock()
+	return t.Tx.InsertMessages(ctx, ms)
+}
+
+type aheadStore struct {
+	store.Store
+	mu     sync.Mutex
+	single []string   // dedupe keys inserted one by one
+	ahead  [][]string // dedupe keys of each InsertMessages call
+}
+
+func (s *aheadStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+	w := make([]store.TxFunc, len(fns))
+	for i, fn := range fns {
+		w[i] = func(ctx context.Context, tx store.Tx) error { return fn(ctx, countingTx{tx, s}) }
+	}
+	var wp store.BatchPrelude
+	if prelude != nil {
+		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) { return prelude(ctx, countingTx{tx, s}, live) }
+	}
+	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
+}
+
+func (s *aheadStore) InTx(ctx context.Context, fn store.TxFunc) error {
+	return s.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return fn(ctx, countingTx{tx, s}) })
+}
+
+// A batch's independent new messages are inserted by the committer in one
+// call before the works run; a message that refers to another of the batch,
+// and the copy of one, are inserted by their works as before, and every
+// result is what inserting one by one gave.
+func TestBatchInsertAhead(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			st := &aheadStore{Store: be.Open(t)}
+			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
+			// Stored before the batch: its copy in the batch is a duplicate
+			// found by the insert ahead.
+			old := []byte("From: ndeye@example.org\r\nSubject: Ancienne\r\nMessage-ID: <old@example.org>\r\n\r\nx\r\n")
+			prev, err := p.Deliver(context.Background(), old, smtpEnv(0))
+			if err != nil || prev.Action != Created {
+				t.Fatalf("first delivery: %+v, %v", prev, err)
+			}
+			st.single, st.ahead = nil, nil
+			p.c.running.Store(true)
+			msgs := [][]byte{
+				[]byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <a@example.org>\r\n\r\nBonjour\r\n"),
+				[]byte("From: bob@example.org\r\nSubject: Imprimante\r\nMessage-ID: <i@example.org>\r\n\r\nx\r\n"),
+				[]byte("From: awa@example.org\r\nSubject: Re: Portail\r\nMessage-ID: <b@example.org>\r\nIn-Reply-To: <a@example.org>\r\n\r\nToujours\r\n"),
+				old,
+				[]byte("From: eve@example.org\r\nSubject: Messagerie\r\nMessage-ID: <m@example.org>\r\n\r\nx\r\n"),
+				[]byte("From: eve@example.org\r\nSubject: Messagerie\r\nMessage-ID: <m@example.org>\r\n\r\nx\r\n"),
+			}
+			rs := commitAll(t, p, msgs, smtpEnv)
+			if want := [][]string{{"<i@example.org>", "<old@example.org>"}}; !slices.EqualFunc(st.ahead, want, slices.Equal) {
+				t.Errorf("inserted ahead %q, want %q", st.ahead, want)
+			}
+			if rs[1].Action != Created || rs[1].Ticket == "" {
+				t.Errorf("independent message: %+v, want a new ticket", rs[1])
+			}
+			if rs[3].Action != Duplicate || rs[3].Ticket != prev.Ticket {
+				t.Errorf("copy of a stored message: %+v, want a duplicate of %s", rs[3], prev.Ticket)
+			}
+			if rs[0].Action != Created || rs[2].Action != Joined || rs[2].Ticket != rs[0].Ticket {
+				t.Errorf("request and its reply in one batch: %+v, %+v; want the reply joined", rs[0], rs[2])
+			}
+			if rs[4].Action != Created || rs[5].Action != Duplicate || rs[5].Ticket != rs[4].Ticket {
+				t.Errorf("two copies in one batch: %+v, %+v; want one ticket, the second a duplicate of it", rs[4], rs[5])
+			}
+			numbers := map[string]bool{}
+			for _, r := range rs {
+				numbers[r.Ticket] = true
+			}
+			ts, err := st.Tickets(context.Background(), store.TicketFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ts) != 4 {
+				t.Errorf("%d tickets, want 4 (the old one and three new)", len(ts))
+			}
+			for i, tk := range ts {
+				if want := fmt.Sprintf("%s-%06d", tk.Number[:4], len(ts)-i); tk.Number != want {
+					t.Errorf("ticket %d numbered %s, want %s: numbers keep no gap", i, tk.Number, want)
+				}
+			}
+		})
+	}
+}
+
+// A message whose insert ahead fails is refused alone: the batch runs again
+// without it, and the others are committed once.
+func TestBatchInsertAheadFailure(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			fs := &flakyStore{Store: be.Open(t), ahead: true, calls: map[string]int{}, fail: map[string]int{"<2@example.org>": 1}}
+			p := New(Options{SupportAddress: "support@centre.example"}, fs, nil, nil, nil)
+			p.c.running.Store(true)
+			var msgs [][]byte
+			for i := 1; i <= 3; i++ {
+				msgs = append(msgs, fmt.Appendf(nil, "From: u%d@example.org\r\nSubject: n%d\r\nMessage-ID: <%d@example.org>\r\n\r\nx\r\n", i, i, i))
+			}
+			batch, qs := queueAll(t, p, msgs, smtpEnv)
+			p.c.commit(context.Background(), batch)
+			for i, q := range qs {
+				r, err := <-q.res, <-q.err
+				if (err != nil) != (i == 1) || (i != 1 && r.Action != Created) {
+					t.Errorf("%d: %+v err=%v; want only the second refused", i, r, err)
+				}
+			}
+			// The first attempt stopped at the failure: what came before it
+			// was inserted twice, what came after it once.
+			for k, want := range map[string]int{"<1@example.org>": 2, "<2@example.org>": 1, "<3@example.org>": 1} {
+				if n := fs.calls[k]; n != want {
+					t.Errorf("%s inserted %d times, want %d", k, n, want)
+				}
+			}
+			ts, err := fs.Tickets(context.Background(), store.TicketFilter{})
+			if err != nil || len(ts) != 2 {
+				t.Errorf("%d tickets (%v), want 2", len(ts), err)
+			}
+		})
+	}
+}
