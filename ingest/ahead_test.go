@@ -50,7 +50,9 @@ func (s *aheadStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, pr
 	}
 	var wp store.BatchPrelude
 	if prelude != nil {
-		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) { return prelude(ctx, countingTx{tx, s}, live) }
+		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) {
+			return prelude(ctx, countingTx{tx, s}, live)
+		}
 	}
 	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
 }

@@ -131,7 +131,9 @@ func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, pr
 	}
 	var wp store.BatchPrelude
 	if prelude != nil && s.ahead {
-		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) { return prelude(ctx, flakyTx{tx, s}, live) }
+		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) {
+			return prelude(ctx, flakyTx{tx, s}, live)
+		}
 	}
 	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
 }
