@@ -185,6 +185,10 @@ func isLoopback(host string) bool {
 // Send delivers raw to the relay for the recipients to, with from as the
 // envelope sender.
 func (r *SMTPRelay) Send(ctx context.Context, from string, to []string, raw []byte) error {
+	if len(to) == 0 {
+		// Nothing to deliver, ever: said so rather than counted as sent.
+		return &RelayError{Text: "no recipient", Temporary: false}
+	}
 	if err := validateAddrs(from, to); err != nil {
 		return err
 	}

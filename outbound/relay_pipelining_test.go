@@ -292,9 +292,15 @@ func TestRelayWithoutPipelining(t *testing.T) {
 	if err := rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg); err != nil {
 		t.Fatal(err)
 	}
+	if err := rel.Send(context.Background(), "a@b.example", nil, testMsg); !Permanent(err) {
+		t.Fatalf("Send to nobody = %v, want a permanent failure", err)
+	}
+	if err := rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg); err != nil {
+		t.Fatal(err)
+	}
 	conns, bodies, early := s.state()
-	if conns != 1 || len(bodies) != 2 || len(early) != 0 {
-		t.Errorf("%d connections, %d messages, commands sent before their turn %q; want 1, 2, none", conns, len(bodies), early)
+	if conns != 1 || len(bodies) != 3 || len(early) != 0 {
+		t.Errorf("%d connections, %d messages, commands sent before their turn %q; want 1, 3, none", conns, len(bodies), early)
 	}
 }
 
@@ -445,3 +451,24 @@ func FuzzWriteDotted(f *testing.F) {
 }
 
 const testMsg2 = "Subject: x\r\n\r\n.hidden\r\nbare\nend"
+
+// TestRelaySTARTTLSRequired: smtp+starttls never falls back to clear text
+// when the relay does not offer STARTTLS; the failure is temporary (the
+// relay's configuration, not the message).
+func TestRelaySTARTTLSRequired(t *testing.T) {
+	s := startScriptedRelay(t, true, func(_ int, cmd string) string {
+		if strings.HasPrefix(cmd, "MAIL") {
+			t.Errorf("MAIL in clear: %q", cmd)
+		}
+		return ""
+	})
+	rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: s.addr, Security: SecuritySTARTTLS, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rel.Close() })
+	err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
+	if err == nil || Permanent(err) || !strings.Contains(err.Error(), "STARTTLS") {
+		t.Errorf("Send = %v, want a temporary STARTTLS failure", err)
+	}
+}
