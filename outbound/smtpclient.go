@@ -143,8 +143,11 @@ func (c *smtpConn) auth(a sasl.Client) error {
 		return err
 	}
 	arg := ""
-	if resp != nil {
-		arg = " " + encodeSASL(resp)
+	switch {
+	case len(resp) > 0:
+		arg = " " + base64.StdEncoding.EncodeToString(resp)
+	case resp != nil:
+		arg = " =" // an empty initial response (RFC 4954 §4)
 	}
 	c.deadline(c.timeout)
 	code, text, err := c.cmd(true, "AUTH "+mech, arg)
@@ -158,7 +161,7 @@ func (c *smtpConn) auth(a sasl.Client) error {
 			return err
 		}
 		c.deadline(c.timeout)
-		code, text, err = c.cmd(true, encodeSASL(resp), "")
+		code, text, err = c.cmd(true, base64.StdEncoding.EncodeToString(resp), "")
 	}
 	if err != nil {
 		return err
@@ -167,14 +170,6 @@ func (c *smtpConn) auth(a sasl.Client) error {
 		return replyError(code, text)
 	}
 	return nil
-}
-
-// encodeSASL encodes a response; "=" is the empty one (RFC 4954 §4).
-func encodeSASL(b []byte) string {
-	if len(b) == 0 {
-		return "="
-	}
-	return base64.StdEncoding.EncodeToString(b)
 }
 
 // reset ends any transaction (RSET), which also checks that the relay is
