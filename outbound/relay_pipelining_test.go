@@ -28,6 +28,7 @@ type scriptedRelay struct {
 	// answer returns the reply to cmd on the conn-th connection (from 1);
 	// "" keeps the usual one. After DATA's 354 and the message, cmd is
 	// "." for the reply to the final dot. A 421 closes the connection.
+	// For "EHLO" it returns an extension to offer besides 8BITMIME.
 	answer func(conn int, cmd string) string
 
 	mu     sync.Mutex
@@ -97,6 +98,11 @@ func (s *scriptedRelay) serve(c net.Conn, conn int) {
 		switch verb {
 		case "EHLO":
 			r = "250-relay.test\r\n" + ext
+			if x := s.reply(conn, "EHLO", ""); x != "" {
+				r = "250-relay.test\r\n250-" + x + "\r\n" + ext
+			}
+		case "STARTTLS":
+			r = s.reply(conn, cmd, "454 4.7.0 TLS not available") + "\r\n"
 		case "MAIL":
 			if inTx { // RFC 5321 §4.1.4: RSET must end it first
 				r = "503 5.5.1 nested MAIL command\r\n"
@@ -470,5 +476,29 @@ func TestRelaySTARTTLSRequired(t *testing.T) {
 	err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
 	if err == nil || Permanent(err) || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Errorf("Send = %v, want a temporary STARTTLS failure", err)
+	}
+}
+
+// TestRelaySTARTTLSInjection: what a relay (or someone on the path) sends
+// after its 220 to STARTTLS came in clear; taken as said under TLS it
+// would answer our first commands. The session ends instead.
+func TestRelaySTARTTLSInjection(t *testing.T) {
+	s := startScriptedRelay(t, true, func(_ int, cmd string) string {
+		switch cmd {
+		case "EHLO":
+			return "STARTTLS"
+		case "STARTTLS":
+			return "220 2.0.0 go ahead\r\n250 2.0.0 injected"
+		}
+		return ""
+	})
+	rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: s.addr, Security: SecuritySTARTTLS, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rel.Close() })
+	err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
+	if err == nil || Permanent(err) || !strings.Contains(err.Error(), "before the TLS handshake") {
+		t.Errorf("Send = %v, want a temporary failure for data before the TLS handshake", err)
 	}
 }
