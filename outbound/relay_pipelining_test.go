@@ -458,47 +458,36 @@ func FuzzWriteDotted(f *testing.F) {
 
 const testMsg2 = "Subject: x\r\n\r\n.hidden\r\nbare\nend"
 
-// TestRelaySTARTTLSRequired: smtp+starttls never falls back to clear text
-// when the relay does not offer STARTTLS; the failure is temporary (the
-// relay's configuration, not the message).
-func TestRelaySTARTTLSRequired(t *testing.T) {
-	s := startScriptedRelay(t, true, func(_ int, cmd string) string {
-		if strings.HasPrefix(cmd, "MAIL") {
-			t.Errorf("MAIL in clear: %q", cmd)
-		}
-		return ""
-	})
-	rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: s.addr, Security: SecuritySTARTTLS, Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rel.Close() })
-	err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
-	if err == nil || Permanent(err) || !strings.Contains(err.Error(), "STARTTLS") {
-		t.Errorf("Send = %v, want a temporary STARTTLS failure", err)
-	}
-}
-
-// TestRelaySTARTTLSInjection: what a relay (or someone on the path) sends
-// after its 220 to STARTTLS came in clear; taken as said under TLS it
-// would answer our first commands. The session ends instead.
-func TestRelaySTARTTLSInjection(t *testing.T) {
-	s := startScriptedRelay(t, true, func(_ int, cmd string) string {
-		switch cmd {
-		case "EHLO":
-			return "STARTTLS"
-		case "STARTTLS":
-			return "220 2.0.0 go ahead\r\n250 2.0.0 injected"
-		}
-		return ""
-	})
-	rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: s.addr, Security: SecuritySTARTTLS, Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rel.Close() })
-	err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
-	if err == nil || Permanent(err) || !strings.Contains(err.Error(), "before the TLS handshake") {
-		t.Errorf("Send = %v, want a temporary failure for data before the TLS handshake", err)
+// TestRelaySTARTTLS: smtp+starttls never falls back to clear text, when
+// the relay does not offer STARTTLS or when something was sent after its
+// 220 (in clear, it would be taken as said under TLS and answer our first
+// commands). The failure is temporary: the relay's configuration, not the
+// message.
+func TestRelaySTARTTLS(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer map[string]string
+		want   string
+	}{
+		{"not offered", nil, "does not offer STARTTLS"},
+		{"data after 220", map[string]string{"EHLO": "STARTTLS", "STARTTLS": "220 2.0.0 go ahead\r\n250 2.0.0 injected"}, "before the TLS handshake"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startScriptedRelay(t, true, func(_ int, cmd string) string {
+				if strings.HasPrefix(cmd, "MAIL") {
+					t.Errorf("MAIL in clear: %q", cmd)
+				}
+				return tc.answer[cmd]
+			})
+			rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: s.addr, Security: SecuritySTARTTLS, Timeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { rel.Close() })
+			err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
+			if err == nil || Permanent(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Send = %v, want a temporary failure: %s", err, tc.want)
+			}
+		})
 	}
 }
