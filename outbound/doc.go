@@ -50,5 +50,6 @@
 //     Run finishes and records the deliveries in flight.
 //   - Relays: SMTP (plain, STARTTLS required, implicit TLS; AUTH PLAIN or
 //     LOGIN, refused in clear text except to loopback) with connection
-//     reuse, or a directory of .eml files written atomically.
+//     reuse and PIPELINING when offered (two round trips a message), or a
+//     directory of .eml files written atomically.
 package outbound

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"guichet/redact"
 )
@@ -115,7 +114,8 @@ type SMTPRelayOptions struct {
 	port string // default port for the scheme
 }
 
-// SMTPRelay delivers through an SMTP relay with go-smtp's client.
+// SMTPRelay delivers through an SMTP relay, pipelining each message's
+// commands when the relay offers it (smtpclient.go).
 type SMTPRelay struct {
 	o    SMTPRelayOptions
 	host string
@@ -125,7 +125,7 @@ type SMTPRelay struct {
 
 // idleClient is a kept connection and when its last transaction ended.
 type idleClient struct {
-	c     *smtp.Client
+	c     *smtpConn
 	since time.Time
 }
 
@@ -185,25 +185,39 @@ func isLoopback(host string) bool {
 // Send delivers raw to the relay for the recipients to, with from as the
 // envelope sender.
 func (r *SMTPRelay) Send(ctx context.Context, from string, to []string, raw []byte) error {
+	if len(to) == 0 {
+		// Nothing to deliver, ever: said so rather than counted as sent.
+		return &RelayError{Text: "no recipient", Temporary: false}
+	}
+	if err := validateAddrs(from, to); err != nil {
+		return err
+	}
 	c, reused, err := r.client(ctx)
 	if err != nil {
 		return err
 	}
-	refused, dataSent, err := r.transact(ctx, c, from, to, raw)
+	refused, dataSent, err := transact(ctx, c, from, to, raw)
 	if err != nil && reused && !dataSent && (!isReply(err) || closing(err)) {
 		// A kept connection may have been closed by the relay meanwhile
 		// (or be closing: 421): one fresh attempt before calling it a
 		// failure. Only before DATA: after it the relay may have taken the
 		// message, and sending it again would deliver it twice.
 		c.Close()
-		if c, _, err = r.dial(ctx); err != nil {
+		if c, err = r.dial(ctx); err != nil {
 			return err
 		}
-		refused, _, err = r.transact(ctx, c, from, to, raw)
+		refused, _, err = transact(ctx, c, from, to, raw)
 	}
 	if err != nil {
-		c.Close()
-		return classifyErr(err)
+		// A refusal leaves the session in step with the relay (every
+		// reply was read): once RSET has ended the transaction, the
+		// connection serves the next message.
+		if isReply(err) && !closing(err) && ctx.Err() == nil && c.reset() == nil {
+			r.release(c)
+		} else {
+			c.Close()
+		}
+		return err
 	}
 	r.release(c)
 	if len(refused) > 0 {
@@ -223,59 +237,31 @@ func (e *PartialError) Error() string {
 	return "destinataires refusés par le relais\u00a0: " + strings.Join(e.Refused, "; ")
 }
 
+// isReply reports whether err is the relay's reply, not a broken
+// connection.
 func isReply(err error) bool {
-	var se *smtp.SMTPError
-	return errors.As(err, &se)
+	var re *RelayError
+	return errors.As(err, &re) && re.Code != 0
 }
 
 // closing reports the relay's 421: it is closing the connection (RFC 5321
 // §3.8), as servers say of one idle too long.
 func closing(err error) bool {
-	var se *smtp.SMTPError
-	return errors.As(err, &se) && se.Code == 421
+	var re *RelayError
+	return errors.As(err, &re) && re.Code == 421
 }
 
-// transact sends one message. A recipient the relay refuses is skipped and
-// reported in refused, as long as another one was accepted; dataSent says
-// whether the message may have reached the relay.
-func (r *SMTPRelay) transact(ctx context.Context, c *smtp.Client, from string, to []string, raw []byte) (refused []string, dataSent bool, err error) {
+// transact sends one message; a context ending closes the connection,
+// which ends whatever exchange was under way.
+func transact(ctx context.Context, c *smtpConn, from string, to []string, raw []byte) (refused []string, dataSent bool, err error) {
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-	if err := c.Mail(from, nil); err != nil {
-		return nil, false, err
-	}
-	var firstRefusal error
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			if !isReply(err) {
-				return nil, false, err // the connection broke
-			}
-			refused = append(refused, rcpt+": "+err.Error())
-			if firstRefusal == nil {
-				firstRefusal = err
-			}
-		}
-	}
-	if len(refused) == len(to) {
-		return nil, false, firstRefusal
-	}
-	w, err := c.Data()
-	if err != nil {
-		return nil, false, err
-	}
-	if _, err := w.Write(raw); err != nil {
-		w.Close()
-		return nil, true, err
-	}
 	// Once the relay has answered the end of DATA with 2xx, the message is
 	// its responsibility: a context ending now changes nothing.
-	if err := w.Close(); err != nil {
-		return nil, true, err
-	}
-	return refused, true, nil
+	return c.send(from, to, raw)
 }
 
-func (r *SMTPRelay) client(ctx context.Context) (*smtp.Client, bool, error) {
+func (r *SMTPRelay) client(ctx context.Context) (*smtpConn, bool, error) {
 	r.mu.Lock()
 	if n := len(r.idle); n > 0 {
 		k := r.idle[n-1]
@@ -284,25 +270,25 @@ func (r *SMTPRelay) client(ctx context.Context) (*smtp.Client, bool, error) {
 		if time.Since(k.since) < probeAfter {
 			return k.c, true, nil
 		}
-		if err := k.c.Reset(); err == nil {
+		if err := k.c.reset(); err == nil {
 			return k.c, true, nil
 		}
 		k.c.Close()
 	} else {
 		r.mu.Unlock()
 	}
-	c, _, err := r.dial(ctx)
+	c, err := r.dial(ctx)
 	return c, false, err
 }
 
-func (r *SMTPRelay) release(c *smtp.Client) {
+func (r *SMTPRelay) release(c *smtpConn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.idle) < r.o.MaxIdle {
 		r.idle = append(r.idle, idleClient{c, time.Now()})
 		return
 	}
-	go c.Quit()
+	go c.quit()
 }
 
 // Close closes the kept connections.
@@ -312,12 +298,12 @@ func (r *SMTPRelay) Close() error {
 	r.idle = nil
 	r.mu.Unlock()
 	for _, k := range idle {
-		k.c.Quit()
+		k.c.quit()
 	}
 	return nil
 }
 
-func (r *SMTPRelay) dial(ctx context.Context) (*smtp.Client, bool, error) {
+func (r *SMTPRelay) dial(ctx context.Context) (*smtpConn, error) {
 	d := net.Dialer{Timeout: r.o.Timeout}
 	var conn net.Conn
 	var err error
@@ -328,53 +314,49 @@ func (r *SMTPRelay) dial(ctx context.Context) (*smtp.Client, bool, error) {
 		conn, err = d.DialContext(ctx, "tcp", r.o.Addr)
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("outbound: relay %s: %w", r.o.Addr, err)
+		return nil, fmt.Errorf("outbound: relay %s: %w", r.o.Addr, err)
 	}
-	var c *smtp.Client
-	if r.o.Security == SecuritySTARTTLS {
-		// NewClientStartTLS greets, says EHLO and upgrades; it fails when
-		// the relay offers no STARTTLS, and we never fall back to clear
-		// text: that refusal is the point of smtp+starttls.
-		conn.SetDeadline(time.Now().Add(r.o.Timeout))
-		c, err = smtp.NewClientStartTLS(conn, r.o.TLSConfig)
-		if err != nil {
-			conn.Close()
-			return nil, false, fmt.Errorf("outbound: relay %s: STARTTLS: %w", r.o.Addr, temporary(classifyErr(err)))
-		}
-		conn.SetDeadline(time.Time{})
-	} else {
-		c = smtp.NewClient(conn)
-	}
-	c.CommandTimeout = r.o.Timeout
-	c.SubmissionTimeout = 2 * r.o.Timeout
+	c := newSMTPConn(conn, r.o.Timeout)
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
 	// A refusal before MAIL FROM (greeting, EHLO, STARTTLS, AUTH) says
 	// the relay or our configuration is wrong, not the message: it stays
 	// temporary, so the queue drains once the relay or the password is
 	// fixed instead of failing every message meanwhile.
-	fail := func(err error) (*smtp.Client, bool, error) {
+	fail := func(step string, err error) (*smtpConn, error) {
 		c.Close()
-		return nil, false, fmt.Errorf("outbound: relay %s: %w", r.o.Addr, temporary(classifyErr(err)))
+		return nil, fmt.Errorf("outbound: relay %s: %s%w", r.o.Addr, step, temporary(err))
 	}
-	if r.o.Security != SecuritySTARTTLS {
-		if err := c.Hello(r.o.LocalName); err != nil {
-			return fail(err)
+	if err := c.hello(r.o.LocalName); err != nil {
+		return fail("", err)
+	}
+	if r.o.Security == SecuritySTARTTLS {
+		// Without STARTTLS offered we never fall back to clear text: that
+		// refusal is the point of smtp+starttls.
+		cfg := r.o.TLSConfig
+		if cfg.ServerName == "" && !cfg.InsecureSkipVerify {
+			cfg = cfg.Clone()
+			cfg.ServerName = r.host
+		}
+		if err := c.startTLS(ctx, cfg, r.o.LocalName); err != nil {
+			return fail("STARTTLS: ", err)
 		}
 	}
 	if r.o.Username != "" {
 		var a sasl.Client
 		switch {
-		case c.SupportsAuth("PLAIN"):
+		case c.supportsAuth("PLAIN"):
 			a = sasl.NewPlainClient("", r.o.Username, r.o.Password)
-		case c.SupportsAuth("LOGIN"):
+		case c.supportsAuth("LOGIN"):
 			a = sasl.NewLoginClient(r.o.Username, r.o.Password)
 		default:
-			return fail(&RelayError{Text: "relay offers neither AUTH PLAIN nor AUTH LOGIN", Temporary: true})
+			return fail("", &RelayError{Text: "relay offers neither AUTH PLAIN nor AUTH LOGIN", Temporary: true})
 		}
-		if err := c.Auth(a); err != nil {
-			return fail(err)
+		if err := c.auth(a); err != nil {
+			return fail("", err)
 		}
 	}
-	return c, false, nil
+	return c, nil
 }
 
 // temporary marks a relay's refusal as temporary.
@@ -382,25 +364,6 @@ func temporary(err error) error {
 	var re *RelayError
 	if errors.As(err, &re) {
 		re.Temporary = true
-	}
-	return err
-}
-
-// classifyErr turns a go-smtp error into a *RelayError when the relay replied;
-// anything else (network, timeout) stays as it is and counts as temporary.
-func classifyErr(err error) error {
-	var re *RelayError
-	if errors.As(err, &re) {
-		return err
-	}
-	var se *smtp.SMTPError
-	if errors.As(err, &se) {
-		enh := ""
-		if se.EnhancedCode != smtp.NoEnhancedCode && se.EnhancedCode != (smtp.EnhancedCode{}) {
-			enh = fmt.Sprintf("%d.%d.%d", se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
-		}
-		// RFC 5321 §4.2.1: 4yz is transient, 5yz permanent.
-		return &RelayError{Code: se.Code, Enhanced: enh, Text: se.Message, Temporary: se.Code < 500}
 	}
 	return err
 }

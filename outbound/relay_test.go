@@ -1,16 +1,15 @@
 package outbound
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -241,83 +240,28 @@ func TestSMTPRelayReuseAfterClose(t *testing.T) {
 			t.Fatalf("relay received %d messages, want 2", len(got))
 		}
 	})
-	t.Run("421 on a kept connection", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ln.Close() })
-		var mu sync.Mutex
-		var accepted, conns int
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
+	for _, pipelining := range []bool{false, true} {
+		t.Run(fmt.Sprintf("421 on a kept connection, pipelining %v", pipelining), func(t *testing.T) {
+			var mails sync.Map // connection → MAIL commands seen
+			s := startScriptedRelay(t, pipelining, func(conn int, cmd string) string {
+				if !strings.HasPrefix(cmd, "MAIL") {
+					return ""
 				}
-				mu.Lock()
-				conns++
-				mu.Unlock()
-				go func() {
-					defer c.Close()
-					rd := bufio.NewReader(c)
-					fmt.Fprint(c, "220 relay.test\r\n")
-					mails := 0
-					for {
-						l, err := rd.ReadString('\n')
-						if err != nil {
-							return
-						}
-						switch cmd := strings.ToUpper(strings.TrimSpace(l)); {
-						case strings.HasPrefix(cmd, "EHLO"):
-							fmt.Fprint(c, "250-relay.test\r\n250 8BITMIME\r\n")
-						case strings.HasPrefix(cmd, "MAIL"):
-							if mails++; mails > 1 { // idle too long, as it judges
-								fmt.Fprint(c, "421 4.4.2 relay.test idle timeout\r\n")
-								return
-							}
-							fmt.Fprint(c, "250 ok\r\n")
-						case strings.HasPrefix(cmd, "RCPT"), strings.HasPrefix(cmd, "RSET"), strings.HasPrefix(cmd, "NOOP"):
-							fmt.Fprint(c, "250 ok\r\n")
-						case cmd == "DATA":
-							fmt.Fprint(c, "354 go\r\n")
-							for {
-								l, err := rd.ReadString('\n')
-								if err != nil {
-									return
-								}
-								if l == ".\r\n" {
-									break
-								}
-							}
-							mu.Lock()
-							accepted++
-							mu.Unlock()
-							fmt.Fprint(c, "250 queued\r\n")
-						case cmd == "QUIT":
-							fmt.Fprint(c, "221 bye\r\n")
-							return
-						default:
-							fmt.Fprint(c, "502 no\r\n")
-						}
-					}
-				}()
+				n, _ := mails.LoadOrStore(conn, new(atomic.Int32))
+				if n.(*atomic.Int32).Add(1) > 1 { // idle too long, as it judges
+					return "421 4.4.2 relay.test idle timeout"
+				}
+				return ""
+			})
+			rel := newTestRelay(t, s.addr)
+			for i := range 3 {
+				if err := rel.Send(context.Background(), "support@aide.example.org", []string{"awa@example.org"}, testMsg); err != nil {
+					t.Fatalf("Send #%d: %v", i, err)
+				}
 			}
-		}()
-		rel, err := NewSMTPRelay(SMTPRelayOptions{Addr: ln.Addr().String()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { rel.Close() })
-		for i := range 3 {
-			if err := rel.Send(context.Background(), "support@aide.example.org", []string{"awa@example.org"}, testMsg); err != nil {
-				t.Fatalf("Send #%d: %v", i, err)
+			if conns, bodies, _ := s.state(); conns != 3 || len(bodies) != 3 {
+				t.Errorf("relay accepted %d messages on %d connections, want 3 on 3", len(bodies), conns)
 			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if accepted != 3 || conns != 3 {
-			t.Errorf("relay accepted %d messages on %d connections, want 3 on 3", accepted, conns)
-		}
-	})
+		})
+	}
 }
