@@ -12,8 +12,23 @@ func appendQP(b []byte, s string, final bool) []byte {
 	q := qpWriter{b: b, start: len(b)}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c >= '!' && c <= '~' && c != '=' || c == ' ' || c == '\t':
-			q.literal(c)
+		case qpLiteral[c]:
+			// A run of literal bytes is copied a line's room at a time.
+			j := i + 1
+			for j < len(s) && qpLiteral[s[j]] {
+				j++
+			}
+			for i < j {
+				room := qpLineMax - 1 - (len(q.b) - q.start)
+				if room == 0 {
+					q.softBreak()
+					room = qpLineMax - 1
+				}
+				n := min(room, j-i)
+				q.b = append(q.b, s[i:i+n]...)
+				i += n
+			}
+			i--
 		case c == '\r' || c == '\n':
 			// The Writer breaks the line at a CR and skips the LF of a
 			// CRLF; every LF here stands for a CRLF.
@@ -40,12 +55,15 @@ const (
 	upperhex  = "0123456789ABCDEF"
 )
 
-func (q *qpWriter) literal(c byte) {
-	if len(q.b)-q.start == qpLineMax-1 {
-		q.softBreak()
+// qpLiteral tells the bytes written as they are: printable ASCII but "=",
+// space and tab.
+var qpLiteral = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = c != '='
 	}
-	q.b = append(q.b, c)
-}
+	t[' '], t['\t'] = true, true
+	return t
+}()
 
 func (q *qpWriter) encode(c byte) {
 	if qpLineMax-1-(len(q.b)-q.start) < 3 {
@@ -75,13 +93,17 @@ func (q *qpWriter) lineBreak() {
 	q.start = len(q.b)
 }
 
-// qpBound is at least the length of appendQP(nil, s, true) or
-// appendQP(nil, s, false): each byte encoded takes 3, each line break 2, and
-// a soft break of 3 comes at most every 73 bytes written.
+// qpBound is at least the length of appendQP(nil, s, final), so that the
+// message takes one allocation: each byte encoded takes 3, each line break
+// 2 and a space or a tab before it 3, and a soft break of 3 comes at most
+// every 72 bytes written.
 func qpBound(s string) int {
-	n := len(s) + 2
+	n := len(s) + 4
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c > '~' || c == '=' {
+		switch c := s[i]; {
+		case c == '\n' || c == '\r':
+			n += 3
+		case !qpLiteral[c]:
 			n += 2
 		}
 	}

@@ -55,7 +55,7 @@ func TestAppendQPMatchesStdlib(t *testing.T) {
 		strings.Repeat("a", 74) + "é", strings.Repeat("a", 73) + "é", strings.Repeat("a", 72) + "é", strings.Repeat("a", 75) + "\n",
 		strings.Repeat("a", 74) + " \n", strings.Repeat("a", 75) + " ", strings.Repeat("a", 73) + " \n", strings.Repeat("a", 75) + "\t",
 		strings.Repeat("a", 76), strings.Repeat("a", 77), "\x00\x7f\x80\xff", "<a href=\"https://x/?a=b\">lien</a>\n",
-		"a\r\xe9\nb", "\xe9\r\n", strings.Repeat("a ", 40) + "\n",
+		"a\r\xe9\nb", "\xe9\r\n", strings.Repeat("a ", 40) + "\n", strings.Repeat("a \n", 300), strings.Repeat(" \r", 300) + " ",
 	} {
 		checkQP(t, s)
 	}

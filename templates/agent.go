@@ -186,7 +186,7 @@ func renderText(name string, data any) (string, error) {
 	}
 	b := getBuffer()
 	defer putBuffer(b)
-	if err := textT.ExecuteTemplate(b, name, data); err != nil {
+	if err := executeText(b, name, data); err != nil {
 		return "", fmt.Errorf("templates: render %s: %w", name, err)
 	}
 	return tidy(b.Bytes()), nil

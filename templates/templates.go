@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	tparse "text/template/parse"
 	"unicode"
 	"unicode/utf8"
 )
@@ -93,15 +94,39 @@ func renderBoth(name string, data any) (Rendered, error) {
 	}
 	b := getBuffer()
 	defer putBuffer(b)
-	if err := textT.ExecuteTemplate(b, name+".txt.tmpl", data); err != nil {
+	if err := executeText(b, name+".txt.tmpl", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: render %s text: %w", name, err)
 	}
 	text := tidy(b.Bytes())
 	b.Reset()
-	if err := htmlT.ExecuteTemplate(b, name+".html.tmpl", data); err != nil {
+	if err := executeHTML(b, name+".html.tmpl", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: render %s html: %w", name, err)
 	}
 	return Rendered{Text: text, HTML: b.String()}, nil
+}
+
+func executeText(w *bytes.Buffer, name string, data any) error {
+	return execute(w, textT, textTree, false, name, data)
+}
+
+// executeHTML gives execute the tree html/template escaped: the program
+// prints through the same escapers.
+func executeHTML(w *bytes.Buffer, name string, data any) error {
+	return execute(w, htmlT, htmlTree, true, name, data)
+}
+
+func textTree(name string) *tparse.Tree {
+	if t := textT.Lookup(name); t != nil {
+		return t.Tree
+	}
+	return nil
+}
+
+func htmlTree(name string) *tparse.Tree {
+	if t := htmlT.Lookup(name); t != nil {
+		return t.Tree
+	}
+	return nil
 }
 
 // buffers keeps the buffers templates are executed into: a message is a
