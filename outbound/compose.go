@@ -81,11 +81,7 @@ func Compose(m Mail) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
-	size := 256 + qpBound(m.Text) + qpBound(m.HTML)
-	for _, f := range fields {
-		size += len(f.k) + len(f.v) + 8
-	}
-	b := make([]byte, 0, size)
+	b := make([]byte, 0, sizeBound(fields, m))
 	var err error
 	if m.HTML == "" {
 		b = append(b, "Content-Transfer-Encoding: quoted-printable\r\n"+textPlainType+"\r\n"...)
@@ -107,6 +103,20 @@ func Compose(m Mail) ([]byte, error) {
 	b = append(append(append(b, "\r\n--"...), boundary[:]...), "\r\n"+inlinePart+textHTMLType+"\r\n\r\n"...)
 	b = appendQP(b, m.HTML, false)
 	return append(append(append(b, "\r\n--"...), boundary[:]...), "--\r\n"...), nil
+}
+
+// sizeBound is at least the length of the message Compose writes with
+// fields and m without attachments: it is written in one allocation.
+func sizeBound(fields []field, m Mail) int {
+	// The multipart header field, boundaries and part headers take
+	// about 550 bytes; a header field its name, value, ": ", CRLF and up
+	// to 3 bytes per fold: two lines in a row hold more than 48 bytes of
+	// it, or they would have been one.
+	n := 640 + qpBound(m.Text) + qpBound(m.HTML)
+	for _, f := range fields {
+		n += len(f.k) + len(f.v) + 4 + 3*(len(f.v)/24+1)
+	}
+	return n
 }
 
 // The header fields of an inline text part, as go-message writes them.

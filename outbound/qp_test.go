@@ -94,6 +94,10 @@ func checkCompose(t testing.TB, m Mail) {
 	if g, w := sameBoundaries(got), sameBoundaries(want); !bytes.Equal(g, w) {
 		t.Fatalf("Compose differs from go-message:\n got %q\nwant %q", g, w)
 	}
+	var fs [16]field
+	if n := sizeBound(headerFields(fs[:0], m), m); len(m.Attachments) == 0 && n < len(got) {
+		t.Fatalf("sizeBound %d for %d bytes: the message was copied as it grew", n, len(got))
+	}
 }
 
 func TestComposeMatchesGoMessage(t *testing.T) {
@@ -132,6 +136,10 @@ func TestComposeMatchesGoMessage(t *testing.T) {
 		}},
 		{"huge subject", func(m *Mail) { m.Subject = strings.Repeat("réclamation urgente ", 60) }},
 		{"ascii subject to fold", func(m *Mail) { m.Subject = strings.Repeat("word ", 30) + strings.Repeat("x", 100) }},
+		{"folds at every other word", func(m *Mail) {
+			m.Subject = strings.Repeat("a "+strings.Repeat("y", 66)+" ", 3)
+			m.References = []string{strings.Repeat("a <"+strings.Repeat("y", 66)+"@x> ", 6)}
+		}},
 		{"long references", func(m *Mail) {
 			for i := range 12 {
 				m.References = append(m.References, "<"+strings.Repeat("r", 20+i*7)+"@mail.example.org>")
