@@ -15,19 +15,21 @@ import (
 
 // A program executes a template's parse tree without text/template's
 // interpreter, for the part of the language the messages use: text, fields
-// of the data ({{.Subject}}, {{.Category.Code}}), if/else on a field or on
-// eq or ne of two strings (fields or quoted), and
-// range over a slice field, each value printed a string or an int, in HTML through the
-// escapers html/template put in the tree. text/template finds every field
-// by name and calls every escaper through reflection, for each action of
-// each message: that was most of the cost of composing an acknowledgment.
+// of the data ({{.Subject}}, {{.Category.Code}}) printed when they are
+// strings or ints, if/else on a field or on eq or ne of two strings
+// (fields or quoted), range over a slice field; in HTML, values go through
+// the escapers html/template put in the tree, here copies of its own for
+// plain strings. text/template finds every field by name and calls every
+// escaper through reflection, for each action of each message: that was
+// most of the cost of composing an acknowledgment.
 //
 // A template using anything else (variables, functions, with, a method, a
 // map…) gets no program, and data a program cannot print (a nil pointer on
 // the way, another kind than a string…) makes it give up: both are then
 // rendered by text/template or html/template, whose output a program's is
-// byte for byte (TestProgramsMatchTemplates, FuzzProgramAck). Templates stay
-// the files they are; editing one never needs a change here.
+// byte for byte (TestProgramsMatchTemplates, FuzzProgramAck, run against
+// the standard library in use). Templates stay the files they are; editing
+// one never needs a change here.
 type program []instr
 
 type op uint8
@@ -202,7 +204,7 @@ func (o *operand) value(dot reflect.Value) (string, bool) {
 		return o.lit, true
 	}
 	v, ok := fieldValue(dot, o.field)
-	if !ok || v.Type() != stringType {
+	if !ok || !v.IsValid() || v.Type() != stringType {
 		return "", false
 	}
 	return v.String(), true
@@ -234,7 +236,7 @@ func execute(w *bytes.Buffer, e executor, tree func(name string) *tparse.Tree, e
 	c, known := programs.Load(name)
 	if known && c.(compiled).ok {
 		n := w.Len()
-		if c.(compiled).p.run(w, reflect.ValueOf(data)) {
+		if c.(compiled).p.safeRun(w, reflect.ValueOf(data)) {
 			return nil
 		}
 		// A template is given the same type of data each time: what a
@@ -255,6 +257,17 @@ func execute(w *bytes.Buffer, e executor, tree func(name string) *tparse.Tree, e
 	return nil
 }
 
+// safeRun is run, a panic (a bug here, or reflect refusing what a check
+// let through) making it decline rather than fail the message.
+func (p program) safeRun(w *bytes.Buffer, dot reflect.Value) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return p.run(w, dot)
+}
+
 // run writes p with dot to w; false when the data is more than a program
 // prints (w then holds part of the message: the caller drops it).
 func (p program) run(w *bytes.Buffer, dot reflect.Value) bool {
@@ -265,7 +278,7 @@ func (p program) run(w *bytes.Buffer, dot reflect.Value) bool {
 			w.Write(in.text)
 		case opPrint:
 			v, ok := fieldValue(dot, in.field)
-			if !ok {
+			if !ok || !v.IsValid() {
 				return false
 			}
 			var s string

@@ -220,6 +220,18 @@ func TestProgramsUsed(t *testing.T) {
 			t.Errorf("a program for %s", n)
 		}
 	}
+	for _, text := range []string{"{{.}}", "{{if eq . \"a\"}}{{end}}"} {
+		tree, _ = tparse.Parse("x", text, "", "", map[string]any{"eq": 0})
+		p, ok := compile(tree["x"].Root, false)
+		if !ok {
+			t.Fatalf("no program for %s", text)
+		}
+		for _, dot := range []reflect.Value{{}, reflect.ValueOf(struct{}{})} {
+			if p.run(new(bytes.Buffer), dot) {
+				t.Errorf("the program of %s ran with %v", text, dot)
+			}
+		}
+	}
 	tree, _ = tparse.Parse("x", "{{.A}}", "", "")
 	if _, ok := compile(tree["x"].Root, true); ok {
 		t.Errorf("an HTML program printing without an escaper")
