@@ -3,19 +3,15 @@ package outbound
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"mime"
 	"net/mail"
 	"strings"
 
 	gomail "github.com/emersion/go-message/mail"
-
-	"guichet/store"
-	"guichet/templates"
 )
 
 // composeGoMessage is Compose as it was written with go-message's writers
 // alone: the reference the one-pass Compose must match byte for byte.
+// Mail with attachments is still written by writeMixed, unchanged.
 func composeGoMessage(m Mail) ([]byte, error) {
 	// go-message writes header fields in the reverse order of insertion:
 	// they are set from the last to the first, so that the message reads
@@ -58,12 +54,12 @@ func composeGoMessage(m Mail) ([]byte, error) {
 	var err error
 	switch {
 	case m.HTML == "" && len(m.Attachments) == 0:
-		refTextHeader(&h)
+		textHeader(&h)
 		err = refWriteSingle(&buf, h, text)
 	case len(m.Attachments) == 0:
 		err = refWriteAlternative(&buf, h, text, m.HTML)
 	default:
-		err = refWriteMixed(&buf, h, text, m.HTML, m.Attachments)
+		err = writeMixed(&buf, h, text, m.HTML, m.Attachments)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("outbound: compose: %w", err)
@@ -76,7 +72,7 @@ func refWriteSingle(buf *bytes.Buffer, h gomail.Header, text string) error {
 	if err != nil {
 		return err
 	}
-	return refWriteClose(w, text)
+	return writeClose(w, text)
 }
 
 func refWriteAlternative(buf *bytes.Buffer, h gomail.Header, text, html string) error {
@@ -84,92 +80,7 @@ func refWriteAlternative(buf *bytes.Buffer, h gomail.Header, text, html string) 
 	if err != nil {
 		return err
 	}
-	if err := refWriteParts(w, text, html); err != nil {
-		return err
-	}
-	return w.Close()
-}
-
-func refWriteMixed(buf *bytes.Buffer, h gomail.Header, text, html string, atts []store.Attachment) error {
-	w, err := gomail.CreateWriter(buf, h)
-	if err != nil {
-		return err
-	}
-	if html == "" {
-		var th gomail.InlineHeader
-		refTextHeader(&th)
-		tw, err := w.CreateSingleInline(th)
-		if err != nil {
-			return err
-		}
-		if err := refWriteClose(tw, text); err != nil {
-			return err
-		}
-	} else {
-		iw, err := w.CreateInline()
-		if err != nil {
-			return err
-		}
-		if err := refWriteParts(iw, text, html); err != nil {
-			return err
-		}
-		if err := iw.Close(); err != nil {
-			return err
-		}
-	}
-	for _, a := range atts {
-		var ah gomail.AttachmentHeader
-		ct := a.ContentType
-		if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
-			ct = "application/octet-stream"
-		}
-		ah.SetContentType(ct, nil)
-		ah.SetFilename(templates.OneLine(a.Filename))
-		ah.Set("Content-Transfer-Encoding", "base64")
-		aw, err := w.CreateAttachment(ah)
-		if err != nil {
-			return err
-		}
-		if _, err := aw.Write(a.Data); err != nil {
-			return err
-		}
-		if err := aw.Close(); err != nil {
-			return err
-		}
-	}
-	return w.Close()
-}
-
-// refWriteParts writes the text part and its HTML alternative.
-func refWriteParts(w *gomail.InlineWriter, text, html string) error {
-	for _, p := range []struct{ typ, body string }{{"text/plain", text}, {"text/html", strings.ReplaceAll(html, "\n", "\r\n")}} {
-		var ph gomail.InlineHeader
-		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
-		ph.Set("Content-Transfer-Encoding", "quoted-printable")
-		pw, err := w.CreatePart(ph)
-		if err != nil {
-			return err
-		}
-		if err := refWriteClose(pw, p.body); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// contentHeader is what refTextHeader sets: go-message's header types share it.
-type refContentHeader interface {
-	SetContentType(string, map[string]string)
-	Set(string, string)
-}
-
-func refTextHeader(h refContentHeader) {
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
-	h.Set("Content-Transfer-Encoding", "quoted-printable")
-}
-
-func refWriteClose(w io.WriteCloser, s string) error {
-	if _, err := io.WriteString(w, s); err != nil {
+	if err := writeParts(w, text, html); err != nil {
 		return err
 	}
 	return w.Close()
