@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"mime"
@@ -60,78 +61,197 @@ func inZone(t time.Time, loc *time.Location) time.Time {
 // encoded-words. Control characters (CR, LF, …) in the subject and the
 // display names become spaces: nothing a requester wrote can start a header
 // field of its own.
+//
+// Every acknowledgment and notification goes through here, so the common
+// shapes (text; text and HTML) are written in one pass into one buffer
+// sized beforehand; mail with attachments, rarer and dominated by their
+// base64, is left to go-message. Both write the same bytes as go-message
+// would (TestComposeMatchesGoMessage).
 func Compose(m Mail) ([]byte, error) {
-	// go-message writes header fields in the reverse order of insertion:
-	// they are set from the last to the first, so that the message reads
-	// From, To, Cc, Reply-To, Subject, Date, Message-ID, … like a client's.
-	var h gomail.Header
-	h.Set("MIME-Version", "1.0")
-	h.Set("Content-Language", "fr")
+	var fs [16]field
+	fields := headerFields(fs[:0], m)
+	if len(m.Attachments) > 0 {
+		var h gomail.Header
+		for i := len(fields) - 1; i >= 0; i-- {
+			h.Add(fields[i].k, fields[i].v)
+		}
+		var buf bytes.Buffer
+		if err := writeMixed(&buf, h, crlfText(m.Text), m.HTML, m.Attachments); err != nil {
+			return nil, fmt.Errorf("outbound: compose: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+	b := make([]byte, 0, sizeBound(fields, m))
+	var err error
+	if m.HTML == "" {
+		b = append(b, "Content-Transfer-Encoding: quoted-printable\r\n"+textPlainType+"\r\n"...)
+		if b, err = appendFields(b, fields); err != nil {
+			return nil, fmt.Errorf("outbound: compose: %w", err)
+		}
+		return appendQP(append(b, "\r\n"...), m.Text, true), nil
+	}
+	var boundary [60]byte
+	randomBoundary(&boundary)
+	b = append(b, "Content-Type: multipart/alternative;\r\n boundary="...)
+	b = append(b, boundary[:]...)
+	b = append(b, "\r\n"...)
+	if b, err = appendFields(b, fields); err != nil {
+		return nil, fmt.Errorf("outbound: compose: %w", err)
+	}
+	b = append(append(append(b, "\r\n--"...), boundary[:]...), "\r\n"+inlinePart+textPlainType+"\r\n\r\n"...)
+	b = appendQP(b, m.Text, true)
+	b = append(append(append(b, "\r\n--"...), boundary[:]...), "\r\n"+inlinePart+textHTMLType+"\r\n\r\n"...)
+	b = appendQP(b, m.HTML, false)
+	return append(append(append(b, "\r\n--"...), boundary[:]...), "--\r\n"...), nil
+}
+
+// sizeBound is at least the length of the message Compose writes with
+// fields and m without attachments: it is written in one allocation.
+func sizeBound(fields []field, m Mail) int {
+	// The multipart header field, boundaries and part headers take
+	// about 550 bytes; a header field its name, value, ": ", CRLF and up
+	// to 3 bytes per fold: two lines in a row hold more than 48 bytes of
+	// it, or they would have been one.
+	n := 640 + qpBound(m.Text) + qpBound(m.HTML)
+	for _, f := range fields {
+		n += len(f.k) + len(f.v) + 4 + 3*(len(f.v)/24+1)
+	}
+	return n
+}
+
+// The header fields of an inline text part, as go-message writes them.
+const (
+	inlinePart    = "Content-Disposition: inline\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+	textPlainType = "Content-Type: text/plain; charset=utf-8"
+	textHTMLType  = "Content-Type: text/html; charset=utf-8"
+)
+
+// field is a header field ready to write: canonical name, formatted value.
+type field struct{ k, v string }
+
+// headerFields appends m's header fields to fs in the order they are
+// written: From, To, Cc, Reply-To, Subject, Date, Message-ID, … like a
+// client's.
+func headerFields(fs []field, m Mail) []field {
+	fs = append(fs, field{"From", addressList([]mail.Address{m.From})})
+	if len(m.To) > 0 {
+		fs = append(fs, field{"To", addressList(m.To)})
+	}
+	if len(m.Cc) > 0 {
+		fs = append(fs, field{"Cc", addressList(m.Cc)})
+	}
+	if m.ReplyTo != nil {
+		fs = append(fs, field{"Reply-To", addressList([]mail.Address{*m.ReplyTo})})
+	}
+	fs = append(fs, field{"Subject", mime.QEncoding.Encode("utf-8", capSubject(headerLine(m.Subject)))})
+	if !m.Date.IsZero() {
+		fs = append(fs, field{"Date", m.Date.Format(dateLayout)})
+	}
+	fs = append(fs, field{"Message-Id", m.MessageID})
+	if m.InReplyTo != "" {
+		fs = append(fs, field{"In-Reply-To", m.InReplyTo})
+	}
+	if len(m.References) > 0 {
+		fs = append(fs, field{"References", strings.Join(m.References, " ")})
+	}
 	if m.AutoSubmitted != "" {
 		// RFC 3834 §5: mark the message as automatic so that other
 		// responders keep quiet. X-Auto-Response-Suppress asks
 		// Exchange/Outlook not to answer with out-of-office or receipts.
 		// No "Precedence: bulk": RFC 3834 §5 advises against relying on
 		// it and filters may file us as a mailing.
-		h.Set("X-Auto-Response-Suppress", "All")
-		h.Set("Auto-Submitted", m.AutoSubmitted)
+		fs = append(fs, field{"Auto-Submitted", m.AutoSubmitted}, field{"X-Auto-Response-Suppress", "All"})
 	}
-	if len(m.References) > 0 {
-		h.Set("References", strings.Join(m.References, " "))
-	}
-	if m.InReplyTo != "" {
-		h.Set("In-Reply-To", m.InReplyTo)
-	}
-	h.Set("Message-ID", m.MessageID)
-	h.SetDate(m.Date)
-	h.SetSubject(capSubject(headerLine(m.Subject)))
-	if m.ReplyTo != nil {
-		h.SetAddressList("Reply-To", addresses([]mail.Address{*m.ReplyTo}))
-	}
-	if len(m.Cc) > 0 {
-		h.SetAddressList("Cc", addresses(m.Cc))
-	}
-	h.SetAddressList("To", addresses(m.To))
-	h.SetAddressList("From", addresses([]mail.Address{m.From}))
+	return append(fs, field{"Content-Language", "fr"}, field{"Mime-Version", "1.0"})
+}
 
-	text := strings.ReplaceAll(m.Text, "\n", "\r\n")
-	if !strings.HasSuffix(text, "\r\n") {
-		text += "\r\n"
+// dateLayout is RFC 5322 §3.3's date-time, as go-message writes it.
+const dateLayout = "Mon, 02 Jan 2006 15:04:05 -0700"
+
+// addressList is an address list field's value: each address as net/mail
+// writes it (encoded-words for non-ASCII names), display names made one
+// line.
+func addressList(l []mail.Address) string {
+	if len(l) == 1 {
+		a := mail.Address{Name: headerLine(l[0].Name), Address: l[0].Address}
+		return a.String()
 	}
-	var buf bytes.Buffer
-	var err error
+	s := make([]string, len(l))
+	for i, a := range l {
+		a.Name = headerLine(a.Name)
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// appendFields writes fs folded as go-message does, CR and LF refused in
+// values (they would start a field of their own).
+func appendFields(b []byte, fs []field) ([]byte, error) {
+	for i, f := range fs {
+		if p := strings.IndexAny(f.v, "\r\n"); p >= 0 {
+			return b, fmt.Errorf("header field #%d (%q): value contains \\r\\n (at %d)", i+1, f.k, p)
+		}
+		b = appendField(b, f.k, f.v)
+	}
+	return b, nil
+}
+
+// appendField is go-message's formatHeaderField: lines within 76
+// characters, folded at the last white space before the limit; a word too
+// long to fold there is folded before 998 instead, never split.
+func appendField(b []byte, k, v string) []byte {
+	b = append(append(b, k...), ": "...)
+	if v == "" {
+		return append(b, "\r\n"...)
+	}
+	keylen := len(k) + 2
+	for len(v) > 0 {
+		at, folding, ok := foldLine(v, 76-keylen)
+		if !ok {
+			at, folding, _ = foldLine(v, 998-keylen)
+		}
+		b = append(append(b, v[:at]...), folding...)
+		v = v[at:]
+		keylen = 0
+	}
+	return b
+}
+
+// foldLine is go-message's foldLine for a value without CR or LF: where to
+// cut v before maxlen, and what to insert there.
+func foldLine(v string, maxlen int) (at int, folding string, ok bool) {
+	foldBefore := maxlen + 1
+	if foldBefore > len(v) {
+		return len(v), "\r\n", true
+	}
+	at = strings.LastIndexAny(v[:foldBefore], " \t")
 	switch {
-	case m.HTML == "" && len(m.Attachments) == 0:
-		textHeader(&h)
-		err = writeSingle(&buf, h, text)
-	case len(m.Attachments) == 0:
-		err = writeAlternative(&buf, h, text, m.HTML)
-	default:
-		err = writeMixed(&buf, h, text, m.HTML, m.Attachments)
+	case at == 0: // the folding white space of the previous line
+		at = foldBefore - 1
+	case at < 0:
+		at = foldBefore - 2
 	}
-	if err != nil {
-		return nil, fmt.Errorf("outbound: compose: %w", err)
+	if v[at] == ' ' || v[at] == '\t' {
+		return at, "\r\n", true
 	}
-	return buf.Bytes(), nil
+	return at, "\r\n ", false
 }
 
-func writeSingle(buf *bytes.Buffer, h gomail.Header, text string) error {
-	w, err := gomail.CreateSingleInlineWriter(buf, h)
-	if err != nil {
-		return err
-	}
-	return writeClose(w, text)
+// randomBoundary fills b as go-message's multipart writer does: 30 random
+// bytes in lowercase hexadecimal.
+func randomBoundary(b *[60]byte) {
+	var r [30]byte
+	rand.Read(r[:])
+	hex.Encode(b[:], r[:])
 }
 
-func writeAlternative(buf *bytes.Buffer, h gomail.Header, text, html string) error {
-	w, err := gomail.CreateInlineWriter(buf, h)
-	if err != nil {
-		return err
+// crlfText is the text part with CRLF line endings and a final line break.
+func crlfText(s string) string {
+	s = strings.ReplaceAll(s, "\n", "\r\n")
+	if !strings.HasSuffix(s, "\r\n") {
+		s += "\r\n"
 	}
-	if err := writeParts(w, text, html); err != nil {
-		return err
-	}
-	return w.Close()
+	return s
 }
 
 func writeMixed(buf *bytes.Buffer, h gomail.Header, text, html string, atts []store.Attachment) error {
@@ -217,14 +337,6 @@ func writeClose(w io.WriteCloser, s string) error {
 		return err
 	}
 	return w.Close()
-}
-
-func addresses(l []mail.Address) []*mail.Address {
-	out := make([]*mail.Address, len(l))
-	for i, a := range l {
-		out[i] = &mail.Address{Name: headerLine(a.Name), Address: a.Address}
-	}
-	return out
 }
 
 // maxSubject is the most runes of a subject Guichet writes. Subjects quote

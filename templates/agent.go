@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 )
@@ -185,11 +184,12 @@ func renderText(name string, data any) (string, error) {
 	if parseErr != nil {
 		return "", parseErr
 	}
-	var b bytes.Buffer
-	if err := textT.ExecuteTemplate(&b, name, data); err != nil {
+	b := getBuffer()
+	defer putBuffer(b)
+	if err := executeText(b, name, data); err != nil {
 		return "", fmt.Errorf("templates: render %s: %w", name, err)
 	}
-	return tidy(b.String()), nil
+	return tidy(b.Bytes()), nil
 }
 
 // Body cleans a multi-line text for a text/plain body: line endings become

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"sync"
 	texttemplate "text/template"
+	tparse "text/template/parse"
 	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed *.tmpl
@@ -90,19 +92,63 @@ func renderBoth(name string, data any) (Rendered, error) {
 	if parseErr != nil {
 		return Rendered{}, parseErr
 	}
-	var tb, hb bytes.Buffer
-	if err := textT.ExecuteTemplate(&tb, name+".txt.tmpl", data); err != nil {
+	b := getBuffer()
+	defer putBuffer(b)
+	if err := executeText(b, name+".txt.tmpl", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: render %s text: %w", name, err)
 	}
-	if err := htmlT.ExecuteTemplate(&hb, name+".html.tmpl", data); err != nil {
+	text := tidy(b.Bytes())
+	b.Reset()
+	if err := executeHTML(b, name+".html.tmpl", data); err != nil {
 		return Rendered{}, fmt.Errorf("templates: render %s html: %w", name, err)
 	}
-	return Rendered{Text: tidy(tb.String()), HTML: hb.String()}, nil
+	return Rendered{Text: text, HTML: b.String()}, nil
+}
+
+func executeText(w *bytes.Buffer, name string, data any) error {
+	return execute(w, textT, textTree, false, name, data)
+}
+
+// executeHTML gives execute the tree html/template escaped: the program
+// prints through the same escapers.
+func executeHTML(w *bytes.Buffer, name string, data any) error {
+	return execute(w, htmlT, htmlTree, true, name, data)
+}
+
+func textTree(name string) *tparse.Tree {
+	if t := textT.Lookup(name); t != nil {
+		return t.Tree
+	}
+	return nil
+}
+
+func htmlTree(name string) *tparse.Tree {
+	if t := htmlT.Lookup(name); t != nil {
+		return t.Tree
+	}
+	return nil
+}
+
+// buffers keeps the buffers templates are executed into: a message is a
+// few kilobytes, which a new buffer reaches through several copies, and
+// every acknowledgment and notification is rendered here.
+var buffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 8<<10)) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 { // a digest of a busy day: not kept for every message
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // clean removes control characters from every string a requester or the
 // configuration could influence: a CR or LF in a subject must not break a
 // line of the text part (and, through it, fake a signature or a link).
+// The catalogue's groups, the same for every acknowledgment and already
+// clean, are kept as they are rather than copied.
 func clean(a Ack) Ack {
 	a.CentreName = OneLine(a.CentreName)
 	a.Name = OneLine(a.Name)
@@ -113,6 +159,9 @@ func clean(a Ack) Ack {
 	if a.Category != nil {
 		c := Category{Code: OneLine(a.Category.Code), Label: OneLine(a.Category.Label)}
 		a.Category = &c
+	}
+	if groupsClean(a.Groups) {
+		return a
 	}
 	groups := make([]Group, len(a.Groups))
 	for i, g := range a.Groups {
@@ -126,13 +175,35 @@ func clean(a Ack) Ack {
 	return a
 }
 
+// groupsClean reports whether clean would leave gs as they are; nil gs are
+// not (clean makes them an empty list).
+func groupsClean(gs []Group) bool {
+	if gs == nil {
+		return false
+	}
+	for _, g := range gs {
+		if g.Categories == nil || !isOneLine(g.Number) || !isOneLine(g.Label) {
+			return false
+		}
+		for _, c := range g.Categories {
+			if !isOneLine(c.Code) || !isOneLine(c.Label) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // OneLine turns s into a single line: control characters (CR, LF, TAB, NUL,
 // U+2028…) become spaces, runs of spaces collapse and the ends are trimmed.
 func OneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.IsSpace(r) && r != '\u00a0' {
+		if dropped(r) {
 			space = true
 			continue
 		}
@@ -145,26 +216,63 @@ func OneLine(s string) string {
 	return b.String()
 }
 
-// tidy removes the trailing spaces and the runs of blank lines that template
-// actions leave behind, so the text part reads as if typed.
-func tidy(s string) string {
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := true // drop leading blank lines
-	for _, l := range lines {
-		l = strings.TrimRight(l, " \t")
-		if l == "" {
-			if blank {
-				continue
-			}
-			blank = true
+// dropped tells the runes OneLine replaces.
+func dropped(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.IsSpace(r) && r != '\u00a0'
+}
+
+// isOneLine reports whether OneLine(s) is s, without copying it: the
+// strings it is given (names, subjects, the catalogue) almost always are.
+// Invalid UTF-8 is not: OneLine writes U+FFFD for it.
+func isOneLine(s string) bool {
+	prev := true // a space at the start is trimmed
+	for _, r := range s {
+		var d bool
+		if r < utf8.RuneSelf {
+			d = r <= ' ' || r == 0x7f
 		} else {
-			blank = false
+			if r == utf8.RuneError {
+				return false
+			}
+			d = dropped(r)
 		}
-		out = append(out, l)
+		if d && (r != ' ' || prev) {
+			return false
+		}
+		prev = d
 	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
+	return !prev || s == ""
+}
+
+// tidy removes the trailing spaces and the runs of blank lines that template
+// actions leave behind, so the text part reads as if typed: the lines that
+// are not blank, one blank line where a run of them separated two, a line
+// break after the last. It copies s once.
+func tidy(s []byte) string {
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	wrote, held := false, false // held: a blank line, written if a line follows
+	for len(s) > 0 {
+		l := s
+		if i := bytes.IndexByte(s, '\n'); i >= 0 {
+			l, s = s[:i], s[i+1:]
+		} else {
+			s = nil
+		}
+		if l = bytes.TrimRight(l, " \t"); len(l) == 0 {
+			held = wrote
+			continue
+		}
+		if held {
+			b.WriteByte('\n')
+			held = false
+		}
+		b.Write(l)
+		b.WriteByte('\n')
+		wrote = true
 	}
-	return strings.Join(out, "\n") + "\n"
+	if !wrote {
+		return "\n"
+	}
+	return b.String()
 }
