@@ -456,8 +456,16 @@ func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 			t.Fatal(err)
 		}
 		var sent []Sent
+		var composed []*Message
+		var ids []int64
 		for _, o := range got {
 			sent = append(sent, Sent{ID: o.ID, At: now})
+			composed = append(composed, &Message{Direction: DirOut, Kind: KindAck, Raw: []byte("ack"), DedupeKey: o.MessageID})
+			ids = append(ids, o.ID)
+		}
+		err = st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertComposed(ctx, composed, ids) })
+		if err != nil {
+			t.Fatal(err)
 		}
 		if err := st.MarkSent(ctx, sent...); err != nil {
 			t.Fatal(err)
@@ -481,7 +489,7 @@ FROM generate_series(1, 5000) AS i`); err != nil {
 		t.Fatalf("claimed %d rows, want 1", n)
 	}
 	if read := seqRead(t, p, "outbox") - before; read > 1000 {
-		t.Errorf("count, queue, claim and record one acknowledgment read %d outbox rows sequentially, want index look-ups", read)
+		t.Errorf("count, queue, claim, compose and record one acknowledgment read %d outbox rows sequentially, want index look-ups", read)
 	}
 }
 

@@ -244,11 +244,26 @@ func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outboun
 	return t.sendBatch(ctx, "store: insert outbounds", stmts)
 }
 
-// InsertComposed sends one pgInsertComposed per message, in one round trip.
+// InsertComposed stores the composed messages and links their outbox
+// rows. Without attachments (acknowledgments have none) it is one
+// statement for all of them, pgInsertComposedMany; otherwise one
+// pgInsertComposed per message, in one round trip.
 func (t *pgTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error {
 	if len(ms) != len(outboxIDs) {
 		return fmt.Errorf("store: insert composed: %d messages for %d outbox rows", len(ms), len(outboxIDs))
 	}
+	if len(ms) == 0 {
+		return nil
+	}
+	for _, m := range ms {
+		if len(m.Attachments) > 0 {
+			return t.insertComposedEach(ctx, ms, outboxIDs)
+		}
+	}
+	return t.insertComposedMany(ctx, ms, outboxIDs)
+}
+
+func (t *pgTx) insertComposedEach(ctx context.Context, ms []*Message, outboxIDs []int64) error {
 	stmts := make([]rowStmt, len(ms))
 	for i, m := range ms {
 		st, err := t.insertMessageStmt(m, nil)
@@ -267,7 +282,7 @@ func (t *pgTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []in
 			case err != nil:
 				return 0, wrap("store: insert composed", err)
 			case linked == nil:
-				return 0, fmt.Errorf("store: link outbound %d: %w", outboxID, ErrNotFound)
+				return 0, linkNotFound(outboxID)
 			}
 			m.ID = id
 			return id, nil
@@ -275,6 +290,162 @@ func (t *pgTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []in
 		stmts[i] = st
 	}
 	return t.sendBatch(ctx, "store: insert composed", stmts)
+}
+
+func linkNotFound(outboxID int64) error {
+	return fmt.Errorf("store: link outbound %d: %w", outboxID, ErrNotFound)
+}
+
+// pgInsertComposedMany inserts messages without attachments, one row per
+// element of its arrays, and links each outbox row ($25) to the message of
+// the same dedupe key ($15): a duplicate inserts nothing and links
+// nothing; a row linked already, or unknown, is not linked. An array of
+// arrays cannot be unnested by rows, so each list (to_addrs, cc_addrs,
+// refs) comes as one flat array of all the messages' elements ($22-$24)
+// with where each message's ends ($19-$21), and a message's list is the
+// slice after the previous one's end: the elements as given, with no
+// encoding to get wrong. Planned per call (replan): the link joins the
+// outbox on an array of ids.
+var pgInsertComposedMany = stmt{pg: `
+WITH m AS (
+    INSERT INTO messages (` + messageInsertCols + `)
+    SELECT v.ticket_id, v.direction, v.kind, v.from_addr, v.from_name,
+        ($22::text[])[coalesce(($19::int[])[v.ord - 1], 0) + 1 : v.to_end],
+        ($23::text[])[coalesce(($20::int[])[v.ord - 1], 0) + 1 : v.cc_end],
+        v.subject, v.message_id, v.in_reply_to,
+        ($24::text[])[coalesce(($21::int[])[v.ord - 1], 0) + 1 : v.refs_end],
+        v.date, v.body, v.raw, v.raw_sha256, v.parse_error, v.envelope::jsonb,
+        v.dedupe_key, v.created_at, v.sender, v.sender_evidence
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::text[], $9::timestamptz[], $10::text[], $11::bytea[], $12::text[], $13::text[], $14::text[],
+        $15::text[], $16::timestamptz[], $17::text[], $18::text[], $19::int[], $20::int[], $21::int[])
+        WITH ORDINALITY AS v(ticket_id, direction, kind, from_addr, from_name, subject, message_id,
+            in_reply_to, date, body, raw, raw_sha256, parse_error, envelope, dedupe_key, created_at,
+            sender, sender_evidence, to_end, cc_end, refs_end, ord)
+    ORDER BY v.ord
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, dedupe_key
+), l AS (
+    UPDATE outbox SET message_row_id = m.id
+    FROM m JOIN unnest($15::text[], $25::bigint[]) AS k(dedupe_key, outbox_id) USING (dedupe_key)
+    WHERE outbox.id = k.outbox_id AND outbox.message_row_id IS NULL
+    RETURNING m.id
+)
+SELECT m.dedupe_key, m.id, l.id IS NOT NULL FROM m LEFT JOIN l ON l.id = m.id`, replan: true}
+
+// composedColumns are pgInsertComposedMany's arrays, one element per
+// message, prepared already, but for the lists: all the elements of each,
+// and where each message's ends.
+type composedColumns struct {
+	ticket                            []*int64
+	direction, kind, from, fromName   []string
+	subject, messageID, inReplyTo     []string
+	date                              []*time.Time
+	body                              []string
+	raw                               [][]byte
+	rawSHA, parseError, envelope, key []string
+	created                           []time.Time
+	sender, evidence                  []string
+	toEnd, ccEnd, refsEnd             []int32
+	to, cc, refs                      []string
+	outbox                            []*int64
+}
+
+func (c *composedColumns) add(m *Message, outboxID *int64) error {
+	env, err := json.Marshal(m.Envelope)
+	if err != nil {
+		return fmt.Errorf("store: insert message: envelope: %w", err)
+	}
+	var ticket *int64
+	if m.TicketID != 0 {
+		ticket = &m.TicketID
+	}
+	var date *time.Time
+	if !m.Date.IsZero() {
+		date = &m.Date
+	}
+	c.ticket, c.direction, c.kind = append(c.ticket, ticket), append(c.direction, string(m.Direction)), append(c.kind, string(m.Kind))
+	c.from, c.fromName = append(c.from, m.From), append(c.fromName, m.FromName)
+	c.subject, c.messageID, c.inReplyTo = append(c.subject, m.Subject), append(c.messageID, m.MessageID), append(c.inReplyTo, m.InReplyTo)
+	c.date, c.body, c.raw = append(c.date, date), append(c.body, m.Text), append(c.raw, m.Raw)
+	c.rawSHA, c.parseError, c.envelope = append(c.rawSHA, m.RawSHA256), append(c.parseError, m.ParseError), append(c.envelope, string(env))
+	c.key, c.created = append(c.key, m.DedupeKey), append(c.created, m.CreatedAt)
+	c.sender, c.evidence, c.outbox = append(c.sender, m.Sender), append(c.evidence, m.SenderEvidence), append(c.outbox, outboxID)
+	c.to, c.cc, c.refs = append(c.to, m.To...), append(c.cc, m.Cc...), append(c.refs, m.References...)
+	c.toEnd, c.ccEnd, c.refsEnd = append(c.toEnd, int32(len(c.to))), append(c.ccEnd, int32(len(c.cc))), append(c.refsEnd, int32(len(c.refs)))
+	return nil
+}
+
+// args are the arrays in the order of pgInsertComposedMany's parameters.
+// The lists' are never nil, which pgx would send as NULL.
+func (c *composedColumns) args() []any {
+	for _, l := range []*[]string{&c.to, &c.cc, &c.refs} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return []any{c.ticket, c.direction, c.kind, c.from, c.fromName, c.subject, c.messageID, c.inReplyTo,
+		c.date, c.body, c.raw, c.rawSHA, c.parseError, c.envelope, c.key, c.created, c.sender, c.evidence,
+		c.toEnd, c.ccEnd, c.refsEnd, c.to, c.cc, c.refs, c.outbox}
+}
+
+// insertComposedMany runs pgInsertComposedMany and reports the first
+// message, in order, that the batch of pgInsertComposed would have failed
+// on: a duplicate (of a stored message or of one earlier in ms), or an
+// outbox row unknown, linked already, or linked by an earlier message.
+// Those later copies are not sent, so that each key and each outbox row
+// appears once in the statement, and which message wins does not depend
+// on its plan.
+func (t *pgTx) insertComposedMany(ctx context.Context, ms []*Message, outboxIDs []int64) error {
+	var c composedColumns
+	keys := make(map[string]bool, len(ms))
+	linked := make(map[int64]bool, len(ms))
+	dupAt := make([]bool, len(ms))
+	for i, m := range ms {
+		prepareMessage(m, t.now())
+		if keys[m.DedupeKey] {
+			dupAt[i] = true
+			continue
+		}
+		keys[m.DedupeKey] = true
+		var outboxID *int64
+		if !linked[outboxIDs[i]] {
+			linked[outboxIDs[i]], outboxID = true, &outboxIDs[i]
+		}
+		if err := c.add(m, outboxID); err != nil {
+			return err
+		}
+	}
+	rs, err := t.c.query(ctx, pgInsertComposedMany, c.args()...)
+	if err != nil {
+		return wrap("store: insert composed", err)
+	}
+	type result struct {
+		id     int64
+		linked bool
+	}
+	done := make(map[string]result, len(c.key))
+	_, err = collect(rs, func(r scanner) (struct{}, error) {
+		var key string
+		var res result
+		err := r.Scan(&key, &res.id, &res.linked)
+		done[key] = res
+		return struct{}{}, err
+	})
+	if err != nil {
+		return wrap("store: insert composed", err)
+	}
+	for i, m := range ms {
+		res, ok := done[m.DedupeKey]
+		switch {
+		case dupAt[i] || !ok:
+			return duplicate(m)
+		case !res.linked:
+			return linkNotFound(outboxIDs[i])
+		}
+		m.ID = res.id
+	}
+	return nil
 }
 
 // rowStmt is one statement returning one row, and what reads that row.

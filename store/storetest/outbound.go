@@ -527,3 +527,97 @@ func testOutboxOwners(t *testing.T, open Opener) {
 		t.Error("RenewOutbound without an owner succeeded")
 	}
 }
+
+// testInsertComposedMany: several composed acknowledgments stored
+// together keep each message's own meaning: lists of addresses and
+// references come back exactly, element by element, even with commas,
+// quotes, braces, backslashes or non-ASCII text; a duplicate (of a stored
+// message, or of one earlier in the same call) or an outbox row linked
+// already fails the call and keeps nothing of it; the others are linked
+// in order.
+func testInsertComposedMany(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tk := createTicket(t, s, newTicket("composed", "a@example.org", base))
+	stored := message("<stored@example.org>")
+	insertMessage(t, s, stored)
+	os := make([]*store.Outbound, 4)
+	for i := range os {
+		os[i] = &store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			MessageID: fmt.Sprintf("<c%d@example.org>", i), CreatedAt: base}
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, os) })
+	raw := []byte("From: support@example.org\r\nSubject: ack\r\n\r\nBonjour\r\n")
+	composed := func(key string, to, cc, refs []string) *store.Message {
+		return &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
+			From: "support@example.org", FromName: `Centre "d'assistance", niveau 1`, To: to, Cc: cc,
+			Subject: "Accusé de réception", MessageID: key, InReplyTo: "<first@example.org>", References: refs,
+			Date: base, Text: "Bonjour", Raw: raw, DedupeKey: key, CreatedAt: base,
+			Envelope: store.Envelope{Transport: "relay", MailFrom: "support@example.org", RcptTo: to}}
+	}
+	plain := func(key string) *store.Message {
+		return composed(key, []string{"a@example.org"}, nil, []string{"<first@example.org>"})
+	}
+	insert := func(ms []*store.Message, ids ...int64) error {
+		return s.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.InsertComposed(ctx, ms, ids) })
+	}
+	for _, c := range []struct {
+		name string
+		ms   []*store.Message
+		ids  []int64
+		want error
+	}{
+		{"a key twice", []*store.Message{plain("k1"), plain("k1")}, []int64{os[1].ID, os[2].ID}, store.ErrDuplicate},
+		{"a stored key", []*store.Message{plain("k1"), plain(stored.DedupeKey)}, []int64{os[1].ID, os[2].ID}, store.ErrDuplicate},
+		{"an outbox row twice", []*store.Message{plain("k1"), plain("k2")}, []int64{os[1].ID, os[1].ID}, store.ErrNotFound},
+		{"an unknown outbox row", []*store.Message{plain("k1"), plain("k2")}, []int64{os[1].ID, 99999}, store.ErrNotFound},
+	} {
+		if err := insert(c.ms, c.ids...); !errors.Is(err, c.want) {
+			t.Errorf("%s: InsertComposed = %v, want %v", c.name, err, c.want)
+		}
+	}
+	if all, err := s.Outbox(ctx); err != nil || slices.ContainsFunc(all, func(o store.Outbound) bool { return o.MessageRowID != 0 }) {
+		t.Fatalf("Outbox after failed calls = %+v (%v), want nothing linked", all, err)
+	}
+	odd := composed("k0",
+		[]string{`"Diop, Awa" <awa@example.org>`, `"O'Brien \"Ned\"" <ned@example.org>`, "Zoé Ärger <zoe@exämple.org>"},
+		[]string{`{a,b}@example.org`, `back\slash@example.org`, "", "NULL", " "},
+		[]string{"<r1@example.org>", "<r,2@example.org>", `<"r3"@example.org>`})
+	ms := []*store.Message{odd, plain("k1"), plain("k2"), plain("k3")}
+	want := make([]store.Message, len(ms))
+	for i, m := range ms {
+		want[i] = *m
+	}
+	if err := insert(ms, os[0].ID, os[1].ID, os[2].ID, os[3].ID); err != nil {
+		t.Fatalf("InsertComposed: %v", err)
+	}
+	for i := 1; i < len(ms); i++ {
+		if ms[i].ID <= ms[i-1].ID {
+			t.Errorf("message ids %d, %d: want increasing in the order given", ms[i-1].ID, ms[i].ID)
+		}
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil || len(all) != len(os) {
+		t.Fatalf("Outbox = %d rows (%v), want %d", len(all), err, len(os))
+	}
+	for i, o := range all {
+		if o.ID != os[i].ID || o.MessageRowID != ms[i].ID || !bytes.Equal(o.Raw, raw) {
+			t.Errorf("outbox row %d: linked to %d with %q, want %d", o.ID, o.MessageRowID, o.Raw, ms[i].ID)
+		}
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		for i, w := range want {
+			got, err := tx.MessageByDedupeKey(ctx, w.DedupeKey)
+			if err != nil {
+				return err
+			}
+			if got.ID != ms[i].ID || got.TicketID != tk.ID || got.Kind != store.KindAck || got.FromName != w.FromName ||
+				!slices.Equal(got.To, w.To) || !slices.Equal(got.Cc, append([]string{}, w.Cc...)) ||
+				!slices.Equal(got.References, w.References) || !slices.Equal(got.Envelope.RcptTo, w.To) ||
+				!got.Date.Equal(us(base)) || got.Subject != w.Subject || got.InReplyTo != w.InReplyTo {
+				t.Errorf("message %s:\n got  %+v\n want %+v", w.DedupeKey, got, w)
+			}
+		}
+		return nil
+	})
+}
