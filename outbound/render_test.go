@@ -241,3 +241,65 @@ func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 		t.Errorf("relay got %d messages, last error %q; want none and the reason", len(r.received()), failed[0].LastError)
 	}
 }
+
+// txCounter counts the transactions RenderAll opens, and passes on what
+// the store says of their size.
+type txCounter struct {
+	store.Store
+	txs int
+}
+
+func (c *txCounter) InTx(ctx context.Context, fn store.TxFunc) error {
+	c.txs++
+	return c.Store.InTx(ctx, fn)
+}
+
+func (c *txCounter) ComposedPerTx() int {
+	if p, ok := c.Store.(interface{ ComposedPerTx() int }); ok {
+		return p.ComposedPerTx()
+	}
+	return 0
+}
+
+// TestRenderAllTransactions: a claim's acknowledgments are stored in one
+// transaction on PostgreSQL, where each commit costs more than the
+// inserts it saves, and eight per transaction on SQLite, whose single
+// writer the pipeline waits for.
+func TestRenderAllTransactions(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			ctx := context.Background()
+			a, _ := newTestAcker(t, nil)
+			for i := range 16 {
+				in := request
+				in.From, in.MailFrom, in.MessageID = fmt.Sprintf("t%d@example.org", i), fmt.Sprintf("t%d@example.org", i), fmt.Sprintf("<t%d@example.org>", i)
+				err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+					tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
+					if err != nil {
+						return err
+					}
+					_, err = a.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			claimed, err := st.ClaimOutbound(ctx, fixedNow.Add(time.Minute), 64, time.Minute)
+			if err != nil || len(claimed) != 16 {
+				t.Fatalf("claim = %d (%v), want 16", len(claimed), err)
+			}
+			c := &txCounter{Store: st}
+			for i, err := range a.RenderAll(ctx, c, claimed) {
+				if err != nil || claimed[i].MessageRowID == 0 {
+					t.Errorf("acknowledgment %d: %v, message row %d", i, err, claimed[i].MessageRowID)
+				}
+			}
+			want := map[string]int{"sqlite": 2, "postgres": 1}[b.Name]
+			if c.txs != want {
+				t.Errorf("RenderAll of 16 acknowledgments used %d transactions, want %d", c.txs, want)
+			}
+		})
+	}
+}

@@ -15,14 +15,21 @@ import (
 
 // BenchmarkPostgresAckPath is the sender's database work for groups of 64
 // acknowledgments queued by the pipeline: claim, acknowledgment sources,
-// the composed messages stored and linked eight per transaction (as
-// RenderAll does), the deliveries recorded. Run it with a fixed count
-// (-benchtime=50x): the acknowledgments are queued before the timer
+// the composed messages stored and linked in transactions of 8 or 64
+// (ComposedPerTx), the deliveries recorded. Run it with a fixed count
+// (-benchtime=100x): the acknowledgments are queued before the timer
 // starts. It reports per acknowledgment the wall time, the CPU time of the
-// one PostgreSQL backend serving it, and the statements PostgreSQL ran
-// (pg_stat_statements, when the server loads it).
+// one PostgreSQL backend serving it (in all, and by phase), and the
+// statements PostgreSQL ran (pg_stat_statements, when the server loads
+// it).
 func BenchmarkPostgresAckPath(b *testing.B) {
-	const group, perTx = 64, 8
+	for _, perTx := range []int{8, 64} {
+		b.Run(fmt.Sprintf("tx%d", perTx), func(b *testing.B) { benchAckPath(b, perTx) })
+	}
+}
+
+func benchAckPath(b *testing.B, perTx int) {
+	const group = 64
 	ctx := context.Background()
 	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(b), MaxConns: 1})
 	if err != nil {
@@ -51,10 +58,16 @@ func BenchmarkPostgresAckPath(b *testing.B) {
 		b.Fatal(err)
 	}
 	statements := benchStatementsReset(b, p)
-	cpu := time.Duration(0)
+	// The backend's CPU time in each phase: claim, sources, compose, sent.
+	var cpu [4]time.Duration
+	phase := func(k int, since time.Duration) time.Duration {
+		now := backendCPU(b, pid)
+		cpu[k] += now - since
+		return now
+	}
 	b.ResetTimer()
 	for i := range b.N {
-		before := backendCPU(b, pid)
+		mark := backendCPU(b, pid)
 		claimed, err := st.ClaimOutboundFor(ctx, "bench", now.Add(time.Second), group, time.Minute)
 		if err != nil || len(claimed) != group {
 			b.Fatalf("claimed %d (%v), want %d", len(claimed), err, group)
@@ -63,9 +76,11 @@ func BenchmarkPostgresAckPath(b *testing.B) {
 		for k, o := range claimed {
 			ids[k] = o.ID
 		}
+		mark = phase(0, mark)
 		if _, err := st.AckSources(ctx, ids); err != nil {
 			b.Fatal(err)
 		}
+		mark = phase(1, mark)
 		for k := 0; k < group; k += perTx {
 			msgs := make([]*Message, perTx)
 			for j := range msgs {
@@ -84,6 +99,7 @@ func BenchmarkPostgresAckPath(b *testing.B) {
 				b.Fatalf("round %d: %v", i, err)
 			}
 		}
+		mark = phase(2, mark)
 		sent := make([]Sent, len(ids))
 		for k, id := range ids {
 			sent[k] = Sent{ID: id, At: now}
@@ -91,12 +107,15 @@ func BenchmarkPostgresAckPath(b *testing.B) {
 		if err := st.MarkSent(ctx, sent...); err != nil {
 			b.Fatal(err)
 		}
-		cpu += backendCPU(b, pid) - before
+		phase(3, mark)
 	}
 	b.StopTimer()
 	acks := float64(b.N * group)
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/acks, "µs/ack")
-	b.ReportMetric(float64(cpu.Microseconds())/acks, "pg-cpu-µs/ack")
+	for k, name := range []string{"claim", "sources", "compose", "sent"} {
+		b.ReportMetric(float64(cpu[k].Nanoseconds())/1000/acks, "pg-µs-"+name+"/ack")
+	}
+	b.ReportMetric(float64((cpu[0]+cpu[1]+cpu[2]+cpu[3]).Nanoseconds())/1000/acks, "pg-cpu-µs/ack")
 	b.ReportMetric(0, "ns/op")
 	if statements != nil {
 		statements(acks)
@@ -130,26 +149,19 @@ func benchAckTickets(b *testing.B, p *pgStore, n int) []int64 {
 	return ids
 }
 
-// backendCPU is the user and system CPU time of PostgreSQL backend pid
-// (Linux, clock ticks of 10 ms).
+// backendCPU is the time PostgreSQL backend pid has run on a CPU
+// (Linux schedstat, in nanoseconds).
 func backendCPU(b *testing.B, pid int) time.Duration {
 	b.Helper()
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
 	if err != nil {
 		return 0
 	}
-	// The fields after the command's closing parenthesis: utime and stime
-	// are the 12th and 13th.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	var ticks int64
-	for _, f := range fields[11:13] {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ticks += n
+	n, err := strconv.ParseInt(strings.Fields(string(stat))[0], 10, 64)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return time.Duration(ticks) * 10 * time.Millisecond
+	return time.Duration(n)
 }
 
 // benchStatementsReset clears this database's pg_stat_statements and
