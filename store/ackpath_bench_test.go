@@ -15,15 +15,15 @@ import (
 
 // BenchmarkPostgresAckPath is the sender's database work for groups of 64
 // acknowledgments queued by the pipeline: claim, acknowledgment sources,
-// the composed messages stored and linked in transactions of 8 or 64
-// (ComposedPerTx), the deliveries recorded. Run it with a fixed count
+// the composed messages stored and linked in transactions of 1 to 64
+// (ComposedPerTx), the deliveries recorded in groups of as many. Run it with a fixed count
 // (-benchtime=100x): the acknowledgments are queued before the timer
 // starts. It reports per acknowledgment the wall time, the CPU time of the
 // one PostgreSQL backend serving it (in all, and by phase), and the
 // statements PostgreSQL ran (pg_stat_statements, when the server loads
 // it).
 func BenchmarkPostgresAckPath(b *testing.B) {
-	for _, perTx := range []int{8, 64} {
+	for _, perTx := range []int{1, 4, 8, 16, 64} {
 		b.Run(fmt.Sprintf("tx%d", perTx), func(b *testing.B) { benchAckPath(b, perTx) })
 	}
 }
@@ -100,12 +100,14 @@ func benchAckPath(b *testing.B, perTx int) {
 			}
 		}
 		mark = phase(2, mark)
-		sent := make([]Sent, len(ids))
-		for k, id := range ids {
-			sent[k] = Sent{ID: id, At: now}
-		}
-		if err := st.MarkSent(ctx, sent...); err != nil {
-			b.Fatal(err)
+		for k := 0; k < group; k += perTx {
+			sent := make([]Sent, perTx)
+			for j := range sent {
+				sent[j] = Sent{ID: ids[k+j], At: now}
+			}
+			if err := st.MarkSent(ctx, sent...); err != nil {
+				b.Fatal(err)
+			}
 		}
 		phase(3, mark)
 	}

@@ -253,16 +253,23 @@ func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outboun
 // single writer, which the pipeline's commits wait for, is held briefly.
 func (s *pgStore) ComposedPerTx() int { return 64 }
 
+// composedManyFrom is the number of messages from which InsertComposed
+// stores them with insertComposedMany: its two statements cost more, in
+// the backend's CPU, than four pgInsertComposed, and less than eight
+// (BenchmarkPostgresAckPath).
+const composedManyFrom = 8
+
 // InsertComposed stores the composed messages and links their outbox
-// rows. Without attachments (acknowledgments have none) it is one
-// statement for all of them, pgInsertComposedMany; otherwise one
-// pgInsertComposed per message, in one round trip.
+// rows. Several without attachments (acknowledgments have none) take one
+// statement for all the messages and one for all the links
+// (insertComposedMany); otherwise one pgInsertComposed per message, in
+// one round trip.
 func (t *pgTx) InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error {
 	if len(ms) != len(outboxIDs) {
 		return fmt.Errorf("store: insert composed: %d messages for %d outbox rows", len(ms), len(outboxIDs))
 	}
-	if len(ms) == 0 {
-		return nil
+	if len(ms) < composedManyFrom {
+		return t.insertComposedEach(ctx, ms, outboxIDs)
 	}
 	for _, m := range ms {
 		if len(m.Attachments) > 0 {
@@ -305,44 +312,45 @@ func linkNotFound(outboxID int64) error {
 	return fmt.Errorf("store: link outbound %d: %w", outboxID, ErrNotFound)
 }
 
-// pgInsertComposedMany inserts messages without attachments, one row per
-// element of its arrays, and links each outbox row ($25) to the message of
-// the same dedupe key ($15): a duplicate inserts nothing and links
-// nothing; a row linked already, or unknown, is not linked. An array of
-// arrays cannot be unnested by rows, so each list (to_addrs, cc_addrs,
-// refs) comes as one flat array of all the messages' elements ($22-$24)
-// with where each message's ends ($19-$21), and a message's list is the
-// slice after the previous one's end: the elements as given, with no
-// encoding to get wrong. Planned per call (replan): the link joins the
-// outbox on an array of ids.
-var pgInsertComposedMany = stmt{pg: `
-WITH m AS (
-    INSERT INTO messages (` + messageInsertCols + `)
-    SELECT v.ticket_id, v.direction, v.kind, v.from_addr, v.from_name,
-        ($22::text[])[coalesce(($19::int[])[v.ord - 1], 0) + 1 : v.to_end],
-        ($23::text[])[coalesce(($20::int[])[v.ord - 1], 0) + 1 : v.cc_end],
-        v.subject, v.message_id, v.in_reply_to,
-        ($24::text[])[coalesce(($21::int[])[v.ord - 1], 0) + 1 : v.refs_end],
-        v.date, v.body, v.raw, v.raw_sha256, v.parse_error, v.envelope::jsonb,
-        v.dedupe_key, v.created_at, v.sender, v.sender_evidence
-    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-        $8::text[], $9::timestamptz[], $10::text[], $11::bytea[], $12::text[], $13::text[], $14::text[],
-        $15::text[], $16::timestamptz[], $17::text[], $18::text[], $19::int[], $20::int[], $21::int[])
-        WITH ORDINALITY AS v(ticket_id, direction, kind, from_addr, from_name, subject, message_id,
-            in_reply_to, date, body, raw, raw_sha256, parse_error, envelope, dedupe_key, created_at,
-            sender, sender_evidence, to_end, cc_end, refs_end, ord)
-    ORDER BY v.ord
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id, dedupe_key
-), l AS (
-    UPDATE outbox SET message_row_id = m.id
-    FROM m JOIN unnest($15::text[], $25::bigint[]) AS k(dedupe_key, outbox_id) USING (dedupe_key)
-    WHERE outbox.id = k.outbox_id AND outbox.message_row_id IS NULL
-    RETURNING m.id
-)
-SELECT m.dedupe_key, m.id, l.id IS NOT NULL FROM m LEFT JOIN l ON l.id = m.id`, replan: true}
+// pgInsertMessages inserts messages without attachments, one row per
+// element of its arrays: a duplicate dedupe key inserts nothing and
+// returns no row. An array of arrays cannot be unnested by rows, so each
+// list (to_addrs, cc_addrs, refs) comes as one flat array of all the
+// messages' elements ($22-$24) with where each message's ends ($19-$21),
+// and a message's list is the slice after the previous one's end: the
+// elements as given, with no encoding to get wrong. It reads no table, so
+// its cached plan stays right however the tables grow, and it is parsed
+// once per connection: planned per call, this statement's parse and plan
+// cost about as much as eight of the one-message inserts.
+var pgInsertMessages = stmt{pg: `
+INSERT INTO messages (` + messageInsertCols + `)
+SELECT v.ticket_id, v.direction, v.kind, v.from_addr, v.from_name,
+    ($22::text[])[coalesce(($19::int[])[v.ord - 1], 0) + 1 : v.to_end],
+    ($23::text[])[coalesce(($20::int[])[v.ord - 1], 0) + 1 : v.cc_end],
+    v.subject, v.message_id, v.in_reply_to,
+    ($24::text[])[coalesce(($21::int[])[v.ord - 1], 0) + 1 : v.refs_end],
+    v.date, v.body, v.raw, v.raw_sha256, v.parse_error, v.envelope::jsonb,
+    v.dedupe_key, v.created_at, v.sender, v.sender_evidence
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::timestamptz[], $10::text[], $11::bytea[], $12::text[], $13::text[], $14::text[],
+    $15::text[], $16::timestamptz[], $17::text[], $18::text[], $19::int[], $20::int[], $21::int[])
+    WITH ORDINALITY AS v(ticket_id, direction, kind, from_addr, from_name, subject, message_id,
+        in_reply_to, date, body, raw, raw_sha256, parse_error, envelope, dedupe_key, created_at,
+        sender, sender_evidence, to_end, cc_end, refs_end, ord)
+ORDER BY v.ord
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id, dedupe_key`}
 
-// composedColumns are pgInsertComposedMany's arrays, one element per
+// pgLinkComposed links outbox rows to their messages, but not a row linked
+// already; it returns the rows linked. Planned per call (replan): it joins
+// the outbox on an array of ids.
+var pgLinkComposed = stmt{pg: `
+UPDATE outbox SET message_row_id = v.message_id
+FROM unnest($1::bigint[], $2::bigint[]) AS v(id, message_id)
+WHERE outbox.id = v.id AND outbox.message_row_id IS NULL
+RETURNING outbox.id`, replan: true}
+
+// composedColumns are pgInsertMessages' arrays, one element per
 // message, prepared already, but for the lists: all the elements of each,
 // and where each message's ends.
 type composedColumns struct {
@@ -357,10 +365,9 @@ type composedColumns struct {
 	sender, evidence                  []string
 	toEnd, ccEnd, refsEnd             []int32
 	to, cc, refs                      []string
-	outbox                            []*int64
 }
 
-func (c *composedColumns) add(m *Message, outboxID *int64) error {
+func (c *composedColumns) add(m *Message) error {
 	env, err := json.Marshal(m.Envelope)
 	if err != nil {
 		return fmt.Errorf("store: insert message: envelope: %w", err)
@@ -379,13 +386,13 @@ func (c *composedColumns) add(m *Message, outboxID *int64) error {
 	c.date, c.body, c.raw = append(c.date, date), append(c.body, m.Text), append(c.raw, m.Raw)
 	c.rawSHA, c.parseError, c.envelope = append(c.rawSHA, m.RawSHA256), append(c.parseError, m.ParseError), append(c.envelope, string(env))
 	c.key, c.created = append(c.key, m.DedupeKey), append(c.created, m.CreatedAt)
-	c.sender, c.evidence, c.outbox = append(c.sender, m.Sender), append(c.evidence, m.SenderEvidence), append(c.outbox, outboxID)
+	c.sender, c.evidence = append(c.sender, m.Sender), append(c.evidence, m.SenderEvidence)
 	c.to, c.cc, c.refs = append(c.to, m.To...), append(c.cc, m.Cc...), append(c.refs, m.References...)
 	c.toEnd, c.ccEnd, c.refsEnd = append(c.toEnd, int32(len(c.to))), append(c.ccEnd, int32(len(c.cc))), append(c.refsEnd, int32(len(c.refs)))
 	return nil
 }
 
-// args are the arrays in the order of pgInsertComposedMany's parameters.
+// args are the arrays in the order of pgInsertMessages' parameters.
 // The lists' are never nil, which pgx would send as NULL.
 func (c *composedColumns) args() []any {
 	for _, l := range []*[]string{&c.to, &c.cc, &c.refs} {
@@ -395,20 +402,19 @@ func (c *composedColumns) args() []any {
 	}
 	return []any{c.ticket, c.direction, c.kind, c.from, c.fromName, c.subject, c.messageID, c.inReplyTo,
 		c.date, c.body, c.raw, c.rawSHA, c.parseError, c.envelope, c.key, c.created, c.sender, c.evidence,
-		c.toEnd, c.ccEnd, c.refsEnd, c.to, c.cc, c.refs, c.outbox}
+		c.toEnd, c.ccEnd, c.refsEnd, c.to, c.cc, c.refs}
 }
 
-// insertComposedMany runs pgInsertComposedMany and reports the first
-// message, in order, that the batch of pgInsertComposed would have failed
-// on: a duplicate (of a stored message or of one earlier in ms), or an
-// outbox row unknown, linked already, or linked by an earlier message.
-// Those later copies are not sent, so that each key and each outbox row
-// appears once in the statement, and which message wins does not depend
-// on its plan.
+// insertComposedMany stores ms with pgInsertMessages, links their outbox
+// rows with pgLinkComposed, and reports the first message, in order, that
+// one pgInsertComposed each would have failed on: a duplicate (of a
+// stored message or of one earlier in ms), or an outbox row unknown,
+// linked already, or linked by an earlier message. Those later copies
+// are left out of the statements, so that each key and each outbox row
+// appears once, and which message wins does not depend on a plan.
 func (t *pgTx) insertComposedMany(ctx context.Context, ms []*Message, outboxIDs []int64) error {
 	var c composedColumns
 	keys := make(map[string]bool, len(ms))
-	linked := make(map[int64]bool, len(ms))
 	dupAt := make([]bool, len(ms))
 	for i, m := range ms {
 		prepareMessage(m, t.now())
@@ -417,42 +423,57 @@ func (t *pgTx) insertComposedMany(ctx context.Context, ms []*Message, outboxIDs 
 			continue
 		}
 		keys[m.DedupeKey] = true
-		var outboxID *int64
-		if !linked[outboxIDs[i]] {
-			linked[outboxIDs[i]], outboxID = true, &outboxIDs[i]
-		}
-		if err := c.add(m, outboxID); err != nil {
+		if err := c.add(m); err != nil {
 			return err
 		}
 	}
-	rs, err := t.c.query(ctx, pgInsertComposedMany, c.args()...)
+	rs, err := t.c.query(ctx, pgInsertMessages, c.args()...)
 	if err != nil {
 		return wrap("store: insert composed", err)
 	}
-	type result struct {
-		id     int64
-		linked bool
-	}
-	done := make(map[string]result, len(c.key))
+	inserted := make(map[string]int64, len(c.key))
 	_, err = collect(rs, func(r scanner) (struct{}, error) {
 		var key string
-		var res result
-		err := r.Scan(&key, &res.id, &res.linked)
-		done[key] = res
+		var id int64
+		err := r.Scan(&id, &key)
+		inserted[key] = id
 		return struct{}{}, err
 	})
 	if err != nil {
 		return wrap("store: insert composed", err)
 	}
+	// Each outbox row is linked by the first message given for it, if
+	// that one was stored.
+	linker := make(map[int64]int, len(ms))
+	var linkIDs, linkMessages []int64
 	for i, m := range ms {
-		res, ok := done[m.DedupeKey]
+		if _, taken := linker[outboxIDs[i]]; taken {
+			continue
+		}
+		linker[outboxIDs[i]] = i
+		if id, ok := inserted[m.DedupeKey]; ok && !dupAt[i] {
+			linkIDs, linkMessages = append(linkIDs, outboxIDs[i]), append(linkMessages, id)
+		}
+	}
+	linked := map[int64]bool{}
+	if len(linkIDs) > 0 {
+		ids, err := queryIDs(ctx, t.c, pgLinkComposed, linkIDs, linkMessages)
+		if err != nil {
+			return wrap("store: insert composed", err)
+		}
+		for _, id := range ids {
+			linked[id] = true
+		}
+	}
+	for i, m := range ms {
+		id, ok := inserted[m.DedupeKey]
 		switch {
 		case dupAt[i] || !ok:
 			return duplicate(m)
-		case !res.linked:
+		case linker[outboxIDs[i]] != i || !linked[outboxIDs[i]]:
 			return linkNotFound(outboxIDs[i])
 		}
-		m.ID = res.id
+		m.ID = id
 	}
 	return nil
 }

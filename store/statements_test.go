@@ -95,7 +95,7 @@ func TestPostgresMarkSentOneStatement(t *testing.T) {
 }
 
 // TestPostgresInsertComposedOneStatement: the acknowledgments of one
-// transaction are stored and linked by one statement.
+// transaction are stored by one statement, and linked by another.
 func TestPostgresInsertComposedOneStatement(t *testing.T) {
 	ctx := context.Background()
 	p := openOneConn(t, "outbox")
@@ -109,8 +109,8 @@ func TestPostgresInsertComposedOneStatement(t *testing.T) {
 	if err := p.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertComposed(ctx, ms, ids) }); err != nil {
 		t.Fatal(err)
 	}
-	if n := calls("INSERT INTO messages"); n != 1 {
-		t.Errorf("InsertComposed of %d messages ran %d statements, want 1", len(ms), n)
+	if n, links := calls("INSERT INTO messages"), calls("SET message_row_id"); n != 1 || links != 1 {
+		t.Errorf("InsertComposed of %d messages ran %d inserts and %d links, want 1 each", len(ms), n, links)
 	}
 	all, err := p.Outbox(ctx)
 	if err != nil {
