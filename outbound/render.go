@@ -21,11 +21,11 @@ type RenderStore interface {
 var _ RenderStore = store.Store(nil)
 
 // composedPerTx is how many composed acknowledgments one transaction
-// stores: as many as the store says it takes best (ComposedPerTx: on
-// PostgreSQL each commit flushes the log, which costs more than the
-// inserts it saves), else a few: one commit for several, while the
-// embedded database's single writer is not kept from the pipeline's
-// commits for long.
+// stores: as many as the store says it takes best (ComposedPerTx:
+// PostgreSQL takes a sender's claim at once, its commits and statements
+// costing more CPU than a longer transaction), else a few: one commit
+// for several, while the embedded database's single writer is not kept
+// from the pipeline's commits for long.
 func composedPerTx(st RenderStore) int {
 	if p, ok := st.(interface{ ComposedPerTx() int }); ok && p.ComposedPerTx() > 0 {
 		return p.ComposedPerTx()

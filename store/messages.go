@@ -246,11 +246,12 @@ func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outboun
 
 // ComposedPerTx is how many composed acknowledgments a transaction of
 // InsertComposed should hold on PostgreSQL: a sender's claim. Each commit
-// flushes the log, at a CPU cost larger than the inserts it covers (eight
-// per transaction cost about 1.5 times the CPU of 64 in
-// BenchmarkPostgresAckPath); the rows are leased to the sender, so a
-// longer transaction keeps nobody waiting. SQLite has no such method: its
-// single writer, which the pipeline's commits wait for, is held briefly.
+// flushes the log, and each call has statements to plan: storing 64
+// acknowledgments eight per transaction costs the backend about twice
+// the CPU of one transaction (BenchmarkPostgresAckPath). The rows are
+// leased to the sender, so a longer transaction keeps nobody waiting.
+// SQLite has no such method: its single writer, which the pipeline's
+// commits wait for, is held briefly.
 func (s *pgStore) ComposedPerTx() int { return 64 }
 
 // composedManyFrom is the number of messages from which InsertComposed

@@ -340,9 +340,10 @@ type Tx interface {
 	QueueAcks(ctx context.Context, os []*Outbound) error
 	// InsertComposed records each ms[i], the bytes composed for outbox row
 	// outboxIDs[i] that QueueAcks queued without them, and links the row to
-	// it: on PostgreSQL, messages without attachments (acknowledgments)
-	// and their links in one statement for all, others in one statement
-	// each, in one round trip. Each ms[i].ID is set. It returns
+	// it: on PostgreSQL, several messages without attachments
+	// (acknowledgments) in one statement and their links in another,
+	// otherwise one statement per message and its link, all in one round
+	// trip. Each ms[i].ID is set. It returns
 	// ErrNotFound when a row is unknown or linked already, ErrDuplicate as
 	// InsertMessage does; on an error the transaction must be rolled back.
 	InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error
