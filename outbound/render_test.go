@@ -174,6 +174,34 @@ func sameAck(t *testing.T, got, want []byte) {
 	}
 }
 
+// claimAcks opens n tickets, each acknowledged by a in its own
+// transaction, and claims their acknowledgments.
+func claimAcks(t *testing.T, st store.Store, a *Acker, prefix string, n int) []store.Outbound {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		in := request
+		in.From = fmt.Sprintf("%s%d@example.org", prefix, i)
+		in.MailFrom, in.MessageID = in.From, fmt.Sprintf("<%s%d@example.org>", prefix, i)
+		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
+			if err != nil {
+				return err
+			}
+			_, err = a.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimed, err := st.ClaimOutbound(ctx, fixedNow.Add(time.Minute), 64, time.Minute)
+	if err != nil || len(claimed) != n {
+		t.Fatalf("claim = %d (%v), want %d", len(claimed), err, n)
+	}
+	return claimed
+}
+
 // TestRenderAllOneBadRow: ten queued acknowledgments composed together,
 // one of which cannot be stored (its Message-ID is taken): the nine others
 // are rendered and linked, that one alone reports the error.
@@ -183,27 +211,9 @@ func TestRenderAllOneBadRow(t *testing.T) {
 			st := b.Open(t)
 			ctx := context.Background()
 			a, _ := newTestAcker(t, nil)
-			for i := range 10 {
-				in := request
-				in.From, in.MailFrom, in.MessageID = fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("d%d@example.org", i), fmt.Sprintf("<d%d@example.org>", i)
-				err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-					tk, err := testdb.CreateTicket(ctx, tx, store.NewTicket{Subject: "Demande", Requester: in.From, CreatedAt: fixedNow})
-					if err != nil {
-						return err
-					}
-					_, err = a.AcknowledgeAll(ctx, tx, []store.Ticket{tk}, []Incoming{in})
-					return err
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			claimed, err := st.ClaimOutbound(ctx, fixedNow.Add(time.Minute), 10, time.Minute)
-			if err != nil || len(claimed) != 10 {
-				t.Fatalf("claim = %d (%v), want 10", len(claimed), err)
-			}
+			claimed := claimAcks(t, st, a, "d", 10)
 			// Another message already holds the fourth acknowledgment's Message-ID.
-			err = st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 				_, err := tx.InsertMessage(ctx, &store.Message{Direction: store.DirIn, Kind: store.KindRequest,
 					MessageID: claimed[3].MessageID, DedupeKey: claimed[3].MessageID, Raw: []byte("x"), CreatedAt: fixedNow})
 				return err
@@ -239,5 +249,49 @@ func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 	failed := waitOutbox(t, st, "the uncomposed acknowledgment failed", all(store.OutFailed))
 	if len(r.received()) != 0 || !strings.Contains(failed[0].LastError, "composition impossible") {
 		t.Errorf("relay got %d messages, last error %q; want none and the reason", len(r.received()), failed[0].LastError)
+	}
+}
+
+// txCounter counts the transactions RenderAll opens, and passes on what
+// the store says of their size.
+type txCounter struct {
+	store.Store
+	txs int
+}
+
+func (c *txCounter) InTx(ctx context.Context, fn store.TxFunc) error {
+	c.txs++
+	return c.Store.InTx(ctx, fn)
+}
+
+func (c *txCounter) ComposedPerTx() int {
+	if p, ok := c.Store.(interface{ ComposedPerTx() int }); ok {
+		return p.ComposedPerTx()
+	}
+	return 0
+}
+
+// TestRenderAllTransactions: a claim's acknowledgments are stored in one
+// transaction on PostgreSQL, where each commit costs more than the
+// inserts it saves, and eight per transaction on SQLite, whose single
+// writer the pipeline waits for.
+func TestRenderAllTransactions(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			ctx := context.Background()
+			a, _ := newTestAcker(t, nil)
+			claimed := claimAcks(t, st, a, "t", 16)
+			c := &txCounter{Store: st}
+			for i, err := range a.RenderAll(ctx, c, claimed) {
+				if err != nil || claimed[i].MessageRowID == 0 {
+					t.Errorf("acknowledgment %d: %v, message row %d", i, err, claimed[i].MessageRowID)
+				}
+			}
+			want := map[string]int{"sqlite": 2, "postgres": 1}[b.Name]
+			if c.txs != want {
+				t.Errorf("RenderAll of 16 acknowledgments used %d transactions, want %d", c.txs, want)
+			}
+		})
 	}
 }

@@ -438,35 +438,51 @@ func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 	p := openOneConn(t, "outbox")
 	st := Store(p)
 	now := time.Now()
-	cycle := func(i int) int {
+	// cycle queues, claims, composes and records n acknowledgments: one,
+	// or sixteen, which InsertComposed and MarkSent take with other
+	// statements.
+	cycle := func(i, n int) int {
 		t.Helper()
 		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
 			to := fmt.Sprintf("r%d@example.org", i)
 			if _, err := tx.CountOutboundToMany(ctx, []string{to, "other@example.org"}, KindAck, now.Add(-time.Hour)); err != nil {
 				return err
 			}
-			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{to},
-				MessageID: fmt.Sprintf("<ack%d@example.org>", i), CreatedAt: now}})
+			var os []*Outbound
+			for k := range n {
+				os = append(os, &Outbound{MailFrom: "support@example.org", To: []string{to},
+					MessageID: fmt.Sprintf("<ack%d.%d@example.org>", i, k), CreatedAt: now})
+			}
+			return tx.QueueAcks(ctx, os)
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := st.ClaimOutbound(ctx, now.Add(time.Second), 10, time.Minute)
+		got, err := st.ClaimOutbound(ctx, now.Add(time.Second), 64, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var sent []Sent
+		var composed []*Message
+		var ids []int64
 		for _, o := range got {
 			sent = append(sent, Sent{ID: o.ID, At: now})
+			composed = append(composed, &Message{Direction: DirOut, Kind: KindAck, Raw: []byte("ack"), DedupeKey: o.MessageID})
+			ids = append(ids, o.ID)
+		}
+		err = st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.InsertComposed(ctx, composed, ids) })
+		if err != nil {
+			t.Fatal(err)
 		}
 		if err := st.MarkSent(ctx, sent...); err != nil {
 			t.Fatal(err)
 		}
 		return len(got)
 	}
-	for i := range 10 { // past the five calls after which a generic plan may stick
-		if n := cycle(i); n != 1 {
-			t.Fatalf("cycle %d claimed %d rows, want 1", i, n)
+	sizes := []int{1, 16}
+	for i := range 12 { // past the five calls after which a generic plan may stick, for each size
+		if n, want := cycle(i, sizes[i%2]), sizes[i%2]; n != want {
+			t.Fatalf("cycle %d claimed %d rows, want %d", i, n, want)
 		}
 	}
 	if _, err := p.pool.Exec(ctx, `
@@ -476,12 +492,14 @@ SELECT 'support@example.org', ARRAY['old' || i || '@example.org'], 's', '<old' |
 FROM generate_series(1, 5000) AS i`); err != nil {
 		t.Fatal(err)
 	}
-	before := seqRead(t, p, "outbox")
-	if n := cycle(100); n != 1 {
-		t.Fatalf("claimed %d rows, want 1", n)
-	}
-	if read := seqRead(t, p, "outbox") - before; read > 1000 {
-		t.Errorf("count, queue, claim and record one acknowledgment read %d outbox rows sequentially, want index look-ups", read)
+	for _, size := range sizes {
+		before := seqRead(t, p, "outbox")
+		if n := cycle(100+size, size); n != size {
+			t.Fatalf("claimed %d rows, want %d", n, size)
+		}
+		if read := seqRead(t, p, "outbox") - before; read > 1000 {
+			t.Errorf("count, queue, claim, compose and record %d acknowledgments read %d outbox rows sequentially, want index look-ups", size, read)
+		}
 	}
 }
 

@@ -166,9 +166,9 @@ var (
 // then grows with every message until autovacuum catches up. The rule:
 // statements that take arrays of ids or search a growing table (the
 // outbox claim, attaching a batch's messages to their tickets, the
-// acknowledgment sources, the References look-up) set stmt.replan;
-// look-ups by one key keep their cached plans, which stay right as tables
-// grow (MarkSent is written as such).
+// acknowledgment sources, the References look-up, recording a group's
+// deliveries, storing composed acknowledgments) set stmt.replan; look-ups
+// by one key keep their cached plans, which stay right as tables grow.
 const replan = pgx.QueryExecModeCacheDescribe
 
 func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {

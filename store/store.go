@@ -347,8 +347,10 @@ type Tx interface {
 	QueueAcks(ctx context.Context, os []*Outbound) error
 	// InsertComposed records each ms[i], the bytes composed for outbox row
 	// outboxIDs[i] that QueueAcks queued without them, and links the row to
-	// it: the message and the link in one statement per row, all in one
-	// round trip where the backend allows. Each ms[i].ID is set. It returns
+	// it: on PostgreSQL, several messages without attachments
+	// (acknowledgments) in one statement and their links in another,
+	// otherwise one statement per message and its link, all in one round
+	// trip. Each ms[i].ID is set. It returns
 	// ErrNotFound when a row is unknown or linked already, ErrDuplicate as
 	// InsertMessage does; on an error the transaction must be rolled back.
 	InsertComposed(ctx context.Context, ms []*Message, outboxIDs []int64) error
@@ -485,7 +487,8 @@ type Store interface {
 	// ends (PostgreSQL: FOR UPDATE SKIP LOCKED).
 	ClaimOutbound(ctx context.Context, now time.Time, n int, lease time.Duration) ([]Outbound, error)
 	// MarkSent records deliveries, several in one statement. It returns
-	// ErrNotFound when one of the ids is unknown (the others are recorded).
+	// ErrNotFound, naming them, when some of the ids are unknown (the
+	// others are recorded).
 	MarkSent(ctx context.Context, sent ...Sent) error
 	// MarkRetry records a temporary failure and the next attempt time.
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error

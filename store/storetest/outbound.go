@@ -527,3 +527,115 @@ func testOutboxOwners(t *testing.T, open Opener) {
 		t.Error("RenewOutbound without an owner succeeded")
 	}
 }
+
+// testInsertComposedMany: a transaction's composed acknowledgments
+// stored together keep each message's own meaning: lists of addresses and
+// references come back exactly, element by element, even with commas,
+// quotes, braces, backslashes or non-ASCII text; a duplicate (of a stored
+// message, or of one earlier in the same call) or an outbox row unknown
+// or linked already fails the call and keeps nothing of it; the others
+// are linked in order. Nine messages at once, as a sender's claim gives.
+func testInsertComposedMany(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tk := createTicket(t, s, newTicket("composed", "a@example.org", base))
+	stored := message("<stored@example.org>")
+	insertMessage(t, s, stored)
+	os := make([]*store.Outbound, 10)
+	for i := range os {
+		os[i] = &store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+			MessageID: fmt.Sprintf("<c%d@example.org>", i), CreatedAt: base}
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, os) })
+	raw := []byte("From: support@example.org\r\nSubject: ack\r\n\r\nBonjour\r\n")
+	composed := func(key string, to, cc, refs []string) *store.Message {
+		return &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
+			From: "support@example.org", FromName: `Centre "d'assistance", niveau 1`, To: to, Cc: cc,
+			Subject: "Accusé de réception", MessageID: key, InReplyTo: "<first@example.org>", References: refs,
+			Date: base, Text: "Bonjour", Raw: raw, DedupeKey: key, CreatedAt: base,
+			Envelope: store.Envelope{Transport: "relay", MailFrom: "support@example.org", RcptTo: to}}
+	}
+	// chunk is the messages k1… for outbox rows 1…9, changed by change.
+	chunk := func(change func(ms []*store.Message, ids []int64)) ([]*store.Message, []int64) {
+		var ms []*store.Message
+		var ids []int64
+		for i := 1; i < len(os); i++ {
+			ms = append(ms, composed(fmt.Sprintf("k%d", i), []string{"a@example.org"}, nil, []string{"<first@example.org>"}))
+			ids = append(ids, os[i].ID)
+		}
+		if change != nil {
+			change(ms, ids)
+		}
+		return ms, ids
+	}
+	insert := func(ms []*store.Message, ids []int64) error {
+		return s.InTx(ctx, func(ctx context.Context, tx store.Tx) error { return tx.InsertComposed(ctx, ms, ids) })
+	}
+	for _, c := range []struct {
+		name   string
+		change func(ms []*store.Message, ids []int64)
+		want   error
+	}{
+		{"a key twice", func(ms []*store.Message, _ []int64) { ms[5].DedupeKey = ms[1].DedupeKey }, store.ErrDuplicate},
+		{"a stored key", func(ms []*store.Message, _ []int64) { ms[6].DedupeKey = stored.DedupeKey }, store.ErrDuplicate},
+		{"an outbox row twice", func(_ []*store.Message, ids []int64) { ids[7] = ids[2] }, store.ErrNotFound},
+		{"an unknown outbox row", func(_ []*store.Message, ids []int64) { ids[3] = 99999 }, store.ErrNotFound},
+	} {
+		if err := insert(chunk(c.change)); !errors.Is(err, c.want) {
+			t.Errorf("%s: InsertComposed = %v, want %v", c.name, err, c.want)
+		}
+	}
+	if all, err := s.Outbox(ctx); err != nil || slices.ContainsFunc(all, func(o store.Outbound) bool { return o.MessageRowID != 0 }) {
+		t.Fatalf("Outbox after failed calls = %+v (%v), want nothing linked", all, err)
+	}
+	odd := composed("k0",
+		[]string{`"Diop, Awa" <awa@example.org>`, `"O'Brien \"Ned\"" <ned@example.org>`, "Zoé Ärger <zoe@exämple.org>"},
+		[]string{`{a,b}@example.org`, `back\slash@example.org`, "", "NULL", " "},
+		[]string{"<r1@example.org>", "<r,2@example.org>", `<"r3"@example.org>`})
+	ms, ids := chunk(func(ms []*store.Message, _ []int64) { ms[0].Cc = []string{} })
+	ms, ids = append([]*store.Message{odd}, ms...), append([]int64{os[0].ID}, ids...)
+	want := make([]store.Message, len(ms))
+	for i, m := range ms {
+		want[i] = *m
+	}
+	if err := insert(ms, ids); err != nil {
+		t.Fatalf("InsertComposed: %v", err)
+	}
+	for i := 1; i < len(ms); i++ {
+		if ms[i].ID <= ms[i-1].ID {
+			t.Errorf("message ids %d, %d: want increasing in the order given", ms[i-1].ID, ms[i].ID)
+		}
+	}
+	again, againIDs := chunk(func(ms []*store.Message, _ []int64) {
+		for _, m := range ms {
+			m.DedupeKey += "-again"
+		}
+	})
+	if err := insert(again, againIDs); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("InsertComposed for rows linked already = %v, want ErrNotFound", err)
+	}
+	all, err := s.Outbox(ctx)
+	if err != nil || len(all) != len(os) {
+		t.Fatalf("Outbox = %d rows (%v), want %d", len(all), err, len(os))
+	}
+	for i, o := range all {
+		if o.ID != os[i].ID || o.MessageRowID != ms[i].ID || !bytes.Equal(o.Raw, raw) {
+			t.Errorf("outbox row %d: linked to %d with %q, want %d", o.ID, o.MessageRowID, o.Raw, ms[i].ID)
+		}
+	}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		for i, w := range want {
+			got, err := tx.MessageByDedupeKey(ctx, w.DedupeKey)
+			if err != nil {
+				return err
+			}
+			if got.ID != ms[i].ID || got.TicketID != tk.ID || got.Kind != store.KindAck || got.FromName != w.FromName ||
+				!slices.Equal(got.To, w.To) || !slices.Equal(got.Cc, append([]string{}, w.Cc...)) ||
+				!slices.Equal(got.References, w.References) || !slices.Equal(got.Envelope.RcptTo, w.To) ||
+				!got.Date.Equal(us(base)) || got.Subject != w.Subject || got.InReplyTo != w.InReplyTo {
+				t.Errorf("message %s:\n got  %+v\n want %+v", w.DedupeKey, got, w)
+			}
+		}
+		return nil
+	})
+}
