@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -318,14 +317,10 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 		if len(ms) == 0 {
 			return -1, nil
 		}
-		// In the order of their dedupe keys: two processes inserting the
-		// same messages never wait for each other's in opposite orders.
-		order := make([]int, len(ms))
-		for n := range order {
-			order[n] = n
-		}
-		slices.SortFunc(order, func(x, y int) int { return strings.Compare(ms[x].DedupeKey, ms[y].DedupeKey) })
-		ms, at = permute(ms, order), permute(at, order)
+		// In the batch's order, which is the order of arrival: a ticket's
+		// history lists its messages in the order of their rows. (Only a
+		// message inserted by its own work, because it shares a name with
+		// another, may now come after one of its batch that arrived later.)
 		ids, dups, err := tx.InsertMessages(ctx, ms)
 		if err != nil {
 			var ie *store.InsertError
@@ -340,15 +335,6 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 		}
 		return -1, nil
 	}
-}
-
-// permute returns s in the order of its indexes in order.
-func permute[T any](s []T, order []int) []T {
-	out := make([]T, len(order))
-	for n, i := range order {
-		out[n] = s[i]
-	}
-	return out
 }
 
 // alone runs fn and its finish step in a transaction of its own.

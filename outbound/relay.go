@@ -317,7 +317,9 @@ func (r *SMTPRelay) dial(ctx context.Context) (*smtpConn, error) {
 		return nil, fmt.Errorf("outbound: relay %s: %w", r.o.Addr, err)
 	}
 	c := newSMTPConn(conn, r.o.Timeout)
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	// The connection as dialled: STARTTLS replaces c.conn on this
+	// goroutine, and closing the one beneath ends the session as well.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	// A refusal before MAIL FROM (greeting, EHLO, STARTTLS, AUTH) says
 	// the relay or our configuration is wrong, not the message: it stays

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/textproto"
@@ -487,6 +488,32 @@ func TestRelaySTARTTLS(t *testing.T) {
 			err = rel.Send(context.Background(), "a@b.example", []string{"awa@example.org"}, testMsg)
 			if err == nil || Permanent(err) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Send = %v, want a temporary failure: %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// A pipelined group has as long as its commands one by one: a relay that
+// takes 600 ms to check each of five recipients, under a 2 s timeout per
+// command, takes the message (one command's timeout for the whole group
+// cut it off, on every retry). The scripted relay answers a group only
+// once it has read all of it, as a relay may.
+func TestRelaySlowRecipients(t *testing.T) {
+	for _, pl := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pipelining %v", pl), func(t *testing.T) {
+			s := startScriptedRelay(t, pl, func(conn int, cmd string) string {
+				if strings.HasPrefix(cmd, "RCPT") {
+					time.Sleep(600 * time.Millisecond)
+				}
+				return ""
+			})
+			rel := newTestRelay(t, s.addr)
+			to := []string{"a@x.test", "b@x.test", "c@x.test", "d@x.test", "e@x.test"}
+			if err := rel.Send(context.Background(), "from@x.test", to, []byte("Subject: x\r\n\r\nhi\r\n")); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if _, bodies, _ := s.state(); len(bodies) != 1 {
+				t.Errorf("%d messages delivered, want 1", len(bodies))
 			}
 		})
 	}

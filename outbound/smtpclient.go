@@ -244,6 +244,11 @@ func (c *smtpConn) send(from string, to []string, raw []byte) (refused []string,
 		return nil, false, err
 	}
 	if pipelining {
+		// As long for the group as one by one, a timeout per command: a
+		// relay may check every recipient before it answers any (it need
+		// not reply before it has read all it was sent, RFC 2920 §3.2), and
+		// a slow one must not be cut off for having been sent many at once.
+		c.deadline(c.timeout * time.Duration(len(to)+2))
 		mailErr := c.readExpect(250, false)
 		if mailErr != nil && (!isReply(mailErr) || closing(mailErr)) {
 			return nil, false, mailErr

@@ -227,13 +227,22 @@ type compiled struct {
 	ok bool
 }
 
-// programs holds the compiled of each template by name.
+// programs holds the compiled of each template by set and name: a text
+// template and an HTML one of the same name must never share a program
+// (the text one escapes nothing).
 var programs sync.Map
+
+// programKey names a template in programs.
+type programKey struct {
+	escaped bool
+	name    string
+}
 
 // execute writes template name of e with data to w: by its program when
 // it has one that can print data, else by e.
 func execute(w *bytes.Buffer, e executor, tree func(name string) *tparse.Tree, escaped bool, name string, data any) error {
-	c, known := programs.Load(name)
+	key := programKey{escaped, name}
+	c, known := programs.Load(key)
 	if known && c.(compiled).ok {
 		n := w.Len()
 		if c.(compiled).p.safeRun(w, reflect.ValueOf(data)) {
@@ -242,7 +251,7 @@ func execute(w *bytes.Buffer, e executor, tree func(name string) *tparse.Tree, e
 		// A template is given the same type of data each time: what a
 		// program cannot print once, it will not the next time.
 		w.Truncate(n)
-		programs.Store(name, compiled{})
+		programs.Store(key, compiled{})
 	}
 	if err := e.ExecuteTemplate(w, name, data); err != nil {
 		return err
@@ -252,7 +261,7 @@ func execute(w *bytes.Buffer, e executor, tree func(name string) *tparse.Tree, e
 		if t := tree(name); t != nil {
 			c.p, c.ok = compile(t.Root, escaped)
 		}
-		programs.Store(name, c)
+		programs.Store(key, c)
 	}
 	return nil
 }
@@ -366,7 +375,7 @@ func truth(v reflect.Value) (bool, bool) {
 		return v.Len() > 0, true
 	case reflect.Bool:
 		return v.Bool(), true
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
 		return !v.IsNil(), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return v.Int() != 0, true

@@ -206,7 +206,7 @@ func TestProgramsUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"ack.txt.tmpl", "ack.html.tmpl", "notify.txt.tmpl"} {
-		if c, ok := programs.Load(name); !ok || !c.(compiled).ok {
+		if c, ok := programs.Load(programKey{strings.HasSuffix(name, ".html.tmpl"), name}); !ok || !c.(compiled).ok {
 			t.Errorf("%s: no program", name)
 		}
 	}
