@@ -51,7 +51,7 @@ func Backup(ctx context.Context, o Options, dest string) error {
 }
 
 func vacuumInto(ctx context.Context, path, dest string) error {
-	db, err := sql.Open("sqlite", sqliteDSN(path, false, true))
+	db, err := sql.Open("sqlite", sqliteDSN(path, roleReadOnly))
 	if err != nil {
 		return wrap("store: backup", err)
 	}

@@ -70,10 +70,35 @@ func (s *sqliteStore) securely(ctx context.Context, e Erasure, fn func() (Erasur
 	if err != nil || r.Zero() {
 		return r, err
 	}
-	for _, p := range []string{`PRAGMA incremental_vacuum`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-		if _, err := s.w.ExecContext(ctx, p); err != nil {
-			s.log.Warn("erasure: reclaiming space", "pragma", p, "err", err)
-		}
+	if _, err := s.w.ExecContext(ctx, `PRAGMA incremental_vacuum`); err != nil {
+		s.log.Warn("erasure: reclaiming space", "pragma", "incremental_vacuum", "err", err)
+	}
+	if err := s.truncateWAL(ctx); err != nil {
+		s.log.Warn("erasure: reclaiming space", "pragma", "wal_checkpoint(TRUNCATE)", "err", err)
 	}
 	return r, nil
+}
+
+// truncateWAL empties the WAL. A checkpoint does not wait for another one
+// (the checkpointer's, or another process's) but reports itself busy: it
+// is tried again for a while.
+func (s *sqliteStore) truncateWAL(ctx context.Context) error {
+	const tries, pause = 100, 20 * time.Millisecond
+	for try := 1; ; try++ {
+		var busy, frames, copied int64
+		if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		if try == tries {
+			return fmt.Errorf("still busy after %d tries", tries)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
 }
