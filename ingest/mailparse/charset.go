@@ -172,15 +172,7 @@ func isControl(r rune) bool {
 // tabs and newlines and dropping every other control character.
 func cleanBody(s string) (string, bool) {
 	s, repaired := repairUTF8(s)
-	needs := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || c == 0xC2 || c == 0xE2 || c == 0xEF {
-			needs = true
-			break
-		}
-	}
-	if !needs {
+	if !needsClean(s) {
 		return s, repaired
 	}
 	var b strings.Builder
@@ -205,6 +197,37 @@ func cleanBody(s string) (string, bool) {
 		i += n
 	}
 	return b.String(), repaired
+}
+
+// needsClean reports whether valid UTF-8 s holds what cleanBody changes: a
+// CR, a control character other than LF and tab, U+2028, U+2029, a BOM or
+// U+FFFD. It looks at the encoded bytes so that French text, full of
+// "’" and "«", is not decoded rune by rune for nothing.
+func needsClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20:
+			if c != '\n' && c != '\t' {
+				return true
+			}
+		case c == 0x7F:
+			return true
+		case c == 0xC2: // U+0080–U+009F: C2 80–C2 9F
+			if i+1 < len(s) && s[i+1] < 0xA0 {
+				return true
+			}
+		case c == 0xE2: // U+2028, U+2029: E2 80 A8, E2 80 A9
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return true
+			}
+		case c == 0xEF: // U+FEFF: EF BB BF; U+FFFD: EF BF BD
+			if i+2 < len(s) && (s[i+1] == 0xBB && s[i+2] == 0xBF || s[i+1] == 0xBF && s[i+2] == 0xBD) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decodeBytes decodes b from charset into valid UTF-8.

@@ -3,6 +3,7 @@ package mailparse
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Patterns of the lines where quoted history or a signature begins, as
@@ -51,7 +52,7 @@ func StripReply(text string) string {
 	for i, l := range lines {
 		// Outlook and OWA write "De\u00a0:"; RE2's \s does not match the
 		// no-break spaces, so they become plain spaces before matching.
-		trimmed[i] = strings.Trim(strings.TrimSpace(nbsp.Replace(l)), "*")
+		trimmed[i] = strings.Trim(strings.TrimSpace(replaceNBSP(l)), "*")
 		trimmed[i] = strings.TrimSpace(trimmed[i])
 		quote[i] = strings.HasPrefix(strings.TrimLeft(l, " \t"), ">")
 		if !quote[i] && trimmed[i] != "" {
@@ -78,7 +79,7 @@ func StripReply(text string) string {
 		switch {
 		case lines[i] == "-- " || lines[i] == "--" || t == "--" && strings.TrimRight(lines[i], " \t") == "--":
 			cut = i
-		case len(t) < 100 && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
+		case len(t) < 100 && mayOpenHistory(t) && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
 			cut = i
 		case strings.HasPrefix(t, "_____") && underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
 			cut = i
@@ -216,6 +217,30 @@ func attributionStart(t string) bool {
 }
 
 var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
+
+// replaceNBSP is nbsp.Replace without its cost on the lines, nearly all,
+// that hold no no-break space: the generic Replacer copies every line.
+func replaceNBSP(l string) string {
+	if strings.Contains(l, "\u00a0") || strings.Contains(l, "\u202f") || strings.Contains(l, "\u2007") {
+		return nbsp.Replace(l)
+	}
+	return l
+}
+
+// mayOpenHistory reports whether t can match separatorRE, forwardRE or
+// mobileRE, from its first byte: "-" or "_", or the first letter of one of
+// their phrases in either case. A non-ASCII first byte is let through, as
+// (?i) also folds some non-ASCII letters onto ASCII ones (ſ onto s).
+func mayOpenHistory(t string) bool {
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '-', '_', 'a', 'A', 'b', 'B', 'd', 'D', 'e', 'E', 'g', 'G', 'o', 'O', 's', 'S', 't', 'T', 'v', 'V':
+		return true
+	}
+	return t[0] >= utf8.RuneSelf
+}
 
 // dropQuoteBeforeSignOff removes a quote block that only a short sign-off
 // ("Aminata", "Cordialement, Awa") follows: the writer top-posted, then
