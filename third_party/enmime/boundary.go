@@ -5,6 +5,7 @@ import (
 	"bytes"
 	stderrors "errors"
 	"io"
+	"sync"
 	"unicode"
 
 	"github.com/pkg/errors"
@@ -37,7 +38,22 @@ func newBoundaryReader(reader *bufio.Reader, boundary string) *boundaryReader {
 		nlPrefix: fullBoundary[:len(fullBoundary)-2],
 		prefix:   fullBoundary[1 : len(fullBoundary)-2],
 		final:    fullBoundary[1:],
-		buffer:   new(bytes.Buffer),
+		buffer:   boundaryBuffers.Get().(*bytes.Buffer),
+	}
+}
+
+// boundaryBuffers recycles the boundaryReaders' buffers, which grow to the
+// size of their reader's reads (4 KiB) for every multipart.
+var boundaryBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// release gives the buffer back; b must not be used afterwards. What b
+// returned was copied out of it by Read.
+func (b *boundaryReader) release() {
+	buf := b.buffer
+	b.buffer = nil
+	if buf.Cap() <= 64<<10 {
+		buf.Reset()
+		boundaryBuffers.Put(buf)
 	}
 }
 

@@ -476,7 +476,8 @@ func ReadParts(r io.Reader) (*Part, error) {
 
 // ReadParts reads a MIME document from the provided reader and parses it into tree of Part objects.
 func (p Parser) ReadParts(r io.Reader) (*Part, error) {
-	br := bufio.NewReader(r)
+	br := getPartReader(r)
+	defer putPartReader(br)
 	root := &Part{PartID: "0", parser: &p}
 
 	// Read header; top-level default CT is text/plain us-ascii according to RFC 822.
@@ -530,6 +531,7 @@ func parseParts(parent *Part, reader *bufio.Reader, partsLeft *int) error {
 	firstRecursion := parent.Parent == nil
 	// Loop over MIME boundaries.
 	br := newBoundaryReader(reader, parent.Boundary)
+	defer br.release()
 	// Track the tail of parent's child chain so appends stay O(1) instead of walking the
 	// sibling list for every AddChild.
 	var lastChild *Part
