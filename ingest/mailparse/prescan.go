@@ -219,8 +219,16 @@ func matchDelimiter(line []byte, stack []string) (int, bool) {
 // past max. One pass over the bytes.
 func countBoundaryParams(b []byte, max int) int {
 	n := 0
-	for i := 0; i+9 <= len(b); i++ {
-		if b[i]|0x20 != 'b' || b[i+8] != '=' {
+	// Each "=" ends at most one "boundary=": look at the eight bytes
+	// before each instead of at every byte.
+	for j := 8; j < len(b); j++ {
+		k := bytes.IndexByte(b[j:], '=')
+		if k < 0 {
+			break
+		}
+		j += k
+		i := j - 8
+		if b[i]|0x20 != 'b' {
 			continue
 		}
 		if bytes.EqualFold(b[i:i+9], []byte("boundary=")) {

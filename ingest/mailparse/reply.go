@@ -83,9 +83,9 @@ func StripReply(text string) string {
 			cut = i
 		case strings.HasPrefix(t, "_____") && underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
 			cut = i
-		case strings.Contains(t, ":") && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
+		case strings.Contains(t, ":") && mayOpenHeader(t) && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
 			cut = i
-		case strings.Contains(t, ":") && headerLineRE.MatchString(t):
+		case strings.Contains(t, ":") && mayOpenHeader(t) && headerLineRE.MatchString(t):
 			cut = i
 		default:
 			if end, ok := attribution(trimmed, i); ok {
@@ -228,15 +228,36 @@ func replaceNBSP(l string) string {
 }
 
 // mayOpenHistory reports whether t can match separatorRE, forwardRE or
-// mobileRE, from its first byte: "-" or "_", or the first letter of one of
-// their phrases in either case. A non-ASCII first byte is let through, as
-// (?i) also folds some non-ASCII letters onto ASCII ones (ſ onto s).
+// mobileRE, from its first two bytes: "--" or "__", or the first two
+// letters of one of their phrases in either case. Non-ASCII bytes are let
+// through, as (?i) also folds some non-ASCII letters onto ASCII ones (ſ onto
+// s) and "t[ée]l" has one second.
 func mayOpenHistory(t string) bool {
+	if len(t) < 2 {
+		return false
+	}
+	c0, c1 := t[0], t[1]
+	if c0 == '-' || c0 == '_' || c0 >= utf8.RuneSelf || c1 >= utf8.RuneSelf {
+		return true
+	}
+	switch string([]byte{c0 | 0x20, c1 | 0x20}) {
+	case "de", "be", "an", "en", "se", "ge", "ob", "te", "vo":
+		return true
+	}
+	return false
+}
+
+// mayOpenHeader reports whether t can match headerFromRE or headerLineRE,
+// from its first byte: "*" or the first letter of one of their field names
+// in either case, or a non-ASCII byte (see mayOpenHistory).
+func mayOpenHeader(t string) bool {
 	if t == "" {
 		return false
 	}
-	switch t[0] {
-	case '-', '_', 'a', 'A', 'b', 'B', 'd', 'D', 'e', 'E', 'g', 'G', 'o', 'O', 's', 'S', 't', 'T', 'v', 'V':
+	switch t[0] | 0x20 {
+	case '*' | 0x20:
+		return t[0] == '*'
+	case 'd', 'f', 'v', 'e':
 		return true
 	}
 	return t[0] >= utf8.RuneSelf
