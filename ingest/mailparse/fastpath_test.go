@@ -88,7 +88,7 @@ var fastPathCases = []string{
 	"Fri, 5 Dec 26 02:00 +0100", "Fri, 5 Dec 2026 02:00:00 +0100 (CET)", "Fri, 5 Dec 2026 02:00:00 GMT",
 	"Fri, 31 Feb 2026 02:00:00 +0100", "Xyz, 5 Dec 2026 02:00:00 +0100", "Fri, 5-Dec-2026 02:00:00 +0100",
 	"-- Original Message --", "__ Message d'origine __", "----- Message transféré -----",
-	"Début du message réexpédié :", "BEGIN FORWARDED MESSAGE:", "Anfang der weitergeleiteten Nachricht:",
+	"Début du message réexpédié :", "debut du message reexpedie", "BEGIN FORWARDED MESSAGE:", "Anfang der weitergeleiteten Nachricht:",
 	"Envoyé de mon iPhone", "ENVOYE DEPUIS MON MOBILE", "ſent from my phone", "Sent from Outlook",
 	"Get Outlook for iOS", "Obtenir Outlook pour Android", "Téléchargez Outlook pour iOS",
 	"TÉLÉCHARGER outlook pour x", "telecharger outlook pour x", "Von meinem iPhone gesendet",

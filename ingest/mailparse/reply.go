@@ -228,20 +228,26 @@ func replaceNBSP(l string) string {
 }
 
 // mayOpenHistory reports whether t can match separatorRE, forwardRE or
-// mobileRE, from its first two bytes: "--" or "__", or the first two
+// mobileRE, from its first three bytes: "--" or "__", or the first three
 // letters of one of their phrases in either case. Non-ASCII bytes are let
 // through, as (?i) also folds some non-ASCII letters onto ASCII ones (ſ onto
-// s) and "t[ée]l" has one second.
+// s) and "début" or "t[ée]l" have one early.
 func mayOpenHistory(t string) bool {
 	if len(t) < 2 {
 		return false
 	}
-	c0, c1 := t[0], t[1]
-	if c0 == '-' || c0 == '_' || c0 >= utf8.RuneSelf || c1 >= utf8.RuneSelf {
+	if c := t[0]; c == '-' || c == '_' {
 		return true
 	}
-	switch string([]byte{c0 | 0x20, c1 | 0x20}) {
-	case "de", "be", "an", "en", "se", "ge", "ob", "te", "vo":
+	if len(t) < 3 {
+		return false
+	}
+	c0, c1, c2 := t[0], t[1], t[2]
+	if c0 >= utf8.RuneSelf || c1 >= utf8.RuneSelf || c2 >= utf8.RuneSelf {
+		return true
+	}
+	switch string([]byte{c0 | 0x20, c1 | 0x20, c2 | 0x20}) {
+	case "deb", "beg", "anf", "env", "sen", "get", "obt", "tel", "von":
 		return true
 	}
 	return false
