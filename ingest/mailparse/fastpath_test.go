@@ -111,3 +111,66 @@ func FuzzFastPaths(f *testing.F) {
 	}
 	f.Fuzz(checkFastPaths)
 }
+
+// splitHeaderReference is splitHeader as it was, two strings per field.
+func splitHeaderReference(raw []byte, maxBytes int) (fields []field, bodyStart int) {
+	pos := 0
+	var cur *field
+	for pos < len(raw) {
+		end := bytes.IndexByte(raw[pos:], '\n')
+		next := len(raw)
+		if end >= 0 {
+			end += pos
+			next = end + 1
+		} else {
+			end = len(raw)
+		}
+		line := raw[pos:end]
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		pos = next
+		if len(line) == 0 {
+			return fields, pos
+		}
+		if maxBytes > 0 && pos > maxBytes {
+			return fields, pos
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if cur != nil {
+				cur.value += " " + strings.TrimSpace(string(line))
+			}
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 {
+			cur = nil
+			continue
+		}
+		name := strings.TrimRight(string(line[:colon]), " \t")
+		if name == "" || strings.ContainsAny(name, " \t") {
+			cur = nil
+			continue
+		}
+		fields = append(fields, field{name: name, value: strings.TrimSpace(string(line[colon+1:]))})
+		cur = &fields[len(fields)-1]
+	}
+	return fields, len(raw)
+}
+
+func TestSplitHeaderAsBefore(t *testing.T) {
+	inputs := append([]string{}, fastPathCases...)
+	inputs = append(inputs,
+		"From: a\r\nTo: b\r\n c\r\n\r\nbody", "From: a\nX: "+strings.Repeat("y", 60)+"\nZ: z\n\nbody",
+		" lead\nA: b\n\tc\nno colon\n: empty\nB : d\n\n", "A: b", "A: b\r\n", "\r\nbody", "A: b\r\n\r")
+	for _, name := range []string{"bench-fr.eml", "attachments.eml", "html-only.eml", "outlook-fr-cp1252.eml"} {
+		inputs = append(inputs, string(readFixture(t, name)))
+	}
+	for _, s := range inputs {
+		for _, max := range []int{0, 1, 20, 64, 1 << 20} {
+			gf, gs := splitHeader([]byte(s), max)
+			wf, ws := splitHeaderReference([]byte(s), max)
+			if !equal(gf, wf) || gs != ws {
+				t.Errorf("splitHeader(%q, %d) = %q, %d; want %q, %d", s, max, gf, gs, wf, ws)
+			}
+		}
+	}
+}

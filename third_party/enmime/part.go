@@ -213,8 +213,10 @@ func (p *Part) setupContentHeaders(mediaParams map[string]string) {
 	if p.Charset == "" {
 		p.Charset = mediaParams[hpCharset]
 	}
-	if p.FileModDate.IsZero() {
-		p.FileModDate, _ = time.Parse(time.RFC822, mediaParams[hpModDate])
+	if v := mediaParams[hpModDate]; p.FileModDate.IsZero() && v != "" {
+		// Without the parameter the result is the zero time that is
+		// there, and the parse error costs an allocation per part.
+		p.FileModDate, _ = time.Parse(time.RFC822, v)
 	}
 }
 
