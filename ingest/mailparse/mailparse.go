@@ -74,9 +74,11 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 		}
 	}()
 	fields, bodyStart := splitHeader(raw, maxHeaderBytes)
-	m.fillHeader(fields)
+	// The top-level media type is read once, for both.
+	topType, topParams := mediaType(get(fields, "Content-Type"))
+	m.fillHeader(fields, topType, topParams)
 	body := raw[bodyStart:]
-	sc := prescan(body, get(fields, "Content-Type"), lim)
+	sc := prescan(body, topType, topParams, lim)
 	if sc.over != "" {
 		m.OverLimits = true
 		m.problem("message over the MIME limits, handled as text only: " + sc.over)
@@ -201,7 +203,7 @@ func (m *Message) problem(p string) {
 func oneLine(s string) string { return foldSpace(s) }
 
 // fillHeader decodes the top-level header fields.
-func (m *Message) fillHeader(fields []field) {
+func (m *Message) fillHeader(fields []field, ct string, params map[string]string) {
 	repaired := false
 	for _, f := range fields {
 		k := canonicalKey(f.name)
@@ -245,7 +247,6 @@ func (m *Message) fillHeader(fields []field) {
 			m.problem("unparseable Date header")
 		}
 	}
-	ct, params := mediaType(get(fields, "Content-Type"))
 	if ct == "" {
 		ct = "text/plain"
 	}

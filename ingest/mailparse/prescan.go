@@ -54,8 +54,9 @@ const maxPartHeader = 16 << 10
 // declared by multipart Content-Type fields (RFC 2046 section 5.1.1), and
 // counts parts and nesting. It stops as soon as a limit is exceeded. Its
 // cost is linear in the size of the body: each line is examined once and
-// boundary lookups go through a map.
-func prescan(body []byte, topType string, lim Limits) scan {
+// boundary lookups go through a map. mt and params are the top-level
+// media type as mediaType reads it.
+func prescan(body []byte, mt string, params map[string]string, lim Limits) scan {
 	var s scan
 	// Safety net under the structural scan below: enmime's nesting can
 	// never exceed the number of boundary parameters declared, so a
@@ -65,7 +66,6 @@ func prescan(body []byte, topType string, lim Limits) scan {
 		s.over = fmt.Sprintf("more than %d boundary parameters", 4*lim.MaxDepth)
 		return s
 	}
-	mt, params := mediaType(topType)
 	if !strings.HasPrefix(mt, "multipart/") || params["boundary"] == "" {
 		if mt == "" || strings.HasPrefix(mt, "text/") {
 			s.text = textSpan{found: true, start: 0, end: len(body), mediaType: orPlain(mt), charset: params["charset"]}
