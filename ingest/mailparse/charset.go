@@ -253,6 +253,15 @@ func cleanBody(s string) (string, bool) {
 	return b.String(), repaired
 }
 
+// cleanLead marks the bytes needsClean looks further at.
+var cleanLead = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\n' && c != '\t'
+	}
+	t[0x7F], t[0xC2], t[0xE2], t[0xEF] = true, true, true, true
+	return t
+}()
+
 // needsClean reports whether valid UTF-8 s holds what cleanBody changes: a
 // CR, a control character other than LF and tab, U+2028, U+2029, a BOM or
 // U+FFFD. It looks at the encoded bytes so that French text, full of
@@ -260,6 +269,9 @@ func cleanBody(s string) (string, bool) {
 func needsClean(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !cleanLead[c] {
+			continue
+		}
 		switch {
 		case c < 0x20:
 			if c != '\n' && c != '\t' {
