@@ -53,6 +53,19 @@ func countBoundaryReference(b []byte, max int) int {
 	return n
 }
 
+func attributionStartReference(t string) bool {
+	t = strings.TrimLeft(strings.TrimPrefix(t, "--"), " \t")
+	end := strings.IndexAny(t, " \t")
+	if end < 0 {
+		return false
+	}
+	switch strings.ToLower(t[:end]) {
+	case "le", "on", "am", "el", "il", "op":
+		return true
+	}
+	return false
+}
+
 func checkFastPaths(t *testing.T, s string) {
 	t.Helper()
 	if got, want := foldSpace(s), foldSpaceReference(s); got != want {
@@ -69,6 +82,9 @@ func checkFastPaths(t *testing.T, s string) {
 	}
 	if !mayOpenHeader(s) && (headerFromRE.MatchString(s) || headerLineRE.MatchString(s)) {
 		t.Errorf("mayOpenHeader(%q) = false, but a header pattern matches", s)
+	}
+	if got, want := attributionStart(s), attributionStartReference(s); got != want {
+		t.Errorf("attributionStart(%q) = %v, want %v", s, got, want)
 	}
 	if !mayHaveLatin1Word(s) && latin1WordRE.MatchString(s) {
 		t.Errorf("mayHaveLatin1Word(%q) = false, but latin1WordRE matches", s)
@@ -92,7 +108,8 @@ var fastPathCases = []string{
 	"Envoyé de mon iPhone", "ENVOYE DEPUIS MON MOBILE", "ſent from my phone", "Sent from Outlook",
 	"Get Outlook for iOS", "Obtenir Outlook pour Android", "Téléchargez Outlook pour iOS",
 	"TÉLÉCHARGER outlook pour x", "telecharger outlook pour x", "Von meinem iPhone gesendet",
-	"De : Awa", "*From:* Awa", "Von: X", "van: y", "Expéditeur : Z", "EXPÉDITEUR : Z",
+	"De : Awa", "*From:* Awa", "Von: X", "van: y", "Expéditeur : Z", "EXPÉDITEUR : Z", "De\t: x", "from :", "**De: x", "Dex: y", "*Van:x", "De: a: b",
+	"Le 3 nov. 2025 à 10:12, X a écrit :", "LE 3 nov, X a écrit :", "İl 3 x ha scritto:", "On 3 Nov wrote:", "-- Am 3 schrieb X:",
 	"De : A Envoyé : lundi Objet : test", "From: a Sent: b Subject: c",
 	"=?iso-8859-1?q?=E9?=", "=?ISO8859-1*fr?q?x?=", "=?us-ascii?q?x?=", "=?Latin1?b?x?=", "=?iſo-8859-1?q?x?=",
 	"=?utf-8?q?x?= =?iso_8859-1?q?y?=", "=?", "=?i", "=?is",

@@ -209,11 +209,30 @@ func attributionStart(t string) bool {
 	if end < 0 {
 		return false
 	}
-	switch strings.ToLower(t[:end]) {
+	w := t[:end]
+	if w[0] < utf8.RuneSelf {
+		// Every leading word is two ASCII letters, and no non-ASCII
+		// letter lowers to one of their second letters: only a word of two
+		// ASCII bytes can be one, compared without strings.ToLower's copy.
+		if len(w) != 2 || w[1] >= utf8.RuneSelf {
+			return false
+		}
+		w = string([]byte{asciiLower(w[0]), asciiLower(w[1])})
+	} else {
+		w = strings.ToLower(w)
+	}
+	switch w {
 	case "le", "on", "am", "el", "il", "op":
 		return true
 	}
 	return false
+}
+
+func asciiLower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
@@ -253,20 +272,23 @@ func mayOpenHistory(t string) bool {
 	return false
 }
 
-// mayOpenHeader reports whether t can match headerFromRE or headerLineRE,
-// from its first byte: "*" or the first letter of one of their field names
-// in either case, or a non-ASCII byte (see mayOpenHistory).
+// mayOpenHeader reports whether t can match headerFromRE or headerLineRE:
+// an optional "*", then one of their field names in any case up to the
+// first ":" and the white space before it. strings.EqualFold folds as (?i)
+// does.
 func mayOpenHeader(t string) bool {
-	if t == "" {
+	t = strings.TrimPrefix(t, "*")
+	i := strings.IndexByte(t, ':')
+	if i < 0 {
 		return false
 	}
-	switch t[0] | 0x20 {
-	case '*' | 0x20:
-		return t[0] == '*'
-	case 'd', 'f', 'v', 'e':
-		return true
+	name := strings.TrimRight(t[:i], " \t\n\f\r")
+	for _, w := range [...]string{"de", "from", "von", "van", "expéditeur"} {
+		if strings.EqualFold(name, w) {
+			return true
+		}
 	}
-	return t[0] >= utf8.RuneSelf
+	return false
 }
 
 // dropQuoteBeforeSignOff removes a quote block that only a short sign-off
