@@ -94,6 +94,27 @@ var wordDecoder = &mime.WordDecoder{
 
 var latin1WordRE = regexp.MustCompile(`(?i)=\?(iso-8859-1|iso8859-1|iso_8859-1|us-ascii|latin1)([*?])`)
 
+// mayHaveLatin1Word reports whether latin1WordRE can match v, from the two
+// bytes after each "=?": the first two letters of one of its labels in
+// either case, or a non-ASCII byte, as (?i) folds ſ onto s.
+func mayHaveLatin1Word(v string) bool {
+	for {
+		i := strings.Index(v, "=?")
+		if i < 0 || i+4 > len(v) {
+			return false
+		}
+		c0, c1 := v[i+2], v[i+3]
+		if c0 >= utf8.RuneSelf || c1 >= utf8.RuneSelf {
+			return true
+		}
+		switch string([]byte{c0 | 0x20, c1 | 0x20}) {
+		case "is", "us", "la":
+			return true
+		}
+		v = v[i+2:]
+	}
+}
+
 // decodeWords decodes the RFC 2047 encoded words of a header value. An
 // encoded word the decoder rejects (unknown charset, bad encoding) is left
 // as written rather than losing the whole value.
@@ -103,7 +124,9 @@ func decodeWords(v string) string {
 	}
 	// mime.WordDecoder decodes iso-8859-1 and us-ascii itself, literally;
 	// relabel them so that lookupCharset reads them as Windows-1252.
-	v = latin1WordRE.ReplaceAllString(v, "=?windows-1252$2")
+	if mayHaveLatin1Word(v) {
+		v = latin1WordRE.ReplaceAllString(v, "=?windows-1252$2")
+	}
 	if d, err := wordDecoder.DecodeHeader(v); err == nil {
 		return d
 	}
@@ -142,6 +165,9 @@ func sanitizeHeader(v string) (string, bool) {
 // foldSpace removes control characters, turns runs of white space into one
 // space and trims the ends.
 func foldSpace(s string) string {
+	if isFolded(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -162,6 +188,34 @@ func foldSpace(s string) string {
 	return b.String()
 }
 
+// isFolded reports whether foldSpace would return s unchanged: no control
+// character, no white space but single spaces between other characters,
+// valid UTF-8. Most header values are, and need no copy.
+func isFolded(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7F || c == ' ' && s[i+1] == ' ' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isControl(r) || unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
 // isControl reports C0 and C1 control characters, DEL, and the Unicode
 // line and paragraph separators and BOM that upset line-based consumers.
 func isControl(r rune) bool {
@@ -172,15 +226,7 @@ func isControl(r rune) bool {
 // tabs and newlines and dropping every other control character.
 func cleanBody(s string) (string, bool) {
 	s, repaired := repairUTF8(s)
-	needs := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || c == 0xC2 || c == 0xE2 || c == 0xEF {
-			needs = true
-			break
-		}
-	}
-	if !needs {
+	if !needsClean(s) {
 		return s, repaired
 	}
 	var b strings.Builder
@@ -205,6 +251,49 @@ func cleanBody(s string) (string, bool) {
 		i += n
 	}
 	return b.String(), repaired
+}
+
+// cleanLead marks the bytes needsClean looks further at.
+var cleanLead = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = c != '\n' && c != '\t'
+	}
+	t[0x7F], t[0xC2], t[0xE2], t[0xEF] = true, true, true, true
+	return t
+}()
+
+// needsClean reports whether valid UTF-8 s holds what cleanBody changes: a
+// CR, a control character other than LF and tab, U+2028, U+2029, a BOM or
+// U+FFFD. It looks at the encoded bytes so that French text, full of
+// "’" and "«", is not decoded rune by rune for nothing.
+func needsClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !cleanLead[c] {
+			continue
+		}
+		switch {
+		case c < 0x20:
+			if c != '\n' && c != '\t' {
+				return true
+			}
+		case c == 0x7F:
+			return true
+		case c == 0xC2: // U+0080–U+009F: C2 80–C2 9F
+			if i+1 < len(s) && s[i+1] < 0xA0 {
+				return true
+			}
+		case c == 0xE2: // U+2028, U+2029: E2 80 A8, E2 80 A9
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return true
+			}
+		case c == 0xEF: // U+FEFF: EF BB BF; U+FFFD: EF BF BD
+			if i+2 < len(s) && (s[i+1] == 0xBB && s[i+2] == 0xBF || s[i+1] == 0xBF && s[i+2] == 0xBD) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decodeBytes decodes b from charset into valid UTF-8.

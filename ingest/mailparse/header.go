@@ -16,9 +16,56 @@ type field struct {
 // mbox "From " line, garbage) skipped, bare LF accepted. It returns the
 // fields in order and the offset where the body starts.
 func splitHeader(raw []byte, maxBytes int) (fields []field, bodyStart int) {
+	// One string for the whole block: names and values are substrings of
+	// it instead of two allocations per field.
+	stop, bodyStart := headerEnd(raw, maxBytes)
+	block := string(raw[:stop])
 	pos := 0
 	var cur *field
+	for pos < len(block) {
+		end := strings.IndexByte(block[pos:], '\n')
+		next := len(block)
+		if end >= 0 {
+			end += pos
+			next = end + 1
+		} else {
+			end = len(block)
+		}
+		line := block[pos:end]
+		line = strings.TrimSuffix(line, "\r")
+		pos = next
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if cur != nil {
+				cur.value += " " + strings.TrimSpace(line)
+			}
+			continue
+		}
+		colon := strings.IndexByte(line, ':')
+		if colon <= 0 {
+			cur = nil
+			continue
+		}
+		name := strings.TrimRight(line[:colon], " \t")
+		if name == "" || strings.ContainsAny(name, " \t") {
+			cur = nil
+			continue
+		}
+		fields = append(fields, field{name: name, value: strings.TrimSpace(line[colon+1:])})
+		cur = &fields[len(fields)-1]
+	}
+	return fields, bodyStart
+}
+
+// headerEnd returns where the lines to read as fields stop in raw and
+// where the body begins: at and after the first empty line, at and after
+// the line that crosses maxBytes when it is positive, or len(raw).
+func headerEnd(raw []byte, maxBytes int) (stop, bodyStart int) {
+	pos := 0
 	for pos < len(raw) {
+		lineStart := pos
 		end := bytes.IndexByte(raw[pos:], '\n')
 		next := len(raw)
 		if end >= 0 {
@@ -27,37 +74,18 @@ func splitHeader(raw []byte, maxBytes int) (fields []field, bodyStart int) {
 		} else {
 			end = len(raw)
 		}
-		line := raw[pos:end]
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		line := bytes.TrimSuffix(raw[pos:end], []byte{'\r'})
 		pos = next
 		if len(line) == 0 {
-			return fields, pos
+			return lineStart, pos
 		}
 		if maxBytes > 0 && pos > maxBytes {
 			// A header this large is an attack or a broken message;
 			// what follows is treated as body.
-			return fields, pos
+			return lineStart, pos
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if cur != nil {
-				cur.value += " " + strings.TrimSpace(string(line))
-			}
-			continue
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			cur = nil
-			continue
-		}
-		name := strings.TrimRight(string(line[:colon]), " \t")
-		if name == "" || strings.ContainsAny(name, " \t") {
-			cur = nil
-			continue
-		}
-		fields = append(fields, field{name: name, value: strings.TrimSpace(string(line[colon+1:]))})
-		cur = &fields[len(fields)-1]
 	}
-	return fields, len(raw)
+	return len(raw), len(raw)
 }
 
 // get returns the raw value of the first field called name.

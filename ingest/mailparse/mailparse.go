@@ -74,9 +74,11 @@ func Parse(raw []byte, lim Limits) (m *Message) {
 		}
 	}()
 	fields, bodyStart := splitHeader(raw, maxHeaderBytes)
-	m.fillHeader(fields)
+	// The top-level media type is read once, for both.
+	topType, topParams := mediaType(get(fields, "Content-Type"))
+	m.fillHeader(fields, topType, topParams)
 	body := raw[bodyStart:]
-	sc := prescan(body, get(fields, "Content-Type"), lim)
+	sc := prescan(body, topType, topParams, lim)
 	if sc.over != "" {
 		m.OverLimits = true
 		m.problem("message over the MIME limits, handled as text only: " + sc.over)
@@ -201,7 +203,7 @@ func (m *Message) problem(p string) {
 func oneLine(s string) string { return foldSpace(s) }
 
 // fillHeader decodes the top-level header fields.
-func (m *Message) fillHeader(fields []field) {
+func (m *Message) fillHeader(fields []field, ct string, params map[string]string) {
 	repaired := false
 	for _, f := range fields {
 		k := canonicalKey(f.name)
@@ -239,13 +241,12 @@ func (m *Message) fillHeader(fields []field) {
 		}
 	}
 	if d := get(fields, "Date"); d != "" {
-		if t, err := mail.ParseDate(foldSpace(d)); err == nil {
+		if t, err := parseDate(foldSpace(d)); err == nil {
 			m.Date = t
 		} else {
 			m.problem("unparseable Date header")
 		}
 	}
-	ct, params := mediaType(get(fields, "Content-Type"))
 	if ct == "" {
 		ct = "text/plain"
 	}
@@ -253,6 +254,26 @@ func (m *Message) fillHeader(fields []field) {
 	if ct == "multipart/report" {
 		m.ReportType, _ = repairUTF8(foldSpace(strings.ToLower(params["report-type"])))
 	}
+}
+
+// rfc1123Z is the first of mail.ParseDate's layouts that has a day of the
+// week, the form nearly every client writes.
+const rfc1123Z = "Mon, 2 Jan 2006 15:04:05 -0700"
+
+// parseDate is mail.ParseDate for a folded value (foldSpace), without
+// trying and failing its 24 layouts without a day of the week first: each
+// failure builds an error. When d is one "Mon, 2 Jan 2006 15:04:05 -0700"
+// date and nothing else, mail.ParseDate parses the same string with the
+// same layout (those it tries before need a digit first).
+func parseDate(d string) (time.Time, error) {
+	if d != "" && (d[0]|0x20 >= 'a' && d[0]|0x20 <= 'z') && !strings.Contains(d, "\r") {
+		if i := strings.IndexAny(d, "+-"); i >= 0 && i+5 == len(d) {
+			if t, err := time.Parse(rfc1123Z, d); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return mail.ParseDate(d)
 }
 
 // allOf joins every occurrence of a field: some senders repeat To or Cc.

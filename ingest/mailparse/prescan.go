@@ -54,8 +54,9 @@ const maxPartHeader = 16 << 10
 // declared by multipart Content-Type fields (RFC 2046 section 5.1.1), and
 // counts parts and nesting. It stops as soon as a limit is exceeded. Its
 // cost is linear in the size of the body: each line is examined once and
-// boundary lookups go through a map.
-func prescan(body []byte, topType string, lim Limits) scan {
+// boundary lookups go through a map. mt and params are the top-level
+// media type as mediaType reads it.
+func prescan(body []byte, mt string, params map[string]string, lim Limits) scan {
 	var s scan
 	// Safety net under the structural scan below: enmime's nesting can
 	// never exceed the number of boundary parameters declared, so a
@@ -65,7 +66,6 @@ func prescan(body []byte, topType string, lim Limits) scan {
 		s.over = fmt.Sprintf("more than %d boundary parameters", 4*lim.MaxDepth)
 		return s
 	}
-	mt, params := mediaType(topType)
 	if !strings.HasPrefix(mt, "multipart/") || params["boundary"] == "" {
 		if mt == "" || strings.HasPrefix(mt, "text/") {
 			s.text = textSpan{found: true, start: 0, end: len(body), mediaType: orPlain(mt), charset: params["charset"]}
@@ -219,8 +219,16 @@ func matchDelimiter(line []byte, stack []string) (int, bool) {
 // past max. One pass over the bytes.
 func countBoundaryParams(b []byte, max int) int {
 	n := 0
-	for i := 0; i+9 <= len(b); i++ {
-		if b[i]|0x20 != 'b' || b[i+8] != '=' {
+	// Each "=" ends at most one "boundary=": look at the eight bytes
+	// before each instead of at every byte.
+	for j := 8; j < len(b); j++ {
+		k := bytes.IndexByte(b[j:], '=')
+		if k < 0 {
+			break
+		}
+		j += k
+		i := j - 8
+		if b[i]|0x20 != 'b' {
 			continue
 		}
 		if bytes.EqualFold(b[i:i+9], []byte("boundary=")) {

@@ -3,6 +3,7 @@ package mailparse
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Patterns of the lines where quoted history or a signature begins, as
@@ -51,7 +52,7 @@ func StripReply(text string) string {
 	for i, l := range lines {
 		// Outlook and OWA write "De\u00a0:"; RE2's \s does not match the
 		// no-break spaces, so they become plain spaces before matching.
-		trimmed[i] = strings.Trim(strings.TrimSpace(nbsp.Replace(l)), "*")
+		trimmed[i] = strings.Trim(strings.TrimSpace(replaceNBSP(l)), "*")
 		trimmed[i] = strings.TrimSpace(trimmed[i])
 		quote[i] = strings.HasPrefix(strings.TrimLeft(l, " \t"), ">")
 		if !quote[i] && trimmed[i] != "" {
@@ -78,13 +79,13 @@ func StripReply(text string) string {
 		switch {
 		case lines[i] == "-- " || lines[i] == "--" || t == "--" && strings.TrimRight(lines[i], " \t") == "--":
 			cut = i
-		case len(t) < 100 && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
+		case len(t) < 100 && mayOpenHistory(t) && (separatorRE.MatchString(t) || forwardRE.MatchString(t) || mobileRE.MatchString(t)):
 			cut = i
 		case strings.HasPrefix(t, "_____") && underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
 			cut = i
-		case strings.Contains(t, ":") && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
+		case strings.Contains(t, ":") && mayOpenHeader(t) && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
 			cut = i
-		case strings.Contains(t, ":") && headerLineRE.MatchString(t):
+		case strings.Contains(t, ":") && mayOpenHeader(t) && headerLineRE.MatchString(t):
 			cut = i
 		default:
 			if end, ok := attribution(trimmed, i); ok {
@@ -208,14 +209,87 @@ func attributionStart(t string) bool {
 	if end < 0 {
 		return false
 	}
-	switch strings.ToLower(t[:end]) {
+	w := t[:end]
+	if w[0] < utf8.RuneSelf {
+		// Every leading word is two ASCII letters, and no non-ASCII
+		// letter lowers to one of their second letters: only a word of two
+		// ASCII bytes can be one, compared without strings.ToLower's copy.
+		if len(w) != 2 || w[1] >= utf8.RuneSelf {
+			return false
+		}
+		w = string([]byte{asciiLower(w[0]), asciiLower(w[1])})
+	} else {
+		w = strings.ToLower(w)
+	}
+	switch w {
 	case "le", "on", "am", "el", "il", "op":
 		return true
 	}
 	return false
 }
 
+func asciiLower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 var nbsp = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2007", " ")
+
+// replaceNBSP is nbsp.Replace without its cost on the lines, nearly all,
+// that hold no no-break space: the generic Replacer copies every line.
+func replaceNBSP(l string) string {
+	if strings.Contains(l, "\u00a0") || strings.Contains(l, "\u202f") || strings.Contains(l, "\u2007") {
+		return nbsp.Replace(l)
+	}
+	return l
+}
+
+// mayOpenHistory reports whether t can match separatorRE, forwardRE or
+// mobileRE, from its first three bytes: "--" or "__", or the first three
+// letters of one of their phrases in either case. Non-ASCII bytes are let
+// through, as (?i) also folds some non-ASCII letters onto ASCII ones (ſ onto
+// s) and "début" or "t[ée]l" have one early.
+func mayOpenHistory(t string) bool {
+	if len(t) < 2 {
+		return false
+	}
+	if c := t[0]; c == '-' || c == '_' {
+		return true
+	}
+	if len(t) < 3 {
+		return false
+	}
+	c0, c1, c2 := t[0], t[1], t[2]
+	if c0 >= utf8.RuneSelf || c1 >= utf8.RuneSelf || c2 >= utf8.RuneSelf {
+		return true
+	}
+	switch string([]byte{c0 | 0x20, c1 | 0x20, c2 | 0x20}) {
+	case "deb", "beg", "anf", "env", "sen", "get", "obt", "tel", "von":
+		return true
+	}
+	return false
+}
+
+// mayOpenHeader reports whether t can match headerFromRE or headerLineRE:
+// an optional "*", then one of their field names in any case up to the
+// first ":" and the white space before it. strings.EqualFold folds as (?i)
+// does.
+func mayOpenHeader(t string) bool {
+	t = strings.TrimPrefix(t, "*")
+	i := strings.IndexByte(t, ':')
+	if i < 0 {
+		return false
+	}
+	name := strings.TrimRight(t[:i], " \t\n\f\r")
+	for _, w := range [...]string{"de", "from", "von", "van", "expéditeur"} {
+		if strings.EqualFold(name, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // dropQuoteBeforeSignOff removes a quote block that only a short sign-off
 // ("Aminata", "Cordialement, Awa") follows: the writer top-posted, then

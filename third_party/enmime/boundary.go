@@ -5,6 +5,7 @@ import (
 	"bytes"
 	stderrors "errors"
 	"io"
+	"sync"
 	"unicode"
 
 	"github.com/pkg/errors"
@@ -37,7 +38,35 @@ func newBoundaryReader(reader *bufio.Reader, boundary string) *boundaryReader {
 		nlPrefix: fullBoundary[:len(fullBoundary)-2],
 		prefix:   fullBoundary[1 : len(fullBoundary)-2],
 		final:    fullBoundary[1:],
-		buffer:   new(bytes.Buffer),
+		buffer:   boundaryBuffers.Get().(*bytes.Buffer),
+	}
+}
+
+// indexLineBreak is the index of the first CR or LF in buf, len(buf) when
+// there is none; bytes.IndexByte is much faster than bytes.IndexAny.
+func indexLineBreak(buf []byte) int {
+	k := bytes.IndexByte(buf, '\n')
+	if k < 0 {
+		k = len(buf)
+	}
+	if cr := bytes.IndexByte(buf[:k], '\r'); cr >= 0 {
+		k = cr
+	}
+	return k
+}
+
+// boundaryBuffers recycles the boundaryReaders' buffers, which grow to the
+// size of their reader's reads (4 KiB) for every multipart.
+var boundaryBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// release gives the buffer back; b must not be used afterwards. What b
+// returned was copied out of it by Read.
+func (b *boundaryReader) release() {
+	buf := b.buffer
+	b.buffer = nil
+	if buf.Cap() <= 64<<10 {
+		buf.Reset()
+		boundaryBuffers.Put(buf)
 	}
 }
 
@@ -89,10 +118,7 @@ func (b *boundaryReader) Read(dest []byte) (n int, err error) {
 			// Fast path: bytes up to the next line break cannot start a
 			// delimiter; copy them at once instead of one by one.
 			buf, _ := b.r.Peek(b.r.Buffered())
-			k := bytes.IndexAny(buf, "\r\n")
-			if k < 0 {
-				k = len(buf)
-			}
+			k := indexLineBreak(buf)
 			k = min(k, len(dest)-i)
 			b.buffer.Write(buf[:k])
 			_, _ = b.r.Discard(k)

@@ -172,7 +172,9 @@ line:
 	}
 
 	buf.Write([]byte{'\r', '\n'})
-	tr := inttp.NewReader(bufio.NewReader(buf))
+	// Sized to the header block: a 4 KiB buffer per part was the largest
+	// allocation of parsing a small message.
+	tr := inttp.NewReader(bufio.NewReaderSize(buf, buf.Len()))
 	header, err := tr.ReadEmailMIMEHeader()
 	return textproto.MIMEHeader(header), errors.WithStack(err)
 }

@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gogs/chardet"
@@ -212,8 +213,10 @@ func (p *Part) setupContentHeaders(mediaParams map[string]string) {
 	if p.Charset == "" {
 		p.Charset = mediaParams[hpCharset]
 	}
-	if p.FileModDate.IsZero() {
-		p.FileModDate, _ = time.Parse(time.RFC822, mediaParams[hpModDate])
+	if v := mediaParams[hpModDate]; p.FileModDate.IsZero() && v != "" {
+		// Without the parameter the result is the zero time that is
+		// there, and the parse error costs an allocation per part.
+		p.FileModDate, _ = time.Parse(time.RFC822, v)
 	}
 }
 
@@ -233,7 +236,37 @@ func (p *Part) readPartContent(r io.Reader, readPartErrorPolicy ReadPartErrorPol
 // an io.Reader that will convert from that charset to UTF-8. If the charset cannot be detected,
 // this method adds a warning to the part and automatically falls back to using
 // `convertFromStatedCharset` and returns the reader from that method.
-func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, error) {
+func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, []byte, error) {
+	out, buf, err := p.convertFromDetectedCharsetReader(r, readPartErrorPolicy)
+	if br, ok := out.(*bytes.Reader); ok && br == buf.r {
+		// Nothing read from it yet: its content is buf.b.
+		return out, buf.b, err
+	}
+	return out, nil, err
+}
+
+// readBuffer is the content convertFromDetectedCharsetReader read, and the
+// reader over it it made.
+type readBuffer struct {
+	b []byte
+	r *bytes.Reader
+}
+
+func (p *Part) convertFromDetectedCharsetReader(r io.Reader, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, readBuffer, error) {
+	buf, err := p.readPartContent(r, readPartErrorPolicy)
+	if err != nil {
+		return nil, readBuffer{}, errors.WithStack(err)
+	}
+
+	// Restore r.
+	whole := readBuffer{b: buf, r: bytes.NewReader(buf)}
+	r = whole.r
+
+	if p.parser.disableCharacterDetection && p.Charset != "" {
+		// Charset detection is disabled, use declared charset.
+		return p.convertFromStatedCharset(r), whole, nil
+	}
+
 	// Attempt to detect character set from part content.
 	var cd *chardet.Detector
 	switch p.ContentType {
@@ -241,19 +274,6 @@ func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadP
 		cd = chardet.NewHtmlDetector()
 	default:
 		cd = chardet.NewTextDetector()
-	}
-
-	buf, err := p.readPartContent(r, readPartErrorPolicy)
-	if err != nil {
-		return nil, errors.WithStack(err)
-	}
-
-	// Restore r.
-	r = bytes.NewReader(buf)
-
-	if p.parser.disableCharacterDetection && p.Charset != "" {
-		// Charset detection is disabled, use declared charset.
-		return p.convertFromStatedCharset(r), nil
 	}
 
 	cs, err := cd.DetectBest(buf)
@@ -266,7 +286,7 @@ func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadP
 
 	if cs == nil || cs.Confidence < minCharsetConfidence || len(bytes.Runes(buf)) < p.parser.minCharsetDetectRunes {
 		// Low confidence or not enough characters, use declared character set.
-		return p.convertFromStatedCharset(r), nil
+		return p.convertFromStatedCharset(r), whole, nil
 	}
 
 	// Confidence exceeded our threshold, use detected character set.
@@ -282,7 +302,7 @@ func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadP
 		p.Charset = cs.Charset
 	}
 
-	return r, nil
+	return r, whole, nil
 }
 
 // convertFromStatedCharset returns a reader that will convert from the charset specified for the
@@ -335,6 +355,8 @@ func (p *Part) decodeContent(r io.Reader, readPartErrorPolicy ReadPartErrorPolic
 		encoding = header.Get(hnContentEncoding)
 	}
 	validEncoding := true
+	// whole is the decoded content when no charset conversion is needed.
+	var whole []byte
 	switch strings.ToLower(encoding) {
 	case cteQuotedPrintable:
 		contentReader = coding.NewQPCleaner(contentReader)
@@ -355,17 +377,23 @@ func (p *Part) decodeContent(r io.Reader, readPartErrorPolicy ReadPartErrorPolic
 	// Build charset decoding reader.
 	if validEncoding && strings.HasPrefix(p.ContentType, "text/") && !p.parser.rawContent {
 		var err error
-		contentReader, err = p.convertFromDetectedCharset(contentReader, readPartErrorPolicy)
+		contentReader, whole, err = p.convertFromDetectedCharset(contentReader, readPartErrorPolicy)
 		if err != nil {
 			return p.base64CorruptInputCheck(err)
 		}
 	}
 	// Decode and store content.
-	content, err := p.readPartContent(contentReader, readPartErrorPolicy)
-	if err != nil {
-		return p.base64CorruptInputCheck(errors.WithStack(err))
+	if whole != nil {
+		// The charset needs no conversion (UTF-8): the content is the
+		// buffer convertFromDetectedCharset read, not a second copy of it.
+		p.Content = whole
+	} else {
+		content, err := p.readPartContent(contentReader, readPartErrorPolicy)
+		if err != nil {
+			return p.base64CorruptInputCheck(errors.WithStack(err))
+		}
+		p.Content = content
 	}
-	p.Content = content
 	// Collect base64 errors.
 	if b64cleaner != nil {
 		for _, err := range b64cleaner.Errors {
@@ -450,7 +478,8 @@ func ReadParts(r io.Reader) (*Part, error) {
 
 // ReadParts reads a MIME document from the provided reader and parses it into tree of Part objects.
 func (p Parser) ReadParts(r io.Reader) (*Part, error) {
-	br := bufio.NewReader(r)
+	br := getPartReader(r)
+	defer putPartReader(br)
 	root := &Part{PartID: "0", parser: &p}
 
 	// Read header; top-level default CT is text/plain us-ascii according to RFC 822.
@@ -504,6 +533,7 @@ func parseParts(parent *Part, reader *bufio.Reader, partsLeft *int) error {
 	firstRecursion := parent.Parent == nil
 	// Loop over MIME boundaries.
 	br := newBoundaryReader(reader, parent.Boundary)
+	defer br.release()
 	// Track the tail of parent's child chain so appends stay O(1) instead of walking the
 	// sibling list for every AddChild.
 	var lastChild *Part
@@ -535,51 +565,13 @@ func parseParts(parent *Part, reader *bufio.Reader, partsLeft *int) error {
 		}
 
 		// Look for part header.
-		bbr := bufio.NewReader(br)
-		if err = p.setupHeaders(bbr, ""); err != nil {
-			if p.parser.skipMalformedParts {
-				parent.addErrorf(ErrorMalformedChildPart, "read header: %s", err.Error())
-				continue
-			}
-
-			return err
-		}
-
-		// Insert this Part into the MIME tree.
-		if p.Boundary == "" {
-			// Content is text or data, decode it.
-			if err = p.decodeContent(bbr, p.parser.readPartErrorPolicy); err != nil {
-				if p.parser.skipMalformedParts {
-					parent.addErrorf(ErrorMalformedChildPart, "decode content: %s", err.Error())
-					continue
-				}
-				return err
-			}
-			lastChild = parent.appendChild(lastChild, p)
-			continue
-		} else if detectTextHeader(p, inttp.MIMEHeader(p.Header), false) {
-			// Some parts are data but for some reason have a boundary header field so do not treat them
-			// as multipart and add an error
-			parent.addErrorf(ErrorDataHasBoundary, "content is text or data but has a boundary marker")
-			// Content is text or data, decode it.
-			if err = p.decodeContent(bbr, p.parser.readPartErrorPolicy); err != nil {
-				if p.parser.skipMalformedParts {
-					parent.addErrorf(ErrorMalformedChildPart, "decode content: %s", err.Error())
-					continue
-				}
-				return err
-			}
-			lastChild = parent.appendChild(lastChild, p)
+		bbr := getPartReader(br)
+		err = parsePart(parent, p, bbr, partsLeft, &lastChild)
+		putPartReader(bbr)
+		if err == errSkipPart {
 			continue
 		}
-
-		lastChild = parent.appendChild(lastChild, p)
-		// Content is another multipart.
-		if err = parseParts(p, bbr, partsLeft); err != nil {
-			if p.parser.skipMalformedParts && !isTooManyPartsError(err) {
-				parent.addErrorf(ErrorMalformedChildPart, "parse parts: %s", err.Error())
-				continue
-			}
+		if err != nil {
 			return err
 		}
 	}
@@ -595,6 +587,67 @@ func parseParts(parent *Part, reader *bufio.Reader, partsLeft *int) error {
 	// i.e. it is the root of its MIME Part subtree.
 	if !firstRecursion {
 		parent.PartID += ".0"
+	}
+	return nil
+}
+
+// partReaders recycles the buffered readers of parts: nothing keeps a
+// reference to one, or to its buffer, once its part is parsed.
+var partReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
+func getPartReader(r io.Reader) *bufio.Reader {
+	br := partReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+func putPartReader(br *bufio.Reader) {
+	br.Reset(nil)
+	partReaders.Put(br)
+}
+
+// errSkipPart tells parseParts that parsePart recorded an error on the
+// parent and the part is left out.
+var errSkipPart = errors.New("skip part")
+
+// parsePart reads the header and content of part p from bbr and appends it
+// to parent after *lastChild.
+func parsePart(parent, p *Part, bbr *bufio.Reader, partsLeft *int, lastChild **Part) error {
+	if err := p.setupHeaders(bbr, ""); err != nil {
+		if p.parser.skipMalformedParts {
+			parent.addErrorf(ErrorMalformedChildPart, "read header: %s", err.Error())
+			return errSkipPart
+		}
+		return err
+	}
+
+	// Insert this Part into the MIME tree.
+	if p.Boundary == "" || detectTextHeader(p, inttp.MIMEHeader(p.Header), false) {
+		if p.Boundary != "" {
+			// Some parts are data but for some reason have a boundary header field so do not treat them
+			// as multipart and add an error
+			parent.addErrorf(ErrorDataHasBoundary, "content is text or data but has a boundary marker")
+		}
+		// Content is text or data, decode it.
+		if err := p.decodeContent(bbr, p.parser.readPartErrorPolicy); err != nil {
+			if p.parser.skipMalformedParts {
+				parent.addErrorf(ErrorMalformedChildPart, "decode content: %s", err.Error())
+				return errSkipPart
+			}
+			return err
+		}
+		*lastChild = parent.appendChild(*lastChild, p)
+		return nil
+	}
+
+	*lastChild = parent.appendChild(*lastChild, p)
+	// Content is another multipart.
+	if err := parseParts(p, bbr, partsLeft); err != nil {
+		if p.parser.skipMalformedParts && !isTooManyPartsError(err) {
+			parent.addErrorf(ErrorMalformedChildPart, "parse parts: %s", err.Error())
+			return errSkipPart
+		}
+		return err
 	}
 	return nil
 }
