@@ -25,10 +25,18 @@ func (e *InsertError) Unwrap() error { return e.Err }
 // (under load a round trip, with its two wake-ups, costs more than the
 // statement itself). A duplicate inserts nothing and returns no row
 // (ON CONFLICT DO NOTHING), so the statements after it still run.
+//
+// From messagesManyFrom messages on, they go as one statement instead
+// (insertMessagesMany): each statement costs the server a fixed price
+// (binding, executor start-up, the CHECK constraints rebuilt, its
+// triggers), which one INSERT per message paid per message.
 func (t *pgTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, []error, error) {
 	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
 	if len(ms) == 0 {
 		return ids, dups, nil
+	}
+	if len(ms) >= messagesManyFrom {
+		return t.insertMessagesMany(ctx, ms)
 	}
 	stmts := make([]rowStmt, len(ms))
 	for i, m := range ms {
@@ -76,4 +84,124 @@ func (t *sqliteTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, 
 		}
 	}
 	return ids, dups, nil
+}
+
+// messagesManyFrom is how many messages InsertMessages stores with one
+// statement rather than one each.
+const messagesManyFrom = 4
+
+// pgInsertMessagesMany stores messages with their attachments in one
+// statement: the rows of pgInsertMessages ($1-$24), each with a ticket id
+// taken from the tickets' sequence when it opens one ($25, as
+// pgInsertOpening); the content of every attachment, once per hash
+// ($26-$28); and each attachment's metadata with the dedupe key of its
+// message ($29-$36), joined to the rows inserted. A duplicate inserts
+// nothing and returns no row; its attachments' metadata joins nothing. It
+// reads no table but by key, so its cached plan stays right however the
+// tables grow.
+var pgInsertMessagesMany = stmt{pg: `
+WITH m AS (` + messagesFromArrays(`CASE WHEN ($25::bool[])[v.ord] THEN
+        coalesce(v.ticket_id, nextval(pg_get_serial_sequence('tickets', 'id'))) ELSE v.ticket_id END`) + `
+    RETURNING id, ticket_id, dedupe_key
+), content AS (
+    INSERT INTO attachments (sha256, size, data)
+    SELECT c.sha256, c.size, c.data
+    FROM unnest($26::text[], $27::bigint[], $28::bytea[]) AS c(sha256, size, data)
+    WHERE EXISTS (SELECT 1 FROM m)
+    ON CONFLICT (sha256) DO NOTHING
+), meta AS (
+    INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
+    SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256
+    FROM unnest($29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::bool[], $35::bigint[], $36::text[])
+        AS a(dedupe_key, position, filename, content_type, content_id, inline, size, sha256)
+    JOIN m ON m.dedupe_key = a.dedupe_key
+)
+SELECT id, ticket_id, dedupe_key FROM m`}
+
+// insertMessagesMany is InsertMessages in one statement. A dedupe key
+// given twice is stored once, by the first message that has it: the later
+// ones are duplicates, as one insert each would have made them. A failure
+// of the statement is no one message's: nothing is inserted.
+func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, []error, error) {
+	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
+	var c composedColumns
+	var opens []bool
+	var cSHA []string
+	var cSize []int64
+	var cData [][]byte
+	var aKey, aName, aType, aCID, aSHA []string
+	var aPos, aSize []int64
+	var aInline []bool
+	given := make(map[string]bool, len(ms))
+	stored := make(map[string]bool)
+	for i, m := range ms {
+		prepareMessage(m, t.now())
+		if given[m.DedupeKey] {
+			dups[i] = duplicate(m)
+			continue
+		}
+		given[m.DedupeKey] = true
+		if err := c.add(m); err != nil {
+			return ids, dups, &InsertError{Index: i, Err: err}
+		}
+		opens = append(opens, m.OpensTicket)
+		sha, size, data := contentArrays(m.Attachments)
+		for k := range sha {
+			if !stored[sha[k]] {
+				stored[sha[k]] = true
+				cSHA, cSize, cData = append(cSHA, sha[k]), append(cSize, size[k]), append(cData, data[k])
+			}
+		}
+		for k, a := range m.Attachments {
+			aKey, aPos = append(aKey, m.DedupeKey), append(aPos, int64(k+1))
+			aName, aType, aCID = append(aName, a.Filename), append(aType, a.ContentType), append(aCID, a.ContentID)
+			aInline, aSize, aSHA = append(aInline, a.Inline), append(aSize, a.Size), append(aSHA, a.SHA256)
+		}
+	}
+	args := append(c.args(), opens, nonNil(cSHA), nonNil(cSize), nonNil(cData),
+		nonNil(aKey), nonNil(aPos), nonNil(aName), nonNil(aType), nonNil(aCID), nonNil(aInline), nonNil(aSize), nonNil(aSHA))
+	rs, err := t.c.query(ctx, pgInsertMessagesMany, args...)
+	if err != nil {
+		return ids, dups, wrap("store: insert messages", err)
+	}
+	type row struct{ id, ticket int64 }
+	inserted := make(map[string]row, len(ms))
+	_, err = collect(rs, func(r scanner) (struct{}, error) {
+		var key string
+		var x row
+		var ticket *int64
+		err := r.Scan(&x.id, &ticket, &key)
+		if ticket != nil {
+			x.ticket = *ticket
+		}
+		inserted[key] = x
+		return struct{}{}, err
+	})
+	if err != nil {
+		return ids, dups, wrap("store: insert messages", err)
+	}
+	for i, m := range ms {
+		if dups[i] != nil {
+			continue
+		}
+		x, ok := inserted[m.DedupeKey]
+		if !ok {
+			dups[i] = duplicate(m)
+			continue
+		}
+		ids[i], m.ID = x.id, x.id
+		if m.OpensTicket {
+			m.TicketID = x.ticket
+		}
+	}
+	return ids, dups, nil
+}
+
+// nonNil returns s, or an empty slice for nil, which pgx would send as
+// NULL where the statement wants an empty array.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

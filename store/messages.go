@@ -323,9 +323,15 @@ func linkNotFound(outboxID int64) error {
 // its cached plan stays right however the tables grow, and it is parsed
 // once per connection: planned per call, this statement's parse and plan
 // cost about as much as eight of the one-message inserts.
-var pgInsertMessages = stmt{pg: `
+var pgInsertMessages = stmt{pg: messagesFromArrays("v.ticket_id") + `
+RETURNING id, dedupe_key`}
+
+// messagesFromArrays is pgInsertMessages' INSERT, with ticket as the
+// expression of each row's ticket_id.
+func messagesFromArrays(ticket string) string {
+	return `
 INSERT INTO messages (` + messageInsertCols + `)
-SELECT v.ticket_id, v.direction, v.kind, v.from_addr, v.from_name,
+SELECT ` + ticket + `, v.direction, v.kind, v.from_addr, v.from_name,
     ($22::text[])[coalesce(($19::int[])[v.ord - 1], 0) + 1 : v.to_end],
     ($23::text[])[coalesce(($20::int[])[v.ord - 1], 0) + 1 : v.cc_end],
     v.subject, v.message_id, v.in_reply_to,
@@ -339,8 +345,8 @@ FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::te
         in_reply_to, date, body, raw, raw_sha256, parse_error, envelope, dedupe_key, created_at,
         sender, sender_evidence, to_end, cc_end, refs_end, ord)
 ORDER BY v.ord
-ON CONFLICT (dedupe_key) DO NOTHING
-RETURNING id, dedupe_key`}
+ON CONFLICT (dedupe_key) DO NOTHING`
+}
 
 // pgLinkComposed links outbox rows to their messages, but not a row linked
 // already; it returns the rows linked. Planned per call (replan): it joins
