@@ -50,7 +50,7 @@ func aheadMessages() []*Message {
 
 // TestPostgresInsertMessagesMany: the one statement stores what one
 // InsertMessage per message stores (rows, attachments, their content),
-// with the same results, duplicates included; and it is one statement.
+// with the same results, duplicates included.
 func TestPostgresInsertMessagesMany(t *testing.T) {
 	ctx := context.Background()
 	type outcome struct {
