@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -155,5 +156,29 @@ func TestBatchInsertAheadFailure(t *testing.T) {
 				t.Errorf("%d tickets (%v), want 2", len(ts), err)
 			}
 		})
+	}
+}
+
+// Large messages are inserted by their works, one by one: the inserts
+// ahead go to the server as one message built whole in memory, bounded.
+func TestBatchInsertAheadBounded(t *testing.T) {
+	st := &aheadStore{Store: testdb.Backends()[0].Open(t)}
+	p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
+	p.c.running.Store(true)
+	big := strings.Repeat("x", 3<<20)
+	var msgs [][]byte
+	for i := range 3 {
+		msgs = append(msgs, fmt.Appendf(nil, "From: u%d@example.org\r\nSubject: n%d\r\nMessage-ID: <%d@example.org>\r\n\r\n%s\r\n", i, i, i, big))
+	}
+	for i, r := range commitAll(t, p, msgs, smtpEnv) {
+		if r.Action != Created {
+			t.Errorf("%d: %+v, want a new ticket", i, r)
+		}
+	}
+	if want := [][]string{{"<0@example.org>"}}; !slices.EqualFunc(st.ahead, want, slices.Equal) {
+		t.Errorf("inserted ahead %q, want %q: the first alone, within the bound", st.ahead, want)
+	}
+	if want := []string{"<1@example.org>", "<2@example.org>"}; !slices.Equal(st.single, want) {
+		t.Errorf("inserted by their works %q, want %q", st.single, want)
 	}
 }

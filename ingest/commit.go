@@ -289,8 +289,15 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 	}
 	eligible := make([]bool, len(jobs))
 	some := false
+	size := 0
 	for i, j := range jobs {
 		if j.ahead == nil || j.ahead.Msg == nil {
+			continue
+		}
+		// The inserts go to the server as one message, which the driver
+		// builds in memory whole: a group of large messages is inserted
+		// one by one, as before, not all at once.
+		if size += messageSize(j.ahead.Msg); size > aheadBytes {
 			continue
 		}
 		eligible[i] = !slices.ContainsFunc(j.ahead.Names, func(n string) bool { return seen[n] > 1 })
@@ -335,6 +342,19 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 		}
 		return -1, nil
 	}
+}
+
+// aheadBytes bounds the raw bytes and attachments a group inserts ahead.
+const aheadBytes = 4 << 20
+
+// messageSize is what m weighs in a statement: its raw bytes and its
+// attachments' content.
+func messageSize(m *store.Message) int {
+	n := len(m.Raw)
+	for _, a := range m.Attachments {
+		n += len(a.Data)
+	}
+	return n
 }
 
 // alone runs fn and its finish step in a transaction of its own.
