@@ -104,18 +104,7 @@ func (t flakyTx) InsertMessage(ctx context.Context, m *store.Message) (int64, er
 // InsertMessages counts and fails each message as InsertMessage does, so
 // that the committer's inserts ahead meet the same injected failures.
 func (t flakyTx) InsertMessages(ctx context.Context, ms []*store.Message) ([]int64, []error, error) {
-	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
-	for i, m := range ms {
-		id, err := t.InsertMessage(ctx, m)
-		switch {
-		case errors.Is(err, store.ErrDuplicate):
-			dups[i] = err
-		case err != nil:
-			return ids, dups, &store.InsertError{Index: i, Err: err}
-		}
-		ids[i] = id
-	}
-	return ids, dups, nil
+	return store.InsertEach(ctx, t.InsertMessage, ms)
 }
 
 func (s *flakyStore) wrapFn(fn store.TxFunc) store.TxFunc {

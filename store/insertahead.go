@@ -71,9 +71,16 @@ func (t *pgTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, []er
 // InsertMessages on SQLite is InsertMessage in turn: the database is in
 // the process, so there is no round trip to save.
 func (t *sqliteTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, []error, error) {
+	return InsertEach(ctx, t.InsertMessage, ms)
+}
+
+// InsertEach is InsertMessages made of one insert per message, in order,
+// with its results: what a Tx without a better way to insert several
+// does.
+func InsertEach(ctx context.Context, insert func(context.Context, *Message) (int64, error), ms []*Message) ([]int64, []error, error) {
 	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
 	for i, m := range ms {
-		id, err := t.InsertMessage(ctx, m)
+		id, err := insert(ctx, m)
 		switch {
 		case errors.Is(err, ErrDuplicate):
 			dups[i] = err
@@ -103,12 +110,7 @@ var pgInsertMessagesMany = stmt{pg: `
 WITH m AS (` + messagesFromArrays(`CASE WHEN ($25::bool[])[v.ord] THEN
         coalesce(v.ticket_id, nextval(pg_get_serial_sequence('tickets', 'id'))) ELSE v.ticket_id END`) + `
     RETURNING id, ticket_id, dedupe_key
-), content AS (
-    INSERT INTO attachments (sha256, size, data)
-    SELECT c.sha256, c.size, c.data
-    FROM unnest($26::text[], $27::bigint[], $28::bytea[]) AS c(sha256, size, data)
-    WHERE EXISTS (SELECT 1 FROM m)
-    ON CONFLICT (sha256) DO NOTHING
+), content AS (` + pgContentFrom(26) + `
 ), meta AS (
     INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
     SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256

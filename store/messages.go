@@ -166,7 +166,7 @@ func duplicate(m *Message) error {
 // 0019), when the ticket exists. A duplicate, which inserts nothing, only
 // leaves a gap in the ids; ticket numbers come from ticket_counters and
 // keep none.
-const (
+var (
 	pgInsertMessageHead = `
 WITH m AS (
     INSERT INTO messages (` + messageInsertCols + `)
@@ -174,12 +174,7 @@ WITH m AS (
 	pgInsertMessageTail = `, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id, ticket_id
-), content AS (
-    INSERT INTO attachments (sha256, size, data)
-    SELECT c.sha256, c.size, c.data
-    FROM unnest($22::text[], $23::bigint[], $24::bytea[]) AS c(sha256, size, data)
-    WHERE EXISTS (SELECT 1 FROM m)
-    ON CONFLICT (sha256) DO NOTHING
+), content AS (` + pgContentFrom(22) + `
 ), meta AS (
     INSERT INTO message_attachments (message_id, position, filename, content_type, content_id, inline, size, sha256)
     SELECT m.id, a.position, a.filename, a.content_type, a.content_id, a.inline, a.size, a.sha256
@@ -208,6 +203,18 @@ SELECT m.id, (SELECT id FROM l) FROM m`
 )
 SELECT message_row_id, id FROM o`
 )
+
+// pgContentFrom stores attachments' content, once per hash, from the
+// arrays of hashes, sizes and bytes at parameters first to first+2, when
+// the statement's CTE m inserted a message.
+func pgContentFrom(first int) string {
+	return fmt.Sprintf(`
+    INSERT INTO attachments (sha256, size, data)
+    SELECT c.sha256, c.size, c.data
+    FROM unnest($%d::text[], $%d::bigint[], $%d::bytea[]) AS c(sha256, size, data)
+    WHERE EXISTS (SELECT 1 FROM m)
+    ON CONFLICT (sha256) DO NOTHING`, first, first+1, first+2)
+}
 
 func (t *pgTx) InsertMessage(ctx context.Context, m *Message) (int64, error) {
 	return t.insertMessage(ctx, m, nil)
