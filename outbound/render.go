@@ -16,22 +16,11 @@ var ErrCannotCompose = errors.New("outbound: cannot compose")
 type RenderStore interface {
 	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]store.AckSource, error)
 	InTx(ctx context.Context, fn store.TxFunc) error
+	// ComposedPerTx is how many acknowledgments one transaction stores.
+	ComposedPerTx() int
 }
 
 var _ RenderStore = store.Store(nil)
-
-// composedPerTx is how many composed acknowledgments one transaction
-// stores: as many as the store says it takes best (ComposedPerTx:
-// PostgreSQL takes a sender's claim at once, its commits and statements
-// costing more CPU than a longer transaction), else a few: one commit
-// for several, while the embedded database's single writer is not kept
-// from the pipeline's commits for long.
-func composedPerTx(st RenderStore) int {
-	if p, ok := st.(interface{ ComposedPerTx() int }); ok && p.ComposedPerTx() > 0 {
-		return p.ComposedPerTx()
-	}
-	return 8
-}
 
 // RenderAll composes the acknowledgments among ms that AcknowledgeAll
 // queued without their bytes, as the sender takes them from the outbox (or
@@ -93,7 +82,7 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 		}
 		done = append(done, composed{i, c, a.ackMessage(src.Ticket, o.To[0], c, at)})
 	}
-	perTx := composedPerTx(st)
+	perTx := max(st.ComposedPerTx(), 1)
 	storeChunk := func(chunk []composed) error {
 		msgs, ids := make([]*store.Message, len(chunk)), make([]int64, len(chunk))
 		for k, d := range chunk {

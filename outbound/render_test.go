@@ -252,8 +252,7 @@ func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 	}
 }
 
-// txCounter counts the transactions RenderAll opens, and passes on what
-// the store says of their size.
+// txCounter counts the transactions RenderAll opens.
 type txCounter struct {
 	store.Store
 	txs int
@@ -262,13 +261,6 @@ type txCounter struct {
 func (c *txCounter) InTx(ctx context.Context, fn store.TxFunc) error {
 	c.txs++
 	return c.Store.InTx(ctx, fn)
-}
-
-func (c *txCounter) ComposedPerTx() int {
-	if p, ok := c.Store.(interface{ ComposedPerTx() int }); ok {
-		return p.ComposedPerTx()
-	}
-	return 0
 }
 
 // TestRenderAllTransactions: a claim's acknowledgments are stored in one

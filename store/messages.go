@@ -257,9 +257,11 @@ func (t *pgTx) InsertOutbounds(ctx context.Context, ms []*Message, os []*Outboun
 // acknowledgments eight per transaction costs the backend about twice
 // the CPU of one transaction (BenchmarkPostgresAckPath). The rows are
 // leased to the sender, so a longer transaction keeps nobody waiting.
-// SQLite has no such method: its single writer, which the pipeline's
-// commits wait for, is held briefly.
 func (s *pgStore) ComposedPerTx() int { return 64 }
+
+// ComposedPerTx on SQLite is a few: one commit for several, while the
+// single writer, which the pipeline's commits wait for, is held briefly.
+func (s *sqliteStore) ComposedPerTx() int { return 8 }
 
 // composedManyFrom is the number of messages from which InsertComposed
 // stores them with insertComposedMany: its two statements cost more, in

@@ -481,6 +481,9 @@ type Store interface {
 	// incoming message (zero when it has none). Unknown ids, and rows that
 	// are not acknowledgments, are left out.
 	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]AckSource, error)
+	// ComposedPerTx is how many composed acknowledgments one transaction
+	// of InsertComposed should hold.
+	ComposedPerTx() int
 
 	// ClaimOutbound claims up to n messages due at now for delivery for the
 	// given lease; a claimed message is not claimed again until the lease
