@@ -261,12 +261,43 @@ func (s *Server) stopLocked(t testing.TB) {
 
 // Kick disconnects every IMAP session of user, as a server crash or a
 // network cut would, and waits until none is left.
+// doveadm kick only signals the sessions' processes, and one may still
+// serve a command already sent (a flag set after all) until it exits: Kick
+// returns once the processes it kicked are gone.
 func (s *Server) Kick(t testing.TB, user string) {
 	t.Helper()
+	pids := s.sessionPIDs(t, user)
 	out, err := exec.Command("doveadm", "-c", s.conf, "kick", user).CombinedOutput()
 	if err != nil && !strings.Contains(string(out), "not found") {
 		t.Errorf("doveadm kick %s: %v: %s", user, err, out)
 	}
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range pids {
+		for syscall.Kill(pid, 0) == nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("doveadm kick %s: process %d still there after 10 s", user, pid)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// sessionPIDs are the processes serving user's sessions now.
+func (s *Server) sessionPIDs(t testing.TB, user string) []int {
+	t.Helper()
+	out, err := exec.Command("doveadm", "-c", s.conf, "-f", "flow", "who", "-1", user).CombinedOutput()
+	if err != nil {
+		t.Fatalf("doveadm who %s: %v: %s", user, err, out)
+	}
+	var pids []int
+	for _, field := range strings.Fields(string(out)) {
+		if v, ok := strings.CutPrefix(field, "pid="); ok {
+			if pid, err := strconv.Atoi(v); err == nil {
+				pids = append(pids, pid)
+			}
+		}
+	}
+	return pids
 }
 
 // ResetUIDValidity gives user's INBOX a new UIDVALIDITY: stop, delete
