@@ -96,12 +96,9 @@ func (th *threads) referred(ctx context.Context, tx store.Tx, sig signals) (stor
 // or opens a new ticket, linked to t when t was referred.
 func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a *attempt, t store.Ticket) error {
 	if t.ID != 0 {
-		ok, err := tx.IsParticipant(ctx, t.ID, a.m.From.Addr)
-		if err != nil {
-			return fmt.Errorf("participant check: %w", err)
-		}
+		// t was read in this transaction with its participants.
 		switch {
-		case !ok:
+		case !t.HasParticipant(a.m.From.Addr):
 			// docs/threading.md, "Threading": a stranger never joins, whatever signal it
 			// carries; the new ticket records the link and nothing of the old
 			// one is shown to them.

@@ -43,10 +43,6 @@ func (tx *threadTx) TicketByMessageIDs(ctx context.Context, ids []string) (store
 	return store.Ticket{}, store.ErrNotFound
 }
 
-func (tx *threadTx) IsParticipant(_ context.Context, _ int64, a string) (bool, error) {
-	return tx.members[a], nil
-}
-
 func (tx *threadTx) AttachMessage(_ context.Context, _, _ int64, k store.Kind) error {
 	tx.attached = k
 	return nil
@@ -76,9 +72,9 @@ func newThreadTx() *threadTx {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	return &threadTx{
 		tickets: []store.Ticket{
-			{ID: 1, Number: "2026-000001", Status: store.StatusOpen, UpdatedAt: now},
-			{ID: 2, Number: "2026-000002", Status: store.StatusResolved, UpdatedAt: now},
-			{ID: 3, Number: "2026-000003", Status: store.StatusClosed, UpdatedAt: now.Add(-60 * 24 * time.Hour)},
+			{ID: 1, Number: "2026-000001", Status: store.StatusOpen, UpdatedAt: now, Participants: []string{"awa@example.org"}},
+			{ID: 2, Number: "2026-000002", Status: store.StatusResolved, UpdatedAt: now, Participants: []string{"awa@example.org"}},
+			{ID: 3, Number: "2026-000003", Status: store.StatusClosed, UpdatedAt: now.Add(-60 * 24 * time.Hour), Participants: []string{"awa@example.org"}},
 		},
 		byMsgID: map[string]string{"<two@example.org>": "2026-000002"},
 		members: map[string]bool{"awa@example.org": true},

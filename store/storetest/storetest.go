@@ -625,6 +625,14 @@ func testParticipants(t *testing.T, open Opener) {
 			if got != c.want {
 				t.Errorf("IsParticipant(%q) = %v, want %v", c.addr, got, c.want)
 			}
+			// The ticket as the reply path reads it answers the same.
+			read, err := tx.TicketByNumber(ctx, tk.Number)
+			if err != nil {
+				return err
+			}
+			if got := read.HasParticipant(c.addr); got != c.want {
+				t.Errorf("TicketByNumber(…).HasParticipant(%q) = %v, want %v", c.addr, got, c.want)
+			}
 			return nil
 		})
 	}
