@@ -149,7 +149,7 @@ type pgStore struct {
 // pgTx implements Tx on a pgx transaction.
 type pgTx struct {
 	txCore
-	tx pgx.Tx
+	tx *lazyTx
 }
 
 var (
@@ -211,11 +211,10 @@ func openPostgres(ctx context.Context, o Options) (*pgStore, []string, error) {
 	return s, applied, nil
 }
 
+// beginTx begins a transaction with its first statement (lazyTx): it
+// cannot fail by itself.
 func (s *pgStore) beginTx(ctx context.Context) (txn, error) {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return txn{}, wrap("store: begin", err)
-	}
+	tx := &lazyTx{pool: s.pool}
 	c := pgConn{tx}
 	return txn{
 		tx:       &pgTx{txCore: txCore{c: c, now: s.now}, tx: tx},

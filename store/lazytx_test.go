@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guichet/internal/pgtest"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// countingProxy forwards TCP connections to target and counts what the
+// clients send: each burst of bytes read is one message of the client,
+// which waits for the server's answer before the next, so the count is the
+// number of round trips.
+type countingProxy struct {
+	ln     net.Listener
+	target string
+	sends  atomic.Int64
+	wg     sync.WaitGroup
+}
+
+func newCountingProxy(t *testing.T, target string) *countingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &countingProxy{ln: ln, target: target}
+	p.wg.Go(p.serve)
+	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	return p
+}
+
+func (p *countingProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.wg.Go(func() {
+			defer s.Close()
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := c.Read(buf)
+				if n > 0 {
+					p.sends.Add(1)
+					if _, err := s.Write(buf[:n]); err != nil {
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		})
+		p.wg.Go(func() {
+			defer c.Close()
+			io.Copy(c, s) //nolint:errcheck // ends with either side
+		})
+	}
+}
+
+// TestPostgresBeginTravelsWithFirstStatement: a transaction's BEGIN costs
+// no round trip of its own, a statement the batch cannot carry (planned per
+// call) begins it as before, and a transaction without statements never
+// reaches the server.
+func TestPostgresBeginTravelsWithFirstStatement(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newCountingProxy(t, u.Host)
+	u.Host = p.ln.Addr().String()
+	st, err := Open(ctx, Options{DatabaseURL: u.String(), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	for _, tc := range []struct {
+		name  string
+		fn    TxFunc
+		trips int64
+	}{
+		{"one look-up: with BEGIN, then COMMIT", func(ctx context.Context, tx Tx) error {
+			_, err := tx.TicketByNumber(ctx, "2026-000001")
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return nil
+		}, 2},
+		{"planned per call: BEGIN alone, statement, COMMIT", func(ctx context.Context, tx Tx) error {
+			_, err := tx.TicketByMessageIDs(ctx, []string{"<a@example.org>"})
+			if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			return nil
+		}, 3},
+		{"no statement: nothing sent", func(context.Context, Tx) error { return nil }, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The first run prepares the statements; the second is counted.
+			for run := range 2 {
+				before := p.sends.Load()
+				if err := st.InTx(ctx, tc.fn); err != nil {
+					t.Fatal(err)
+				}
+				if got := p.sends.Load() - before; run == 1 && got != tc.trips {
+					t.Errorf("%d round trips, want %d", got, tc.trips)
+				}
+			}
+		})
+	}
+}
+
+// TestPostgresLazyBeginFailures: a first statement that fails, with the
+// BEGIN or after it, leaves nothing behind, and the connection serves the
+// next transaction.
+func TestPostgresLazyBeginFailures(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	s := st.(*pgStore)
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name string
+		fn   func(ctx context.Context, l *lazyTx) error
+	}{
+		{"query fails", func(ctx context.Context, l *lazyTx) error {
+			rows, err := l.Query(ctx, "SELECT 1/($1::int - 1)", 1)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+			}
+			return rows.Err()
+		}},
+		{"row fails", func(ctx context.Context, l *lazyTx) error {
+			var n int
+			return l.QueryRow(ctx, "SELECT 1/($1::int - 1)", 1).Scan(&n)
+		}},
+		{"exec fails", func(ctx context.Context, l *lazyTx) error {
+			_, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1, 1/($1 - $1))", 2026)
+			return err
+		}},
+		{"written, then the work fails", func(ctx context.Context, l *lazyTx) error {
+			if _, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1, 7)", 2026); err != nil {
+				return err
+			}
+			return boom
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &lazyTx{pool: s.pool}
+			if err := tc.fn(ctx, l); err == nil {
+				t.Fatal("no error")
+			}
+			// A batch whose statement failed may have ended the
+			// transaction already (the server rolls back at its Sync).
+			if err := l.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+				t.Fatalf("rollback: %v", err)
+			}
+			if got := s.pool.Stat().AcquiredConns(); got != 0 {
+				t.Errorf("%d connections still acquired", got)
+			}
+			// The one connection is back, outside any transaction.
+			l = &lazyTx{pool: s.pool}
+			var n int
+			if err := l.QueryRow(ctx, "SELECT count(*) FROM ticket_counters WHERE year = $1", 2026).Scan(&n); err != nil || n != 0 {
+				t.Errorf("counters of 2026 = %d, %v; want 0, nil", n, err)
+			}
+			if err := l.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// Rows read to their end release the batch: the next statement runs.
+	l := &lazyTx{pool: s.pool}
+	rows, err := l.Query(ctx, "SELECT generate_series(1, $1::int)", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		sum += v
+	}
+	if err := rows.Err(); err != nil || sum != 6 {
+		t.Fatalf("sum %d, %v; want 6", sum, err)
+	}
+	if _, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1, 1)", 2027); err != nil {
+		t.Fatalf("statement after rows read to their end: %v", err)
+	}
+	if err := l.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
