@@ -66,13 +66,17 @@ func smtpEnv(int) store.Envelope {
 
 type poisonAck struct{}
 
-func (poisonAck) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []outbound.Incoming) ([]string, error) {
+func (poisonAck) PlanAcks(ts []store.Ticket, ins []outbound.Incoming) (*outbound.AckPlan, error) {
 	for _, in := range ins {
 		if strings.Contains(in.Subject, "poison") {
 			return nil, errors.New("compose failed")
 		}
 	}
-	return make([]string, len(ts)), nil
+	return &outbound.AckPlan{Reasons: make([]string, len(ts))}, nil
+}
+
+func (poisonAck) FinishAcks(ctx context.Context, tx store.Tx, p *outbound.AckPlan, sent store.AckCounts) ([]string, error) {
+	return p.Reasons, nil
 }
 
 type flakyStore struct {

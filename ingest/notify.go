@@ -100,17 +100,22 @@ type burstMailer interface {
 
 var _ burstMailer = (*outbound.Mailer)(nil)
 
-// bursts decides which of a batch's new requests belong to a burst (held[i]:
-// not notified one by one) and notifies each burst once. A sender is its
-// mailbox (store.MailboxKey: flood+1@x and flood+2@x are one); its earlier
-// tickets are counted in the store, whatever batch opened them, then along
-// the batch, so the count is exact however the messages are batched: one
-// statement per batch, and two per burst. Incidents have their own limit
-// (GUICHET_ALERT_RENOTIFY) and automatic mail is never notified: neither
-// counts.
-func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts []store.Ticket) (map[int]bool, error) {
+// burstPlan is what bursts decides before the store counts, so that the
+// opener can run that count with the acknowledgments' (CountRecent).
+type burstPlan struct {
+	keyOf []string // each opening's sender, "" when it cannot be held
+	// count asks for each sender's earlier tickets, not the batch's own:
+	// empty when no opening may be held.
+	count store.TicketCountQuery
+}
+
+// planBursts is bursts' first step, without the store. A sender is its
+// mailbox (store.MailboxKey: flood+1@x and flood+2@x are one). Incidents
+// have their own limit (GUICHET_ALERT_RENOTIFY) and automatic mail is never
+// notified: neither counts.
+func (n *notifier) planBursts(ops []*opening, ts []store.Ticket) burstPlan {
 	if n.mailer == nil || len(ops) == 0 {
-		return nil, nil
+		return burstPlan{}
 	}
 	var keys []string
 	keyOf := make([]string, len(ops))
@@ -130,16 +135,24 @@ func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts [
 		}
 	}
 	if len(keys) == 0 {
-		return nil, nil
+		return burstPlan{}
 	}
-	now := ops[0].a.now
-	seen, err := tx.CountTicketsFrom(ctx, keys, own, now.Add(-burstWindow))
-	if err != nil {
-		return nil, fmt.Errorf("count a sender's tickets: %w", err)
+	return burstPlan{keyOf: keyOf, count: store.TicketCountQuery{Keys: keys, Except: own, Since: ops[0].a.now.Add(-burstWindow)}}
+}
+
+// bursts decides which of a batch's new requests belong to a burst (held[i]:
+// not notified one by one) and notifies each burst once. seen are the
+// store's counts of p.count: each sender's earlier tickets, whatever batch
+// opened them, to which bursts adds the batch's along it, so the count is
+// exact however the messages are batched: one statement per batch (shared
+// with the acknowledgments'), and two per burst.
+func (n *notifier) bursts(ctx context.Context, tx store.Tx, p burstPlan, seen map[string]int, ops []*opening, ts []store.Ticket) (map[int]bool, error) {
+	if p.count.Empty() {
+		return nil, nil
 	}
 	held := map[int]bool{}
 	burst := map[string][]int{}
-	for i, k := range keyOf {
+	for i, k := range p.keyOf {
 		if k == "" {
 			continue
 		}
@@ -148,7 +161,7 @@ func (n *notifier) bursts(ctx context.Context, tx store.Tx, ops []*opening, ts [
 			burst[k] = append(burst[k], i)
 		}
 	}
-	for _, k := range keys {
+	for _, k := range p.count.Keys {
 		if len(burst[k]) == 0 {
 			continue
 		}

@@ -53,12 +53,32 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 			a.events = append(a.events, evs...)
 		}
 	}
+	// Both counts depend only on the requesters, the times and the batch's
+	// ticket ids, not on what acknowledging writes: one round trip for
+	// both, in the serial commit path.
+	var ap *outbound.AckPlan
+	var q store.RecentCounts
 	if o.ack != nil {
 		ins := make([]outbound.Incoming, len(ops))
 		for i, op := range ops {
 			ins[i] = op.a.incoming()
 		}
-		reasons, err := o.ack.AcknowledgeAll(ctx, tx, ts, ins)
+		if ap, err = o.ack.PlanAcks(ts, ins); err != nil {
+			return fmt.Errorf("acknowledge: %w", err)
+		}
+		q.Acks = ap.Count
+	}
+	bp := o.notify.planBursts(ops, ts)
+	q.TicketsFrom = bp.count
+	var sent store.AckCounts
+	var seen map[string]int
+	if !q.Acks.Empty() || !q.TicketsFrom.Empty() {
+		if sent, seen, err = tx.CountRecent(ctx, q); err != nil {
+			return fmt.Errorf("count acknowledgments and tickets: %w", err)
+		}
+	}
+	if ap != nil {
+		reasons, err := o.ack.FinishAcks(ctx, tx, ap, sent)
 		if err != nil {
 			return fmt.Errorf("acknowledge: %w", err)
 		}
@@ -70,7 +90,7 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 			}
 		}
 	}
-	held, err := o.notify.bursts(ctx, tx, ops, ts)
+	held, err := o.notify.bursts(ctx, tx, bp, seen, ops, ts)
 	if err != nil {
 		return err
 	}

@@ -36,10 +36,17 @@ type AddressParser interface {
 
 // Acknowledger queues a new ticket's acknowledgment inside the pipeline's
 // transaction, or says why none may go out.
+// It works in two steps around the store's count of what the requesters
+// were sent lately, which the opener runs with its own count of their
+// tickets (store.Tx.CountRecent): one round trip for both.
 type Acknowledger interface {
-	// AcknowledgeAll acknowledges several new tickets in a fixed number of
-	// statements; reasons[i] says why ts[i] got none, "" when one is queued.
-	AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []outbound.Incoming) (reasons []string, err error)
+	// PlanAcks decides, without the store, which of several new tickets may
+	// be acknowledged and what the hourly limits need counted.
+	PlanAcks(ts []store.Ticket, ins []outbound.Incoming) (*outbound.AckPlan, error)
+	// FinishAcks applies the limits to sent, the counts p.Count asked for,
+	// and queues the acknowledgments in a fixed number of statements;
+	// reasons[i] says why ts[i] got none, "" when one is queued.
+	FinishAcks(ctx context.Context, tx store.Tx, p *outbound.AckPlan, sent store.AckCounts) (reasons []string, err error)
 }
 
 // Options configure a Pipeline.

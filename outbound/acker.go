@@ -154,39 +154,70 @@ func (a *Acker) Acknowledge(ctx context.Context, tx store.Tx, t store.Ticket, in
 // requester's mailbox and domain were sent in the last hour, one insert of
 // all the acknowledgments (and one update per ticket that gets none,
 // rarely). reasons[i] says why ts[i] got no acknowledgment, "" when one is
-// queued.
+// queued. It is PlanAcks, the count the plan asks for, and FinishAcks.
 //
 // Each acknowledgment is queued with its recipient, subject and Message-ID
 // fixed but without its bytes: RenderAll composes it after the commit.
 // Composing (templates, MIME) then stays off the pipeline's single
 // committer, which every message waits for.
 func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Ticket, ins []Incoming) ([]string, error) {
+	p, err := a.PlanAcks(ts, ins)
+	if err != nil {
+		return nil, err
+	}
+	var sent store.AckCounts
+	if q := p.Count; !q.Empty() {
+		if sent, err = tx.CountAcks(ctx, q.Mailboxes, q.Domains, q.Since, q.AtMost); err != nil {
+			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
+		}
+	}
+	return a.FinishAcks(ctx, tx, p, sent)
+}
+
+// AckPlan is what AcknowledgeAll decides before the store counts, so that
+// a caller can run that count with others (store.Tx.CountRecent).
+type AckPlan struct {
+	// Reasons[i] is why ts[i] gets no acknowledgment whatever the counts
+	// (a loop, no address); "" leaves it to the hourly limits.
+	Reasons []string
+	// Count is what the hourly limits need counted: empty when no ticket
+	// is left to them.
+	Count store.AckCountQuery
+
+	ts              []store.Ticket
+	ins             []Incoming
+	now             time.Time
+	tos, keys, doms []string // for each ticket: recipient, mailbox key, limited domain
+}
+
+// PlanAcks is AcknowledgeAll's first step, without the store: who may be
+// acknowledged, and what to count for the limits.
+func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 	if len(ts) != len(ins) {
 		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))
 	}
-	now := a.o.Clock()
-	reasons := make([]string, len(ts))
-	tos := make([]string, len(ts))
-	keys := make([]string, len(ts))
-	doms := make([]string, len(ts))
+	p := &AckPlan{
+		Reasons: make([]string, len(ts)), ts: ts, ins: ins, now: a.o.Clock(),
+		tos: make([]string, len(ts)), keys: make([]string, len(ts)), doms: make([]string, len(ts)),
+	}
 	var counted, domains []string
 	for i, t := range ts {
 		to := strings.ToLower(strings.TrimSpace(t.Requester))
 		if to == "" {
 			to = strings.ToLower(strings.TrimSpace(ins[i].From))
 		}
-		tos[i] = to
-		reasons[i] = LoopReason(ins[i], a.ours)
-		if reasons[i] == "" && to == "" {
-			reasons[i] = "aucune adresse à laquelle répondre"
+		p.tos[i] = to
+		p.Reasons[i] = LoopReason(ins[i], a.ours)
+		if p.Reasons[i] == "" && to == "" {
+			p.Reasons[i] = "aucune adresse à laquelle répondre"
 		}
-		if reasons[i] != "" {
+		if p.Reasons[i] != "" {
 			continue
 		}
-		keys[i] = store.MailboxKey(to)
-		counted = append(counted, keys[i])
-		if d := store.MailDomain(keys[i]); a.o.PerDomainPerHour != math.MaxInt && !a.exemptDomain(d) {
-			doms[i] = d
+		p.keys[i] = store.MailboxKey(to)
+		counted = append(counted, p.keys[i])
+		if d := store.MailDomain(p.keys[i]); a.o.PerDomainPerHour != math.MaxInt && !a.exemptDomain(d) {
+			p.doms[i] = d
 			if !slices.Contains(domains, d) {
 				domains = append(domains, d)
 			}
@@ -195,18 +226,27 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	// An auto-responder that ignores every header still gets at most
 	// PerHour acknowledgments an hour (no ping-pong), and so does a mailbox
 	// however many +details name it (RFC 5233): flood+1@x and flood+2@x
-	// share flood@x's. Counted in the store, then along the batch, so that
-	// one batch cannot exceed either limit.
-	var sent store.AckCounts
+	// share flood@x's. Counted in the store, then along the batch
+	// (FinishAcks), so that one batch cannot exceed either limit.
 	if len(counted) > 0 {
-		var err error
 		atMost := a.o.PerHour
 		if len(domains) > 0 {
 			atMost = max(atMost, a.o.PerDomainPerHour)
 		}
-		if sent, err = tx.CountAcks(ctx, counted, domains, now.Add(-time.Hour), atMost); err != nil {
-			return nil, fmt.Errorf("outbound: count acknowledgments: %w", err)
-		}
+		p.Count = store.AckCountQuery{Mailboxes: counted, Domains: domains, Since: p.now.Add(-time.Hour), AtMost: atMost}
+	}
+	return p, nil
+}
+
+// FinishAcks is AcknowledgeAll's last step: sent are the store's counts of
+// p.Count (ignored when it is empty), to which it applies the limits; it
+// records the reasons of the tickets refused and queues the others'
+// acknowledgments. It returns p.Reasons, completed; a plan is finished once.
+func (a *Acker) FinishAcks(ctx context.Context, tx store.Tx, p *AckPlan, sent store.AckCounts) ([]string, error) {
+	reasons, ts := p.Reasons, p.ts
+	if sent.Mailbox == nil {
+		// Nothing was counted: no ticket is left to the limits.
+		sent = store.AckCounts{Mailbox: map[string]int{}, Domain: map[string]int{}}
 	}
 	var acked []int
 	var refusedIDs []int64
@@ -214,14 +254,14 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	for i, t := range ts {
 		if reasons[i] == "" {
 			switch {
-			case sent.Mailbox[keys[i]] >= a.o.PerHour:
+			case sent.Mailbox[p.keys[i]] >= a.o.PerHour:
 				reasons[i] = ReasonRateLimited
-			case doms[i] != "" && sent.Domain[doms[i]] >= a.o.PerDomainPerHour:
+			case p.doms[i] != "" && sent.Domain[p.doms[i]] >= a.o.PerDomainPerHour:
 				reasons[i] = ReasonDomainRateLimited
 			default:
-				sent.Mailbox[keys[i]]++
-				if doms[i] != "" {
-					sent.Domain[doms[i]]++
+				sent.Mailbox[p.keys[i]]++
+				if p.doms[i] != "" {
+					sent.Domain[p.doms[i]]++
 				}
 				acked = append(acked, i)
 			}
@@ -236,8 +276,8 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 	os := make([]*store.Outbound, len(acked))
 	for k, i := range acked {
 		os[k] = &store.Outbound{
-			TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{tos[i]},
-			Subject: ackSubject(ts[i].Number, quotedSubject(ins[i])), MessageID: newMessageID("", a.o.Hostname), CreatedAt: now,
+			TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{p.tos[i]},
+			Subject: ackSubject(ts[i].Number, quotedSubject(p.ins[i])), MessageID: newMessageID("", a.o.Hostname), CreatedAt: p.now,
 		}
 	}
 	if err := tx.QueueAcks(ctx, os); err != nil {

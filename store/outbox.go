@@ -127,16 +127,46 @@ FROM unnest($1::text[]) AS k(key)`,
 // on PostgreSQL, one look-up per key as countOutbound does. The domain
 // rows carry an "@" before the domain, which no mailbox key starts with.
 var countAcks = stmt{
-	pg: `
-SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM outbox o
-	WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $3 LIMIT $4) c)
-FROM unnest($1::text[]) AS k(key)
-UNION ALL
-SELECT '@' || d.dom, (SELECT count(*) FROM (SELECT 1 FROM outbox o
-	WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $3 LIMIT $4) c)
-FROM unnest($2::text[]) AS d(dom)`,
+	pg:     pgCountAcks(1),
 	sqlite: `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE rcpt_key = ?1 AND kind = 'ack' AND created_at >= ?2 LIMIT ?3)`,
 	replan: true,
+}
+
+// pgCountAcks is countAcks on PostgreSQL with its arguments from $n on:
+// the mailbox keys, the domains, since and atMost (pgArgs), so that
+// countRecent can run it with another statement's.
+func pgCountAcks(n int) string {
+	return fmt.Sprintf(`
+SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM outbox o
+	WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $%[3]d LIMIT $%[4]d) c)
+FROM unnest($%[1]d::text[]) AS k(key)
+UNION ALL
+SELECT '@' || d.dom, (SELECT count(*) FROM (SELECT 1 FROM outbox o
+	WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $%[3]d LIMIT $%[4]d) c)
+FROM unnest($%[2]d::text[]) AS d(dom)`, n, n+1, n+2, n+3)
+}
+
+// pgArgs are pgCountAcks' arguments.
+func (q AckCountQuery) pgArgs() []any {
+	doms := make([]string, len(q.Domains))
+	for i, d := range q.Domains {
+		doms[i] = strings.ToLower(clean(d))
+	}
+	return []any{rcptKeys(q.Mailboxes), doms, ts(q.Since), q.AtMost}
+}
+
+// newAckCounts is an empty AckCounts for q.
+func newAckCounts(q AckCountQuery) AckCounts {
+	return AckCounts{Mailbox: make(map[string]int, len(q.Mailboxes)), Domain: make(map[string]int, len(q.Domains))}
+}
+
+// add records the count of one of pgCountAcks' rows.
+func (c AckCounts) add(key string, n int) {
+	if d, ok := strings.CutPrefix(key, "@"); ok {
+		c.Domain[d] = n
+	} else {
+		c.Mailbox[key] = n
+	}
 }
 
 // countAcksToDomain is SQLite's per-domain look-up of countAcks.
@@ -145,12 +175,9 @@ var countAcksToDomain = stmt{
 }
 
 func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error) {
-	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
-	doms := make([]string, len(domains))
-	for i, d := range domains {
-		doms[i] = strings.ToLower(clean(d))
-	}
-	rs, err := t.c.query(ctx, countAcks, rcptKeys(mailboxes), doms, ts(since), atMost)
+	q := AckCountQuery{Mailboxes: mailboxes, Domains: domains, Since: since, AtMost: atMost}
+	out := newAckCounts(q)
+	rs, err := t.c.query(ctx, countAcks, q.pgArgs()...)
 	if err != nil {
 		return out, wrap("store: count acknowledgments", err)
 	}
@@ -160,11 +187,7 @@ func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since
 		if err := r.Scan(&k, &n); err != nil {
 			return struct{}{}, err
 		}
-		if d, ok := strings.CutPrefix(k, "@"); ok {
-			out.Domain[d] = n
-		} else {
-			out.Mailbox[k] = n
-		}
+		out.add(k, n)
 		return struct{}{}, nil
 	})
 	return out, wrap("store: count acknowledgments", err)

@@ -385,6 +385,12 @@ type Tx interface {
 	// ids do not follow the commits (an id is taken when the ticket's
 	// message is inserted), so no id bound tells another batch's tickets.
 	CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error)
+	// CountRecent is CountAcks and CountTicketsFrom at once, with the same
+	// results: a batch of new tickets needs both before it decides their
+	// acknowledgments and notifications, and neither depends on what the
+	// other decides. On PostgreSQL it costs one round trip where the two
+	// cost two; a side with no key is not counted (its maps are empty).
+	CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most
@@ -418,6 +424,34 @@ type Tx interface {
 type AckCounts struct {
 	Mailbox, Domain map[string]int
 }
+
+// RecentCounts are CountRecent's two requests.
+type RecentCounts struct {
+	Acks        AckCountQuery
+	TicketsFrom TicketCountQuery
+}
+
+// AckCountQuery are CountAcks' arguments; without mailboxes and domains
+// there is nothing to count.
+type AckCountQuery struct {
+	Mailboxes, Domains []string
+	Since              time.Time
+	AtMost             int
+}
+
+// TicketCountQuery are CountTicketsFrom's arguments; without keys there is
+// nothing to count.
+type TicketCountQuery struct {
+	Keys   []string
+	Except []int64
+	Since  time.Time
+}
+
+// Empty reports a request with nothing to count.
+func (q AckCountQuery) Empty() bool { return len(q.Mailboxes) == 0 && len(q.Domains) == 0 }
+
+// Empty reports a request with nothing to count.
+func (q TicketCountQuery) Empty() bool { return len(q.Keys) == 0 }
 
 // TxFunc is one unit of work run inside a transaction.
 type TxFunc func(ctx context.Context, tx Tx) error

@@ -299,15 +299,31 @@ func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, erro
 // per call (replan): a generic plan made while the table was small would
 // keep scanning it whole as it grows.
 var countTicketsFrom = stmt{
-	pg: `
-SELECT k.key, (SELECT count(*) FROM tickets t
-    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $3 AND t.id <> ALL($2::bigint[]))
-FROM unnest($1::text[]) AS k(key)`,
+	pg: pgCountTicketsFrom(1),
 	sqlite: `
 SELECT count(*) FROM tickets
 WHERE requester_key = ?1 AND requester_key <> '' AND created_at >= ?3
     AND id NOT IN (SELECT value FROM json_each(?2))`,
 	replan: true,
+}
+
+// pgCountTicketsFrom is countTicketsFrom on PostgreSQL with its arguments
+// from $n on: the keys, the ids excepted and since (pgArgs), so that
+// countRecent can run it with another statement's.
+func pgCountTicketsFrom(n int) string {
+	return fmt.Sprintf(`
+SELECT k.key, (SELECT count(*) FROM tickets t
+    WHERE t.requester_key = k.key AND t.requester_key <> '' AND t.created_at >= $%[3]d AND t.id <> ALL($%[2]d::bigint[]))
+FROM unnest($%[1]d::text[]) AS k(key)`, n, n+1, n+2)
+}
+
+// pgArgs are pgCountTicketsFrom's arguments.
+func (q TicketCountQuery) pgArgs() []any {
+	ks := make([]string, len(q.Keys))
+	for i, k := range q.Keys {
+		ks[i] = MailboxKey(k)
+	}
+	return []any{ks, notNull(q.Except), ts(q.Since)}
 }
 
 // notNull keeps an empty list from reaching SQL as NULL (or JSON null),
@@ -320,12 +336,8 @@ func notNull(ids []int64) []int64 {
 }
 
 func (t *pgTx) CountTicketsFrom(ctx context.Context, keys []string, except []int64, since time.Time) (map[string]int, error) {
-	ks := make([]string, len(keys))
-	for i, k := range keys {
-		ks[i] = MailboxKey(k)
-	}
 	out := make(map[string]int, len(keys))
-	rs, err := t.c.query(ctx, countTicketsFrom, ks, notNull(except), ts(since))
+	rs, err := t.c.query(ctx, countTicketsFrom, TicketCountQuery{Keys: keys, Except: except, Since: since}.pgArgs()...)
 	if err != nil {
 		return nil, wrap("store: count tickets from", err)
 	}

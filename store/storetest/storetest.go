@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"BatchMethods", testBatchMethods},
 		{"AckCounts", testAckCounts},
 		{"TicketsFrom", testTicketsFrom},
+		{"RecentCounts", testRecentCounts},
 		{"InTxBatchFinish", testInTxBatchFinish},
 		{"InTxBatchSkip", testInTxBatchSkip},
 		{"Leases", testLeases},
