@@ -66,7 +66,8 @@ func TestPostgresCountRecentOneRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		rt := &roundTrips{Tx: tx}
-		pt := &pgTx{txCore: txCore{c: pgConn{rt}, now: time.Now}, tx: rt}
+		lt := &lazyTx{tx: rt} // begun: every call goes through rt
+		pt := &pgTx{txCore: txCore{c: pgConn{lt}, now: time.Now}, tx: lt}
 		if _, _, err := pt.CountRecent(ctx, c.q); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
