@@ -85,6 +85,8 @@ type Sender struct {
 	log  *slog.Logger
 	kick chan struct{}
 
+	linger time.Duration // recordLinger; tests lengthen it
+
 	mu   sync.Mutex
 	held map[int64]hold // messages in hand
 	gen  uint64         // claims made, numbering held's entries
@@ -139,7 +141,7 @@ func NewSender(o SenderOptions) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]hold{}}
+	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]hold{}, linger: recordLinger}
 }
 
 // processOwner names one sender: the host and process id say which node
@@ -308,6 +310,24 @@ func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
 	}
 }
 
+// recordLinger is how long recordSent waits for the results of the
+// deliveries still in hand before it records the ones it has: one
+// statement and one commit for a group instead of several for a few.
+// Under load the results come a few at a time (groups of 2 to 10), each
+// group a commit that SQLite's single writer, which the intake waits for,
+// holds for about a millisecond, and on PostgreSQL mostly below the size
+// from which one set statement records them. A result waits at most this
+// long to be recorded, far within its lease.
+const recordLinger = 10 * time.Millisecond
+
+// inHand is the number of messages in hand: claimed, their result not yet
+// recorded.
+func (s *Sender) inHand() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.held)
+}
+
 // release ends the sender's work on ids: their result is recorded.
 func (s *Sender) release(ids ...int64) {
 	s.mu.Lock()
@@ -387,6 +407,7 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 	const most = 256
 	for first := range sent {
 		group := []store.Sent{first}
+		var linger <-chan time.Time
 	more:
 		for len(group) < most {
 			select {
@@ -395,7 +416,24 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 					break more
 				}
 				group = append(group, x)
+				continue
 			default:
+			}
+			// Nothing more yet: wait a little for the deliveries still
+			// in hand, unless none is.
+			if s.inHand() <= len(group) {
+				break
+			}
+			if linger == nil {
+				linger = time.After(s.linger)
+			}
+			select {
+			case x, ok := <-sent:
+				if !ok {
+					break more
+				}
+				group = append(group, x)
+			case <-linger:
 				break more
 			}
 		}

@@ -605,3 +605,57 @@ func TestSenderConfirmsALateLease(t *testing.T) {
 		})
 	}
 }
+
+// groupsOutbox records the size of each MarkSent group.
+type groupsOutbox struct {
+	Outbox
+	mu     sync.Mutex
+	groups []int
+}
+
+func (o *groupsOutbox) MarkSent(_ context.Context, sent ...store.Sent) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.groups = append(o.groups, len(sent))
+	return nil
+}
+
+// TestRecordSentGathersResults: results that come one by one, a
+// millisecond apart, while their messages are in hand, are recorded
+// together; a result with nothing else in hand is recorded at once.
+func TestRecordSentGathersResults(t *testing.T) {
+	ob := &groupsOutbox{}
+	s := NewSender(SenderOptions{Store: ob})
+	// Long enough that waiting for it would show: a group is recorded when
+	// everything in hand has its result, and a result alone at once.
+	s.linger = time.Hour
+	const n = 8
+	for id := int64(1); id <= n; id++ {
+		s.held[id] = hold{}
+	}
+	sent := make(chan store.Sent)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.recordSent(context.Background(), sent)
+	}()
+	for id := int64(1); id <= n; id++ {
+		sent <- store.Sent{ID: id, At: fixedNow}
+		time.Sleep(time.Millisecond)
+	}
+	// All released: the next result is alone in hand and waits for none.
+	deadline := time.Now().Add(5 * time.Second)
+	for s.inHand() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	s.held[n+1] = hold{}
+	sent <- store.Sent{ID: n + 1, At: fixedNow}
+	for s.inHand() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(sent)
+	<-done
+	if !slices.Equal(ob.groups, []int{n, 1}) {
+		t.Errorf("groups recorded %v, want [%d 1]", ob.groups, n)
+	}
+}
