@@ -53,7 +53,12 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			release:    func() { <-l.slots; releaseIP() },
 			postmaster: newPostmasterRewriter(l.srv.policy.first)}
 		if l.srv.track(tc) {
-			tc.drain()
+			// Serve is draining and the listener not closed yet: a new
+			// session would be greeted, then sent away; refuse it now.
+			l.srv.untrack(tc)
+			tc.release()
+			go l.refuse(c, errShuttingDown)
+			continue
 		}
 		return tc, nil
 	}

@@ -72,6 +72,24 @@ func TestSTARTTLS(t *testing.T) {
 	}
 }
 
+// TestNoGreetingWhileDraining: a connection accepted after the drain began,
+// before the listener closed, is refused with 421 and never greeted: a
+// client that saw 220 would start a transaction the server then cuts.
+func TestNoGreetingWhileDraining(t *testing.T) {
+	ts := startServer(t, baseOptions(), &recorder{})
+	ts.srv.startDrain() // what Serve does first on shutdown, the listener still open
+	c, err := net.DialTimeout("tcp", ts.addr, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "421 4.3.2") {
+		t.Errorf("new connection while draining → %q, %v; want 421 4.3.2 and no banner", line, err)
+	}
+}
+
 // TestShutdownDrains: cancelling Serve's context closes idle sessions with
 // 421 and lets a message being delivered finish with its 250.
 func TestShutdownDrains(t *testing.T) {
