@@ -420,9 +420,12 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 			default:
 			}
 			// Nothing more yet: wait a little for the deliveries still
-			// in hand, unless none is.
+			// in hand, unless none is. (In hand also counts messages that
+			// will send no result here, those being recorded as failed or
+			// retried, and claimed ones not yet started: the group then
+			// waits its whole linger, no longer.)
 			if s.inHand() <= len(group) {
-				break
+				break more
 			}
 			if linger == nil {
 				linger = time.After(s.linger)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,9 +18,14 @@ import (
 //
 // A batch runs with the connection's default mode (prepared, cached
 // statements). A first statement that asks for another mode (replan), or
-// has no arguments (pgx sends those by the simple protocol, where one
-// string may hold several statements, as the migrations do), begins the
-// transaction on its own first, as before.
+// has no arguments, begins the transaction on its own first, as before:
+// pgx's Exec sends a statement without arguments by the simple protocol,
+// where one string may hold several statements (the migrations do), which
+// a batch cannot; Query and QueryRow follow the same rule for simplicity.
+//
+// A failure to start the transaction (no connection, BEGIN refused) is a
+// beginError, which runBatch takes as its batch's, as it took a failed
+// BEGIN before: the first statement's work is not to blame for it.
 type lazyTx struct {
 	pool *pgxpool.Pool
 	tx   pgx.Tx // nil until the first statement
@@ -44,7 +50,7 @@ func (l *lazyTx) begin(ctx context.Context) error {
 	}
 	tx, err := l.pool.Begin(ctx)
 	if err != nil {
-		return err
+		return &beginError{err}
 	}
 	l.tx = tx
 	return nil
@@ -61,9 +67,29 @@ func (l *lazyTx) open(ctx context.Context, queue func(*pgx.Batch)) (pgx.BatchRes
 	l.tx = br.Tx()
 	if _, err := br.Exec(); err != nil {
 		br.Close() //nolint:errcheck // err is the batch's error
+		// An error of the server's (a statement that failed to prepare,
+		// which pgx does before sending the batch) is the statement's;
+		// anything else (no connection, a broken one) is the start's.
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) {
+			err = &beginError{err}
+		}
 		return nil, err
 	}
 	return br, nil
+}
+
+// beginError is a failure to start a transaction; see lazyTx.
+type beginError struct{ err error }
+
+func (e *beginError) Error() string { return e.err.Error() }
+func (e *beginError) Unwrap() error { return e.err }
+
+// failedBegin reports whether err, from a transaction's statement, is in
+// fact the failure to start the transaction.
+func failedBegin(err error) bool {
+	var be *beginError
+	return errors.As(err, &be)
 }
 
 func (l *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {

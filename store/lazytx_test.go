@@ -14,6 +14,7 @@ import (
 	"guichet/internal/pgtest"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // countingProxy forwards TCP connections to target and counts what the
@@ -144,6 +145,10 @@ func TestPostgresLazyBeginFailures(t *testing.T) {
 		name string
 		fn   func(ctx context.Context, l *lazyTx) error
 	}{
+		{"prepare fails", func(ctx context.Context, l *lazyTx) error {
+			_, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1, 1/($1 - $1))", 2026)
+			return err
+		}},
 		{"query fails", func(ctx context.Context, l *lazyTx) error {
 			rows, err := l.Query(ctx, "SELECT 1/($1::int - 1)", 1)
 			if err != nil {
@@ -159,7 +164,7 @@ func TestPostgresLazyBeginFailures(t *testing.T) {
 			return l.QueryRow(ctx, "SELECT 1/($1::int - 1)", 1).Scan(&n)
 		}},
 		{"exec fails", func(ctx context.Context, l *lazyTx) error {
-			_, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1, 1/($1 - $1))", 2026)
+			_, err := l.Exec(ctx, "INSERT INTO ticket_counters (year, last) VALUES ($1::int, 1/($1::int - $1::int))", 2026)
 			return err
 		}},
 		{"written, then the work fails", func(ctx context.Context, l *lazyTx) error {
@@ -171,11 +176,15 @@ func TestPostgresLazyBeginFailures(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &lazyTx{pool: s.pool}
-			if err := tc.fn(ctx, l); err == nil {
+			err := tc.fn(ctx, l)
+			if err == nil {
 				t.Fatal("no error")
 			}
-			// A batch whose statement failed may have ended the
-			// transaction already (the server rolls back at its Sync).
+			if failedBegin(err) && tc.name != "written, then the work fails" {
+				t.Errorf("%v: a statement's failure taken for a failure to begin", err)
+			}
+			// When pgx fails the batch before its BEGIN ran (its
+			// statements are prepared first), no transaction was opened.
 			if err := l.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
 				t.Fatalf("rollback: %v", err)
 			}
@@ -215,5 +224,50 @@ func TestPostgresLazyBeginFailures(t *testing.T) {
 	}
 	if err := l.Commit(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLazyBeginFailureIsTheBatchs: a transaction that could not start
+// fails its batch, as a failed BEGIN did, instead of the work whose
+// statement carried the BEGIN; a statement's own failure stays its work's.
+func TestLazyBeginFailureIsTheBatchs(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Nothing listens on port 1: the connection cannot be made.
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	for name, first := range map[string]func(*lazyTx) error{
+		"with the statement": func(l *lazyTx) error { _, err := l.Exec(ctx, "SELECT $1::int", 1); return err },
+		"alone":              func(l *lazyTx) error { _, err := l.Exec(ctx, "SELECT 1"); return err },
+	} {
+		l := &lazyTx{pool: pool}
+		err := first(l)
+		if !failedBegin(err) || !errors.Is(wrap("store: x", err), ErrUnavailable) {
+			t.Errorf("%s: %v: want a failure to begin, and the database unavailable", name, err)
+		}
+		l.Rollback(ctx) //nolint:errcheck // nothing began
+	}
+
+	boom := &beginError{errors.New("no connection")}
+	mine := errors.New("its own failure")
+	begin := func(context.Context) (txn, error) {
+		return txn{commit: func() error { return nil }, rollback: func() {}}, nil
+	}
+	errs, err := runBatch(ctx, []TxFunc{
+		func(context.Context, Tx) error { return boom },
+		func(context.Context, Tx) error { return nil },
+	}, nil, nil, begin)
+	if !errors.Is(err, boom) || errs[0] != nil || errs[1] != nil {
+		t.Errorf("begin failed in the first work: batch %v, works %v; want the batch's failure, no work's", err, errs)
+	}
+	errs, err = runBatch(ctx, []TxFunc{
+		func(context.Context, Tx) error { return mine },
+		func(context.Context, Tx) error { return nil },
+	}, nil, nil, begin)
+	if err != nil || !errors.Is(errs[0], mine) || errs[1] != nil {
+		t.Errorf("a work failed: batch %v, works %v; want that work's failure only", err, errs)
 	}
 }

@@ -24,11 +24,11 @@ func (t *pgTx) CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[
 	case q.Acks.Empty() && q.TicketsFrom.Empty():
 		return acks, tickets, nil
 	case q.TicketsFrom.Empty():
-		acks, err := t.CountAcks(ctx, q.Acks.Mailboxes, q.Acks.Domains, q.Acks.Since, q.Acks.AtMost)
-		return acks, tickets, err
+		a, err := t.CountAcks(ctx, q.Acks.Mailboxes, q.Acks.Domains, q.Acks.Since, q.Acks.AtMost)
+		return a, tickets, err
 	case q.Acks.Empty():
-		tickets, err := t.CountTicketsFrom(ctx, q.TicketsFrom.Keys, q.TicketsFrom.Except, q.TicketsFrom.Since)
-		return acks, tickets, err
+		n, err := t.CountTicketsFrom(ctx, q.TicketsFrom.Keys, q.TicketsFrom.Except, q.TicketsFrom.Since)
+		return acks, n, err
 	}
 	rs, err := t.c.query(ctx, countRecent, slices.Concat(q.Acks.pgArgs(), q.TicketsFrom.pgArgs())...)
 	if err != nil {

@@ -85,7 +85,7 @@ func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish Ba
 		if prelude != nil {
 			if k, err := prelude(ctx, b.tx, live); err != nil {
 				b.rollback()
-				if k < 0 || k >= len(live) {
+				if k < 0 || k >= len(live) || failedBegin(err) {
 					return errs, err
 				}
 				errs[live[k]] = err
@@ -98,6 +98,13 @@ func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish Ba
 		for k, i := range live {
 			errs[i] = nil // an earlier attempt's verdict does not carry over
 			if err := fns[i](ctx, b.tx); err != nil {
+				if failedBegin(err) {
+					// The transaction never started: the batch failed,
+					// not this work (PostgreSQL begins with the first
+					// statement, lazyTx).
+					b.rollback()
+					return errs, err
+				}
 				errs[i] = err
 				if errors.Is(err, ErrSkip) {
 					skipped = append(skipped, k)
