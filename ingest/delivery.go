@@ -34,6 +34,11 @@ type delivery struct {
 	agentProof string
 	// sender is the trust verdict of its From (docs/threading.md, "Trust").
 	sender sender.Result
+	// loop and ackLoop are why no automatic mail may answer it (for our
+	// addresses, and the acknowledger's), "" when some may: read once from
+	// the message before the transaction, where every message of a group
+	// would wait for them. nil: not worked out (the notifier does it).
+	loop, ackLoop *string
 }
 
 // attempt is one run of a delivery's transaction: all that the run
@@ -89,7 +94,7 @@ func (d *delivery) incoming() outbound.Incoming {
 		From: m.From.Addr, FromName: m.From.Name, Subject: m.Subject, MessageID: m.MessageID,
 		References: m.References, MailFrom: d.env.MailFrom, Header: m.Header,
 		ContentType: m.ContentType, ReportType: m.ReportType, Monitoring: d.alert,
-		AnswersOurMail: d.answersUs, Body: m.Text,
+		AnswersOurMail: d.answersUs, Body: m.Text, Loop: d.ackLoop,
 	}
 	if d.env.Transport != "smtp" && d.env.MailFrom == "" {
 		// Only SMTP tells us the envelope sender for sure; elsewhere an

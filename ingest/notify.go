@@ -35,6 +35,15 @@ func newNotifier(o Options, own map[string]bool, cl Classifier) *notifier {
 	return n
 }
 
+// loopReason is why no automatic mail may answer d, for our addresses:
+// the verdict the pipeline worked out before the transaction, if any.
+func (n *notifier) loopReason(d *delivery) string {
+	if d.loop != nil {
+		return *d.loop
+	}
+	return outbound.LoopReason(d.incoming(), n.own)
+}
+
 // agents notifies the agents responsible for t of a's message. It does
 // nothing the second time for the same attempt, so a caller that notifies
 // explicitly (new incidents) and the opener do not notify twice.
@@ -48,7 +57,7 @@ func (n *notifier) agents(ctx context.Context, tx store.Tx, a *attempt, t store.
 		// tells no agent: a bounce of our own notification from a full
 		// agent mailbox would otherwise notify that mailbox again, forever.
 		// Incidents have their own limit (GUICHET_ALERT_RENOTIFY).
-		if reason := outbound.LoopReason(a.incoming(), n.own); reason != "" {
+		if reason := n.loopReason(a.delivery); reason != "" {
 			n.log.Info("no agent notification for automatic mail", "ticket", t.Number, "reason", reason)
 			return nil
 		}
@@ -126,7 +135,7 @@ func (n *notifier) planBursts(ops []*opening, ts []store.Ticket) burstPlan {
 			continue
 		}
 		k := store.MailboxKey(ts[i].Requester)
-		if k == "" || outbound.LoopReason(op.a.incoming(), n.own) != "" {
+		if k == "" || n.loopReason(op.a.delivery) != "" {
 			continue
 		}
 		keyOf[i] = k

@@ -126,6 +126,7 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 	d.msg.Sender, d.msg.SenderEvidence = string(d.sender.Verdict), d.sender.Evidence
 	d.agentProof = p.prover.outsideTx(d)
 	p.putContent(ctx, d.msg.Attachments)
+	p.readLoops(d)
 
 	var a *attempt
 	err := p.c.Do(ctx, p.ahead(d), func(ctx context.Context, tx store.Tx, b *batch[*opening]) error {
@@ -146,6 +147,20 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 		"transport", env.Transport, "sender", a.msg.Sender, "linked_to", a.res.LinkedTo, "reason", a.res.Reason,
 		"ms", float64(p.now().Sub(start).Microseconds())/1000)
 	return a.res, nil
+}
+
+// readLoops works out, before the transaction, why no automatic mail may
+// answer d (delivery.loop, delivery.ackLoop): reading the message for
+// the marks of automatic mail costs tens of microseconds, which inside
+// the group commit every message of the group would wait for.
+func (p *Pipeline) readLoops(d *delivery) {
+	in := d.incoming()
+	loop := outbound.LoopReason(in, p.opener.notify.own)
+	d.loop = &loop
+	if p.opener.ack != nil {
+		ack := p.opener.ack.LoopReason(in)
+		d.ackLoop = &ack
+	}
 }
 
 // prepare makes the message row and the delivery of a parsed message.

@@ -192,6 +192,10 @@ type AckPlan struct {
 
 // PlanAcks is AcknowledgeAll's first step, without the store: who may be
 // acknowledged, and what to count for the limits.
+// LoopReason is LoopReason for the Acker's own addresses: why no
+// acknowledgment may answer in, "" when one may.
+func (a *Acker) LoopReason(in Incoming) string { return LoopReason(in, a.ours) }
+
 func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 	if len(ts) != len(ins) {
 		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))
@@ -207,7 +211,11 @@ func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 			to = strings.ToLower(strings.TrimSpace(ins[i].From))
 		}
 		p.tos[i] = to
-		p.Reasons[i] = LoopReason(ins[i], a.ours)
+		if ins[i].Loop != nil {
+			p.Reasons[i] = *ins[i].Loop
+		} else {
+			p.Reasons[i] = a.LoopReason(ins[i])
+		}
 		if p.Reasons[i] == "" && to == "" {
 			p.Reasons[i] = "aucune adresse à laquelle répondre"
 		}

@@ -39,6 +39,11 @@ type Incoming struct {
 	// are the body and the looser subject words read for an absence notice:
 	// a stranger's new request is never judged by its wording.
 	AnswersOurMail bool
+	// Loop, when not nil, is this message's verdict from the Acker's own
+	// LoopReason method, worked out by the caller beforehand: PlanAcks,
+	// which runs inside the caller's group commit, then takes it instead of
+	// reading the message again there.
+	Loop *string
 	// Body is the text the writer added, quotations removed, HTML already
 	// turned into text; "" when unknown. Read for an absence notice only
 	// when AnswersOurMail; in a new message, only for the marks a mass
