@@ -23,14 +23,7 @@ func splitHeader(raw []byte, maxBytes int) (fields []field, bodyStart int) {
 	pos := 0
 	var cur *field
 	for pos < len(block) {
-		end := strings.IndexByte(block[pos:], '\n')
-		next := len(block)
-		if end >= 0 {
-			end += pos
-			next = end + 1
-		} else {
-			end = len(block)
-		}
+		end, next := lineAt(raw[:stop], pos)
 		line := block[pos:end]
 		line = strings.TrimSuffix(line, "\r")
 		pos = next
@@ -66,14 +59,7 @@ func headerEnd(raw []byte, maxBytes int) (stop, bodyStart int) {
 	pos := 0
 	for pos < len(raw) {
 		lineStart := pos
-		end := bytes.IndexByte(raw[pos:], '\n')
-		next := len(raw)
-		if end >= 0 {
-			end += pos
-			next = end + 1
-		} else {
-			end = len(raw)
-		}
+		end, next := lineAt(raw, pos)
 		line := bytes.TrimSuffix(raw[pos:end], []byte{'\r'})
 		pos = next
 		if len(line) == 0 {
@@ -102,4 +88,14 @@ func get(fields []field, name string) string {
 func canonicalKey(name string) string {
 	k, _ := repairUTF8(name)
 	return foldSpace(textproto.CanonicalMIMEHeaderKey(k))
+}
+
+// lineAt returns where the line that starts at pos in b ends (at its LF,
+// or at the end of b) and where the next line starts.
+func lineAt(b []byte, pos int) (end, next int) {
+	i := bytes.IndexByte(b[pos:], '\n')
+	if i < 0 {
+		return len(b), len(b)
+	}
+	return pos + i, pos + i + 1
 }

@@ -78,14 +78,7 @@ func prescan(body []byte, mt string, params map[string]string, lim Limits) scan 
 	collecting := false
 	var hdr []byte
 	for pos := 0; pos < len(body); {
-		end := bytes.IndexByte(body[pos:], '\n')
-		next := len(body)
-		if end >= 0 {
-			end += pos
-			next = end + 1
-		} else {
-			end = len(body)
-		}
+		end, next := lineAt(body, pos)
 		lineStart := pos
 		line := bytes.TrimRight(body[pos:end], " \t\r")
 		pos = next
