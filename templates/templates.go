@@ -200,6 +200,11 @@ func OneLine(s string) string {
 	if isOneLine(s) {
 		return s
 	}
+	return oneLineCopy(s)
+}
+
+// oneLineCopy is OneLine without the check that spares the copy.
+func oneLineCopy(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {

@@ -168,6 +168,11 @@ func foldSpace(s string) string {
 	if isFolded(s) {
 		return s
 	}
+	return foldSpaceCopy(s)
+}
+
+// foldSpaceCopy is foldSpace without the check that spares the copy.
+func foldSpaceCopy(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
