@@ -315,10 +315,6 @@ type Tx interface {
 	TicketByMessageIDs(ctx context.Context, ids []string) (Ticket, error)
 	// TicketByIncidentKey returns the newest ticket with that key, or ErrNotFound.
 	TicketByIncidentKey(ctx context.Context, key string) (Ticket, error)
-	// IsParticipant reports whether addr is one of the ticket's
-	// participants, as Ticket.HasParticipant does for a ticket read in the
-	// same transaction (which needs no statement).
-	IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error)
 	// AddParticipants adds addresses to the ticket with that origin; an
 	// address already there keeps its origin, unless it had none (a row
 	// from before origins were recorded).

@@ -422,7 +422,6 @@ func (t *txCore) TicketByIncidentKey(ctx context.Context, key string) (Ticket, e
 }
 
 var (
-	isParticipant = portable(`SELECT EXISTS (SELECT 1 FROM participants WHERE ticket_id = $1 AND address = $2)`)
 	// addParticipants: ORDER BY n keeps the identity order equal to the
 	// order given, which is the first-seen order Ticket lists. A row
 	// without origin takes the new one: it is now known how it came.
@@ -439,24 +438,14 @@ ON CONFLICT (ticket_id, address) DO UPDATE SET origin = excluded.origin WHERE pa
 	participantsOf    = portable(`SELECT address, origin FROM participants WHERE ticket_id = $1 ORDER BY id`)
 )
 
-// HasParticipant reports whether addr, compared as IsParticipant compares
-// it, is among t.Participants: the participants as they were when t was
-// read. Within the transaction that read t it answers IsParticipant
-// without a round trip to the database, which the reply path pays in the
-// serial commit.
+// HasParticipant reports whether addr, compared as participants are
+// stored (trimmed, lower case), is among t.Participants: the participants
+// as they were when t was read. The reply path reads its ticket with them
+// inside its transaction, so asking the database again would only cost a
+// round trip in the serial commit.
 func (t Ticket) HasParticipant(addr string) bool {
 	a := normAddrs([]string{addr})
 	return len(a) == 1 && slices.Contains(t.Participants, a[0])
-}
-
-func (t *txCore) IsParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
-	a := normAddrs([]string{addr})
-	if len(a) == 0 {
-		return false, nil
-	}
-	var ok bool
-	err := t.c.queryRow(ctx, isParticipant, ticketID, a[0]).Scan(&ok)
-	return ok, wrap("store: is participant", err)
 }
 
 func (t *txCore) RemoveParticipant(ctx context.Context, ticketID int64, addr string) (bool, error) {
