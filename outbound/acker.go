@@ -190,12 +190,12 @@ type AckPlan struct {
 	tos, keys, doms []string // for each ticket: recipient, mailbox key, limited domain
 }
 
-// PlanAcks is AcknowledgeAll's first step, without the store: who may be
-// acknowledged, and what to count for the limits.
 // LoopReason is LoopReason for the Acker's own addresses: why no
 // acknowledgment may answer in, "" when one may.
 func (a *Acker) LoopReason(in Incoming) string { return LoopReason(in, a.ours) }
 
+// PlanAcks is AcknowledgeAll's first step, without the store: who may be
+// acknowledged, and what to count for the limits.
 func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 	if len(ts) != len(ins) {
 		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))

@@ -411,11 +411,7 @@ func (c *composedColumns) add(m *Message) error {
 // args are the arrays in the order of pgInsertMessages' parameters.
 // The lists' are never nil, which pgx would send as NULL.
 func (c *composedColumns) args() []any {
-	for _, l := range []*[]string{&c.to, &c.cc, &c.refs} {
-		if *l == nil {
-			*l = []string{}
-		}
-	}
+	c.to, c.cc, c.refs = nonNil(c.to), nonNil(c.cc), nonNil(c.refs)
 	return []any{c.ticket, c.direction, c.kind, c.from, c.fromName, c.subject, c.messageID, c.inReplyTo,
 		c.date, c.body, c.raw, c.rawSHA, c.parseError, c.envelope, c.key, c.created, c.sender, c.evidence,
 		c.toEnd, c.ccEnd, c.refsEnd, c.to, c.cc, c.refs}

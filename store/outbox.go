@@ -194,7 +194,7 @@ func (t *pgTx) CountAcks(ctx context.Context, mailboxes, domains []string, since
 }
 
 func (t *sqliteTx) CountAcks(ctx context.Context, mailboxes, domains []string, since time.Time, atMost int) (AckCounts, error) {
-	out := AckCounts{Mailbox: make(map[string]int, len(mailboxes)), Domain: make(map[string]int, len(domains))}
+	out := newAckCounts(AckCountQuery{Mailboxes: mailboxes, Domains: domains})
 	for _, q := range []struct {
 		st   stmt
 		keys []string

@@ -278,10 +278,8 @@ func needsClean(s string) bool {
 			continue
 		}
 		switch {
-		case c < 0x20:
-			if c != '\n' && c != '\t' {
-				return true
-			}
+		case c < 0x20: // cleanLead leaves out LF and TAB
+			return true
 		case c == 0x7F:
 			return true
 		case c == 0xC2: // U+0080–U+009F: C2 80–C2 9F

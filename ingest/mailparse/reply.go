@@ -83,9 +83,7 @@ func StripReply(text string) string {
 			cut = i
 		case strings.HasPrefix(t, "_____") && underlineRE.MatchString(t) && headerFollows(trimmed, i+1):
 			cut = i
-		case strings.Contains(t, ":") && mayOpenHeader(t) && headerFromRE.MatchString(t) && headerBlock(trimmed, i):
-			cut = i
-		case strings.Contains(t, ":") && mayOpenHeader(t) && headerLineRE.MatchString(t):
+		case mayOpenHeader(t) && (headerFromRE.MatchString(t) && headerBlock(trimmed, i) || headerLineRE.MatchString(t)):
 			cut = i
 		default:
 			if end, ok := attribution(trimmed, i); ok {
