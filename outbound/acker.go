@@ -50,7 +50,7 @@ type AckerOptions struct {
 	// Hostname is the right-hand side of our Message-IDs; default the
 	// support address's domain.
 	Hostname string
-	// Queued, when set, is given each acknowledgment AcknowledgeAll queues,
+	// Queued, when set, is given each acknowledgment FinishAcks queues,
 	// inside the ticket's transaction (which may still roll back): see
 	// Pending.
 	Queued func(o store.Outbound)

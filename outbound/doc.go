@@ -14,7 +14,8 @@
 //     The Acker also allows at most PerHour acknowledgments per address per
 //     hour, counted in the store, so a responder that ignores every header
 //     cannot ping-pong with us.
-//   - Transactional outbox: AcknowledgeAll queues the acknowledgment
+//   - Transactional outbox: FinishAcks (or AcknowledgeAll, both steps
+//     with the count between) queues the acknowledgment
 //     through the caller's store.Tx, recipient, subject and Message-ID
 //     fixed, so a ticket and its acknowledgment commit or roll back
 //     together; when none may go out, the reason is recorded on the ticket

@@ -25,7 +25,7 @@ type Pending struct {
 	byNumber map[string]store.Outbound
 }
 
-// Add records o, queued by AcknowledgeAll.
+// Add records o, queued by FinishAcks.
 func (p *Pending) Add(o store.Outbound) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

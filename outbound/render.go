@@ -22,10 +22,10 @@ type RenderStore interface {
 
 var _ RenderStore = store.Store(nil)
 
-// RenderAll composes the acknowledgments among ms that AcknowledgeAll
+// RenderAll composes the acknowledgments among ms that FinishAcks
 // queued without their bytes, as the sender takes them from the outbox (or
 // as Pending hands them over right after their commit). Each ticket and its
-// first incoming message give what AcknowledgeAll had; the recipient,
+// first incoming message give what PlanAcks and FinishAcks had; the recipient,
 // subject and Message-ID queued with it are kept, and it is dated when it
 // was queued. The bytes are stored as the tickets' ack messages and linked
 // to their outbox rows in one transaction, committed before anything is

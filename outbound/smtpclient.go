@@ -60,7 +60,7 @@ func (c *smtpConn) hello(localName string) error {
 		return err
 	}
 	c.deadline(c.timeout)
-	if err := c.expect(220); err != nil {
+	if err := c.readExpect(220, false); err != nil {
 		return err
 	}
 	return c.ehlo(localName)
@@ -368,18 +368,6 @@ func (c *smtpConn) cmd(keepText bool, verb, arg string) (int, string, error) {
 // expectCmd writes verb+arg and reads its reply, which must be want.
 func (c *smtpConn) expectCmd(want int, verb, arg string) error {
 	code, text, err := c.cmd(false, verb, arg)
-	if err != nil {
-		return err
-	}
-	if code != want {
-		return replyError(code, text)
-	}
-	return nil
-}
-
-// expect reads a reply, which must be want.
-func (c *smtpConn) expect(want int) error {
-	code, text, err := c.reply(false)
 	if err != nil {
 		return err
 	}
