@@ -75,7 +75,7 @@ func (poisonAck) PlanAcks(ts []store.Ticket, ins []outbound.Incoming) (*outbound
 	return &outbound.AckPlan{Reasons: make([]string, len(ts))}, nil
 }
 
-func (poisonAck) LoopReason(outbound.Incoming) string { return "" }
+func (poisonAck) Ours() []string { return nil }
 
 func (poisonAck) FinishAcks(ctx context.Context, tx store.Tx, p *outbound.AckPlan, sent store.AckCounts) ([]string, error) {
 	return p.Reasons, nil

@@ -43,10 +43,10 @@ type Acknowledger interface {
 	// PlanAcks decides, without the store, which of several new tickets may
 	// be acknowledged and what the hourly limits need counted.
 	PlanAcks(ts []store.Ticket, ins []outbound.Incoming) (*outbound.AckPlan, error)
-	// LoopReason says why no acknowledgment may answer in, "" when one
-	// may; the pipeline asks it before the transaction and passes the
-	// verdict to PlanAcks (Incoming.Loop).
-	LoopReason(in outbound.Incoming) string
+	// Ours are the addresses whose mail no acknowledgment answers: the
+	// pipeline works out the loop verdict for them before the transaction
+	// and passes it to PlanAcks (Incoming.Loop).
+	Ours() []string
 	// FinishAcks applies the limits to sent, the counts p.Count asked for,
 	// and queues the acknowledgments in a fixed number of statements;
 	// reasons[i] says why ts[i] got none, "" when one is queued.

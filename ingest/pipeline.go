@@ -155,12 +155,13 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 // the group commit every message of the group would wait for.
 func (p *Pipeline) readLoops(d *delivery) {
 	in := d.incoming()
-	loop := outbound.LoopReason(in, p.opener.notify.own)
-	d.loop = &loop
-	if p.opener.ack != nil {
-		ack := p.opener.ack.LoopReason(in)
-		d.ackLoop = &ack
+	if p.opener.ack == nil {
+		loop := outbound.LoopReason(in, p.opener.notify.own)
+		d.loop = &loop
+		return
 	}
+	rs := outbound.LoopReasons(in, p.opener.notify.own, p.opener.ack.Ours())
+	d.loop, d.ackLoop = &rs[0], &rs[1]
 }
 
 // prepare makes the message row and the delivery of a parsed message.

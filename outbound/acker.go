@@ -190,9 +190,8 @@ type AckPlan struct {
 	tos, keys, doms []string // for each ticket: recipient, mailbox key, limited domain
 }
 
-// LoopReason is LoopReason for the Acker's own addresses: why no
-// acknowledgment may answer in, "" when one may.
-func (a *Acker) LoopReason(in Incoming) string { return LoopReason(in, a.ours) }
+// Ours are the addresses LoopReason takes as the Acker's own (PlanAcks).
+func (a *Acker) Ours() []string { return a.ours }
 
 // PlanAcks is AcknowledgeAll's first step, without the store: who may be
 // acknowledged, and what to count for the limits.
@@ -214,7 +213,7 @@ func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 		if ins[i].Loop != nil {
 			p.Reasons[i] = *ins[i].Loop
 		} else {
-			p.Reasons[i] = a.LoopReason(ins[i])
+			p.Reasons[i] = LoopReason(ins[i], a.ours)
 		}
 		if p.Reasons[i] == "" && to == "" {
 			p.Reasons[i] = "aucune adresse à laquelle répondre"

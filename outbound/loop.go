@@ -39,8 +39,8 @@ type Incoming struct {
 	// are the body and the looser subject words read for an absence notice:
 	// a stranger's new request is never judged by its wording.
 	AnswersOurMail bool
-	// Loop, when not nil, is this message's verdict from the Acker's own
-	// LoopReason method, worked out by the caller beforehand: PlanAcks,
+	// Loop, when not nil, is LoopReason of this message for the Acker's
+	// addresses (Acker.Ours), worked out by the caller beforehand: PlanAcks,
 	// which runs inside the caller's group commit, then takes it instead of
 	// reading the message again there.
 	Loop *string
@@ -74,14 +74,47 @@ const (
 // (automatedReason). The order of the checks only decides which reason is
 // recorded when several apply.
 func LoopReason(in Incoming, ourAddresses []string) string {
+	return LoopReasons(in, ourAddresses)[0]
+}
+
+// LoopReasons is LoopReason for each of several lists of our addresses,
+// reading the message once: only the check of our addresses depends on
+// the list.
+func LoopReasons(in Incoming, ours ...[]string) []string {
+	out := make([]string, len(ours))
 	h := fields(in.Header)
+	mailFrom := strings.TrimSpace(in.MailFrom)
+	if r := markedReason(in, h, mailFrom); r != "" {
+		for i := range out {
+			out[i] = r
+		}
+		return out
+	}
+	var auto *string
+	for i, list := range ours {
+		if r := ownAddress(mailFrom, in.From, list); r != "" {
+			out[i] = r
+			continue
+		}
+		if auto == nil {
+			r := automatedReason(in, h, mailFrom)
+			auto = &r
+		}
+		out[i] = *auto
+	}
+	return out
+}
+
+// markedReason is LoopReason's verdict from what marks the message as
+// automatic whatever our addresses: the envelope, the header fields, the
+// media type.
+func markedReason(in Incoming, h fields, mailFrom string) string {
 	if in.Monitoring {
 		return ReasonMonitoring
 	}
 	// RFC 3834 §2: never respond to the null sender; SMTP delivery reports
 	// (RFC 3464) and many auto-responders use it. A Return-Path of <> in the
 	// header says the same when the transport had no envelope.
-	mailFrom := strings.TrimSpace(in.MailFrom)
 	if mailFrom == "" || mailFrom == "<>" || strings.TrimSpace(h.Get("Return-Path")) == "<>" {
 		return ReasonNullSender
 	}
@@ -132,10 +165,7 @@ func LoopReason(in Incoming, ourAddresses []string) string {
 	if strings.EqualFold(in.ContentType, "multipart/report") {
 		return ReasonReport
 	}
-	if r := ownAddress(mailFrom, in.From, ourAddresses); r != "" {
-		return r
-	}
-	return automatedReason(in, h, mailFrom)
+	return ""
 }
 
 // fields reads Incoming.Header, whose keys are canonical (as

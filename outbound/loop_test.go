@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -664,5 +665,27 @@ func TestLoopReasonAgent(t *testing.T) {
 		if got := LoopReason(in, nil); got == "" {
 			t.Errorf("%s: from anyone else, LoopReason = \"\", want a reason", c.name)
 		}
+	}
+}
+
+// TestLoopReasons: one reading of the message gives, for each list of our
+// addresses, what LoopReason gives for it alone.
+func TestLoopReasons(t *testing.T) {
+	ours, alerts := []string{"support@centre.example"}, []string{"support@centre.example", "alertes@centre.example"}
+	for _, in := range []Incoming{
+		{From: "awa@example.org", MailFrom: "awa@example.org", Subject: "Imprimante"},
+		{From: "alertes@centre.example", MailFrom: "alertes@centre.example", Subject: "Imprimante"},
+		{From: "awa@example.org", MailFrom: "awa@example.org", Subject: "Réponse automatique : absent"},
+		{From: "awa@example.org", MailFrom: "", Subject: "Imprimante"},
+		{From: "awa@example.org", MailFrom: "awa@example.org", Subject: "x", Header: map[string][]string{"Auto-Submitted": {"auto-replied"}}},
+	} {
+		got := LoopReasons(in, ours, alerts)
+		want := []string{LoopReason(in, ours), LoopReason(in, alerts)}
+		if !slices.Equal(got, want) {
+			t.Errorf("LoopReasons(%+v) = %q, want %q", in, got, want)
+		}
+	}
+	if got := LoopReasons(Incoming{From: "alertes@centre.example", MailFrom: "alertes@centre.example"}, ours, alerts); got[0] != "" || got[1] == "" {
+		t.Errorf("mail from an address of the second list only: %q, want a verdict for that list alone", got)
 	}
 }
