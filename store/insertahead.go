@@ -128,14 +128,11 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
 	var c composedColumns
 	var opens []bool
-	var cSHA []string
-	var cSize []int64
-	var cData [][]byte
+	var all []Attachment // of the messages inserted, for their content
 	var aKey, aName, aType, aCID, aSHA []string
 	var aPos, aSize []int64
 	var aInline []bool
 	given := make(map[string]bool, len(ms))
-	stored := make(map[string]bool)
 	for i, m := range ms {
 		prepareMessage(m, t.now())
 		if given[m.DedupeKey] {
@@ -147,20 +144,15 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 			return ids, dups, &InsertError{Index: i, Err: err}
 		}
 		opens = append(opens, m.OpensTicket)
-		sha, size, data := contentArrays(m.Attachments)
-		for k := range sha {
-			if !stored[sha[k]] {
-				stored[sha[k]] = true
-				cSHA, cSize, cData = append(cSHA, sha[k]), append(cSize, size[k]), append(cData, data[k])
-			}
-		}
+		all = append(all, m.Attachments...)
 		for k, a := range m.Attachments {
 			aKey, aPos = append(aKey, m.DedupeKey), append(aPos, int64(k+1))
 			aName, aType, aCID = append(aName, a.Filename), append(aType, a.ContentType), append(aCID, a.ContentID)
 			aInline, aSize, aSHA = append(aInline, a.Inline), append(aSize, a.Size), append(aSHA, a.SHA256)
 		}
 	}
-	args := append(c.args(), opens, nonNil(cSHA), nonNil(cSize), nonNil(cData),
+	cSHA, cSize, cData := contentArrays(all)
+	args := append(c.args(), opens, cSHA, cSize, cData,
 		nonNil(aKey), nonNil(aPos), nonNil(aName), nonNil(aType), nonNil(aCID), nonNil(aInline), nonNil(aSize), nonNil(aSHA))
 	rs, err := t.c.query(ctx, pgInsertMessagesMany, args...)
 	if err != nil {
