@@ -120,13 +120,20 @@ func (c *checkpointer) run(ctx context.Context) {
 // checkpoint runs a checkpoint of mode on db and returns how many frames
 // the WAL still holds (-1 on error): 0 once a TRUNCATE emptied it.
 func (c *checkpointer) checkpoint(ctx context.Context, db *sql.DB, mode string) int64 {
-	var busy, frames, copied int64
-	err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &copied)
+	_, frames, err := walCheckpoint(ctx, db, mode)
 	if err != nil {
 		c.warn(ctx, "wal_checkpoint("+mode+")", err)
 		return -1
 	}
 	return frames
+}
+
+// walCheckpoint runs PRAGMA wal_checkpoint(mode) on db: busy is 1 when
+// another checkpoint kept it from finishing, frames what the WAL holds.
+func walCheckpoint(ctx context.Context, db *sql.DB, mode string) (busy, frames int64, err error) {
+	var copied int64
+	err = db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &copied)
+	return busy, frames, err
 }
 
 func (c *checkpointer) warn(ctx context.Context, what string, err error) {

@@ -85,8 +85,8 @@ func (s *sqliteStore) securely(ctx context.Context, e Erasure, fn func() (Erasur
 func (s *sqliteStore) truncateWAL(ctx context.Context) error {
 	const tries, pause = 100, 20 * time.Millisecond
 	for try := 1; ; try++ {
-		var busy, frames, copied int64
-		if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+		busy, _, err := walCheckpoint(ctx, s.w, "TRUNCATE")
+		if err != nil {
 			return err
 		}
 		if busy == 0 {
