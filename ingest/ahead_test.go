@@ -27,21 +27,42 @@ func (t countingTx) InsertMessage(ctx context.Context, m *store.Message) (int64,
 }
 
 func (t countingTx) InsertMessages(ctx context.Context, ms []*store.Message) ([]int64, []error, error) {
-	var keys []string
-	for _, m := range ms {
-		keys = append(keys, m.DedupeKey)
-	}
-	t.s.mu.Lock()
-	t.s.ahead = append(t.s.ahead, keys)
-	t.s.mu.Unlock()
+	t.s.noteAhead(ms, nil)
 	return t.Tx.InsertMessages(ctx, ms)
+}
+
+func (t countingTx) InsertMessagesReading(ctx context.Context, ms []*store.Message, numbers []string) ([]int64, []error, map[string]*store.Ticket, error) {
+	t.s.noteAhead(ms, numbers)
+	return t.Tx.InsertMessagesReading(ctx, ms, numbers)
+}
+
+func (t countingTx) TicketByNumber(ctx context.Context, number string) (store.Ticket, error) {
+	t.s.mu.Lock()
+	t.s.byNumber = append(t.s.byNumber, number)
+	t.s.mu.Unlock()
+	return t.Tx.TicketByNumber(ctx, number)
 }
 
 type aheadStore struct {
 	store.Store
-	mu     sync.Mutex
-	single []string   // dedupe keys inserted one by one
-	ahead  [][]string // dedupe keys of each InsertMessages call
+	mu       sync.Mutex
+	single   []string   // dedupe keys inserted one by one
+	ahead    [][]string // dedupe keys of each InsertMessages call
+	read     [][]string // ticket numbers read with each InsertMessagesReading call
+	byNumber []string   // ticket numbers looked up one by one
+}
+
+func (s *aheadStore) noteAhead(ms []*store.Message, numbers []string) {
+	var keys []string
+	for _, m := range ms {
+		keys = append(keys, m.DedupeKey)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ahead = append(s.ahead, keys)
+	if numbers != nil {
+		s.read = append(s.read, numbers)
+	}
 }
 
 func (s *aheadStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
@@ -180,5 +201,70 @@ func TestBatchInsertAheadBounded(t *testing.T) {
 	}
 	if want := []string{"<1@example.org>", "<2@example.org>"}; !slices.Equal(st.single, want) {
 		t.Errorf("inserted by their works %q, want %q", st.single, want)
+	}
+}
+
+// The tickets a batch's replies name by number are read with the batch's
+// inserts, in the same round trip, on PostgreSQL; a work looks its ticket
+// up again only when a work before it in the batch wrote that ticket, so
+// that it sees that write: here the first reply, verified, makes xavier a
+// participant, and xavier's reply after it in the same batch joins the
+// ticket instead of being taken for a stranger's.
+func TestBatchReadsNumberedTicketsAhead(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := &aheadStore{Store: be.Open(t)}
+			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
+			var nums []string
+			for _, from := range []string{"awa@example.org", "bob@example.org"} {
+				r, err := p.Deliver(ctx, fmt.Appendf(nil, "From: %s\r\nSubject: Portail\r\nMessage-ID: <first-%s>\r\n\r\nBonjour\r\n", from, from), smtpEnv(0))
+				if err != nil || r.Action != Created {
+					t.Fatalf("first delivery: %+v, %v", r, err)
+				}
+				nums = append(nums, r.Ticket)
+			}
+			t1, t2 := nums[0], nums[1]
+			st.single, st.ahead, st.read, st.byNumber = nil, nil, nil, nil
+			p.c.running.Store(true)
+			reply := func(from, cc, number, id string) []byte {
+				return fmt.Appendf(nil, "From: %s\r\nCc: %s\r\nSubject: RE : [Ticket#%s] Portail\r\nMessage-ID: <%s@example.org>\r\n\r\nMerci\r\n", from, cc, number, id)
+			}
+			env := func(i int) store.Envelope {
+				if i == 0 {
+					// The agents' API proves its sender: awa may add xavier.
+					return store.Envelope{Transport: "api", MailFrom: "awa@example.org"}
+				}
+				return smtpEnv(i)
+			}
+			rs := commitAll(t, p, [][]byte{
+				reply("awa@example.org", "xavier@example.org", t1, "r1"),
+				reply("xavier@example.org", "", t1, "r2"),
+				reply("bob@example.org", "", t2, "r3"),
+				reply("eve@example.org", "", t1, "r4"),
+				reply("eve@example.org", "", "2026-999999", "r5"),
+			}, env)
+			for i, want := range []struct {
+				action         Action
+				ticket, linked string
+			}{{Joined, t1, ""}, {Joined, t1, ""}, {Joined, t2, ""}, {Created, "", t1}, {Created, "", ""}} {
+				if rs[i].Action != want.action || want.ticket != "" && rs[i].Ticket != want.ticket || rs[i].LinkedTo != want.linked {
+					t.Errorf("reply %d: %+v, want %s %s linked to %q", i+1, rs[i], want.action, want.ticket, want.linked)
+				}
+			}
+			// Read ahead on PostgreSQL: only the look-ups of t1 after the
+			// first reply wrote it are made again. SQLite reads nothing
+			// ahead: every work looks its ticket up.
+			wantRead, wantByNumber := [][]string{{t1, t2, "2026-999999"}}, []string{t1, t1}
+			if be.Name == "sqlite" {
+				wantByNumber = []string{t1, t1, t2, t1, "2026-999999"}
+			}
+			if !slices.EqualFunc(st.read, wantRead, slices.Equal) {
+				t.Errorf("numbers read with the inserts %q, want %q", st.read, wantRead)
+			}
+			if !slices.Equal(st.byNumber, wantByNumber) {
+				t.Errorf("tickets looked up one by one %q, want %q", st.byNumber, wantByNumber)
+			}
+		})
 	}
 }

@@ -113,6 +113,12 @@ func (t flakyTx) InsertMessages(ctx context.Context, ms []*store.Message) ([]int
 	return store.InsertEach(ctx, t.InsertMessage, ms)
 }
 
+// InsertMessagesReading fails as InsertMessages does and reads nothing.
+func (t flakyTx) InsertMessagesReading(ctx context.Context, ms []*store.Message, _ []string) ([]int64, []error, map[string]*store.Ticket, error) {
+	ids, dups, err := t.InsertMessages(ctx, ms)
+	return ids, dups, nil, err
+}
+
 func (s *flakyStore) wrapFn(fn store.TxFunc) store.TxFunc {
 	return func(ctx context.Context, tx store.Tx) error { return fn(ctx, flakyTx{tx, s}) }
 }

@@ -73,6 +73,9 @@ type job[O any] struct {
 type Ahead struct {
 	Msg   *store.Message // nil: only Names, for a work that inserts later
 	Names []string
+	// Numbers are the ticket numbers the work will look up (batch.
+	// TicketByNumber): read in the same round trip as the inserts.
+	Numbers []string
 
 	// Each attempt of a batch sets these anew.
 	sent, used bool
@@ -97,6 +100,42 @@ type batch[O any] struct {
 	// for), and who; nil when the work commits alone.
 	pending map[string]*job[O]
 	cur     *job[O]
+	// read holds the tickets the attempt's first round trip read by number
+	// (nil: not found), nil when it read none; changed, the tickets a work
+	// of the attempt wrote since (all of them when changedAll).
+	read       map[string]*store.Ticket
+	changed    map[int64]bool
+	changedAll bool
+}
+
+// TicketByNumber is tx.TicketByNumber, answered from what the attempt read
+// with its inserts when no work of the attempt has written that ticket
+// since: the works before this one are the only writers of the
+// transaction, and another transaction's change could as well have come
+// just after a look-up of the work's own.
+func (b *batch[O]) TicketByNumber(ctx context.Context, tx store.Tx, number string) (store.Ticket, error) {
+	if t, ok := b.read[number]; ok && !b.changedAll {
+		if t == nil {
+			return store.Ticket{}, fmt.Errorf("ticket %s: %w", number, store.ErrNotFound)
+		}
+		if !b.changed[t.ID] {
+			return *t, nil
+		}
+	}
+	return tx.TicketByNumber(ctx, number)
+}
+
+// Changed tells the batch that the current work writes ticket id (0: it
+// may write any), so that later works look it up again.
+func (b *batch[O]) Changed(id int64) {
+	if id == 0 {
+		b.changedAll = true
+		return
+	}
+	if b.changed == nil {
+		b.changed = map[int64]bool{}
+	}
+	b.changed[id] = true
 }
 
 // Pending reports whether one of keys names something another work of the
@@ -260,7 +299,7 @@ func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
 		return c.finishAll(ctx, tx, opens)
 	}
 	start := time.Now()
-	errs, err := c.st.InTxBatchFinish(ctx, fns, insertAhead(jobs), finish)
+	errs, err := c.st.InTxBatchFinish(ctx, fns, insertAhead(jobs, b), finish)
 	c.log.Debug("batch committed", "size", len(jobs), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
 	for i, j := range jobs {
 		var e error
@@ -277,7 +316,7 @@ func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
 // insertAhead returns the prelude that inserts, at the start of each
 // attempt, the messages of the batch's works that may be (see Ahead), nil
 // when there are none.
-func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
+func insertAhead[O any](jobs []*job[O], b *batch[O]) store.BatchPrelude {
 	seen := map[string]int{}
 	for _, j := range jobs {
 		if j.ahead == nil {
@@ -307,8 +346,10 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 		return nil
 	}
 	return func(ctx context.Context, tx store.Tx, live []int) (int, error) {
+		b.read, b.changed, b.changedAll = nil, nil, false
 		var ms []*store.Message
 		var at []int // index in live of each of ms
+		var numbers []string
 		for k, i := range live {
 			ah := jobs[i].ahead
 			if ah == nil {
@@ -320,6 +361,11 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 			}
 			ah.m = *ah.Msg
 			ms, at = append(ms, &ah.m), append(at, k)
+			for _, n := range ah.Numbers {
+				if !slices.Contains(numbers, n) {
+					numbers = append(numbers, n)
+				}
+			}
 		}
 		if len(ms) == 0 {
 			return -1, nil
@@ -328,7 +374,7 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 		// history lists its messages in the order of their rows. (Only a
 		// message inserted by its own work, because it shares a name with
 		// another, may now come after one of its batch that arrived later.)
-		ids, dups, err := tx.InsertMessages(ctx, ms)
+		ids, dups, read, err := tx.InsertMessagesReading(ctx, ms, numbers)
 		if err != nil {
 			var ie *store.InsertError
 			if errors.As(err, &ie) && ie.Index >= 0 && ie.Index < len(at) {
@@ -340,6 +386,7 @@ func insertAhead[O any](jobs []*job[O]) store.BatchPrelude {
 			ah := jobs[live[k]].ahead
 			ah.sent, ah.id, ah.dup = true, ids[n], dups[n]
 		}
+		b.read = read
 		return -1, nil
 	}
 }

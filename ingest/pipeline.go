@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -224,6 +225,10 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 	// only a gap among ticket ids (numbers keep none).
 	unusable := p.unusable(a.delivery)
 	var plan incidentPlan
+	if a.alert {
+		// An alert's incident is read and written by key, not number.
+		b.Changed(0)
+	}
 	if a.alert && unusable == "" {
 		var err error
 		if plan, err = p.inc.decide(ctx, tx, a); err != nil {
@@ -253,11 +258,13 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 	if a.alert {
 		return p.inc.apply(ctx, tx, b, a, plan)
 	}
-	t, err := p.threads.referred(ctx, tx, a.sig)
+	t, err := p.threads.referred(ctx, tx, b, a.sig)
 	if err != nil {
 		return err
 	}
 	if t.ID != 0 && p.desk.isAgent(a, t) {
+		// An agent's commands may write other tickets than t.
+		b.Changed(0)
 		return p.desk.handle(ctx, tx, a, t)
 	}
 	return p.threads.place(ctx, tx, b, a, t)
@@ -268,6 +275,11 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 // incident is read before the insert.
 func (p *Pipeline) ahead(d *delivery) *Ahead {
 	ah := &Ahead{Names: append(d.keys(), d.refs()...)}
+	for _, n := range []string{d.sig.tagNumber, d.sig.addrNumber} {
+		if n != "" && !slices.Contains(ah.Numbers, n) {
+			ah.Numbers = append(ah.Numbers, n)
+		}
+	}
 	if !d.alert {
 		m := d.msg
 		m.OpensTicket = p.unusable(d) == ""

@@ -59,11 +59,17 @@ type threads struct {
 	wf          *workflow
 }
 
+// numberReader looks tickets up by number; the batch answers from what its
+// first round trip read.
+type numberReader interface {
+	TicketByNumber(ctx context.Context, tx store.Tx, number string) (store.Ticket, error)
+}
+
 // referred finds the ticket a message refers to, in the spec's order; a
 // zero Ticket when none.
-func (th *threads) referred(ctx context.Context, tx store.Tx, sig signals) (store.Ticket, error) {
+func (th *threads) referred(ctx context.Context, tx store.Tx, b numberReader, sig signals) (store.Ticket, error) {
 	if sig.tagNumber != "" {
-		t, err := tx.TicketByNumber(ctx, sig.tagNumber)
+		t, err := b.TicketByNumber(ctx, tx, sig.tagNumber)
 		if err == nil {
 			return t, nil
 		}
@@ -81,7 +87,7 @@ func (th *threads) referred(ctx context.Context, tx store.Tx, sig signals) (stor
 		}
 	}
 	if sig.addrNumber != "" {
-		t, err := tx.TicketByNumber(ctx, sig.addrNumber)
+		t, err := b.TicketByNumber(ctx, tx, sig.addrNumber)
 		if err == nil {
 			return t, nil
 		}
@@ -110,6 +116,7 @@ func (th *threads) place(ctx context.Context, tx store.Tx, b *batch[*opening], a
 		case t.Status == store.StatusClosed && a.now.Sub(t.UpdatedAt) > th.reopenAfter:
 			a.res.LinkedTo, a.res.Reason = t.Number, "referred ticket is closed"
 		default:
+			b.Changed(t.ID)
 			return th.join(ctx, tx, a, t)
 		}
 	}

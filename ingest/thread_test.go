@@ -94,7 +94,7 @@ func TestThreadsReferred(t *testing.T) {
 		{"nothing", signals{tagNumber: "2026-999999"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := th.referred(context.Background(), newThreadTx(), tc.sig)
+			got, err := th.referred(context.Background(), newThreadTx(), &batch[*opening]{}, tc.sig)
 			if err != nil || got.Number != tc.want {
 				t.Errorf("referred = %q, %v; want %q", got.Number, err, tc.want)
 			}
@@ -160,7 +160,7 @@ func TestThreadsPlace(t *testing.T) {
 func TestThreadsErrors(t *testing.T) {
 	boom := errors.New("connection lost")
 	tx := &failingTx{err: boom}
-	_, err := (&threads{}).referred(context.Background(), tx, signals{tagNumber: "2026-000001"})
+	_, err := (&threads{}).referred(context.Background(), tx, &batch[*opening]{}, signals{tagNumber: "2026-000001"})
 	if !errors.Is(err, boom) {
 		t.Errorf("referred = %v, want the store's error", err)
 	}

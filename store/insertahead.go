@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // InsertError is InsertMessages' failure on the message at Index: the
@@ -31,41 +33,101 @@ func (e *InsertError) Unwrap() error { return e.Err }
 // (binding, executor start-up, the CHECK constraints rebuilt, its
 // triggers), which one INSERT per message paid per message.
 func (t *pgTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, []error, error) {
+	ids, dups, _, err := t.InsertMessagesReading(ctx, ms, nil)
+	return ids, dups, err
+}
+
+// InsertMessagesReading sends the ticket look-ups after the inserts, in
+// the same pgx batch: a group's replies that name their ticket by number
+// each cost the serial group commit a round trip of their own otherwise
+// (about 0.4 ms of waiting under load, a third of the works' time).
+func (t *pgTx) InsertMessagesReading(ctx context.Context, ms []*Message, numbers []string) ([]int64, []error, map[string]*Ticket, error) {
 	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
-	if len(ms) == 0 {
-		return ids, dups, nil
+	if len(ms) == 0 && len(numbers) == 0 {
+		return ids, dups, nil, nil
 	}
+	b := &pgx.Batch{}
+	var read func(pgx.BatchResults) error
 	if len(ms) >= messagesManyFrom {
-		return t.insertMessagesMany(ctx, ms)
-	}
-	stmts := make([]rowStmt, len(ms))
-	for i, m := range ms {
-		st, err := t.insertMessageStmt(m, nil)
+		args, err := t.manyArgs(ms, dups)
 		if err != nil {
-			// Nothing was sent: the messages before it were not inserted
-			// either, which rolling back makes true in any case.
-			return ids, dups, &InsertError{Index: i, Err: err}
+			return ids, dups, nil, err
 		}
-		stmts[i] = st
+		b.Queue(pgInsertMessagesMany.pg, args...)
+		read = func(br pgx.BatchResults) error {
+			rs, err := br.Query()
+			if err != nil {
+				return wrap("store: insert messages", err)
+			}
+			return wrap("store: insert messages", readMany(rs, ms, ids, dups))
+		}
+	} else if len(ms) > 0 {
+		stmts := make([]rowStmt, len(ms))
+		for i, m := range ms {
+			st, err := t.insertMessageStmt(m, nil)
+			if err != nil {
+				// Nothing was sent: the messages before it were not inserted
+				// either, which rolling back makes true in any case.
+				return ids, dups, nil, &InsertError{Index: i, Err: err}
+			}
+			stmts[i] = st
+			b.Queue(st.query, st.args...)
+		}
+		read = func(br pgx.BatchResults) error {
+			for i, st := range stmts {
+				id, err := st.scan(br.QueryRow())
+				switch {
+				case errors.Is(err, ErrDuplicate):
+					dups[i] = err
+				case err != nil:
+					// The server skipped the rest; the transaction is aborted.
+					return &InsertError{Index: i, Err: err}
+				default:
+					ids[i] = id
+				}
+			}
+			return nil
+		}
 	}
-	br := t.tx.SendBatch(ctx, batchOf(stmts))
-	for i, st := range stmts {
-		id, err := st.scan(br.QueryRow())
+	for _, n := range numbers {
+		b.Queue(ticketByNumber.pg, n)
+	}
+	br := t.tx.SendBatch(ctx, b)
+	if read != nil {
+		if err := read(br); err != nil {
+			br.Close() //nolint:errcheck // err is the batch's error
+			return ids, dups, nil, err
+		}
+	}
+	var found map[string]*Ticket
+	if numbers != nil {
+		found = make(map[string]*Ticket, len(numbers))
+	}
+	for _, n := range numbers {
+		tk, err := scanTicket(br.QueryRow())
+		err = wrap("store: ticket "+n, err)
 		switch {
-		case errors.Is(err, ErrDuplicate):
-			dups[i] = err
+		case errors.Is(err, ErrNotFound):
+			found[n] = nil
 		case err != nil:
-			br.Close() // the server skipped the rest; the transaction is aborted
-			return ids, dups, &InsertError{Index: i, Err: err}
+			br.Close() //nolint:errcheck // err is the batch's error
+			return ids, dups, nil, err
 		default:
-			ids[i] = id
+			found[n] = &tk
 		}
 	}
 	if err := br.Close(); err != nil {
 		// Every row was read: the failure is no message's own.
-		return ids, dups, wrap("store: insert messages", err)
+		return ids, dups, nil, wrap("store: insert messages", err)
 	}
-	return ids, dups, nil
+	return ids, dups, found, nil
+}
+
+// InsertMessagesReading on SQLite is InsertMessages and reads nothing
+// (nil): in the process, a look-up saves no round trip.
+func (t *sqliteTx) InsertMessagesReading(ctx context.Context, ms []*Message, _ []string) ([]int64, []error, map[string]*Ticket, error) {
+	ids, dups, err := t.InsertMessages(ctx, ms)
+	return ids, dups, nil, err
 }
 
 // InsertMessages on SQLite is InsertMessage in turn: the database is in
@@ -124,8 +186,9 @@ SELECT id, ticket_id, dedupe_key FROM m`}
 // given twice is stored once, by the first message that has it: the later
 // ones are duplicates, as one insert each would have made them. A failure
 // of the statement is no one message's: nothing is inserted.
-func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, []error, error) {
-	ids, dups := make([]int64, len(ms)), make([]error, len(ms))
+// manyArgs are pgInsertMessagesMany's arguments for ms; a message whose
+// dedupe key an earlier one of ms has is marked in dups and left out.
+func (t *pgTx) manyArgs(ms []*Message, dups []error) ([]any, error) {
 	var c composedColumns
 	var opens []bool
 	var all []Attachment // of the messages inserted, for their content
@@ -141,7 +204,7 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 		}
 		given[m.DedupeKey] = true
 		if err := c.add(m); err != nil {
-			return ids, dups, &InsertError{Index: i, Err: err}
+			return nil, &InsertError{Index: i, Err: err}
 		}
 		opens = append(opens, m.OpensTicket)
 		all = append(all, m.Attachments...)
@@ -152,15 +215,16 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 		}
 	}
 	cSHA, cSize, cData := contentArrays(all)
-	args := append(c.args(), opens, cSHA, cSize, cData,
-		nonNil(aKey), nonNil(aPos), nonNil(aName), nonNil(aType), nonNil(aCID), nonNil(aInline), nonNil(aSize), nonNil(aSHA))
-	rs, err := t.c.query(ctx, pgInsertMessagesMany, args...)
-	if err != nil {
-		return ids, dups, wrap("store: insert messages", err)
-	}
+	return append(c.args(), opens, cSHA, cSize, cData,
+		nonNil(aKey), nonNil(aPos), nonNil(aName), nonNil(aType), nonNil(aCID), nonNil(aInline), nonNil(aSize), nonNil(aSHA)), nil
+}
+
+// readMany reads pgInsertMessagesMany's rows into ids and dups: a message
+// without a row was a duplicate.
+func readMany(rs rows, ms []*Message, ids []int64, dups []error) error {
 	type row struct{ id, ticket int64 }
 	inserted := make(map[string]row, len(ms))
-	_, err = collect(rs, func(r scanner) (struct{}, error) {
+	_, err := collect(rs, func(r scanner) (struct{}, error) {
 		var key string
 		var x row
 		var ticket *int64
@@ -172,7 +236,7 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 		return struct{}{}, err
 	})
 	if err != nil {
-		return ids, dups, wrap("store: insert messages", err)
+		return err
 	}
 	for i, m := range ms {
 		if dups[i] != nil {
@@ -188,7 +252,7 @@ func (t *pgTx) insertMessagesMany(ctx context.Context, ms []*Message) ([]int64, 
 			m.TicketID = x.ticket
 		}
 	}
-	return ids, dups, nil
+	return nil
 }
 
 // nonNil returns s, or an empty slice for nil, which pgx would send as

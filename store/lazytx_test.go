@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -38,6 +40,24 @@ func newCountingProxy(t *testing.T, target string) *countingProxy {
 	p.wg.Go(p.serve)
 	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
 	return p
+}
+
+// proxiedStore opens a store on a fresh PostgreSQL database through a
+// counting proxy, with one connection, so that every round trip is counted.
+func proxiedStore(ctx context.Context, t *testing.T) (Store, *countingProxy) {
+	t.Helper()
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newCountingProxy(t, u.Host)
+	u.Host = p.ln.Addr().String()
+	st, err := Open(ctx, Options{DatabaseURL: u.String(), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st, p
 }
 
 func (p *countingProxy) serve() {
@@ -81,17 +101,7 @@ func (p *countingProxy) serve() {
 func TestPostgresBeginTravelsWithFirstStatement(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	u, err := url.Parse(pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newCountingProxy(t, u.Host)
-	u.Host = p.ln.Addr().String()
-	st, err := Open(ctx, Options{DatabaseURL: u.String(), MaxConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
+	st, p := proxiedStore(ctx, t)
 	for _, tc := range []struct {
 		name  string
 		fn    TxFunc
@@ -269,5 +279,64 @@ func TestLazyBeginFailureIsTheBatchs(t *testing.T) {
 	}, nil, nil, begin)
 	if err != nil || !errors.Is(errs[0], mine) || errs[1] != nil {
 		t.Errorf("a work failed: batch %v, works %v; want that work's failure only", err, errs)
+	}
+}
+
+// TestPostgresInsertMessagesReading: the tickets read by number travel with
+// the inserts and the BEGIN, in one round trip, and are what TicketByNumber
+// returns, participants included; an unknown number is read as nil.
+func TestPostgresInsertMessagesReading(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, p := proxiedStore(ctx, t)
+	at := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	var want Ticket
+	if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		ts, err := tx.CreateTickets(ctx, []NewTicket{{Subject: "Portail", Requester: "awa@example.org",
+			Participants: []string{"bob@example.org"}, CreatedAt: at}})
+		if err != nil {
+			return err
+		}
+		want, err = tx.TicketByNumber(ctx, ts[0].Number)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{2, messagesManyFrom} { // one insert each, then one for all
+		t.Run(fmt.Sprintf("%d messages", n), func(t *testing.T) {
+			// The first run prepares the statements; the second is counted.
+			for run := range 2 {
+				var ms []*Message
+				for i := range n {
+					ms = append(ms, &Message{Direction: DirIn, Kind: KindRequest, From: "awa@example.org",
+						DedupeKey: fmt.Sprintf("<%d-%d-%d@example.org>", n, run, i), Raw: []byte("x"), CreatedAt: at})
+				}
+				before := p.sends.Load()
+				var found map[string]*Ticket
+				var ids []int64
+				if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+					var err error
+					ids, _, found, err = tx.InsertMessagesReading(ctx, ms, []string{want.Number, "2026-999999"})
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if run == 0 {
+					continue
+				}
+				if got := p.sends.Load() - before; got != 2 {
+					t.Errorf("%d round trips, want 2 (BEGIN, inserts and reads; COMMIT)", got)
+				}
+				if slices.Contains(ids, 0) {
+					t.Errorf("ids %v: every message should be inserted", ids)
+				}
+				if tk, ok := found[want.Number]; !ok || tk == nil || tk.ID != want.ID || !slices.Equal(tk.Participants, want.Participants) {
+					t.Errorf("read %s: %+v, want %+v", want.Number, tk, want)
+				}
+				if tk, ok := found["2026-999999"]; !ok || tk != nil {
+					t.Errorf("unknown number read as %+v (present: %v), want nil", tk, ok)
+				}
+			}
+		})
 	}
 }

@@ -298,6 +298,12 @@ type Tx interface {
 	// as an *InsertError naming it; after any error the transaction must
 	// be rolled back.
 	InsertMessages(ctx context.Context, ms []*Message) (ids []int64, dups []error, err error)
+	// InsertMessagesReading is InsertMessages that also reads the tickets
+	// numbers name, as TicketByNumber would after the inserts, in the same
+	// round trip on PostgreSQL: found[n] is n's ticket, nil when there is
+	// none. A backend without round trips to save reads nothing and
+	// returns a nil map.
+	InsertMessagesReading(ctx context.Context, ms []*Message, numbers []string) (ids []int64, dups []error, found map[string]*Ticket, err error)
 	// AttachMessage sets the ticket and kind of a stored message (threading
 	// decides both after the insert that settled dedupe).
 	AttachMessage(ctx context.Context, messageRowID, ticketID int64, kind Kind) error
