@@ -566,7 +566,7 @@ FROM generate_series(1, 5000) AS i`); err != nil {
 	err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		for i := range 8 {
 			mid, err := tx.InsertMessage(ctx, &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
-				Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: fmt.Sprintf("ack-source-%d", i)})
+				Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: fmt.Sprintf("ack-source-%d", i), MessageID: fmt.Sprintf("<ack-source-%d>", i)})
 			if err != nil {
 				return err
 			}
@@ -603,7 +603,7 @@ FROM pg_stat_user_tables t LEFT JOIN pg_stat_user_indexes i USING (relid) WHERE 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != len(ids) || srcs[ids[7]].First.DedupeKey != "ack-source-7" {
+	if len(srcs) != len(ids) || srcs[ids[7]].First.MessageID != "<ack-source-7>" {
 		t.Fatalf("AckSources = %+v, want each ticket's first message", srcs)
 	}
 	if n := read() - before; n > 100 {

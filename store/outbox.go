@@ -353,19 +353,33 @@ WHERE o.id IN (SELECT value FROM json_each(?)) AND o.kind = 'ack'`,
 		replan: true,
 	}
 	// ackFirstMessages: the first incoming message of each of their
-	// tickets. On PostgreSQL the ids come first, through messages_ticket,
-	// then the rows by primary key: as "m.id IN (subquery)" the planner may
-	// scan every message while the table's statistics are young.
+	// tickets, its header fields only (ackHeaderCols). On PostgreSQL the
+	// ids come first, through messages_ticket, then the rows by primary
+	// key: as "m.id IN (subquery)" the planner may scan every message
+	// while the table's statistics are young.
 	ackFirstMessages = stmt{
-		pg: `SELECT ` + messageCols + ` FROM messages m WHERE m.id = ANY(ARRAY(
+		pg: `SELECT ` + ackHeaderCols + ` FROM messages m WHERE m.id = ANY(ARRAY(
     SELECT (SELECT f.id FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in' ORDER BY f.id LIMIT 1)
     FROM outbox o WHERE o.id = ANY($1::bigint[]))) ORDER BY m.id`,
-		sqlite: `SELECT ` + messageCols + ` FROM messages m WHERE m.id IN (
+		sqlite: `SELECT ` + ackHeaderCols + ` FROM messages m WHERE m.id IN (
     SELECT (SELECT min(f.id) FROM messages f WHERE f.ticket_id = o.ticket_id AND f.direction = 'in')
     FROM outbox o WHERE o.id IN (SELECT value FROM json_each(?))) ORDER BY m.id`,
 		replan: true,
 	}
 )
+
+// ackHeaderCols are what composing an acknowledgment reads of the
+// request it answers: not its text, which the server would decompress and
+// send for nothing with every acknowledgment.
+const ackHeaderCols = `m.id, coalesce(m.ticket_id, 0), m.direction, m.from_addr, m.from_name, m.subject, m.message_id, m.refs`
+
+func scanAckHeader(row scanner) (Message, error) {
+	var m Message
+	var dir string
+	err := row.Scan(&m.ID, &m.TicketID, &dir, &m.From, &m.FromName, &m.Subject, &m.MessageID, &m.References)
+	m.Direction = Direction(dir)
+	return m, err
+}
 
 // prefixScanner scans one leading column into id before the columns a
 // scan function written for another query expects.
@@ -395,9 +409,13 @@ func (s *core) AckSources(ctx context.Context, outboxIDs []int64) (map[int64]Ack
 	if err != nil {
 		return nil, wrap("store: acknowledgment sources", err)
 	}
-	firsts, err := messageRows(ctx, s.read, ackFirstMessages, outboxIDs)
+	rs, err = s.read.query(ctx, ackFirstMessages, outboxIDs)
 	if err != nil {
-		return nil, err
+		return nil, wrap("store: acknowledgment sources", err)
+	}
+	firsts, err := collect(rs, scanAckHeader)
+	if err != nil {
+		return nil, wrap("store: acknowledgment sources", err)
 	}
 	for _, m := range firsts {
 		for _, id := range byTicket[m.TicketID] {

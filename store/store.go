@@ -272,7 +272,10 @@ type NewTicket struct {
 // AckSource is what composing a queued acknowledgment needs.
 type AckSource struct {
 	Ticket Ticket
-	First  Message // the ticket's first incoming message; Raw and attachments not loaded
+	// First is the ticket's first incoming message, its header fields
+	// only: ID, TicketID, Direction, From, FromName, Subject, MessageID,
+	// References.
+	First Message
 }
 
 // Sent is one delivery for MarkSent. Note, when not empty, is kept as the

@@ -366,7 +366,9 @@ func testQueueAcks(t *testing.T, open Opener) {
 	s := open(t)
 	ctx := context.Background()
 	nt := newTicket("queue acks", "a@example.org", base)
-	nt.MessageRowID, nt.MessageKind = insertMessage(t, s, message("<first@example.org>")), store.KindRequest
+	request := message("<first@example.org>")
+	request.Subject, request.References = "Imprimante en panne", []string{"<a@example.org>", "<b@example.org>"}
+	nt.MessageRowID, nt.MessageKind = insertMessage(t, s, request), store.KindRequest
 	tk := createTicket(t, s, nt)
 	later := message("<later@example.org>")
 	later.TicketID = tk.ID
@@ -400,7 +402,9 @@ func testQueueAcks(t *testing.T, open Opener) {
 	if len(srcs) != 2 || srcs[os[0].ID].Ticket.Number != tk.Number || srcs[os[1].ID].Ticket.ID != tk.ID {
 		t.Errorf("AckSources = %+v, want the ticket for both rows and nothing for the unknown id", srcs)
 	}
-	if f := srcs[os[0].ID].First; f.Direction != store.DirIn || f.MessageID != "<first@example.org>" || f.TicketID != tk.ID {
+	// What composing reads of the request: its header fields.
+	if f := srcs[os[0].ID].First; f.Direction != store.DirIn || f.MessageID != request.MessageID || f.TicketID != tk.ID ||
+		f.From != request.From || f.FromName != request.FromName || f.Subject != request.Subject || !slices.Equal(f.References, request.References) {
 		t.Errorf("AckSources first message = %+v, want the ticket's first incoming message", f)
 	}
 	claimed, err := s.ClaimOutbound(ctx, base.Add(time.Minute), 10, time.Minute)
