@@ -35,12 +35,50 @@ type opener struct {
 // delivery's result.
 func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error {
 	nts := make([]store.NewTicket, len(ops))
+	// What the counts ask for is known before the tickets exist when each
+	// has its reserved id: their ids and requesters. The counts then travel
+	// with the creation (one round trip for both, in the serial commit
+	// path); otherwise they follow it.
+	planned := make([]store.Ticket, len(ops))
+	reserved := true
 	for i, op := range ops {
 		nts[i] = op.ticket
+		planned[i] = store.Ticket{ID: op.ticket.ID, Requester: op.ticket.Requester}
+		reserved = reserved && op.ticket.ID != 0
 	}
-	ts, err := tx.CreateTickets(ctx, nts)
+	var ts []store.Ticket
+	if !reserved {
+		var err error
+		if ts, err = tx.CreateTickets(ctx, nts); err != nil {
+			return fmt.Errorf("create tickets: %w", err)
+		}
+		planned = ts
+	}
+	var ap *outbound.AckPlan
+	var q store.RecentCounts
+	if o.ack != nil {
+		ins := make([]outbound.Incoming, len(ops))
+		for i, op := range ops {
+			ins[i] = op.a.incoming()
+		}
+		var err error
+		if ap, err = o.ack.PlanAcks(planned, ins); err != nil {
+			return fmt.Errorf("acknowledge: %w", err)
+		}
+		q.Acks = ap.Count
+	}
+	bp := o.notify.planBursts(ops, planned)
+	q.TicketsFrom = bp.count
+	var sent store.AckCounts
+	var seen map[string]int
+	var err error
+	if reserved {
+		ts, sent, seen, err = tx.CreateTicketsCounting(ctx, nts, q)
+	} else {
+		sent, seen, err = tx.CountRecent(ctx, q)
+	}
 	if err != nil {
-		return fmt.Errorf("create tickets: %w", err)
+		return fmt.Errorf("create tickets and count: %w", err)
 	}
 	for i, op := range ops {
 		a := op.a
@@ -53,31 +91,10 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 			a.events = append(a.events, evs...)
 		}
 	}
-	// Both counts depend only on the requesters, the times and the batch's
-	// ticket ids, not on what acknowledging writes: one round trip for
-	// both, in the serial commit path.
-	var ap *outbound.AckPlan
-	var q store.RecentCounts
-	if o.ack != nil {
-		ins := make([]outbound.Incoming, len(ops))
-		for i, op := range ops {
-			ins[i] = op.a.incoming()
-		}
-		if ap, err = o.ack.PlanAcks(ts, ins); err != nil {
+	if ap != nil {
+		if err := ap.Numbered(ts); err != nil {
 			return fmt.Errorf("acknowledge: %w", err)
 		}
-		q.Acks = ap.Count
-	}
-	bp := o.notify.planBursts(ops, ts)
-	q.TicketsFrom = bp.count
-	var sent store.AckCounts
-	var seen map[string]int
-	if !q.Acks.Empty() || !q.TicketsFrom.Empty() {
-		if sent, seen, err = tx.CountRecent(ctx, q); err != nil {
-			return fmt.Errorf("count acknowledgments and tickets: %w", err)
-		}
-	}
-	if ap != nil {
 		reasons, err := o.ack.FinishAcks(ctx, tx, ap, sent)
 		if err != nil {
 			return fmt.Errorf("acknowledge: %w", err)

@@ -190,6 +190,17 @@ type AckPlan struct {
 	tos, keys, doms []string // for each ticket: recipient, mailbox key, limited domain
 }
 
+// Numbered gives p the tickets as created: PlanAcks may plan from the
+// tickets before they exist (their ids and requesters are what it needs),
+// while FinishAcks writes their numbers.
+func (p *AckPlan) Numbered(ts []store.Ticket) error {
+	if len(ts) != len(p.Reasons) {
+		return fmt.Errorf("outbound: %d tickets created for %d planned", len(ts), len(p.Reasons))
+	}
+	p.ts = ts
+	return nil
+}
+
 // Ours are the addresses LoopReason takes as the Acker's own (PlanAcks).
 func (a *Acker) Ours() []string { return a.ours }
 

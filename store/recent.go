@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"slices"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // countRecent is countAcks and countTicketsFrom as one statement, each
@@ -16,6 +19,122 @@ SELECT 'a', a.key, a.n FROM (` + pgCountAcks(1) + `) AS a(key, n)
 UNION ALL
 SELECT 't', t.key, t.n FROM (` + pgCountTicketsFrom(5) + `) AS t(key, n)`,
 	replan: true,
+}
+
+// Within a pgx batch every statement runs in the connection's mode, with
+// the plans it caches; these two around countRecent make the server plan
+// it anew at each call all the same (rule: plan per call what grows), and
+// leave the transaction's other statements to the server's setting, which
+// Guichet never changes for a session.
+const (
+	planPerCall  = `SET LOCAL plan_cache_mode = force_custom_plan`
+	planAsBefore = `SET LOCAL plan_cache_mode TO DEFAULT`
+)
+
+// CreateTicketsCounting sends the creation and the counts in one round
+// trip: the batch's finishing step, which every message of the group waits
+// for, paid one for each. The creation comes first: it locks the year's
+// counter row, which a concurrent transaction (another node, a delivery
+// committed alone) holds until its commit, so that the counts then see
+// what that one queued. Tickets of several years take the two steps in
+// turn.
+func (t *pgTx) CreateTicketsCounting(ctx context.Context, nts []NewTicket, q RecentCounts) ([]Ticket, AckCounts, map[string]int, error) {
+	if err := allReserved(nts); err != nil {
+		return nil, AckCounts{}, nil, err
+	}
+	for i := range nts {
+		prepareTicket(&nts[i], t.now())
+	}
+	if len(nts) == 0 || slices.ContainsFunc(nts, func(nt NewTicket) bool { return nt.CreatedAt.Year() != nts[0].CreatedAt.Year() }) {
+		return createThenCount(ctx, t, nts, q)
+	}
+	acks, tickets := newAckCounts(q.Acks), make(map[string]int, len(q.TicketsFrom.Keys))
+	c := newTicketsOfYear(nts[0].CreatedAt.Year(), nts)
+	b := &pgx.Batch{}
+	b.Queue(pgCreateTickets, c.args...)
+	counting := !q.Acks.Empty() || !q.TicketsFrom.Empty()
+	if counting {
+		b.Queue(planPerCall)
+		b.Queue(countRecent.pg, slices.Concat(q.Acks.pgArgs(), q.TicketsFrom.pgArgs())...)
+		b.Queue(planAsBefore)
+	}
+	br := t.tx.SendBatch(ctx, b)
+	defer br.Close() //nolint:errcheck // the results' errors are read below
+	rs, err := br.Query()
+	if err != nil {
+		return nil, acks, nil, wrap("store: create tickets", err)
+	}
+	out, err := c.read(rs)
+	if err != nil {
+		return nil, acks, nil, err
+	}
+	if counting {
+		const op = "store: count acknowledgments and tickets"
+		if _, err := br.Exec(); err != nil {
+			return nil, acks, nil, wrap(op, err)
+		}
+		rs, err := br.Query()
+		if err != nil {
+			return nil, acks, nil, wrap(op, err)
+		}
+		if err := readRecent(rs, acks, tickets); err != nil {
+			return nil, acks, nil, wrap(op, err)
+		}
+		if _, err := br.Exec(); err != nil {
+			return nil, acks, nil, wrap(op, err)
+		}
+	}
+	if err := br.Close(); err != nil {
+		return nil, acks, nil, wrap("store: create tickets", err)
+	}
+	return out, acks, tickets, nil
+}
+
+// CreateTicketsCounting on SQLite is CreateTickets and CountRecent in
+// turn: in the process, there is no round trip to save.
+func (t *sqliteTx) CreateTicketsCounting(ctx context.Context, nts []NewTicket, q RecentCounts) ([]Ticket, AckCounts, map[string]int, error) {
+	if err := allReserved(nts); err != nil {
+		return nil, AckCounts{}, nil, err
+	}
+	return createThenCount(ctx, t, nts, q)
+}
+
+// allReserved checks CreateTicketsCounting's condition: the counts are
+// asked for before the tickets exist, so each must have its id already.
+func allReserved(nts []NewTicket) error {
+	for i, nt := range nts {
+		if nt.ID == 0 {
+			return fmt.Errorf("store: create tickets counting: ticket %d has no reserved id", i)
+		}
+	}
+	return nil
+}
+
+func createThenCount(ctx context.Context, tx Tx, nts []NewTicket, q RecentCounts) ([]Ticket, AckCounts, map[string]int, error) {
+	ts, err := tx.CreateTickets(ctx, nts)
+	if err != nil {
+		return nil, AckCounts{}, nil, err
+	}
+	acks, tickets, err := tx.CountRecent(ctx, q)
+	return ts, acks, tickets, err
+}
+
+// readRecent reads countRecent's rows into acks and tickets.
+func readRecent(rs rows, acks AckCounts, tickets map[string]int) error {
+	_, err := collect(rs, func(r scanner) (struct{}, error) {
+		var side, k string
+		var n int
+		if err := r.Scan(&side, &k, &n); err != nil {
+			return struct{}{}, err
+		}
+		if side == "a" {
+			acks.add(k, n)
+		} else {
+			tickets[k] = n
+		}
+		return struct{}{}, nil
+	})
+	return err
 }
 
 func (t *pgTx) CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[string]int, error) {
@@ -34,20 +153,7 @@ func (t *pgTx) CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[
 	if err != nil {
 		return acks, nil, wrap("store: count acknowledgments and tickets", err)
 	}
-	_, err = collect(rs, func(r scanner) (struct{}, error) {
-		var side, k string
-		var n int
-		if err := r.Scan(&side, &k, &n); err != nil {
-			return struct{}{}, err
-		}
-		if side == "a" {
-			acks.add(k, n)
-		} else {
-			tickets[k] = n
-		}
-		return struct{}{}, nil
-	})
-	if err != nil {
+	if err := readRecent(rs, acks, tickets); err != nil {
 		return acks, nil, wrap("store: count acknowledgments and tickets", err)
 	}
 	return acks, tickets, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -75,6 +76,88 @@ func TestPostgresCountRecentOneRoundTrip(t *testing.T) {
 			t.Errorf("%s: CountRecent took %d round trips, want %d", c.name, rt.n, c.want)
 		}
 		if err := tx.Rollback(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestPostgresCreateTicketsCounting: the creation and the counts travel in
+// one round trip; the counts are what CountRecent gives, the new tickets
+// excluded; the count is planned at every call although the batch
+// runs cached statements (no generic plan frozen on a young table), and
+// the transaction's later statements plan as the server's setting says.
+func TestPostgresCreateTicketsCounting(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	now := time.Now()
+	if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		_, err := tx.CreateTickets(ctx, []NewTicket{{Subject: "un", Requester: "a@example.org", CreatedAt: now}, {Subject: "deux", Requester: "A@example.org", CreatedAt: now}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 8 {
+		tx, err := st.(*pgStore).pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nts []NewTicket
+		for i := range 2 {
+			m := &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org", Raw: []byte("x"),
+				DedupeKey: fmt.Sprintf("<counting-%d-%d>", run, i), OpensTicket: true, CreatedAt: now}
+			pt := &pgTx{txCore: txCore{c: pgConn{&lazyTx{tx: tx}}, now: time.Now}, tx: &lazyTx{tx: tx}}
+			if _, err := pt.InsertMessage(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			nts = append(nts, NewTicket{ID: m.TicketID, MessageRowID: m.ID, MessageKind: KindRequest,
+				Subject: "trois", Requester: "a@example.org", CreatedAt: now})
+		}
+		// Every statement not planned per call by the method itself runs
+		// its generic plan.
+		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
+			t.Fatal(err)
+		}
+		rt := &roundTrips{Tx: tx}
+		lt := &lazyTx{tx: rt}
+		pt := &pgTx{txCore: txCore{c: pgConn{lt}, now: time.Now}, tx: lt}
+		q := RecentCounts{
+			Acks:        AckCountQuery{Mailboxes: []string{"a@example.org"}, Domains: []string{"example.org"}, Since: now.Add(-time.Hour), AtMost: 5},
+			TicketsFrom: TicketCountQuery{Keys: []string{"a@example.org"}, Except: []int64{nts[0].ID, nts[1].ID}, Since: now.Add(-time.Hour)},
+		}
+		ts, acks, from, err := pt.CreateTicketsCounting(ctx, nts, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rt.n != 1 {
+			t.Errorf("run %d: %d round trips, want 1", run, rt.n)
+		}
+		if len(ts) != 2 || ts[0].ID != nts[0].ID || ts[1].ID != nts[1].ID || ts[1].Number <= ts[0].Number {
+			t.Errorf("run %d: created %+v, want the reserved ids, numbered in order", run, ts)
+		}
+		// Two tickets before the test, two more by each earlier run: this
+		// run's are excluded.
+		if want := 2 + 2*run; from["a@example.org"] != want || acks.Mailbox["a@example.org"] != 0 || acks.Domain["example.org"] != 0 {
+			t.Errorf("run %d: counted %v and %+v, want %d tickets and no acknowledgment", run, from, acks, want)
+		}
+		var mode string
+		if err := tx.QueryRow(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil || mode != "auto" {
+			t.Errorf("run %d: plan_cache_mode after the call %q (%v), want the server's, auto", run, mode, err)
+		}
+		if run == 7 {
+			var generic, custom int64
+			if err := tx.QueryRow(ctx, `SELECT coalesce(sum(generic_plans), -1), coalesce(sum(custom_plans), -1)
+FROM pg_prepared_statements WHERE statement = $1`, countRecent.pg).Scan(&generic, &custom); err != nil {
+				t.Fatal(err)
+			}
+			if generic != 0 || custom < 8 {
+				t.Errorf("the count was planned generically %d times and per call %d times; want per call at each of 8 calls", generic, custom)
+			}
+		}
+		if err := tx.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

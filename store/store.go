@@ -396,6 +396,11 @@ type Tx interface {
 	// other decides. On PostgreSQL it costs one round trip where the two
 	// cost two; a side with no key is not counted (its maps are empty).
 	CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[string]int, error)
+	// CreateTicketsCounting is CreateTickets, then CountRecent, in one
+	// round trip on PostgreSQL where it can: a batch's finishing step. The
+	// counts are asked for before the tickets exist, so every ticket must
+	// have its reserved id (NewTicket.ID).
+	CreateTicketsCounting(ctx context.Context, nts []NewTicket, q RecentCounts) ([]Ticket, AckCounts, map[string]int, error)
 	// TakeRateSlot records that the action named key happens at now, unless
 	// it already happened less than every ago: then it returns false and
 	// records nothing. One row per key (web: « mes demandes » mail, at most

@@ -159,6 +159,33 @@ func (t *pgTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, er
 }
 
 func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicket) ([]Ticket, error) {
+	c := newTicketsOfYear(year, nts)
+	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, c.args...)
+	if err != nil {
+		return nil, wrap("store: create tickets", err)
+	}
+	out, err := c.read(rs)
+	if err != nil {
+		return nil, err
+	}
+	return out, t.attachOpening(ctx, c, out)
+}
+
+// ticketsOfYear is pgCreateTickets' work for one year's new tickets: its
+// arguments, and what reading its rows needs.
+type ticketsOfYear struct {
+	nts   []NewTicket
+	args  []any
+	at    []time.Time
+	parts [][]string
+	// The messages that open the tickets without a reserved id, and which
+	// ticket each opens: attached once the tickets exist.
+	msgIDs   []int64
+	msgKinds []string
+	msgOf    []int
+}
+
+func newTicketsOfYear(year int, nts []NewTicket) *ticketsOfYear {
 	n := len(nts)
 	var (
 		subject, category, source, requester, linked, noAck, incident = make([]string, n), make([]string, n),
@@ -166,38 +193,36 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 		requesterKey = make([]string, n)
 		wf           = newWorkflowArrays(n)
 		confidence   = make([]float64, n)
-		at           = make([]time.Time, n)
-		parts        = make([][]string, n)
 		reserved     = make([]int64, n)
 		partOrd      []int64
 		partAddr     []string
-		// The messages that open the tickets, and which ticket each opens.
-		msgIDs   []int64
-		msgKinds []string
-		msgOf    []int
 	)
+	c := &ticketsOfYear{nts: nts, at: make([]time.Time, n), parts: make([][]string, n)}
 	for i := range nts {
 		nt := &nts[i]
 		subject[i], category[i], source[i], confidence[i] = nt.Subject, nt.Category, nt.CategorySource, nt.Confidence
 		requester[i], linked[i], noAck[i], incident[i] = nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey
 		requesterKey[i] = MailboxKey(nt.Requester)
-		at[i] = ts(nt.CreatedAt)
+		c.at[i] = ts(nt.CreatedAt)
 		wf.set(i, nt.Workflow)
 		reserved[i] = nt.ID
 		if nt.MessageRowID != 0 && nt.ID == 0 {
-			msgIDs, msgKinds, msgOf = append(msgIDs, nt.MessageRowID), append(msgKinds, string(nt.MessageKind)), append(msgOf, i)
+			c.msgIDs, c.msgKinds, c.msgOf = append(c.msgIDs, nt.MessageRowID), append(c.msgKinds, string(nt.MessageKind)), append(c.msgOf, i)
 		}
-		parts[i] = ticketParticipants(nt)
-		for _, a := range parts[i] {
+		c.parts[i] = ticketParticipants(nt)
+		for _, a := range c.parts[i] {
 			partOrd, partAddr = append(partOrd, int64(i+1)), append(partAddr, a)
 		}
 	}
-	rs, err := t.c.query(ctx, stmt{pg: pgCreateTickets}, year, n, subject, category, source, confidence, requester,
-		linked, noAck, incident, at, partOrd, partAddr, requesterKey,
-		wf.priority, wf.team, wf.firstDue, wf.resolutionDue, wf.clockSince, reserved)
-	if err != nil {
-		return nil, wrap("store: create tickets", err)
-	}
+	c.args = []any{year, n, subject, category, source, confidence, requester,
+		linked, noAck, incident, c.at, partOrd, partAddr, requesterKey,
+		wf.priority, wf.team, wf.firstDue, wf.resolutionDue, wf.clockSince, reserved}
+	return c
+}
+
+// read reads pgCreateTickets' rows: the tickets, in the order given.
+func (c *ticketsOfYear) read(rs rows) ([]Ticket, error) {
+	n := len(c.nts)
 	out := make([]Ticket, n)
 	got, err := collect(rs, func(r scanner) (int, error) {
 		var ord, id int64
@@ -206,7 +231,7 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 			return 0, err
 		}
 		i := int(ord - 1)
-		out[i] = newTicket(id, number, nts[i], at[i], parts[i])
+		out[i] = newTicket(id, number, c.nts[i], c.at[i], c.parts[i])
 		return i, nil
 	})
 	if err != nil {
@@ -215,21 +240,27 @@ func (t *pgTx) createTicketsOfYear(ctx context.Context, year int, nts []NewTicke
 	if len(got) != n {
 		return nil, fmt.Errorf("store: create tickets: %d of %d created", len(got), n)
 	}
-	if len(msgIDs) == 0 {
-		return out, nil
+	return out, nil
+}
+
+// attachOpening attaches to the tickets out the messages that open them
+// without having reserved their ids.
+func (t *pgTx) attachOpening(ctx context.Context, c *ticketsOfYear, out []Ticket) error {
+	if len(c.msgIDs) == 0 {
+		return nil
 	}
-	msgTickets := make([]int64, len(msgOf))
-	for k, i := range msgOf {
+	msgTickets := make([]int64, len(c.msgOf))
+	for k, i := range c.msgOf {
 		msgTickets[k] = out[i].ID
 	}
-	attached, err := t.c.exec(ctx, stmt{pg: pgAttachMessages, replan: true}, msgIDs, msgTickets, msgKinds)
+	attached, err := t.c.exec(ctx, stmt{pg: pgAttachMessages, replan: true}, c.msgIDs, msgTickets, c.msgKinds)
 	if err != nil {
-		return nil, wrap("store: create tickets", err)
+		return wrap("store: create tickets", err)
 	}
-	if int(attached) != len(msgIDs) {
-		return nil, fmt.Errorf("store: create tickets: %d of %d messages attached: %w", attached, len(msgIDs), ErrNotFound)
+	if int(attached) != len(c.msgIDs) {
+		return fmt.Errorf("store: create tickets: %d of %d messages attached: %w", attached, len(c.msgIDs), ErrNotFound)
 	}
-	return out, nil
+	return nil
 }
 
 // SQLite's creation statements, one ticket at a time: the transaction
