@@ -268,3 +268,35 @@ func TestBatchReadsNumberedTicketsAhead(t *testing.T) {
 		})
 	}
 }
+
+// An agent's command in a batch writes its ticket: a reply after it in the
+// same batch reads the ticket again and sees the participant the command
+// added, instead of the copy read with the batch's inserts.
+func TestBatchReadAheadAfterAgentCommand(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := &aheadStore{Store: be.Open(t)}
+			p := New(Options{SupportAddress: "support@centre.example", Agents: []string{"agent@centre.example"}}, st, nil, nil, nil)
+			r, err := p.Deliver(ctx, []byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <first@example.org>\r\n\r\nBonjour\r\n"), smtpEnv(0))
+			if err != nil || r.Action != Created {
+				t.Fatalf("first delivery: %+v, %v", r, err)
+			}
+			t1 := r.Ticket
+			p.c.running.Store(true)
+			rs := commitAll(t, p, [][]byte{
+				fmt.Appendf(nil, "From: agent@centre.example\r\nSubject: RE : [Ticket#%s] Portail\r\nMessage-ID: <cmd@centre.example>\r\n\r\n#ajouter xavier@example.org\r\n", t1),
+				fmt.Appendf(nil, "From: xavier@example.org\r\nSubject: RE : [Ticket#%s] Portail\r\nMessage-ID: <x@example.org>\r\n\r\nMerci\r\n", t1),
+			}, func(i int) store.Envelope {
+				if i == 0 {
+					// The agents' API proves the agent.
+					return store.Envelope{Transport: "api", MailFrom: "agent@centre.example"}
+				}
+				return smtpEnv(i)
+			})
+			if rs[1].Action != Joined || rs[1].Ticket != t1 {
+				t.Errorf("reply of the participant the agent added: %+v, want joined to %s", rs[1], t1)
+			}
+		})
+	}
+}

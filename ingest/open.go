@@ -73,12 +73,11 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 	var seen map[string]int
 	var err error
 	if reserved {
-		ts, sent, seen, err = tx.CreateTicketsCounting(ctx, nts, q)
-	} else {
-		sent, seen, err = tx.CountRecent(ctx, q)
-	}
-	if err != nil {
-		return fmt.Errorf("create tickets and count: %w", err)
+		if ts, sent, seen, err = tx.CreateTicketsCounting(ctx, nts, q); err != nil {
+			return fmt.Errorf("create tickets and count: %w", err)
+		}
+	} else if sent, seen, err = tx.CountRecent(ctx, q); err != nil {
+		return fmt.Errorf("count acknowledgments and tickets: %w", err)
 	}
 	for i, op := range ops {
 		a := op.a

@@ -38,7 +38,8 @@ type AddressParser interface {
 // transaction, or says why none may go out.
 // It works in two steps around the store's count of what the requesters
 // were sent lately, which the opener runs with its own count of their
-// tickets (store.Tx.CountRecent): one round trip for both.
+// tickets and, where it can, the creation of the tickets
+// (store.Tx.CreateTicketsCounting): one round trip for all.
 type Acknowledger interface {
 	// PlanAcks decides, without the store, which of several new tickets may
 	// be acknowledged and what the hourly limits need counted.

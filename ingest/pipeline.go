@@ -263,7 +263,10 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 		return err
 	}
 	if t.ID != 0 && p.desk.isAgent(a, t) {
-		// An agent's commands may write other tickets than t.
+		// An agent's message writes t (commands, status, participants).
+		// Every ticket is read again after it, as a precaution: agents'
+		// mail is rare, and a command that reaches further one day will
+		// not be served a stale copy.
 		b.Changed(0)
 		return p.desk.handle(ctx, tx, a, t)
 	}

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -91,6 +92,25 @@ func TestOpeningCountsOnce(t *testing.T) {
 			}
 			wg.Wait()
 
+			// The acknowledgments planned before their tickets existed
+			// carry the numbers the tickets were given.
+			ob, err := st.Outbox(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			acks := 0
+			for _, o := range ob {
+				if o.Kind != store.KindAck {
+					continue
+				}
+				acks++
+				if o.TicketNumber == "" || !strings.HasPrefix(o.Subject, "[Ticket#"+o.TicketNumber+"] ") {
+					t.Errorf("acknowledgment of ticket %q: subject %q", o.TicketNumber, o.Subject)
+				}
+			}
+			if acks == 0 {
+				t.Error("no acknowledgment queued")
+			}
 			st.mu.Lock()
 			defer st.mu.Unlock()
 			if len(st.finishes) == 0 {

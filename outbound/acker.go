@@ -175,7 +175,8 @@ func (a *Acker) AcknowledgeAll(ctx context.Context, tx store.Tx, ts []store.Tick
 }
 
 // AckPlan is what AcknowledgeAll decides before the store counts, so that
-// a caller can run that count with others (store.Tx.CountRecent).
+// a caller can run that count with others (store.Tx.CountRecent, or with
+// the creation of the tickets: store.Tx.CreateTicketsCounting).
 type AckPlan struct {
 	// Reasons[i] is why ts[i] gets no acknowledgment whatever the counts
 	// (a loop, no address); "" leaves it to the hourly limits.
@@ -197,6 +198,11 @@ func (p *AckPlan) Numbered(ts []store.Ticket) error {
 	if len(ts) != len(p.Reasons) {
 		return fmt.Errorf("outbound: %d tickets created for %d planned", len(ts), len(p.Reasons))
 	}
+	for i, t := range p.ts {
+		if t.ID != 0 && t.ID != ts[i].ID {
+			return fmt.Errorf("outbound: ticket %d created for ticket %d planned", ts[i].ID, t.ID)
+		}
+	}
 	p.ts = ts
 	return nil
 }
@@ -205,7 +211,9 @@ func (p *AckPlan) Numbered(ts []store.Ticket) error {
 func (a *Acker) Ours() []string { return a.ours }
 
 // PlanAcks is AcknowledgeAll's first step, without the store: who may be
-// acknowledged, and what to count for the limits.
+// acknowledged, and what to count for the limits. It reads only the
+// tickets' ids and requesters, so ts may be the tickets about to be
+// created (AckPlan.Numbered then gives the plan the created ones).
 func (a *Acker) PlanAcks(ts []store.Ticket, ins []Incoming) (*AckPlan, error) {
 	if len(ts) != len(ins) {
 		return nil, fmt.Errorf("outbound: %d tickets for %d messages", len(ts), len(ins))

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // InsertError is InsertMessages' failure on the message at Index: the
@@ -29,7 +31,7 @@ func (e *InsertError) Unwrap() error { return e.Err }
 // (ON CONFLICT DO NOTHING), so the statements after it still run.
 //
 // From messagesManyFrom messages on, they go as one statement instead
-// (insertMessagesMany): each statement costs the server a fixed price
+// (pgInsertMessagesMany): each statement costs the server a fixed price
 // (binding, executor start-up, the CHECK constraints rebuilt, its
 // triggers), which one INSERT per message paid per message.
 func (t *pgTx) InsertMessages(ctx context.Context, ms []*Message) ([]int64, []error, error) {
@@ -79,6 +81,12 @@ func (t *pgTx) InsertMessagesReading(ctx context.Context, ms []*Message, numbers
 				switch {
 				case errors.Is(err, ErrDuplicate):
 					dups[i] = err
+				case err != nil && !ownInsertError(err):
+					// Not this row's: pgx prepares every new statement of
+					// the batch before sending it, and a failure to
+					// prepare one (a ticket look-up as well) comes back
+					// as the first result's.
+					return wrap("store: insert messages", err)
 				case err != nil:
 					// The server skipped the rest; the transaction is aborted.
 					return &InsertError{Index: i, Err: err}
@@ -155,6 +163,16 @@ func InsertEach(ctx context.Context, insert func(context.Context, *Message) (int
 	return ids, dups, nil
 }
 
+// ownInsertError reports whether err, from a message's insert, is the
+// message's own: a value the server refused (data exceptions, integrity
+// constraints, SQLSTATE classes 22 and 23). Anything else fails the
+// batch, not the message, and each work runs again alone, where a
+// message's own failure shows as such.
+func ownInsertError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
+}
+
 // messagesManyFrom is how many messages InsertMessages stores with one
 // statement rather than one each.
 const messagesManyFrom = 4
@@ -182,12 +200,11 @@ WITH m AS (` + messagesFromArrays(`CASE WHEN ($25::bool[])[v.ord] THEN
 )
 SELECT id, ticket_id, dedupe_key FROM m`}
 
-// insertMessagesMany is InsertMessages in one statement. A dedupe key
+// manyArgs are pgInsertMessagesMany's arguments for ms. A dedupe key
 // given twice is stored once, by the first message that has it: the later
-// ones are duplicates, as one insert each would have made them. A failure
-// of the statement is no one message's: nothing is inserted.
-// manyArgs are pgInsertMessagesMany's arguments for ms; a message whose
-// dedupe key an earlier one of ms has is marked in dups and left out.
+// ones are marked in dups and left out, duplicates as one insert each
+// would have made them. A failure of the statement is no one message's:
+// nothing is inserted.
 func (t *pgTx) manyArgs(ms []*Message, dups []error) ([]any, error) {
 	var c composedColumns
 	var opens []bool

@@ -16,6 +16,7 @@ import (
 	"guichet/internal/pgtest"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -338,5 +339,43 @@ func TestPostgresInsertMessagesReading(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPostgresInsertMessagesBlame: a row the server refuses is its own
+// message's failure (InsertError names it); an error that is no row's
+// fails the batch unattributed.
+func TestPostgresInsertMessagesBlame(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, _ := proxiedStore(ctx, t)
+	at := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	ms := []*Message{
+		{Direction: DirIn, Kind: KindRequest, From: "a@example.org", DedupeKey: "<blame-1@example.org>", Raw: []byte("x"), CreatedAt: at},
+		{Direction: DirIn, Kind: Kind("bogus"), From: "a@example.org", DedupeKey: "<blame-2@example.org>", Raw: []byte("x"), CreatedAt: at},
+	}
+	err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		_, _, _, err := tx.InsertMessagesReading(ctx, ms, []string{"2026-000001"})
+		return err
+	})
+	var ie *InsertError
+	if !errors.As(err, &ie) || ie.Index != 1 {
+		t.Errorf("a row the server refuses: %v, want an InsertError naming message 1", err)
+	}
+	for _, c := range []struct {
+		code string
+		own  bool
+	}{
+		{"23514", true},  // check_violation
+		{"22021", true},  // invalid byte sequence
+		{"42P01", false}, // undefined table: a statement that failed to prepare
+		{"57P01", false}, // the server shut down
+	} {
+		if got := ownInsertError(fmt.Errorf("insert: %w", &pgconn.PgError{Code: c.code})); got != c.own {
+			t.Errorf("ownInsertError(%s) = %v, want %v", c.code, got, c.own)
+		}
+	}
+	if ownInsertError(errors.New("connection reset")) {
+		t.Error("a broken connection is taken for a row's own failure")
 	}
 }

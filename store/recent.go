@@ -10,9 +10,10 @@ import (
 
 // countRecent is countAcks and countTicketsFrom as one statement, each
 // row tagged with its side: the pipeline's committer asks for both at the
-// end of every batch, and a round trip there holds up every message. One
-// statement rather than a pgx batch of the two: a batch runs in the
-// connection's mode, whose cached generic plans replan exists to avoid.
+// end of every batch, and a round trip there holds up every message. It
+// is planned at each call (replan), also when CreateTicketsCounting sends
+// it in a pgx batch, whose statements run in the connection's mode:
+// there, planPerCall and planAsBefore around it see to that.
 var countRecent = stmt{
 	pg: `
 SELECT 'a', a.key, a.n FROM (` + pgCountAcks(1) + `) AS a(key, n)
