@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"guichet/internal/testdb"
 	"guichet/store"
@@ -213,18 +214,9 @@ func TestBatchInsertAheadBounded(t *testing.T) {
 func TestBatchReadsNumberedTicketsAhead(t *testing.T) {
 	for _, be := range testdb.Backends() {
 		t.Run(be.Name, func(t *testing.T) {
-			ctx := context.Background()
 			st := &aheadStore{Store: be.Open(t)}
 			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
-			var nums []string
-			for _, from := range []string{"awa@example.org", "bob@example.org"} {
-				r, err := p.Deliver(ctx, fmt.Appendf(nil, "From: %s\r\nSubject: Portail\r\nMessage-ID: <first-%s>\r\n\r\nBonjour\r\n", from, from), smtpEnv(0))
-				if err != nil || r.Action != Created {
-					t.Fatalf("first delivery: %+v, %v", r, err)
-				}
-				nums = append(nums, r.Ticket)
-			}
-			t1, t2 := nums[0], nums[1]
+			t1, t2 := openTicket(t, p, "awa@example.org"), openTicket(t, p, "bob@example.org")
 			st.single, st.ahead, st.read, st.byNumber = nil, nil, nil, nil
 			p.c.running.Store(true)
 			reply := func(from, cc, number, id string) []byte {
@@ -275,14 +267,9 @@ func TestBatchReadsNumberedTicketsAhead(t *testing.T) {
 func TestBatchReadAheadAfterAgentCommand(t *testing.T) {
 	for _, be := range testdb.Backends() {
 		t.Run(be.Name, func(t *testing.T) {
-			ctx := context.Background()
 			st := &aheadStore{Store: be.Open(t)}
 			p := New(Options{SupportAddress: "support@centre.example", Agents: []string{"agent@centre.example"}}, st, nil, nil, nil)
-			r, err := p.Deliver(ctx, []byte("From: awa@example.org\r\nSubject: Portail\r\nMessage-ID: <first@example.org>\r\n\r\nBonjour\r\n"), smtpEnv(0))
-			if err != nil || r.Action != Created {
-				t.Fatalf("first delivery: %+v, %v", r, err)
-			}
-			t1 := r.Ticket
+			t1 := openTicket(t, p, "awa@example.org")
 			p.c.running.Store(true)
 			rs := commitAll(t, p, [][]byte{
 				fmt.Appendf(nil, "From: agent@centre.example\r\nSubject: RE : [Ticket#%s] Portail\r\nMessage-ID: <cmd@centre.example>\r\n\r\n#ajouter xavier@example.org\r\n", t1),
@@ -296,6 +283,110 @@ func TestBatchReadAheadAfterAgentCommand(t *testing.T) {
 			})
 			if rs[1].Action != Joined || rs[1].Ticket != t1 {
 				t.Errorf("reply of the participant the agent added: %+v, want joined to %s", rs[1], t1)
+			}
+		})
+	}
+}
+
+// openTicket delivers a first request from from, alone, and returns its
+// ticket's number.
+func openTicket(t *testing.T, p *Pipeline, from string) string {
+	t.Helper()
+	raw := fmt.Appendf(nil, "From: %s\r\nSubject: Portail\r\nMessage-ID: <first-%s>\r\n\r\nBonjour\r\n", from, from)
+	r, err := p.Deliver(context.Background(), raw, smtpEnv(0))
+	if err != nil || r.Action != Created {
+		t.Fatalf("first delivery from %s: %+v, %v", from, r, err)
+	}
+	return r.Ticket
+}
+
+// hookTx runs after, in the middle of its transaction, once the batch has
+// read its tickets with its inserts.
+type hookTx struct {
+	store.Tx
+	after func()
+}
+
+func (t hookTx) InsertMessagesReading(ctx context.Context, ms []*store.Message, numbers []string) ([]int64, []error, map[string]*store.Ticket, error) {
+	ids, dups, read, err := t.Tx.InsertMessagesReading(ctx, ms, numbers)
+	if err == nil {
+		t.after()
+	}
+	return ids, dups, read, err
+}
+
+type hookStore struct {
+	store.Store
+	after func()
+}
+
+func (s *hookStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+	var wp store.BatchPrelude
+	if prelude != nil {
+		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) {
+			return prelude(ctx, hookTx{tx, s.after}, live)
+		}
+	}
+	return s.Store.InTxBatchFinish(ctx, fns, wp, finish)
+}
+
+// A ticket read with the batch's inserts cannot change under the batch: an
+// agent who closes it meanwhile (another transaction) waits for the batch's
+// commit. Otherwise an unverified reply, deciding from the copy read
+// (answered), would reopen the ticket the agent had just closed, which only
+// a verified sender may do.
+func TestBatchReadAheadHoldsItsTickets(t *testing.T) {
+	for _, be := range testdb.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := &hookStore{Store: be.Open(t)}
+			p := New(Options{SupportAddress: "support@centre.example"}, st, nil, nil, nil)
+			number := openTicket(t, p, "awa@example.org")
+			d, err := st.Ticket(ctx, number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+				return tx.SetStatus(ctx, d.ID, store.StatusAnswered, "test", d.UpdatedAt)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			closed := make(chan error, 1)
+			st.after = func() {
+				// The agent closes the ticket from another connection, while
+				// the batch is between its read and its works.
+				go func() {
+					closed <- st.Store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+						return tx.SetStatus(ctx, d.ID, store.StatusClosed, "agent", time.Now())
+					})
+				}()
+				select {
+				case err := <-closed:
+					closed <- err // not held: it is in
+				case <-time.After(300 * time.Millisecond):
+				}
+			}
+			p.c.running.Store(true)
+			rs := commitAll(t, p, [][]byte{
+				fmt.Appendf(nil, "From: awa@example.org\r\nSubject: RE : [Ticket#%s] Portail\r\nMessage-ID: <r@example.org>\r\n\r\nMerci\r\n", number),
+			}, smtpEnv)
+			if err := <-closed; err != nil {
+				t.Fatal(err)
+			}
+			if rs[0].Action != Joined {
+				t.Errorf("reply: %+v, want joined", rs[0])
+			}
+			d, err = st.Ticket(ctx, number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range d.History {
+				if h.From == store.StatusClosed && h.To == store.StatusOpen {
+					t.Errorf("the unverified reply reopened the ticket the agent closed: %+v", d.History)
+				}
+			}
+			if d.Status != store.StatusClosed {
+				t.Errorf("status %s, want closed: the agent's close, after the reply", d.Status)
 			}
 		})
 	}

@@ -304,8 +304,10 @@ type Tx interface {
 	// InsertMessagesReading is InsertMessages that also reads the tickets
 	// numbers name, as TicketByNumber would after the inserts, in the same
 	// round trip on PostgreSQL: found[n] is n's ticket, nil when there is
-	// none. A backend without round trips to save reads nothing and
-	// returns a nil map.
+	// none. Those tickets stay locked against other transactions' writes
+	// until this one ends. A backend without round trips to save reads
+	// nothing and returns a nil map (SQLite's transaction holds the only
+	// write lock anyway).
 	InsertMessagesReading(ctx context.Context, ms []*Message, numbers []string) (ids []int64, dups []error, found map[string]*Ticket, err error)
 	// AttachMessage sets the ticket and kind of a stored message (threading
 	// decides both after the insert that settled dedupe).

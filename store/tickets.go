@@ -400,6 +400,11 @@ var (
 		pg:     `SELECT ` + pgTicketCols + ` FROM tickets t WHERE t.number = $1`,
 		sqlite: `SELECT ` + sqliteTicketCols + ` FROM tickets t WHERE t.number = ?`,
 	}
+	// pgTicketByNumberLocked is ticketByNumber that keeps the row from
+	// other transactions' writes until this one ends (InsertMessagesReading).
+	// NO KEY UPDATE: the foreign-key checks of the messages inserted for
+	// the ticket (KEY SHARE) do not wait for it.
+	pgTicketByNumberLocked = `SELECT ` + pgTicketCols + ` FROM tickets t WHERE t.number = $1 FOR NO KEY UPDATE OF t`
 	// ticketByMessageIDs finds the messages first, through the
 	// messages_message_id index, then picks the newest. On PostgreSQL, as
 	// one join with ORDER BY m.id DESC LIMIT 1, the planner walks the
