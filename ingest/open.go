@@ -47,8 +47,8 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 		reserved = reserved && op.ticket.ID != 0
 	}
 	var ts []store.Ticket
+	var err error
 	if !reserved {
-		var err error
 		if ts, err = tx.CreateTickets(ctx, nts); err != nil {
 			return fmt.Errorf("create tickets: %w", err)
 		}
@@ -61,7 +61,6 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 		for i, op := range ops {
 			ins[i] = op.a.incoming()
 		}
-		var err error
 		if ap, err = o.ack.PlanAcks(planned, ins); err != nil {
 			return fmt.Errorf("acknowledge: %w", err)
 		}
@@ -71,7 +70,6 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 	q.TicketsFrom = bp.count
 	var sent store.AckCounts
 	var seen map[string]int
-	var err error
 	if reserved {
 		if ts, sent, seen, err = tx.CreateTicketsCounting(ctx, nts, q); err != nil {
 			return fmt.Errorf("create tickets and count: %w", err)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -278,8 +277,9 @@ func (p *Pipeline) apply(ctx context.Context, tx store.Tx, b *batch[*opening], a
 // incident is read before the insert.
 func (p *Pipeline) ahead(d *delivery) *Ahead {
 	ah := &Ahead{Names: append(d.keys(), d.refs()...)}
+	// The committer reads each number once for its whole group.
 	for _, n := range []string{d.sig.tagNumber, d.sig.addrNumber} {
-		if n != "" && !slices.Contains(ah.Numbers, n) {
+		if n != "" {
 			ah.Numbers = append(ah.Numbers, n)
 		}
 	}

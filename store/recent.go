@@ -70,19 +70,18 @@ func (t *pgTx) CreateTicketsCounting(ctx context.Context, nts []NewTicket, q Rec
 		return nil, acks, nil, err
 	}
 	if counting {
-		const op = "store: count acknowledgments and tickets"
 		if _, err := br.Exec(); err != nil {
-			return nil, acks, nil, wrap(op, err)
+			return nil, acks, nil, wrap(opCountRecent, err)
 		}
 		rs, err := br.Query()
 		if err != nil {
-			return nil, acks, nil, wrap(op, err)
+			return nil, acks, nil, wrap(opCountRecent, err)
 		}
 		if err := readRecent(rs, acks, tickets); err != nil {
-			return nil, acks, nil, wrap(op, err)
+			return nil, acks, nil, wrap(opCountRecent, err)
 		}
 		if _, err := br.Exec(); err != nil {
-			return nil, acks, nil, wrap(op, err)
+			return nil, acks, nil, wrap(opCountRecent, err)
 		}
 	}
 	if err := br.Close(); err != nil {
@@ -120,6 +119,9 @@ func createThenCount(ctx context.Context, tx Tx, nts []NewTicket, q RecentCounts
 	return ts, acks, tickets, err
 }
 
+// opCountRecent names countRecent's failures.
+const opCountRecent = "store: count acknowledgments and tickets"
+
 // readRecent reads countRecent's rows into acks and tickets.
 func readRecent(rs rows, acks AckCounts, tickets map[string]int) error {
 	_, err := collect(rs, func(r scanner) (struct{}, error) {
@@ -152,10 +154,10 @@ func (t *pgTx) CountRecent(ctx context.Context, q RecentCounts) (AckCounts, map[
 	}
 	rs, err := t.c.query(ctx, countRecent, slices.Concat(q.Acks.pgArgs(), q.TicketsFrom.pgArgs())...)
 	if err != nil {
-		return acks, nil, wrap("store: count acknowledgments and tickets", err)
+		return acks, nil, wrap(opCountRecent, err)
 	}
 	if err := readRecent(rs, acks, tickets); err != nil {
-		return acks, nil, wrap("store: count acknowledgments and tickets", err)
+		return acks, nil, wrap(opCountRecent, err)
 	}
 	return acks, tickets, nil
 }
