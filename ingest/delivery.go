@@ -51,8 +51,11 @@ type attempt struct {
 	res   Result
 	// proof is the agent's proof of identity, once known (agentProof, or a
 	// signed reply address found in the transaction).
-	proof    string
-	queued   bool            // outbound mail was queued: wake the sender after commit
+	proof  string
+	queued bool // outbound mail was queued: wake the sender after commit
+	// ack is the acknowledgment queued for the ticket it opened: handed to
+	// the sender after commit (Pipeline.OnAck).
+	ack      *outbound.QueuedAck
 	notified bool            // agents were notified of this message
 	events   []WorkflowEvent // reported after commit (Options.OnWorkflow)
 }

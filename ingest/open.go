@@ -99,7 +99,7 @@ func (o *opener) openAll(ctx context.Context, tx store.Tx, ops []*opening) error
 		for i, op := range ops {
 			if reasons[i] != "" {
 				op.a.res.Reason = joinReason(op.a.res.Reason, "no acknowledgment: "+reasons[i])
-			} else {
+			} else if op.a.ack = ap.Ack(i); op.a.ack == nil {
 				op.a.queued = true
 			}
 		}

@@ -38,6 +38,7 @@ type Pipeline struct {
 	opener  *opener
 	checker SenderChecker
 	onQueue func()
+	onAck   func(outbound.QueuedAck)
 	wf      *workflow
 	content *storedContent
 }
@@ -90,6 +91,11 @@ func New(o Options, st Store, cl Classifier, addrs AddressParser, ack Acknowledg
 // mail (the outbox sender's Kick).
 func (p *Pipeline) OnCommit(f func()) { p.onQueue = f }
 
+// OnAck sets a function given, after its commit, each acknowledgment the
+// pipeline queued (the outbox sender's Offer, to which the Acker's Hold
+// leases them); without it, OnCommit's function is called instead.
+func (p *Pipeline) OnAck(f func(outbound.QueuedAck)) { p.onAck = f }
+
 // Run commits concurrent deliveries together until ctx ends (see
 // committer). Without Run, each Deliver commits alone.
 func (p *Pipeline) Run(ctx context.Context) error {
@@ -136,7 +142,15 @@ func (p *Pipeline) deliver(ctx context.Context, start time.Time, m *mailparse.Me
 	if err != nil {
 		return Result{}, fmt.Errorf("deliver %s: %w", d.msg.DedupeKey, err)
 	}
-	if a.queued && p.onQueue != nil {
+	queued := a.queued
+	if a.ack != nil {
+		if p.onAck != nil {
+			p.onAck(*a.ack)
+		} else {
+			queued = true
+		}
+	}
+	if queued && p.onQueue != nil {
 		p.onQueue()
 	}
 	if p.o.Observe != nil {

@@ -54,6 +54,12 @@ type AckerOptions struct {
 	// inside the ticket's transaction (which may still roll back): see
 	// Pending.
 	Queued func(o store.Outbound)
+	// Hold, when set, names the sender the acknowledgments are leased to
+	// from their insert (store.Hold), asked at each FinishAcks: the
+	// process hands them to that sender after the commit (AckPlan.Acks,
+	// Sender.Offer), which sends them with no claim. nil leaves them to
+	// any sender's claim.
+	Hold func() store.Hold
 }
 
 // DefaultAckPerDomainPerHour is the acknowledgments one recipient domain
@@ -185,6 +191,12 @@ type AckPlan struct {
 	// is left to them.
 	Count store.AckCountQuery
 
+	// Acks[i] is ts[i]'s acknowledgment as FinishAcks queued it, with
+	// what composing it reads, nil when none was queued: what the caller
+	// hands to the sender once the transaction commits, never before (it
+	// may roll back).
+	Acks []*QueuedAck
+
 	ts              []store.Ticket
 	ins             []Incoming
 	now             time.Time
@@ -205,6 +217,23 @@ func (p *AckPlan) Numbered(ts []store.Ticket) error {
 	}
 	p.ts = ts
 	return nil
+}
+
+// QueuedAck is an acknowledgment queued without its bytes, and what
+// composing it reads: its ticket and the request it answers, as the
+// store would give them back (store.AckSource).
+type QueuedAck struct {
+	Outbound store.Outbound
+	Source   store.AckSource
+}
+
+// Ack is Acks[i], nil when FinishAcks queued none for ts[i] (or has not
+// run).
+func (p *AckPlan) Ack(i int) *QueuedAck {
+	if i < 0 || i >= len(p.Acks) {
+		return nil
+	}
+	return p.Acks[i]
 }
 
 // Ours are the addresses LoopReason takes as the Acker's own (PlanAcks).
@@ -306,8 +335,20 @@ func (a *Acker) FinishAcks(ctx context.Context, tx store.Tx, p *AckPlan, sent st
 			Subject: ackSubject(ts[i].Number, quotedSubject(p.ins[i])), MessageID: newMessageID("", a.o.Hostname), CreatedAt: p.now,
 		}
 	}
-	if err := tx.QueueAcks(ctx, os); err != nil {
+	var hold store.Hold
+	if a.o.Hold != nil && len(os) > 0 {
+		hold = a.o.Hold()
+	}
+	if err := tx.QueueAcks(ctx, os, hold); err != nil {
 		return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
+	}
+	p.Acks = make([]*QueuedAck, len(ts))
+	for k, i := range acked {
+		in := p.ins[i]
+		p.Acks[i] = &QueuedAck{Outbound: *os[k], Source: store.AckSource{Ticket: ts[i], First: store.Message{
+			TicketID: ts[i].ID, Direction: store.DirIn, From: strings.ToLower(in.From), FromName: in.FromName,
+			Subject: in.Subject, MessageID: in.MessageID, References: in.References,
+		}}}
 	}
 	if a.o.Queued != nil {
 		for _, o := range os {

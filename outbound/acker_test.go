@@ -57,6 +57,7 @@ type fakeTx struct {
 	noAck       string
 	inserted    []*store.Message
 	queued      []*store.Outbound
+	hold        store.Hold
 }
 
 func (f *fakeTx) CountOutboundTo(_ context.Context, _ string, kind store.Kind, since time.Time) (int, error) {
@@ -96,7 +97,8 @@ func (f *fakeTx) CountAcks(ctx context.Context, mailboxes, domains []string, sin
 	}
 	return out, nil
 }
-func (f *fakeTx) QueueAcks(ctx context.Context, os []*store.Outbound) error {
+func (f *fakeTx) QueueAcks(ctx context.Context, os []*store.Outbound, hold store.Hold) error {
+	f.hold = hold
 	for _, o := range os {
 		o.ID, _ = f.Enqueue(ctx, o)
 	}

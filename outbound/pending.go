@@ -48,7 +48,7 @@ func (p *Pending) Render(ctx context.Context, a *Acker, st RenderStore, number s
 	if !ok {
 		return nil
 	}
-	return errors.Join(a.RenderAll(ctx, st, []store.Outbound{o})...)
+	return errors.Join(a.RenderAll(ctx, st, []store.Outbound{o}, nil)...)
 }
 
 // RenderAll composes every pending acknowledgment and forgets them: for a
@@ -61,5 +61,5 @@ func (p *Pending) RenderAll(ctx context.Context, a *Acker, st RenderStore) error
 	if len(ms) == 0 {
 		return nil
 	}
-	return errors.Join(a.RenderAll(ctx, st, ms)...)
+	return errors.Join(a.RenderAll(ctx, st, ms, nil)...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"guichet/store"
 )
@@ -31,26 +32,39 @@ var _ RenderStore = store.Store(nil)
 // to their outbox rows in one transaction, committed before anything is
 // sent: what goes out is what the ticket shows, and a later attempt sends
 // the same bytes. ms[i] is updated in place; errs[i] is its error (nil for
-// mail that had its bytes already).
-func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound) (errs []error) {
+// mail that had its bytes already). known holds the sources already in
+// hand (QueuedAck.Source, by outbox id), which are not read again.
+func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound, known map[int64]store.AckSource) (errs []error) {
 	errs = make([]error, len(ms))
 	var todo []int
-	var ids []int64
+	var ids []int64 // of the rows whose sources are to read
 	for i, m := range ms {
 		if len(m.Raw) == 0 && m.MessageRowID == 0 {
-			todo, ids = append(todo, i), append(ids, m.ID)
+			todo = append(todo, i)
+			if _, ok := known[m.ID]; !ok {
+				ids = append(ids, m.ID)
+			}
 		}
 	}
 	if len(todo) == 0 {
 		return errs
 	}
 	fail := func(i int, err error) { errs[i] = fmt.Errorf("outbound: compose outbox %d: %w", ms[i].ID, err) }
-	srcs, err := st.AckSources(ctx, ids)
-	if err != nil {
-		for _, i := range todo {
-			fail(i, err)
+	srcs := map[int64]store.AckSource{}
+	if len(ids) > 0 {
+		var err error
+		if srcs, err = st.AckSources(ctx, ids); err != nil {
+			srcs = map[int64]store.AckSource{}
+			for _, i := range todo {
+				if _, ok := known[ms[i].ID]; !ok {
+					fail(i, err)
+				}
+			}
+			todo = slices.DeleteFunc(todo, func(i int) bool { return errs[i] != nil })
 		}
-		return errs
+	}
+	for id, src := range known {
+		srcs[id] = src
 	}
 	type composed struct {
 		i   int

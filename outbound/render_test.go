@@ -75,7 +75,7 @@ func TestRenderAll(t *testing.T) {
 			if err != nil || len(claimed) != 1 {
 				t.Fatalf("claim = %d (%v)", len(claimed), err)
 			}
-			if errs := a.RenderAll(ctx, st, claimed); errs[0] != nil {
+			if errs := a.RenderAll(ctx, st, claimed, nil); errs[0] != nil {
 				t.Fatal(errs[0])
 			}
 			got := claimed[0]
@@ -92,7 +92,7 @@ func TestRenderAll(t *testing.T) {
 			if err != nil || len(after) != 1 || !bytes.Equal(after[0].Raw, got.Raw) || after[0].MessageRowID == 0 {
 				t.Fatalf("outbox after rendering: %d rows (%v), want the rendered bytes linked", len(after), err)
 			}
-			if errs := a.RenderAll(ctx, st, after); errs[0] != nil || !bytes.Equal(after[0].Raw, got.Raw) {
+			if errs := a.RenderAll(ctx, st, after, nil); errs[0] != nil || !bytes.Equal(after[0].Raw, got.Raw) {
 				t.Errorf("second RenderAll = %v, bytes changed: %v", errs[0], !bytes.Equal(after[0].Raw, got.Raw))
 			}
 			if d2, _ := st.Ticket(ctx, tk.Number); len(d2.Messages) != 2 {
@@ -112,8 +112,8 @@ func TestSenderRendersAcks(t *testing.T) {
 	a, _ := newTestAcker(t, func(o *AckerOptions) { o.Clock = time.Now })
 	storeRequest(t, st, a)
 	ob, _ := st.Outbox(context.Background())
-	runSender(t, SenderOptions{Store: st, Relay: rel, Render: func(ctx context.Context, ms []store.Outbound) []error {
-		return a.RenderAll(ctx, st, ms)
+	runSender(t, SenderOptions{Store: st, Relay: rel, Render: func(ctx context.Context, ms []store.Outbound, _ map[int64]store.AckSource) []error {
+		return a.RenderAll(ctx, st, ms, nil)
 	}})
 	sent := waitOutbox(t, st, "the a acknowledgment sent", all(store.OutSent))
 	deliveredOnce(t, r, []string{ob[0].MessageID})
@@ -125,7 +125,7 @@ func TestSenderRendersAcks(t *testing.T) {
 	storeRequest(t, st2, a)
 	r2 := startRelay(t, relayOpts{})
 	rel2, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r2.addr})
-	runSender(t, SenderOptions{Store: st2, Relay: rel2, Render: func(ctx context.Context, ms []store.Outbound) []error {
+	runSender(t, SenderOptions{Store: st2, Relay: rel2, Render: func(ctx context.Context, ms []store.Outbound, _ map[int64]store.AckSource) []error {
 		errs := make([]error, len(ms))
 		for i := range errs {
 			errs[i] = fmt.Errorf("%w: modèle introuvable", ErrCannotCompose)
@@ -145,11 +145,11 @@ func TestSenderRendersAcks(t *testing.T) {
 	r3 := startRelay(t, relayOpts{})
 	rel3, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r3.addr})
 	var calls atomic.Int32
-	runSender(t, SenderOptions{Store: st3, Relay: rel3, Render: func(ctx context.Context, ms []store.Outbound) []error {
+	runSender(t, SenderOptions{Store: st3, Relay: rel3, Render: func(ctx context.Context, ms []store.Outbound, _ map[int64]store.AckSource) []error {
 		if calls.Add(1) == 1 {
 			return []error{fmt.Errorf("base indisponible: %w", store.ErrUnavailable)}
 		}
-		return a.RenderAll(ctx, st3, ms)
+		return a.RenderAll(ctx, st3, ms, nil)
 	}})
 	sent3 := waitOutbox(t, st3, "the acknowledgment sent after a failed composition", all(store.OutSent))
 	deliveredOnce(t, r3, []string{ob3[0].MessageID})
@@ -221,7 +221,7 @@ func TestRenderAllOneBadRow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			errs := a.RenderAll(ctx, st, claimed)
+			errs := a.RenderAll(ctx, st, claimed, nil)
 			for i, e := range errs {
 				if (e != nil) != (i == 3) {
 					t.Errorf("row %d: error %v; want an error for row 3 only", i, e)
@@ -275,7 +275,7 @@ func TestRenderAllTransactions(t *testing.T) {
 			a, _ := newTestAcker(t, nil)
 			claimed := claimAcks(t, st, a, "t", 16)
 			c := &txCounter{Store: st}
-			for i, err := range a.RenderAll(ctx, c, claimed) {
+			for i, err := range a.RenderAll(ctx, c, claimed, nil) {
 				if err != nil || claimed[i].MessageRowID == 0 {
 					t.Errorf("acknowledgment %d: %v, message row %d", i, err, claimed[i].MessageRowID)
 				}

@@ -39,9 +39,10 @@ type SenderOptions struct {
 	Batch       int           // messages claimed at once (64)
 	Parallel    int           // deliveries in flight (4)
 	Poll        time.Duration // how often to look for due messages without a Kick (5 s)
-	// Gather is how long a Kick waits before the claim, so that the mail
-	// of the commits that follow within it is claimed, composed and
-	// recorded together (100 ms; negative: none). Under load the pipeline
+	// Gather is how long a Kick waits before the claim, or an Offer before
+	// its mail is composed, so that the mail of the commits that follow
+	// within it is claimed, composed and recorded together (100 ms;
+	// negative: none). Under load the pipeline
 	// commits every few milliseconds, and each claim, each composition's
 	// transaction and each record costs statements and a commit.
 	Gather time.Duration
@@ -64,8 +65,10 @@ type SenderOptions struct {
 	Clock func() time.Time
 	// Render composes the claimed mail that was queued without its bytes
 	// (acknowledgments, Acker.RenderAll), in place, before it is sent;
-	// errs[i] is ms[i]'s. nil sends every message as queued.
-	Render func(ctx context.Context, ms []store.Outbound) (errs []error)
+	// errs[i] is ms[i]'s. known are the sources of the acknowledgments
+	// handed over by Offer, by outbox id. nil sends every message as
+	// queued.
+	Render func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) (errs []error)
 }
 
 // Sender delivers the outbox: it claims due messages, hands them to the
@@ -84,6 +87,10 @@ type Sender struct {
 	o    SenderOptions
 	log  *slog.Logger
 	kick chan struct{}
+	// offer wakes Run for offered, the acknowledgments handed over by
+	// Offer (under mu).
+	offer   chan struct{}
+	offered []QueuedAck
 
 	linger time.Duration // recordLinger; tests lengthen it
 
@@ -141,7 +148,61 @@ func NewSender(o SenderOptions) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), held: map[int64]hold{}, linger: recordLinger}
+	return &Sender{o: o, log: log, kick: make(chan struct{}, 1), offer: make(chan struct{}, 1), held: map[int64]hold{},
+		linger: recordLinger}
+}
+
+// Hold is the lease that acknowledgments queued for this sender take at
+// their insert (AckerOptions.Hold): the sender's claim, made in the
+// transaction that queues them, so that Offer hands them over after the
+// commit without a claim, nor a read of what composing them needs.
+func (s *Sender) Hold() store.Hold {
+	return store.Hold{Owner: s.o.Owner, Until: s.o.Clock().Add(s.o.Lease)}
+}
+
+// maxOffered bounds what Offer keeps for Run: past it (the relay
+// stalled, the sender stopped), an offer is dropped, and the message,
+// leased to this sender, is claimed once its lease ends, by this sender
+// or another, as after a crash.
+const maxOffered = 4096
+
+// Offer hands over q, queued leased to this sender (Hold) by a
+// transaction that committed: Run composes and sends it with no claim.
+// It never blocks.
+func (s *Sender) Offer(q QueuedAck) {
+	s.mu.Lock()
+	kept := len(s.offered) < maxOffered
+	if kept {
+		s.offered = append(s.offered, q)
+	}
+	s.mu.Unlock()
+	if !kept {
+		s.log.Warn("outbox: too much mail handed over, left for a claim when its lease ends", "outbox", q.Outbound.ID)
+		return
+	}
+	select {
+	case s.offer <- struct{}{}:
+	default:
+	}
+}
+
+// takeOffered returns what was offered since the last call, and the
+// sources of those acknowledgments by outbox id.
+func (s *Sender) takeOffered() ([]store.Outbound, map[int64]store.AckSource) {
+	s.mu.Lock()
+	qs := s.offered
+	s.offered = nil
+	s.mu.Unlock()
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	ms := make([]store.Outbound, len(qs))
+	known := make(map[int64]store.AckSource, len(qs))
+	for i, q := range qs {
+		ms[i] = q.Outbound
+		known[q.Outbound.ID] = q.Source
+	}
+	return ms, known
 }
 
 // processOwner names one sender: the host and process id say which node
@@ -204,46 +265,57 @@ func (s *Sender) Run(ctx context.Context) error {
 		<-renewed
 	}()
 
-	storeDelay := time.Second
-	for {
-		if ctx.Err() != nil {
-			return nil
-		}
-		// The claim runs to completion even if ctx ends meanwhile: a claim
-		// committed but abandoned would hide its messages until their
-		// lease expires.
-		now := s.o.Clock()
-		claimed, err := s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
-		if err != nil {
-			s.log.Warn("outbox: claim failed", "err", err)
-			if !s.wait(ctx, storeDelay) {
-				return nil
-			}
-			storeDelay = min(2*storeDelay, time.Minute)
-			continue
-		}
-		storeDelay = time.Second
-		full := len(claimed) == s.o.Batch
-		claimed = s.take(claimed, now)
+	// dispatch composes ms, leased to us, and hands each to a worker, even
+	// when ctx ends meanwhile, so that none waits for its lease to expire.
+	dispatch := func(ms []store.Outbound, known map[int64]store.AckSource) {
 		var renderErrs []error
-		if s.o.Render != nil {
-			renderErrs = s.o.Render(bg, claimed)
+		if s.o.Render != nil && len(ms) > 0 {
+			renderErrs = s.o.Render(bg, ms, known)
 		}
-		for i, m := range claimed {
-			// Claimed messages are leased to us: hand each over even when
-			// ctx ends meanwhile, so none waits for its lease to expire.
+		for i, m := range ms {
 			j := job{m: m}
 			if i < len(renderErrs) {
 				j.renderErr = renderErrs[i]
 			}
 			jobs <- j
 		}
+	}
+	storeDelay := time.Second
+	claim := true // at the start, after a Kick, at each Poll, while claims come back full
+	for {
+		if ctx.Err() != nil {
+			// What was handed over before the stop goes out now, rather
+			// than after its lease ends and a restart claims it.
+			offered, known := s.takeOffered()
+			dispatch(s.take(offered, s.o.Clock()), known)
+			return nil
+		}
+		now := s.o.Clock()
+		offered, known := s.takeOffered()
+		var claimed []store.Outbound
+		if claim {
+			// The claim runs to completion even if ctx ends meanwhile: a
+			// claim committed but abandoned would hide its messages until
+			// their lease expires.
+			var err error
+			claimed, err = s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
+			if err != nil {
+				s.log.Warn("outbox: claim failed", "err", err)
+				dispatch(s.take(offered, now), known)
+				if _, ok := s.wait(ctx, storeDelay); !ok {
+					continue // to the stop, above
+				}
+				storeDelay = min(2*storeDelay, time.Minute)
+				continue
+			}
+			storeDelay = time.Second
+		}
+		full := len(claimed) == s.o.Batch
+		dispatch(s.take(append(offered, claimed...), now), known)
 		if full {
 			continue // more may be due
 		}
-		if !s.wait(ctx, s.o.Poll) {
-			return nil
-		}
+		claim, _ = s.wait(ctx, s.o.Poll) // when ctx ended, the stop above
 	}
 }
 
@@ -378,26 +450,37 @@ func (s *Sender) renew(ctx context.Context) {
 	s.renewed(asked, got, now)
 }
 
-// wait sleeps for d or until a Kick; false when ctx ended.
-func (s *Sender) wait(ctx context.Context, d time.Duration) bool {
+// wait sleeps for d, until a Kick or until an Offer; claim says whether
+// to claim from the outbox (not for an Offer alone: what it handed over
+// is in hand), ok is false when ctx ended.
+func (s *Sender) wait(ctx context.Context, d time.Duration) (claim, ok bool) {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	gather := func() bool {
+		if s.o.Gather <= 0 {
+			return true
+		}
+		g := time.NewTimer(s.o.Gather)
+		defer g.Stop()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-g.C:
+			return true
+		}
+	}
 	select {
 	case <-ctx.Done():
-		return false
+		return false, false
+	case <-s.offer:
+		// Gathered as a Kick is: composing stores a group in one
+		// transaction.
+		return false, gather()
 	case <-s.kick:
-		if s.o.Gather > 0 {
-			g := time.NewTimer(s.o.Gather)
-			defer g.Stop()
-			select {
-			case <-ctx.Done():
-				return false
-			case <-g.C:
-			}
-		}
+		return true, gather()
 	case <-t.C:
+		return true, true
 	}
-	return true
 }
 
 // recordSent records deliveries as they come, together when several

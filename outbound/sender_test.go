@@ -49,7 +49,7 @@ func queueAcks(t *testing.T, st store.Store, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, err := range a.RenderAll(context.Background(), st, ob) {
+	for i, err := range a.RenderAll(context.Background(), st, ob, nil) {
 		if err != nil {
 			t.Fatalf("compose acknowledgment %d: %v", i, err)
 		}

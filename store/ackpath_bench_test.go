@@ -47,7 +47,7 @@ func benchAckPath(b *testing.B, perTx int) {
 	}
 	for len(queued) > 0 {
 		n := min(1024, len(queued))
-		if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.QueueAcks(ctx, queued[:n]) }); err != nil {
+		if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.QueueAcks(ctx, queued[:n], Hold{}) }); err != nil {
 			b.Fatal(err)
 		}
 		queued = queued[n:]

@@ -419,7 +419,7 @@ func TestOutboxRowNeedsBytes(t *testing.T) {
 			t.Error("an outbox row without bytes, message or acknowledgment kind was accepted")
 		}
 		err = b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
-			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{"a@example.org"}, MessageID: "<q@example.org>"}})
+			return tx.QueueAcks(ctx, []*Outbound{{MailFrom: "support@example.org", To: []string{"a@example.org"}, MessageID: "<q@example.org>"}}, Hold{})
 		})
 		if err != nil {
 			t.Errorf("QueueAcks: %v", err)
@@ -453,7 +453,7 @@ func TestPostgresOutboxStatementsKeepIndexAsTableGrows(t *testing.T) {
 				os = append(os, &Outbound{MailFrom: "support@example.org", To: []string{to},
 					MessageID: fmt.Sprintf("<ack%d.%d@example.org>", i, k), CreatedAt: now})
 			}
-			return tx.QueueAcks(ctx, os)
+			return tx.QueueAcks(ctx, os, Hold{})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -576,7 +576,7 @@ FROM generate_series(1, 5000) AS i`); err != nil {
 			}
 			o := &Outbound{TicketID: ts[0].ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
 				MessageID: fmt.Sprintf("<ack%d@example.org>", i)}
-			if err := tx.QueueAcks(ctx, []*Outbound{o}); err != nil {
+			if err := tx.QueueAcks(ctx, []*Outbound{o}, Hold{}); err != nil {
 				return err
 			}
 			ids = append(ids, o.ID)

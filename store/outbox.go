@@ -94,9 +94,9 @@ RETURNING id`)
 	queueAcks = stmt{
 		pg: `
 INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind,
-    rcpt_key, rcpt_domain)
+    rcpt_key, rcpt_domain, lease_until, claimed_by)
 SELECT v.ticket_id, v.mail_from, ARRAY[v.rcpt], v.subject, v.message_id, '\x', v.due, v.created, 'ack',
-    v.rcpt_key, v.rcpt_domain
+    v.rcpt_key, v.rcpt_domain, $10::timestamptz, $11::text
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[],
     $9::text[])
     WITH ORDINALITY AS v(ticket_id, mail_from, rcpt, subject, message_id, due, created, rcpt_key, rcpt_domain, ord)
@@ -104,8 +104,8 @@ ORDER BY v.ord
 RETURNING id`,
 		sqlite: `
 INSERT INTO outbox (ticket_id, mail_from, rcpt, subject, message_id, raw, next_attempt_at, created_at, kind,
-    rcpt_key, rcpt_domain)
-VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6, ?7, 'ack', ?8, ?9)
+    rcpt_key, rcpt_domain, lease_until, claimed_by)
+VALUES (?1, ?2, ?3, ?4, ?5, x'', ?6, ?7, 'ack', ?8, ?9, ?10, ?11)
 RETURNING id`,
 	}
 	// countOutbound counts through the outbox_rate index: the kind is the
@@ -246,7 +246,23 @@ func prepareAck(o *Outbound, now time.Time) error {
 	return nil
 }
 
-func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
+// Hold leases outbox rows to a sender from their insert: Owner is its
+// ClaimOutboundFor owner, Until the end of the lease. The zero Hold
+// leaves them to any sender's claim.
+type Hold struct {
+	Owner string
+	Until time.Time
+}
+
+// leaseArgs are h as the lease_until and claimed_by columns.
+func (h Hold) leaseArgs() (any, string) {
+	if h.Owner == "" {
+		return nil, ""
+	}
+	return ts(h.Until), h.Owner
+}
+
+func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error {
 	if len(os) == 0 {
 		return nil
 	}
@@ -264,7 +280,8 @@ func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
 		due[i], created[i], keys[i] = o.NextAttemptAt, o.CreatedAt, rcptKey(o.To)
 		domains[i] = MailDomain(keys[i])
 	}
-	ids, err := queryIDs(ctx, t.c, queueAcks, tickets, from, to, subject, msgID, due, created, keys, domains)
+	until, owner := hold.leaseArgs()
+	ids, err := queryIDs(ctx, t.c, queueAcks, tickets, from, to, subject, msgID, due, created, keys, domains, until, owner)
 	if err != nil {
 		return wrap("store: queue acknowledgments", err)
 	}
@@ -279,14 +296,15 @@ func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound) error {
 	return nil
 }
 
-func (t *sqliteTx) QueueAcks(ctx context.Context, os []*Outbound) error {
+func (t *sqliteTx) QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error {
+	until, owner := hold.leaseArgs()
 	for _, o := range os {
 		if err := prepareAck(o, t.now()); err != nil {
 			return err
 		}
 		key := rcptKey(o.To)
 		err := t.c.queryRow(ctx, queueAcks, nullID(o.TicketID), o.MailFrom, o.To, o.Subject, o.MessageID,
-			o.NextAttemptAt, o.CreatedAt, key, MailDomain(key)).Scan(&o.ID)
+			o.NextAttemptAt, o.CreatedAt, key, MailDomain(key), until, owner).Scan(&o.ID)
 		if err != nil {
 			return wrap("store: queue acknowledgments", err)
 		}

@@ -43,7 +43,7 @@ func queueAcksN(t *testing.T, st Store, n int, now time.Time) []Outbound {
 		os[i] = &Outbound{MailFrom: "support@example.org", To: []string{fmt.Sprintf("r%d@example.org", i)},
 			MessageID: fmt.Sprintf("<ack%d@example.org>", i), CreatedAt: now}
 	}
-	if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.QueueAcks(ctx, os) }); err != nil {
+	if err := st.InTx(ctx, func(ctx context.Context, tx Tx) error { return tx.QueueAcks(ctx, os, Hold{}) }); err != nil {
 		t.Fatal(err)
 	}
 	claimed, err := st.ClaimOutbound(ctx, now.Add(time.Second), n, time.Minute)

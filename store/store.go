@@ -353,8 +353,10 @@ type Tx interface {
 	// QueueAcks queues acknowledgments whose bytes are composed later, at
 	// send time: outbox rows of kind ack with no Raw and no messages row
 	// yet (InsertComposed adds it). They count for CountOutboundToMany at once.
-	// Each o.ID is set.
-	QueueAcks(ctx context.Context, os []*Outbound) error
+	// hold, when it names an owner, leases them to that sender from the
+	// start, as its claim would: the process hands them over in memory
+	// after the commit, and no claim is needed. Each o.ID is set.
+	QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error
 	// InsertComposed records each ms[i], the bytes composed for outbox row
 	// outboxIDs[i] that QueueAcks queued without them, and links the row to
 	// it: on PostgreSQL, several messages without attachments

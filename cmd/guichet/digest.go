@@ -152,7 +152,7 @@ func runDigest(ctx context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	log := logger(e, c)
-	p, err := build(ctx, c, st, log, nil)
+	p, err := build(ctx, c, st, log, nil, nil)
 	if err != nil {
 		return fail(e, "digest", err)
 	}

@@ -95,7 +95,7 @@ func runIngest(ctx context.Context, args []string, e env) (code int) {
 	}
 	defer st.Close()
 	pending := &outbound.Pending{}
-	p, err := build(ctx, c, st, log, pending)
+	p, err := build(ctx, c, st, log, pending, nil)
 	if err != nil {
 		return tempFail(e, err)
 	}

@@ -39,7 +39,12 @@ func runServe(ctx context.Context, args []string, e env) int {
 		return fail(e, "serve", err)
 	}
 	defer st.Close()
-	p, err := build(ctx, c, st, log, nil)
+	// The acknowledgments are leased, from their insert, to this process's
+	// sender, which the pipeline hands them to after their commit: no
+	// claim, and no reading back what composing them needs. sender is
+	// set before anything is delivered.
+	var sender *outbound.Sender
+	p, err := build(ctx, c, st, log, nil, func() store.Hold { return sender.Hold() })
 	if err != nil {
 		return fail(e, "serve", err)
 	}
@@ -48,14 +53,15 @@ func runServe(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(e, "serve", fmt.Errorf("relay: %w", err))
 	}
-	sender := outbound.NewSender(outbound.SenderOptions{
+	sender = outbound.NewSender(outbound.SenderOptions{
 		Store: newCountingOutbox(st, p.metrics.Sent), Relay: relay, Logger: log.With("part", "outbox"),
 		RetryMin: c.RetryMin, RetryMaxAge: c.RetryMaxAge,
-		Render: func(ctx context.Context, ms []store.Outbound) []error {
-			return p.acker.RenderAll(ctx, st, ms)
+		Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
+			return p.acker.RenderAll(ctx, st, ms, known)
 		},
 	})
 	p.pipeline.OnCommit(sender.Kick)
+	p.pipeline.OnAck(sender.Offer)
 
 	// The transports stop first; the pipeline's committer and the sender
 	// stop after them, so that every accepted message is committed.

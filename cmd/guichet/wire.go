@@ -56,7 +56,12 @@ type parts struct {
 // sender (guichet serve), or, when pending is not nil, by the command that
 // delivered the message, right after its commit (guichet ingest, which runs
 // no sender).
-func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger, pending *outbound.Pending) (*parts, error) {
+//
+// hold, when not nil, leases the acknowledgments from their insert to the
+// sender of this process (guichet serve), which the pipeline hands them
+// to after their commit (Pipeline.OnAck).
+func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logger, pending *outbound.Pending,
+	hold func() store.Hold) (*parts, error) {
 	cat, err := classify.Default()
 	if err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
@@ -90,6 +95,7 @@ func build(ctx context.Context, c *config.Config, st store.Store, log *slog.Logg
 		Domains:          c.Domains, // exempt from the per-domain acknowledgment limit
 		Hostname:         c.Hostname,
 		Location:         c.Location,
+		Hold:             hold,
 	}
 	if pending != nil {
 		ao.Queued = pending.Add

@@ -380,7 +380,7 @@ func testQueueAcks(t *testing.T, open Opener) {
 			Subject: "[Ticket#" + tk.Number + "] Accusé de réception : deux", MessageID: "<q2@example.org>", CreatedAt: base},
 	}
 	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
-		if err := tx.QueueAcks(ctx, os); err != nil {
+		if err := tx.QueueAcks(ctx, os, store.Hold{}); err != nil {
 			return err
 		}
 		n, err := countTo(ctx, tx, "a@example.org", store.KindAck, base.Add(-time.Minute))
@@ -552,7 +552,7 @@ func testInsertComposedMany(t *testing.T, open Opener) {
 		os[i] = &store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
 			MessageID: fmt.Sprintf("<c%d@example.org>", i), CreatedAt: base}
 	}
-	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, os) })
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, os, store.Hold{}) })
 	raw := []byte("From: support@example.org\r\nSubject: ack\r\n\r\nBonjour\r\n")
 	composed := func(key string, to, cc, refs []string) *store.Message {
 		return &store.Message{TicketID: tk.ID, Direction: store.DirOut, Kind: store.KindAck,
@@ -644,4 +644,43 @@ func testInsertComposedMany(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+}
+
+// testQueueAcksHeld: acknowledgments queued with a Hold are leased to its
+// owner from their insert: another sender's claim skips them until the
+// lease ends, and the owner renews them as it renews its own claims.
+func testQueueAcksHeld(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	tk := createTicket(t, s, newTicket("held", "a@example.org", base))
+	os := []*store.Outbound{{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+		Subject: "[Ticket#" + tk.Number + "] Accusé de réception : held", MessageID: "<held@example.org>", CreatedAt: base}}
+	hold := store.Hold{Owner: "noeud-a", Until: base.Add(time.Minute)}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, os, hold) })
+
+	if got, err := s.ClaimOutboundFor(ctx, "noeud-b", base.Add(30*time.Second), 10, time.Minute); err != nil || len(got) != 0 {
+		t.Fatalf("claim by another sender within the lease = %d rows (%v), want none", len(got), err)
+	}
+	renewed, err := s.RenewOutbound(ctx, "noeud-a", []int64{os[0].ID}, base.Add(45*time.Second), time.Minute)
+	if err != nil || len(renewed) != 1 || renewed[0] != os[0].ID {
+		t.Fatalf("renewal by the holder = %v (%v), want its row", renewed, err)
+	}
+	if got, err := s.ClaimOutboundFor(ctx, "noeud-b", base.Add(90*time.Second), 10, time.Minute); err != nil || len(got) != 0 {
+		t.Fatalf("claim by another sender within the renewed lease = %d rows (%v), want none", len(got), err)
+	}
+	got, err := s.ClaimOutboundFor(ctx, "noeud-b", base.Add(2*time.Minute), 10, time.Minute)
+	if err != nil || len(got) != 1 || got[0].ID != os[0].ID {
+		t.Fatalf("claim once the lease ended = %v (%v), want the row: its holder is gone", got, err)
+	}
+	if renewed, err := s.RenewOutbound(ctx, "noeud-a", []int64{os[0].ID}, base.Add(2*time.Minute), time.Minute); err != nil || len(renewed) != 0 {
+		t.Errorf("renewal by the former holder = %v (%v), want none: another sender has it", renewed, err)
+	}
+
+	// Without a Hold the row is anyone's at once.
+	free := []*store.Outbound{{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{"b@example.org"},
+		Subject: "[Ticket#" + tk.Number + "] Accusé de réception : libre", MessageID: "<free@example.org>", CreatedAt: base}}
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error { return tx.QueueAcks(ctx, free, store.Hold{}) })
+	if got, err := s.ClaimOutboundFor(ctx, "noeud-b", base, 10, time.Minute); err != nil || len(got) != 1 || got[0].ID != free[0].ID {
+		t.Errorf("claim of a row queued without a hold = %v (%v), want it", got, err)
+	}
 }

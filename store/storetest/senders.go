@@ -69,7 +69,7 @@ func queueAckFixture(t *testing.T, s store.Store) {
 			os = append(os, &store.Outbound{TicketID: tk.ID, MailFrom: "support@example.org", To: []string{c.to},
 				Subject: "Accusé", MessageID: "<count-" + string(rune('a'+i)) + "@example.org>", CreatedAt: c.at})
 		}
-		if err := tx.QueueAcks(ctx, os); err != nil {
+		if err := tx.QueueAcks(ctx, os, store.Hold{}); err != nil {
 			return err
 		}
 		m := message("<count-notification@example.org>")

@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"MarkSentMany", testMarkSentMany},
 		{"OutboxOwners", testOutboxOwners},
 		{"QueueAcks", testQueueAcks},
+		{"QueueAcksHeld", testQueueAcksHeld},
 		{"InsertComposedMany", testInsertComposedMany},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
