@@ -133,18 +133,27 @@ var countAcks = stmt{
 }
 
 // pgCountAcks is countAcks on PostgreSQL with its arguments from $n on:
-// the mailbox keys, the domains, since and atMost (pgArgs), so that
-// countRecent can run it with another statement's.
+// the mailbox keys, the domains, since, atMost and the kind 'ack'
+// (pgArgs), so that countRecent can run it with another statement's. The
+// mailboxes' kind is a parameter: a generic plan (countRecent's) can then
+// not read them through outbox_ack_domain, whose condition kind = 'ack'
+// it could not prove, and reads them through outbox_rate, by key. Made on
+// an empty outbox with the literal, that plan walked outbox_ack_domain
+// by date and filtered the keys: every acknowledgment of the hour, for
+// each mailbox.
 func pgCountAcks(n int) string {
 	return fmt.Sprintf(`
 SELECT k.key, (SELECT count(*) FROM (SELECT 1 FROM outbox o
-	WHERE o.rcpt_key = k.key AND o.kind = 'ack' AND o.created_at >= $%[3]d LIMIT $%[4]d) c)
+	WHERE o.rcpt_key = k.key AND o.kind = $%[5]d AND o.created_at >= $%[3]d LIMIT $%[4]d) c)
 FROM unnest($%[1]d::text[]) AS k(key)
 UNION ALL
 SELECT '@' || d.dom, (SELECT count(*) FROM (SELECT 1 FROM outbox o
 	WHERE o.rcpt_domain = d.dom AND o.kind = 'ack' AND o.created_at >= $%[3]d LIMIT $%[4]d) c)
-FROM unnest($%[2]d::text[]) AS d(dom)`, n, n+1, n+2, n+3)
+FROM unnest($%[2]d::text[]) AS d(dom)`, n, n+1, n+2, n+3, n+4)
 }
+
+// pgCountAcksArgs is the number of pgCountAcks' arguments.
+const pgCountAcksArgs = 5
 
 // pgArgs are pgCountAcks' arguments.
 func (q AckCountQuery) pgArgs() []any {
@@ -152,7 +161,7 @@ func (q AckCountQuery) pgArgs() []any {
 	for i, d := range q.Domains {
 		doms[i] = strings.ToLower(clean(d))
 	}
-	return []any{rcptKeys(q.Mailboxes), doms, ts(q.Since), q.AtMost}
+	return []any{rcptKeys(q.Mailboxes), doms, ts(q.Since), q.AtMost, string(KindAck)}
 }
 
 // newAckCounts is an empty AckCounts for q.

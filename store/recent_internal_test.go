@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,9 +84,10 @@ func TestPostgresCountRecentOneRoundTrip(t *testing.T) {
 
 // TestPostgresCreateTicketsCounting: the creation and the counts travel in
 // one round trip; the counts are what CountRecent gives, the new tickets
-// excluded; the count is planned at every call although the batch
-// runs cached statements (no generic plan frozen on a young table), and
-// the transaction's later statements plan as the server's setting says.
+// excluded; the count runs one generic plan, made on tables of a few rows
+// and reading them through their indexes all the same (none frozen into
+// sequential scans of a young table), and the transaction's later
+// statements plan as the server's settings say.
 func TestPostgresCreateTicketsCounting(t *testing.T) {
 	ctx := context.Background()
 	st, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t), MaxConns: 1})
@@ -116,9 +118,9 @@ func TestPostgresCreateTicketsCounting(t *testing.T) {
 			nts = append(nts, NewTicket{ID: m.TicketID, MessageRowID: m.ID, MessageKind: KindRequest,
 				Subject: "trois", Requester: "a@example.org", CreatedAt: now})
 		}
-		// Every statement not planned per call by the method itself runs
-		// its generic plan.
-		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
+		// Every statement of the transaction runs per call plans, unless
+		// the method says otherwise.
+		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
 			t.Fatal(err)
 		}
 		rt := &roundTrips{Tx: tx}
@@ -143,18 +145,40 @@ func TestPostgresCreateTicketsCounting(t *testing.T) {
 		if want := 2 + 2*run; from["a@example.org"] != want || acks.Mailbox["a@example.org"] != 0 || acks.Domain["example.org"] != 0 {
 			t.Errorf("run %d: counted %v and %+v, want %d tickets and no acknowledgment", run, from, acks, want)
 		}
-		var mode string
-		if err := tx.QueryRow(ctx, "SHOW plan_cache_mode").Scan(&mode); err != nil || mode != "auto" {
-			t.Errorf("run %d: plan_cache_mode after the call %q (%v), want the server's, auto", run, mode, err)
+		var mode, seqscan string
+		if err := tx.QueryRow(ctx, "SELECT current_setting('plan_cache_mode'), current_setting('enable_seqscan')").Scan(&mode, &seqscan); err != nil ||
+			mode != "auto" || seqscan != "on" {
+			t.Errorf("run %d: plan_cache_mode %q and enable_seqscan %q after the call (%v), want the server's, auto and on", run, mode, seqscan, err)
 		}
 		if run == 7 {
+			var name string
 			var generic, custom int64
-			if err := tx.QueryRow(ctx, `SELECT coalesce(sum(generic_plans), -1), coalesce(sum(custom_plans), -1)
-FROM pg_prepared_statements WHERE statement = $1`, countRecent.pg).Scan(&generic, &custom); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT name, generic_plans, custom_plans
+FROM pg_prepared_statements WHERE statement = $1`, countRecent.pg).Scan(&name, &generic, &custom); err != nil {
 				t.Fatal(err)
 			}
-			if generic != 0 || custom < 8 {
-				t.Errorf("the count was planned generically %d times and per call %d times; want per call at each of 8 calls", generic, custom)
+			if generic != 8 || custom != 0 {
+				t.Errorf("the count was planned generically %d times and per call %d times; want its generic plan at each of 8 calls", generic, custom)
+			}
+			// The plan it runs, as the batch runs it: by index, on tables of a
+			// few rows.
+			for _, s := range planOnceIndexed {
+				if _, err := tx.Exec(ctx, s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := tx.Query(ctx, "EXPLAIN EXECUTE "+name+
+				"('{a@example.org}', '{example.org}', now(), 5, 'ack', '{a@example.org}', '{1,2}', now())", pgx.QueryExecModeSimpleProtocol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := strings.Join(plan, "\n"); strings.Contains(text, "Seq Scan") || !strings.Contains(text, "outbox_rate") ||
+				!strings.Contains(text, "tickets_requester_key") {
+				t.Errorf("the count's plan scans a table whole or misses an index:\n%s", text)
 			}
 		}
 		if err := tx.Commit(ctx); err != nil {
