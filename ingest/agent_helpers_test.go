@@ -1,9 +1,11 @@
 package ingest_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +122,20 @@ func (e *agentEnv) sent() []sentMail {
 		out = append(out, s)
 	}
 	e.seen = len(rows)
+	// An acknowledgment is queued last in its transaction, with the
+	// COMMIT (QueueAcksAtCommit), after the agents' notifications: listed
+	// first all the same, the order the tests read them in.
+	slices.SortStableFunc(out, func(a, b sentMail) int {
+		return cmp.Compare(b2i(a.kind != store.KindAck), b2i(b.kind != store.KindAck))
+	})
 	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (s sentMail) String() string {

@@ -51,9 +51,9 @@ type AckerOptions struct {
 	// support address's domain.
 	Hostname string
 	// Queued, when set, is given each acknowledgment FinishAcks queues,
-	// inside the ticket's transaction (which may still roll back): see
-	// Pending.
-	Queued func(o store.Outbound)
+	// inside the ticket's transaction (which may still roll back), whose
+	// ID is set once it commits: see Pending.
+	Queued func(o *store.Outbound)
 	// Hold, when set, names the sender the acknowledgments are leased to
 	// from their insert (store.Hold), asked at each FinishAcks: the
 	// process hands them to that sender after the commit (AckPlan.Acks,
@@ -223,7 +223,7 @@ func (p *AckPlan) Numbered(ts []store.Ticket) error {
 // composing it reads: its ticket and the request it answers, as the
 // store would give them back (store.AckSource).
 type QueuedAck struct {
-	Outbound store.Outbound
+	Outbound *store.Outbound // its ID set once the transaction commits
 	Source   store.AckSource
 }
 
@@ -339,20 +339,21 @@ func (a *Acker) FinishAcks(ctx context.Context, tx store.Tx, p *AckPlan, sent st
 	if a.o.Hold != nil && len(os) > 0 {
 		hold = a.o.Hold()
 	}
-	if err := tx.QueueAcks(ctx, os, hold); err != nil {
+	// Sent with the COMMIT where the store can: nothing after reads them.
+	if err := tx.QueueAcksAtCommit(ctx, os, hold); err != nil {
 		return nil, fmt.Errorf("outbound: queue acknowledgments: %w", err)
 	}
 	p.Acks = make([]*QueuedAck, len(ts))
 	for k, i := range acked {
 		in := p.ins[i]
-		p.Acks[i] = &QueuedAck{Outbound: *os[k], Source: store.AckSource{Ticket: ts[i], First: store.Message{
+		p.Acks[i] = &QueuedAck{Outbound: os[k], Source: store.AckSource{Ticket: ts[i], First: store.Message{
 			TicketID: ts[i].ID, Direction: store.DirIn, From: strings.ToLower(in.From), FromName: in.FromName,
 			Subject: in.Subject, MessageID: in.MessageID, References: in.References,
 		}}}
 	}
 	if a.o.Queued != nil {
 		for _, o := range os {
-			a.o.Queued(*o)
+			a.o.Queued(o)
 		}
 	}
 	return reasons, nil

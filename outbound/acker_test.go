@@ -97,6 +97,9 @@ func (f *fakeTx) CountAcks(ctx context.Context, mailboxes, domains []string, sin
 	}
 	return out, nil
 }
+func (f *fakeTx) QueueAcksAtCommit(ctx context.Context, os []*store.Outbound, hold store.Hold) error {
+	return f.QueueAcks(ctx, os, hold)
+}
 func (f *fakeTx) QueueAcks(ctx context.Context, os []*store.Outbound, hold store.Hold) error {
 	f.hold = hold
 	for _, o := range os {

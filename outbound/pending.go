@@ -3,8 +3,6 @@ package outbound
 import (
 	"context"
 	"errors"
-	"maps"
-	"slices"
 	"sync"
 
 	"guichet/store"
@@ -22,15 +20,16 @@ import (
 // ticket. The zero value is ready to use.
 type Pending struct {
 	mu       sync.Mutex
-	byNumber map[string]store.Outbound
+	byNumber map[string]*store.Outbound
 }
 
-// Add records o, queued by FinishAcks.
-func (p *Pending) Add(o store.Outbound) {
+// Add records o, queued by FinishAcks; its ID is set when its transaction
+// commits.
+func (p *Pending) Add(o *store.Outbound) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.byNumber == nil {
-		p.byNumber = map[string]store.Outbound{}
+		p.byNumber = map[string]*store.Outbound{}
 	}
 	p.byNumber[o.TicketNumber] = o
 }
@@ -48,14 +47,17 @@ func (p *Pending) Render(ctx context.Context, a *Acker, st RenderStore, number s
 	if !ok {
 		return nil
 	}
-	return errors.Join(a.RenderAll(ctx, st, []store.Outbound{o}, nil)...)
+	return errors.Join(a.RenderAll(ctx, st, []store.Outbound{*o}, nil)...)
 }
 
 // RenderAll composes every pending acknowledgment and forgets them: for a
 // process alone on its database, after each commit.
 func (p *Pending) RenderAll(ctx context.Context, a *Acker, st RenderStore) error {
 	p.mu.Lock()
-	ms := slices.Collect(maps.Values(p.byNumber))
+	ms := make([]store.Outbound, 0, len(p.byNumber))
+	for _, o := range p.byNumber {
+		ms = append(ms, *o)
+	}
 	clear(p.byNumber)
 	p.mu.Unlock()
 	if len(ms) == 0 {

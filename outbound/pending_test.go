@@ -38,7 +38,7 @@ func TestPending(t *testing.T) {
 			// names another ticket's row, or none.
 			stale := ob[0]
 			stale.ID, stale.TicketID, stale.Raw, stale.MessageRowID = ob[0].ID, tk.ID+1, nil, 0
-			p.Add(stale)
+			p.Add(&stale)
 			if err := p.RenderAll(ctx, a, st); !errors.Is(err, ErrCannotCompose) {
 				t.Errorf("RenderAll of a row of another ticket = %v, want ErrCannotCompose", err)
 			}

@@ -199,7 +199,7 @@ func (s *Sender) takeOffered() ([]store.Outbound, map[int64]store.AckSource) {
 	ms := make([]store.Outbound, len(qs))
 	known := make(map[int64]store.AckSource, len(qs))
 	for i, q := range qs {
-		ms[i] = q.Outbound
+		ms[i] = *q.Outbound
 		known[q.Outbound.ID] = q.Source
 	}
 	return ms, known

@@ -28,7 +28,29 @@ import (
 // BEGIN before: the first statement's work is not to blame for it.
 type lazyTx struct {
 	pool *pgxpool.Pool
-	tx   pgx.Tx // nil until the first statement
+	// conn is the connection the transaction holds from its first
+	// statement to its end; tx is where its statements go once it has
+	// begun (conn, or in tests a pgx.Tx begun elsewhere), nil before.
+	conn *pgxpool.Conn
+	tx   txQuerier
+	// tail are the statements sent with the COMMIT (atCommit).
+	tail []tailStmt
+}
+
+// txQuerier is what a begun transaction runs statements on.
+type txQuerier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// tailStmt is a statement sent with the COMMIT, and what reads its rows
+// (it must close them).
+type tailStmt struct {
+	sql  string
+	args []any
+	read func(pgx.Rows) error
 }
 
 var _ pgQuerier = (*lazyTx)(nil)
@@ -43,28 +65,54 @@ func carried(args []any) bool {
 	return !mode
 }
 
+// acquire takes the transaction's connection.
+func (l *lazyTx) acquire(ctx context.Context) error {
+	conn, err := l.pool.Acquire(ctx)
+	if err != nil {
+		return &beginError{err}
+	}
+	l.conn = conn
+	return nil
+}
+
 // begin starts the transaction on its own, when it has not started.
 func (l *lazyTx) begin(ctx context.Context) error {
 	if l.tx != nil {
 		return nil
 	}
-	tx, err := l.pool.Begin(ctx)
-	if err != nil {
+	if err := l.acquire(ctx); err != nil {
+		return err
+	}
+	if _, err := l.conn.Exec(ctx, "begin"); err != nil {
+		l.release()
 		return &beginError{err}
 	}
-	l.tx = tx
+	l.tx = l.conn
 	return nil
+}
+
+// release gives the connection back to the pool, which closes it unless
+// the transaction ended (pgxpool.Conn.Release).
+func (l *lazyTx) release() {
+	if l.conn != nil {
+		l.conn.Release()
+		l.conn = nil
+	}
+	l.tail = nil
 }
 
 // open sends BEGIN and what queue adds, and reads the BEGIN's result. From
 // then on the transaction exists (l.tx), even when that result is an
 // error: commit or rollback still end it and release its connection.
 func (l *lazyTx) open(ctx context.Context, queue func(*pgx.Batch)) (pgx.BatchResults, error) {
+	if err := l.acquire(ctx); err != nil {
+		return nil, err
+	}
 	b := &pgx.Batch{}
-	b.BeginTx(pgx.TxOptions{})
+	b.Queue("begin")
 	queue(b)
-	br := l.pool.SendBatch(ctx, b)
-	l.tx = br.Tx()
+	br := l.conn.SendBatch(ctx, b)
+	l.tx = l.conn
 	if _, err := br.Exec(); err != nil {
 		br.Close() //nolint:errcheck // err is the batch's error
 		// An error of the server's (a statement that failed to prepare,
@@ -152,18 +200,64 @@ func (l *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 	return l.tx.SendBatch(ctx, b)
 }
 
+// atCommit has sql run last in the transaction, sent with its COMMIT in
+// one round trip, and its rows read by read when the COMMIT returns: a
+// statement no later one of the transaction reads after (the outbox rows
+// of the acknowledgments) saves the group commit, which every message
+// waits for, a round trip. Its failure rolls the transaction back.
+func (l *lazyTx) atCommit(sql string, args []any, read func(pgx.Rows) error) {
+	l.tail = append(l.tail, tailStmt{sql: sql, args: args, read: read})
+}
+
+// Commit sends what atCommit left, then COMMIT, in one round trip, and
+// gives the connection back.
 func (l *lazyTx) Commit(ctx context.Context) error {
-	if l.tx == nil {
-		return nil
+	if l.tx == nil && len(l.tail) > 0 {
+		if err := l.begin(ctx); err != nil {
+			return err
+		}
 	}
-	return l.tx.Commit(ctx)
+	if l.conn == nil {
+		return nil // nothing ran, or a transaction begun elsewhere (tests), its own to end
+	}
+	defer l.release()
+	b := &pgx.Batch{}
+	for _, s := range l.tail {
+		b.Queue(s.sql, s.args...)
+	}
+	b.Queue("commit")
+	br := l.tx.SendBatch(ctx, b)
+	for _, s := range l.tail {
+		rows, err := br.Query()
+		if err == nil {
+			err = s.read(rows)
+		}
+		if err != nil {
+			br.Close() //nolint:errcheck // err is the batch's; the transaction does not commit
+			return err
+		}
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if tag.String() == "ROLLBACK" {
+		return pgx.ErrTxCommitRollback
+	}
+	return nil
 }
 
 func (l *lazyTx) Rollback(ctx context.Context) error {
-	if l.tx == nil {
+	if l.conn == nil {
+		l.tail = nil
 		return nil
 	}
-	return l.tx.Rollback(ctx)
+	defer l.release()
+	_, err := l.conn.Exec(ctx, "rollback")
+	return err
 }
 
 // batchRows are the rows of a statement sent with the BEGIN; the batch

@@ -379,3 +379,63 @@ func TestPostgresInsertMessagesBlame(t *testing.T) {
 		t.Error("a broken connection is taken for a row's own failure")
 	}
 }
+
+// TestPostgresAcksTravelWithCommit: acknowledgments queued at commit
+// (QueueAcksAtCommit) cost no round trip of their own: the transaction
+// that creates a ticket and queues its acknowledgment makes two, its
+// first statement with BEGIN and the outbox rows with COMMIT; the rows'
+// ids are set once it has committed. Rows that fail to insert fail the
+// commit, and nothing of the transaction is kept.
+func TestPostgresAcksTravelWithCommit(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, p := proxiedStore(ctx, t)
+	queue := func(subject string, ticket func(Ticket) int64) (*Outbound, int64, error) {
+		o := &Outbound{MailFrom: "support@example.org", To: []string{"a@example.org"}, MessageID: "<" + subject + "@example.org>"}
+		before := p.sends.Load()
+		err := st.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			ts, err := tx.CreateTickets(ctx, []NewTicket{{Subject: subject, Requester: "a@example.org"}})
+			if err != nil {
+				return err
+			}
+			o.TicketID, o.Subject = ticket(ts[0]), "[Ticket#"+ts[0].Number+"] "+subject
+			if err := tx.QueueAcksAtCommit(ctx, []*Outbound{o}, Hold{}); err != nil {
+				return err
+			}
+			if o.ID != 0 {
+				t.Errorf("id %d set before the commit", o.ID)
+			}
+			return nil
+		})
+		return o, p.sends.Load() - before, err
+	}
+	// The first run prepares the statements; the second is counted.
+	for run := range 2 {
+		o, trips, err := queue(fmt.Sprintf("ok%d", run), func(tk Ticket) int64 { return tk.ID })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run == 1 && trips != 2 {
+			t.Errorf("%d round trips, want 2: the creation with BEGIN, the outbox rows with COMMIT", trips)
+		}
+		ob, err := st.Outbox(ctx)
+		if err != nil || len(ob) != run+1 || o.ID == 0 || ob[run].ID != o.ID || ob[run].Subject != o.Subject {
+			t.Fatalf("outbox %+v (%v), want the row queued, id %d", ob, err, o.ID)
+		}
+	}
+	// A ticket that does not exist: the foreign key refuses the row, at
+	// the commit, and the ticket created before it is not kept either.
+	if _, _, err := queue("bad", func(Ticket) int64 { return 1 << 40 }); err == nil {
+		t.Fatal("commit with a refused outbox row succeeded")
+	}
+	if ts, err := st.Tickets(ctx, TicketFilter{}); err != nil || len(ts) != 2 {
+		t.Errorf("%d tickets (%v), want the two committed before, not the third", len(ts), err)
+	}
+	if ob, err := st.Outbox(ctx); err != nil || len(ob) != 2 {
+		t.Errorf("%d outbox rows (%v), want 2", len(ob), err)
+	}
+	// The connection serves the next transaction.
+	if _, _, err := queue("after", func(tk Ticket) int64 { return tk.ID }); err != nil {
+		t.Errorf("the next transaction: %v", err)
+	}
+}

@@ -272,15 +272,62 @@ func (h Hold) leaseArgs() (any, string) {
 }
 
 func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error {
+	args, err := t.queueAcksArgs(os, hold)
+	if err != nil || args == nil {
+		return err
+	}
+	ids, err := queryIDs(ctx, t.c, queueAcks, args...)
+	if err != nil {
+		return wrap("store: queue acknowledgments", err)
+	}
+	return setAckIDs(os, ids)
+}
+
+// QueueAcksAtCommit sends queueAcks with the COMMIT (lazyTx.atCommit):
+// one round trip less for the group commit, whose last statement it is.
+func (t *pgTx) QueueAcksAtCommit(ctx context.Context, os []*Outbound, hold Hold) error {
+	args, err := t.queueAcksArgs(os, hold)
+	if err != nil || args == nil {
+		return err
+	}
+	t.tx.atCommit(queueAcks.pg, args, func(rs pgx.Rows) error {
+		ids, err := collect(rs, func(r scanner) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return wrap("store: queue acknowledgments", err)
+		}
+		return setAckIDs(os, ids)
+	})
+	return nil
+}
+
+// setAckIDs gives os the ids queueAcks returned.
+func setAckIDs(os []*Outbound, ids []int64) error {
+	if len(ids) != len(os) {
+		return fmt.Errorf("store: queue acknowledgments: %d of %d queued", len(ids), len(os))
+	}
+	// Identity values follow the ORDER BY of the insert's SELECT.
+	slices.Sort(ids)
+	for i, o := range os {
+		o.ID = ids[i]
+	}
+	return nil
+}
+
+// queueAcksArgs prepares os and returns queueAcks' arguments, nil when
+// there is nothing to queue.
+func (t *pgTx) queueAcksArgs(os []*Outbound, hold Hold) ([]any, error) {
 	if len(os) == 0 {
-		return nil
+		return nil, nil
 	}
 	n := len(os)
 	tickets, from, to, subject, msgID := make([]*int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	due, created, keys, domains := make([]time.Time, n), make([]time.Time, n), make([]string, n), make([]string, n)
 	for i, o := range os {
 		if err := prepareAck(o, t.now()); err != nil {
-			return err
+			return nil, err
 		}
 		if o.TicketID != 0 {
 			tickets[i] = &o.TicketID
@@ -290,19 +337,13 @@ func (t *pgTx) QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error {
 		domains[i] = MailDomain(keys[i])
 	}
 	until, owner := hold.leaseArgs()
-	ids, err := queryIDs(ctx, t.c, queueAcks, tickets, from, to, subject, msgID, due, created, keys, domains, until, owner)
-	if err != nil {
-		return wrap("store: queue acknowledgments", err)
-	}
-	if len(ids) != n {
-		return fmt.Errorf("store: queue acknowledgments: %d of %d queued", len(ids), n)
-	}
-	// Identity values follow the ORDER BY of the insert's SELECT.
-	slices.Sort(ids)
-	for i, o := range os {
-		o.ID = ids[i]
-	}
-	return nil
+	return []any{tickets, from, to, subject, msgID, due, created, keys, domains, until, owner}, nil
+}
+
+// QueueAcksAtCommit on SQLite is QueueAcks: in the process, there is no
+// round trip to save.
+func (t *sqliteTx) QueueAcksAtCommit(ctx context.Context, os []*Outbound, hold Hold) error {
+	return t.QueueAcks(ctx, os, hold)
 }
 
 func (t *sqliteTx) QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error {

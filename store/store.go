@@ -357,6 +357,12 @@ type Tx interface {
 	// start, as its claim would: the process hands them over in memory
 	// after the commit, and no claim is needed. Each o.ID is set.
 	QueueAcks(ctx context.Context, os []*Outbound, hold Hold) error
+	// QueueAcksAtCommit is QueueAcks run last, with the transaction's
+	// COMMIT where the backend has round trips to save (PostgreSQL: one
+	// round trip for both): the rows exist, and each o.ID is set, only
+	// once the transaction has committed, and no later statement of the
+	// transaction sees them. Its failure fails the commit.
+	QueueAcksAtCommit(ctx context.Context, os []*Outbound, hold Hold) error
 	// InsertComposed records each ms[i], the bytes composed for outbox row
 	// outboxIDs[i] that QueueAcks queued without them, and links the row to
 	// it: on PostgreSQL, several messages without attachments
