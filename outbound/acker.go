@@ -225,6 +225,9 @@ func (p *AckPlan) Numbered(ts []store.Ticket) error {
 type QueuedAck struct {
 	Outbound *store.Outbound // its ID set once the transaction commits
 	Source   store.AckSource
+	// Hold is the lease its row was inserted with (AckerOptions.Hold):
+	// the sender it names may send it without a claim until Hold.Until.
+	Hold store.Hold
 }
 
 // Ack is Acks[i], nil when FinishAcks queued none for ts[i] (or has not
@@ -346,7 +349,8 @@ func (a *Acker) FinishAcks(ctx context.Context, tx store.Tx, p *AckPlan, sent st
 	p.Acks = make([]*QueuedAck, len(ts))
 	for k, i := range acked {
 		in := p.ins[i]
-		p.Acks[i] = &QueuedAck{Outbound: os[k], Source: store.AckSource{Ticket: ts[i], First: store.Message{
+		os[k].Kind = store.KindAck
+		p.Acks[i] = &QueuedAck{Outbound: os[k], Hold: hold, Source: store.AckSource{Ticket: ts[i], First: store.Message{
 			TicketID: ts[i].ID, Direction: store.DirIn, From: strings.ToLower(in.From), FromName: in.FromName,
 			Subject: in.Subject, MessageID: in.MessageID, References: in.References,
 		}}}

@@ -2,6 +2,9 @@ package outbound
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,10 +14,22 @@ import (
 )
 
 // countingStore counts the claims and the reads of acknowledgment sources
-// that a sender and its composer make.
+// that a sender and its composer make, and keeps the kinds of the
+// deliveries recorded.
 type countingStore struct {
 	store.Store
 	claims, sources atomic.Int32
+	mu              sync.Mutex
+	kinds           []store.Kind
+}
+
+func (c *countingStore) MarkSent(ctx context.Context, sent ...store.Sent) error {
+	c.mu.Lock()
+	for _, s := range sent {
+		c.kinds = append(c.kinds, s.Kind)
+	}
+	c.mu.Unlock()
+	return c.Store.MarkSent(ctx, sent...)
 }
 
 func (c *countingStore) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
@@ -88,6 +103,11 @@ func TestSenderOffer(t *testing.T) {
 			if n, m := st.claims.Load(), st.sources.Load(); n != 1 || m != 0 {
 				t.Errorf("%d claims and %d reads of sources, want 1 (at the start) and 0", n, m)
 			}
+			st.mu.Lock()
+			if len(st.kinds) != 1 || st.kinds[0] != store.KindAck {
+				t.Errorf("deliveries recorded as %v, want one ack (what the metrics count)", st.kinds)
+			}
+			st.mu.Unlock()
 			d, err := st.Ticket(context.Background(), q.Outbound.TicketNumber)
 			if err != nil || len(d.Messages) != 1 || d.Messages[0].Kind != store.KindAck || d.Messages[0].MessageID != q.Outbound.MessageID {
 				t.Fatalf("history %+v (%v), want the acknowledgment sent", d.Messages, err)
@@ -118,6 +138,99 @@ func TestSenderOfferAtStop(t *testing.T) {
 	if ob, _ := st.Outbox(context.Background()); len(ob) != 1 || ob[0].State != store.OutSent {
 		t.Errorf("outbox %+v, want the acknowledgment recorded sent", summary(ob))
 	}
+}
+
+// TestSenderOfferLeaseLost: an acknowledgment handed over after its lease
+// ended, and claimed meanwhile by another sender, is that sender's: the
+// one it was handed to renews the lease before sending, finds it lost, and
+// sends nothing.
+func TestSenderOfferLeaseLost(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			r := startRelay(t, relayOpts{})
+			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+			var a *Acker
+			s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Owner: "noeud-a", Poll: time.Hour, Gather: -1,
+				Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
+					return a.RenderAll(ctx, st, ms, known)
+				}})
+			// Inserted with a lease that has already ended, as when the
+			// sender was held up longer than the lease.
+			a, _ = newTestAcker(t, func(o *AckerOptions) {
+				o.Clock = time.Now
+				o.Hold = func() store.Hold { return store.Hold{Owner: "noeud-a", Until: time.Now().Add(-time.Second)} }
+			})
+			q := offerAck(t, st, a, "awa.diop@example.org")
+			other, err := st.ClaimOutboundFor(context.Background(), "noeud-b", time.Now(), 10, time.Minute)
+			if err != nil || len(other) != 1 {
+				t.Fatalf("the other sender claimed %d (%v), want the row whose lease ended", len(other), err)
+			}
+			s.Offer(q)
+			waitFor(t, "the handed-over message given up", func() bool { return s.inHand() == 0 && s.offeredLen() == 0 })
+			time.Sleep(300 * time.Millisecond)
+			if got := r.received(); len(got) != 0 {
+				t.Errorf("the relay got %d messages from the sender that lost the lease, want none", len(got))
+			}
+		})
+	}
+}
+
+// TestSenderClaimsWhileHandedMail: mail handed over more often than Poll
+// does not hold back the claims that find the rest of the outbox: a row
+// queued without a lease goes out within a Poll or two.
+func TestSenderClaimsWhileHandedMail(t *testing.T) {
+	st := backends(t)[0].Open(t)
+	r := startRelay(t, relayOpts{})
+	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+	var a *Acker
+	s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Poll: 200 * time.Millisecond, Gather: -1,
+		Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
+			return a.RenderAll(ctx, st, ms, known)
+		}})
+	a, _ = newTestAcker(t, func(o *AckerOptions) { o.Clock, o.Hold = time.Now, s.Hold })
+	waitFor(t, "the first claim", func() bool { return s.inHand() == 0 })
+	time.Sleep(50 * time.Millisecond)
+	// Queued without a lease and without a Kick: only a claim finds it.
+	free := queueAcks(t, st, 1)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			s.Offer(offerAck(t, st, a, fmt.Sprintf("flux%d@example.org", i)))
+		}
+	}()
+	deadline := time.Now().Add(3 * time.Second)
+	for !relayGot(r, free[0]) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	close(stop)
+	<-done
+	if !relayGot(r, free[0]) {
+		t.Errorf("the row queued without a lease was not sent while mail was handed over every 50 ms")
+	}
+}
+
+func (s *Sender) offeredLen() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.offered)
+}
+
+// relayGot reports whether the relay got the message with this Message-ID.
+func relayGot(r *testRelay, id string) bool {
+	for _, m := range r.received() {
+		if strings.Contains(string(m.Data), "Message-Id: "+id) || strings.Contains(string(m.Data), "Message-ID: "+id) {
+			return true
+		}
+	}
+	return false
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {

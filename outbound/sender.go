@@ -170,6 +170,11 @@ const maxOffered = 4096
 // transaction that committed: Run composes and sends it with no claim.
 // It never blocks.
 func (s *Sender) Offer(q QueuedAck) {
+	if q.Hold.Owner != s.o.Owner {
+		// Not leased to this sender: only a claim may take it.
+		s.Kick()
+		return
+	}
 	s.mu.Lock()
 	kept := len(s.offered) < maxOffered
 	if kept {
@@ -186,23 +191,26 @@ func (s *Sender) Offer(q QueuedAck) {
 	}
 }
 
-// takeOffered returns what was offered since the last call, and the
-// sources of those acknowledgments by outbox id.
-func (s *Sender) takeOffered() ([]store.Outbound, map[int64]store.AckSource) {
+// takeOffered returns what was offered since the last call, with the
+// sources of those acknowledgments and the end of their leases, by
+// outbox id.
+func (s *Sender) takeOffered() ([]store.Outbound, map[int64]store.AckSource, map[int64]time.Time) {
 	s.mu.Lock()
 	qs := s.offered
 	s.offered = nil
 	s.mu.Unlock()
 	if len(qs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ms := make([]store.Outbound, len(qs))
 	known := make(map[int64]store.AckSource, len(qs))
+	until := make(map[int64]time.Time, len(qs))
 	for i, q := range qs {
 		ms[i] = *q.Outbound
 		known[q.Outbound.ID] = q.Source
+		until[q.Outbound.ID] = q.Hold.Until
 	}
-	return ms, known
+	return ms, known, until
 }
 
 // processOwner names one sender: the host and process id say which node
@@ -281,19 +289,25 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 	}
 	storeDelay := time.Second
-	claim := true // at the start, after a Kick, at each Poll, while claims come back full
+	// A claim runs at the start, after a Kick, while claims come back
+	// full, and at least every Poll however often mail is handed over:
+	// retries come due, and rows queued elsewhere wait for one.
+	claim := true
+	var nextClaim time.Time
 	for {
 		if ctx.Err() != nil {
 			// What was handed over before the stop goes out now, rather
 			// than after its lease ends and a restart claims it.
-			offered, known := s.takeOffered()
-			dispatch(s.take(offered, s.o.Clock()), known)
+			offered, known, until := s.takeOffered()
+			dispatch(s.take(offered, s.o.Clock(), until), known)
 			return nil
 		}
 		now := s.o.Clock()
-		offered, known := s.takeOffered()
+		offered, known, until := s.takeOffered()
 		var claimed []store.Outbound
+		claim = claim || !time.Now().Before(nextClaim)
 		if claim {
+			nextClaim = time.Now().Add(s.o.Poll)
 			// The claim runs to completion even if ctx ends meanwhile: a
 			// claim committed but abandoned would hide its messages until
 			// their lease expires.
@@ -301,7 +315,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			claimed, err = s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
 			if err != nil {
 				s.log.Warn("outbox: claim failed", "err", err)
-				dispatch(s.take(offered, now), known)
+				dispatch(s.take(offered, now, until), known)
 				if _, ok := s.wait(ctx, storeDelay); !ok {
 					continue // to the stop, above
 				}
@@ -311,19 +325,22 @@ func (s *Sender) Run(ctx context.Context) error {
 			storeDelay = time.Second
 		}
 		full := len(claimed) == s.o.Batch
-		dispatch(s.take(append(offered, claimed...), now), known)
+		dispatch(s.take(append(offered, claimed...), now, until), known)
 		if full {
 			continue // more may be due
 		}
-		claim, _ = s.wait(ctx, s.o.Poll) // when ctx ended, the stop above
+		claim, _ = s.wait(ctx, time.Until(nextClaim)) // when ctx ended, the stop above
 	}
 }
 
 // take puts the claimed messages in hand and returns them, less those
 // already in hand: a message whose lease ran out while its renewals failed
 // (an outage of the store) can be claimed again by this very sender, and
-// must not be sent a second time while its first delivery goes on.
-func (s *Sender) take(claimed []store.Outbound, now time.Time) []store.Outbound {
+// must not be sent a second time while its first delivery goes on. A
+// claimed lease ends at now+Lease; a message handed over keeps the end
+// of the lease it was inserted with (until), however long it waited to
+// be taken, so that confirm renews it, or finds it lost, before sending.
+func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]time.Time) []store.Outbound {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gen++
@@ -332,7 +349,11 @@ func (s *Sender) take(claimed []store.Outbound, now time.Time) []store.Outbound 
 		if _, ok := s.held[m.ID]; ok {
 			continue
 		}
-		s.held[m.ID] = hold{gen: s.gen, until: now.Add(s.o.Lease)}
+		end, handed := until[m.ID]
+		if !handed {
+			end = now.Add(s.o.Lease)
+		}
+		s.held[m.ID] = hold{gen: s.gen, until: end}
 		out = append(out, m)
 	}
 	return out
@@ -595,7 +616,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		// insists while the lease holds, since a lost MarkSent means a
 		// second delivery once the lease expires).
 		delivered = true
-		sent <- store.Sent{ID: m.ID, At: now, Note: note}
+		sent <- store.Sent{ID: m.ID, At: now, Note: note, Kind: m.Kind}
 		log.Debug("outbox: sent")
 		return
 	}

@@ -587,7 +587,7 @@ func TestSenderConfirmsALateLease(t *testing.T) {
 			if err != nil || len(claimed) != 1 {
 				t.Fatalf("claim = %d rows (%v)", len(claimed), err)
 			}
-			s.take(claimed, t0)
+			s.take(claimed, t0, nil)
 			clk.now = t0.Add(lease + 5*time.Second) // no renewal ran
 			if tc.reclaim {
 				if again, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(again) != 1 {

@@ -204,7 +204,11 @@ func (l *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 // one round trip, and its rows read by read when the COMMIT returns: a
 // statement no later one of the transaction reads after (the outbox rows
 // of the acknowledgments) saves the group commit, which every message
-// waits for, a round trip. Its failure rolls the transaction back.
+// waits for, a round trip. The server refusing it rolls the transaction
+// back; a failure of read's own (none is expected) comes after the
+// server ran the COMMIT, and the caller takes the error as it takes a
+// COMMIT whose answer was lost: the transaction may have committed, and
+// the work, run again, finds what it stored (dedupe).
 func (l *lazyTx) atCommit(sql string, args []any, read func(pgx.Rows) error) {
 	l.tail = append(l.tail, tailStmt{sql: sql, args: args, read: read})
 }
@@ -218,6 +222,9 @@ func (l *lazyTx) Commit(ctx context.Context) error {
 		}
 	}
 	if l.conn == nil {
+		if len(l.tail) > 0 {
+			return errors.New("store: statements left for the commit of a transaction begun elsewhere")
+		}
 		return nil // nothing ran, or a transaction begun elsewhere (tests), its own to end
 	}
 	defer l.release()
@@ -233,7 +240,8 @@ func (l *lazyTx) Commit(ctx context.Context) error {
 			err = s.read(rows)
 		}
 		if err != nil {
-			br.Close() //nolint:errcheck // err is the batch's; the transaction does not commit
+			br.Close() //nolint:errcheck // err is the batch's
+			l.abandon(ctx)
 			return err
 		}
 	}
@@ -248,6 +256,14 @@ func (l *lazyTx) Commit(ctx context.Context) error {
 		return pgx.ErrTxCommitRollback
 	}
 	return nil
+}
+
+// abandon rolls back what a failed COMMIT left open, so that the pool
+// keeps the connection (it closes one still in a transaction).
+func (l *lazyTx) abandon(ctx context.Context) {
+	if l.conn.Conn().PgConn().TxStatus() != 'I' {
+		l.conn.Exec(context.WithoutCancel(ctx), "rollback") //nolint:errcheck // released, and closed by the pool if this failed
+	}
 }
 
 func (l *lazyTx) Rollback(ctx context.Context) error {

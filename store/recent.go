@@ -10,10 +10,10 @@ import (
 
 // countRecent is countAcks and countTicketsFrom as one statement, each
 // row tagged with its side: the pipeline's committer asks for both at the
-// end of every batch, and a round trip there holds up every message. It
-// is planned at each call (replan), also when CreateTicketsCounting sends
-// it in a pgx batch, whose statements run in the connection's mode:
-// there, planPerCall and planAsBefore around it see to that.
+// end of every batch, and a round trip there holds up every message.
+// Alone (CountRecent) it is planned at each call (replan); in
+// CreateTicketsCounting's batch, it runs the one generic plan that
+// planOnceIndexed has the server make by index.
 var countRecent = stmt{
 	pg: `
 SELECT 'a', a.key, a.n FROM (` + pgCountAcks(1) + `) AS a(key, n)

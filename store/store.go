@@ -284,6 +284,7 @@ type Sent struct {
 	ID   int64
 	At   time.Time
 	Note string
+	Kind Kind // of the message sent, for the caller's counts; not stored
 }
 
 // Tx is the work that happens inside one transaction. Every method runs in

@@ -7,8 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"sync"
-	"time"
 
 	"guichet/outbound"
 	"guichet/store"
@@ -34,55 +32,26 @@ func metricsServer(addr string, m *web.Metrics, log *slog.Logger) (*http.Server,
 }
 
 // countingOutbox counts, by kind, the mail the sender delivers as it
-// records each delivery, so that no scrape counts the outbox's history.
+// records each delivery (store.Sent.Kind, whether the sender claimed the
+// message or was handed it), so that no scrape counts the outbox's
+// history.
 type countingOutbox struct {
 	outbound.Outbox
 	sent func(store.Kind)
-
-	mu    sync.Mutex
-	kinds map[int64]store.Kind // claimed, result not yet recorded
 }
 
 func newCountingOutbox(o outbound.Outbox, sent func(store.Kind)) *countingOutbox {
-	return &countingOutbox{Outbox: o, sent: sent, kinds: map[int64]store.Kind{}}
-}
-
-func (o *countingOutbox) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
-	ms, err := o.Outbox.ClaimOutboundFor(ctx, owner, now, n, lease)
-	o.mu.Lock()
-	for _, m := range ms {
-		o.kinds[m.ID] = m.Kind
-	}
-	o.mu.Unlock()
-	return ms, err
+	return &countingOutbox{Outbox: o, sent: sent}
 }
 
 func (o *countingOutbox) MarkSent(ctx context.Context, sent ...store.Sent) error {
 	err := o.Outbox.MarkSent(ctx, sent...)
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for _, s := range sent {
-		k, ok := o.kinds[s.ID]
-		delete(o.kinds, s.ID)
-		if ok && err == nil {
-			o.sent(k)
+	if err == nil {
+		for _, s := range sent {
+			if s.Kind != "" {
+				o.sent(s.Kind)
+			}
 		}
 	}
 	return err
-}
-
-func (o *countingOutbox) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
-	o.forget(id)
-	return o.Outbox.MarkRetry(ctx, id, lastErr, next)
-}
-
-func (o *countingOutbox) MarkFailed(ctx context.Context, id int64, lastErr string) error {
-	o.forget(id)
-	return o.Outbox.MarkFailed(ctx, id, lastErr)
-}
-
-func (o *countingOutbox) forget(id int64) {
-	o.mu.Lock()
-	delete(o.kinds, id)
-	o.mu.Unlock()
 }
