@@ -79,14 +79,7 @@ func TestSenderOffer(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := &countingStore{Store: b.Open(t)}
-			r := startRelay(t, relayOpts{})
-			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
-			var a *Acker
-			s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Owner: "noeud-a", Poll: time.Hour, Gather: -1,
-				Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
-					return a.RenderAll(ctx, st, ms, known)
-				}})
-			a, _ = newTestAcker(t, func(o *AckerOptions) { o.Clock, o.Hold = time.Now, s.Hold })
+			s, _, a, r := handSender(t, st, SenderOptions{Owner: "noeud-a", Poll: time.Hour, Gather: -1}, nil)
 			waitFor(t, "the first claim", func() bool { return st.claims.Load() == 1 })
 
 			q := offerAck(t, st, a, "awa.diop@example.org")
@@ -123,14 +116,7 @@ func TestSenderOffer(t *testing.T) {
 // goes out before Run returns, instead of waiting for its lease to end.
 func TestSenderOfferAtStop(t *testing.T) {
 	st := backends(t)[0].Open(t)
-	r := startRelay(t, relayOpts{})
-	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
-	var a *Acker
-	s, stop := runSender(t, SenderOptions{Store: st, Relay: rel, Poll: time.Hour, Gather: time.Hour,
-		Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
-			return a.RenderAll(ctx, st, ms, known)
-		}})
-	a, _ = newTestAcker(t, func(o *AckerOptions) { o.Clock, o.Hold = time.Now, s.Hold })
+	s, stop, a, r := handSender(t, st, SenderOptions{Poll: time.Hour, Gather: time.Hour}, nil)
 	q := offerAck(t, st, a, "awa.diop@example.org")
 	s.Offer(q)
 	stop()
@@ -148,19 +134,10 @@ func TestSenderOfferLeaseLost(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
-			r := startRelay(t, relayOpts{})
-			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
-			var a *Acker
-			s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Owner: "noeud-a", Poll: time.Hour, Gather: -1,
-				Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
-					return a.RenderAll(ctx, st, ms, known)
-				}})
 			// Inserted with a lease that has already ended, as when the
 			// sender was held up longer than the lease.
-			a, _ = newTestAcker(t, func(o *AckerOptions) {
-				o.Clock = time.Now
-				o.Hold = func() store.Hold { return store.Hold{Owner: "noeud-a", Until: time.Now().Add(-time.Second)} }
-			})
+			s, _, a, r := handSender(t, st, SenderOptions{Owner: "noeud-a", Poll: time.Hour, Gather: -1},
+				func() store.Hold { return store.Hold{Owner: "noeud-a", Until: time.Now().Add(-time.Second)} })
 			q := offerAck(t, st, a, "awa.diop@example.org")
 			other, err := st.ClaimOutboundFor(context.Background(), "noeud-b", time.Now(), 10, time.Minute)
 			if err != nil || len(other) != 1 {
@@ -181,14 +158,7 @@ func TestSenderOfferLeaseLost(t *testing.T) {
 // queued without a lease goes out within a Poll or two.
 func TestSenderClaimsWhileHandedMail(t *testing.T) {
 	st := backends(t)[0].Open(t)
-	r := startRelay(t, relayOpts{})
-	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
-	var a *Acker
-	s, _ := runSender(t, SenderOptions{Store: st, Relay: rel, Poll: 200 * time.Millisecond, Gather: -1,
-		Render: func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
-			return a.RenderAll(ctx, st, ms, known)
-		}})
-	a, _ = newTestAcker(t, func(o *AckerOptions) { o.Clock, o.Hold = time.Now, s.Hold })
+	s, _, a, r := handSender(t, st, SenderOptions{Poll: 200 * time.Millisecond, Gather: -1}, nil)
 	waitFor(t, "the first claim", func() bool { return s.inHand() == 0 })
 	time.Sleep(50 * time.Millisecond)
 	// Queued without a lease and without a Kick: only a claim finds it.
@@ -231,6 +201,26 @@ func relayGot(r *testRelay, id string) bool {
 		}
 	}
 	return false
+}
+
+// handSender starts a sender on st with o (Store, Relay and Render
+// filled in) and a relay, and returns them with an Acker whose
+// acknowledgments are leased to that sender, unless hold says otherwise.
+func handSender(t *testing.T, st store.Store, o SenderOptions, hold func() store.Hold) (*Sender, func(), *Acker, *testRelay) {
+	t.Helper()
+	r := startRelay(t, relayOpts{})
+	rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+	var a *Acker
+	o.Store, o.Relay = st, rel
+	o.Render = func(ctx context.Context, ms []store.Outbound, known map[int64]store.AckSource) []error {
+		return a.RenderAll(ctx, st, ms, known)
+	}
+	s, stop := runSender(t, o)
+	if hold == nil {
+		hold = s.Hold
+	}
+	a, _ = newTestAcker(t, func(ao *AckerOptions) { ao.Clock, ao.Hold = time.Now, hold })
+	return s, stop, a, r
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
