@@ -36,14 +36,7 @@ INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUE
 // before before, recording reason at at, and returns them as closed.
 func (t *txCore) CloseResolved(ctx context.Context, before, at time.Time, reason string, limit int) ([]Ticket, error) {
 	const op = "store: close resolved tickets"
-	rs, err := t.c.query(ctx, staleResolved, ts(before), limit)
-	if err != nil {
-		return nil, wrap(op, err)
-	}
-	ids, err := collect(rs, func(r scanner) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	ids, err := queryIDs(ctx, t.c, staleResolved, ts(before), limit)
 	if err != nil {
 		return nil, wrap(op, err)
 	}

@@ -291,10 +291,7 @@ func (t *pgTx) QueueAcksAtCommit(ctx context.Context, os []*Outbound, hold Hold)
 		return err
 	}
 	t.tx.atCommit(queueAcks.pg, args, func(rs pgx.Rows) error {
-		ids, err := collect(rs, func(r scanner) (int64, error) {
-			var id int64
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rs, scanID)
 		if err != nil {
 			return wrap("store: queue acknowledgments", err)
 		}
@@ -685,10 +682,13 @@ func queryIDs(ctx context.Context, c conn, st stmt, args ...any) ([]int64, error
 	if err != nil {
 		return nil, err
 	}
-	return collect(rs, func(r scanner) (int64, error) {
-		var id int64
-		return id, r.Scan(&id)
-	})
+	return collect(rs, scanID)
+}
+
+// scanID reads a row of one id.
+func scanID(r scanner) (int64, error) {
+	var id int64
+	return id, r.Scan(&id)
 }
 
 // markSentAll runs markSent with args and checks every id was recorded.
