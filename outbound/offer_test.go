@@ -15,7 +15,8 @@ import (
 
 // countingStore counts the claims and the reads of acknowledgment sources
 // that a sender and its composer make, and keeps the kinds of the
-// deliveries recorded.
+// deliveries recorded. A claim counts once it has returned, so that a test
+// waiting for it knows that the claim has read the outbox.
 type countingStore struct {
 	store.Store
 	claims, sources atomic.Int32
@@ -33,7 +34,7 @@ func (c *countingStore) MarkSent(ctx context.Context, sent ...store.Sent) error 
 }
 
 func (c *countingStore) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
-	c.claims.Add(1)
+	defer c.claims.Add(1)
 	return c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
 }
 
@@ -133,13 +134,16 @@ func TestSenderOfferAtStop(t *testing.T) {
 func TestSenderOfferLeaseLost(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			st := b.Open(t)
+			st := &countingStore{Store: b.Open(t)}
 			// Inserted with a lease that has already ended, as when the
 			// sender was held up longer than the lease.
 			s, _, a, r := handSender(t, st, SenderOptions{Owner: "noeud-a", Poll: time.Hour, Gather: -1},
 				func() store.Hold { return store.Hold{Owner: "noeud-a", Until: time.Now().Add(-time.Second)} })
+			// The sender's claim at its start must not be the one that
+			// finds the row: that is the other sender's, below.
+			waitFor(t, "the first claim", func() bool { return st.claims.Load() == 1 })
 			q := offerAck(t, st, a, "awa.diop@example.org")
-			other, err := st.ClaimOutboundFor(context.Background(), "noeud-b", time.Now(), 10, time.Minute)
+			other, err := st.Store.ClaimOutboundFor(context.Background(), "noeud-b", time.Now(), 10, time.Minute)
 			if err != nil || len(other) != 1 {
 				t.Fatalf("the other sender claimed %d (%v), want the row whose lease ended", len(other), err)
 			}
@@ -157,9 +161,9 @@ func TestSenderOfferLeaseLost(t *testing.T) {
 // does not hold back the claims that find the rest of the outbox: a row
 // queued without a lease goes out within a Poll or two.
 func TestSenderClaimsWhileHandedMail(t *testing.T) {
-	st := backends(t)[0].Open(t)
+	st := &countingStore{Store: backends(t)[0].Open(t)}
 	s, _, a, r := handSender(t, st, SenderOptions{Poll: 200 * time.Millisecond, Gather: -1}, nil)
-	waitFor(t, "the first claim", func() bool { return s.inHand() == 0 })
+	waitFor(t, "the first claim", func() bool { return st.claims.Load() >= 1 })
 	time.Sleep(50 * time.Millisecond)
 	// Queued without a lease and without a Kick: only a claim finds it.
 	free := queueAcks(t, st, 1)
