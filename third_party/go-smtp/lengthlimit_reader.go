@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bytes"
 	"errors"
 	"io"
 )
@@ -32,16 +33,29 @@ func (r *lineLimitReader) Read(b []byte) (int, error) {
 		return n, nil
 	}
 
-	for _, chr := range b[:n] {
-		if chr == '\n' {
-			r.curLineLength = 0
+	// Line by line rather than byte by byte (see PATCHES.md), with the
+	// count the byte loop kept: a line break counts as the first byte of
+	// the line it starts, and on a line too long the count stops at
+	// LineLimit+1, where that loop stopped.
+	rest := b[:n]
+	for {
+		i := bytes.IndexByte(rest, '\n')
+		seg := rest
+		if i >= 0 {
+			seg = rest[:i]
 		}
-		r.curLineLength++
-
+		if len(seg) > r.LineLimit-r.curLineLength {
+			r.curLineLength = r.LineLimit + 1
+			return 0, ErrTooLongLine
+		}
+		r.curLineLength += len(seg)
+		if i < 0 {
+			return n, nil
+		}
+		r.curLineLength = 1
 		if r.curLineLength > r.LineLimit {
 			return 0, ErrTooLongLine
 		}
+		rest = rest[i+1:]
 	}
-
-	return n, nil
 }
