@@ -2,6 +2,7 @@ package mailparse
 
 import (
 	"fmt"
+	"mime/quotedprintable"
 	"os"
 	"path/filepath"
 	"strings"
@@ -406,6 +407,63 @@ func BenchmarkParse(b *testing.B) {
 	m := Parse(raw, Limits{})
 	if len(m.Attachments) != 1 || m.Text == "" {
 		b.Fatalf("fixture parsed badly: %d attachments, problems %q", len(m.Attachments), m.Problems)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(raw, Limits{})
+	}
+}
+
+// benchQPMessage is bench-fr.eml with its text part re-encoded as
+// quoted-printable, CRLF line endings, as guichet-load sends and as most
+// mail clients write French text: the path of enmime's quoted-printable
+// decoder (third_party/enmime/PATCHES.md).
+func benchQPMessage(tb testing.TB) []byte {
+	tb.Helper()
+	raw := string(readFixture(tb, "bench-fr.eml"))
+	const cte = "Content-Transfer-Encoding: 8bit\r\n\r\n"
+	start := strings.Index(raw, cte)
+	if start < 0 {
+		tb.Fatal("bench-fr.eml: text part not found")
+	}
+	n := strings.Index(raw[start:], "\r\n--b1\r\n")
+	if n < 0 {
+		tb.Fatal("bench-fr.eml: end of the text part not found")
+	}
+	end := start + n
+	var qp strings.Builder
+	w := quotedprintable.NewWriter(&qp)
+	if _, err := w.Write([]byte(raw[start+len(cte) : end])); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return []byte(raw[:start] + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp.String() + raw[end:])
+}
+
+// TestParseQuotedPrintableLikeEightBit: the quoted-printable form of
+// bench-fr.eml reads as the 8bit one (its line breaks become CRLF).
+func TestParseQuotedPrintableLikeEightBit(t *testing.T) {
+	m := Parse(benchQPMessage(t), Limits{})
+	plain := Parse(readFixture(t, "bench-fr.eml"), Limits{})
+	if len(m.Problems) != 0 {
+		t.Errorf("problems %q, want none", m.Problems)
+	}
+	if got, want := strings.ReplaceAll(m.FullText, "\r\n", "\n"), plain.FullText; got != want {
+		t.Errorf("FullText\n got %q\nwant %q", got, want)
+	}
+	if len(m.Attachments) != 1 || len(plain.Attachments) != 1 ||
+		string(m.Attachments[0].Data) != string(plain.Attachments[0].Data) {
+		t.Errorf("attachments differ: %d, want the 8bit message's %d", len(m.Attachments), len(plain.Attachments))
+	}
+}
+
+func BenchmarkParseQP(b *testing.B) {
+	raw := benchQPMessage(b)
+	if m := Parse(raw, Limits{}); len(m.Attachments) != 1 || m.Text == "" || len(m.Problems) != 0 {
+		b.Fatalf("message parsed badly: %d attachments, problems %q", len(m.Attachments), m.Problems)
 	}
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()

@@ -29,6 +29,7 @@ type Parser struct {
 	disableTextConversion           bool
 	disableCharacterDetection       bool
 	minCharsetDetectRunes           int
+	qpReaderChain                   bool // tests: quoted-printable through the reader chain only
 }
 
 // defaultParser is a Parser with default configuration.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"mime/quotedprintable"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -236,8 +235,11 @@ func (p *Part) readPartContent(r io.Reader, readPartErrorPolicy ReadPartErrorPol
 // an io.Reader that will convert from that charset to UTF-8. If the charset cannot be detected,
 // this method adds a warning to the part and automatically falls back to using
 // `convertFromStatedCharset` and returns the reader from that method.
-func (p *Part) convertFromDetectedCharset(r io.Reader, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, []byte, error) {
-	out, buf, err := p.convertFromDetectedCharsetReader(r, readPartErrorPolicy)
+//
+// When content is not nil, it is the whole content, already read, and r is
+// not read.
+func (p *Part) convertFromDetectedCharset(r io.Reader, content []byte, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, []byte, error) {
+	out, buf, err := p.convertFromDetectedCharsetReader(r, content, readPartErrorPolicy)
 	if br, ok := out.(*bytes.Reader); ok && br == buf.r {
 		// Nothing read from it yet: its content is buf.b.
 		return out, buf.b, err
@@ -252,10 +254,14 @@ type readBuffer struct {
 	r *bytes.Reader
 }
 
-func (p *Part) convertFromDetectedCharsetReader(r io.Reader, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, readBuffer, error) {
-	buf, err := p.readPartContent(r, readPartErrorPolicy)
-	if err != nil {
-		return nil, readBuffer{}, errors.WithStack(err)
+func (p *Part) convertFromDetectedCharsetReader(r io.Reader, content []byte, readPartErrorPolicy ReadPartErrorPolicy) (io.Reader, readBuffer, error) {
+	buf := content
+	if buf == nil {
+		var err error
+		buf, err = p.readPartContent(r, readPartErrorPolicy)
+		if err != nil {
+			return nil, readBuffer{}, errors.WithStack(err)
+		}
 	}
 
 	// Restore r.
@@ -355,12 +361,20 @@ func (p *Part) decodeContent(r io.Reader, readPartErrorPolicy ReadPartErrorPolic
 		encoding = header.Get(hnContentEncoding)
 	}
 	validEncoding := true
-	// whole is the decoded content when no charset conversion is needed.
+	// whole is the decoded content when it is already in memory and needs
+	// no charset conversion.
 	var whole []byte
+	// decoded is the transfer-decoded content when it is already in memory.
+	var decoded []byte
 	switch strings.ToLower(encoding) {
 	case cteQuotedPrintable:
-		contentReader = coding.NewQPCleaner(contentReader)
-		contentReader = quotedprintable.NewReader(contentReader)
+		if p.parser.qpReaderChain {
+			contentReader = coding.NewQPReader(contentReader)
+			break
+		}
+		raw := getRawBuffer()
+		defer putRawBuffer(raw)
+		contentReader, decoded = decodeQuotedPrintable(contentReader, raw)
 	case cteBase64:
 		b64cleaner = coding.NewBase64Cleaner(contentReader)
 		contentReader = base64.NewDecoder(base64.RawStdEncoding, b64cleaner)
@@ -377,15 +391,18 @@ func (p *Part) decodeContent(r io.Reader, readPartErrorPolicy ReadPartErrorPolic
 	// Build charset decoding reader.
 	if validEncoding && strings.HasPrefix(p.ContentType, "text/") && !p.parser.rawContent {
 		var err error
-		contentReader, whole, err = p.convertFromDetectedCharset(contentReader, readPartErrorPolicy)
+		contentReader, whole, err = p.convertFromDetectedCharset(contentReader, decoded, readPartErrorPolicy)
 		if err != nil {
 			return p.base64CorruptInputCheck(err)
 		}
+	} else {
+		whole = decoded
 	}
 	// Decode and store content.
 	if whole != nil {
-		// The charset needs no conversion (UTF-8): the content is the
-		// buffer convertFromDetectedCharset read, not a second copy of it.
+		// The content is already in memory (quoted-printable decoded in
+		// one pass, or text that convertFromDetectedCharset read and whose
+		// charset needs no conversion, UTF-8): keep it, not a second copy.
 		p.Content = whole
 	} else {
 		content, err := p.readPartContent(contentReader, readPartErrorPolicy)
@@ -409,6 +426,47 @@ func (p *Part) decodeContent(r io.Reader, readPartErrorPolicy ReadPartErrorPolic
 			ErrorMissingContentType, "content-type is empty for part id: %s", p.PartID)
 	}
 	return nil
+}
+
+// decodeQuotedPrintable reads the whole of r into raw and decodes it in one
+// pass (coding.DecodeQuotedPrintable), returning the decoded content. When
+// that decoder declines the content, or reading r fails, it returns instead
+// the reader chain over what was read, followed by the read error: the
+// same bytes and error as the chain over r itself, which stops at r's
+// first error too.
+func decodeQuotedPrintable(r io.Reader, raw *bytes.Buffer) (io.Reader, []byte) {
+	_, err := raw.ReadFrom(r)
+	if err == nil {
+		if out, ok := coding.DecodeQuotedPrintable(raw.Bytes()); ok {
+			return nil, out
+		}
+	}
+	var src io.Reader = bytes.NewReader(raw.Bytes())
+	if err != nil {
+		src = io.MultiReader(src, errReader{err})
+	}
+	return coding.NewQPReader(src), nil
+}
+
+// errReader returns its error from every Read.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// rawBuffers recycles the buffers decodeQuotedPrintable reads raw
+// content into: the decoded content is a copy, and the reader chain is
+// read to its end, or abandoned, before decodeContent returns.
+var rawBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getRawBuffer() *bytes.Buffer {
+	return rawBuffers.Get().(*bytes.Buffer)
+}
+
+func putRawBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		b.Reset()
+		rawBuffers.Put(b)
+	}
 }
 
 // parses media type using custom or default media type parser
