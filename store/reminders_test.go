@@ -121,9 +121,10 @@ func TestReminderExactlyOnceConcurrent(t *testing.T) {
 				slaTicket(t, st, string(rune('a'+i)), true)
 			}
 			var (
-				mu  sync.Mutex
-				won = map[string]int{}
-				wg  sync.WaitGroup
+				mu      sync.Mutex
+				won     = map[string]int{} // ticket and stage → times sent
+				byNodes int
+				wg      sync.WaitGroup
 			)
 			for range nodes {
 				wg.Add(1)
@@ -140,7 +141,8 @@ func TestReminderExactlyOnceConcurrent(t *testing.T) {
 									return err
 								} else if ok {
 									mu.Lock()
-									won[r.Ticket.Number+" "+r.Stage]++
+									won[r.Ticket.Subject+" "+r.Stage]++
+									byNodes++
 									mu.Unlock()
 								}
 							}
@@ -154,9 +156,19 @@ func TestReminderExactlyOnceConcurrent(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			// Each step's scan takes up to 7 stages; what one node leaves is
-			// swept by the final scan below, which must find nothing left.
-			for remind(t, st, remindBase.Add(9*time.Hour)) != nil {
+			// Each step's scan takes up to 7 stages, and a node that meets
+			// stages another has just marked sends fewer: what the nodes
+			// leave is swept by the final scans below, and counted with
+			// theirs, so that a stage sent by a node and again by the sweep
+			// shows.
+			for {
+				swept := remind(t, st, remindBase.Add(9*time.Hour))
+				if swept == nil {
+					break
+				}
+				for _, k := range swept {
+					won[k]++
+				}
 			}
 			for k, n := range won {
 				if n != 1 {
@@ -164,7 +176,13 @@ func TestReminderExactlyOnceConcurrent(t *testing.T) {
 				}
 			}
 			if len(won) < tickets*3 {
-				t.Errorf("%d stages sent by the nodes, want at least %d", len(won), tickets*3)
+				t.Errorf("%d stages sent, want at least %d", len(won), tickets*3)
+			}
+			// How many the nodes send before the sweep depends on how their
+			// scans interleave (53 to 80 were seen); a third of the tickets'
+			// stages shows they did the work, not the sweep.
+			if byNodes < tickets {
+				t.Errorf("%d stages sent by the nodes, want at least %d", byNodes, tickets)
 			}
 			var rows int
 			if err := st.InTx(context.Background(), func(ctx context.Context, tx store.Tx) error {
