@@ -32,6 +32,20 @@ func (r *lineLimitReader) Read(b []byte) (int, error) {
 	if r.LineLimit == 0 {
 		return n, nil
 	}
+	if r.LineLimit < 0 {
+		// Every byte is too many; upstream's loop, kept for the count it
+		// leaves, which the line-by-line one below would not match.
+		for _, chr := range b[:n] {
+			if chr == '\n' {
+				r.curLineLength = 0
+			}
+			r.curLineLength++
+			if r.curLineLength > r.LineLimit {
+				return 0, ErrTooLongLine
+			}
+		}
+		return n, nil
+	}
 
 	// Line by line rather than byte by byte (see PATCHES.md), with the
 	// count the byte loop kept: a line break counts as the first byte of

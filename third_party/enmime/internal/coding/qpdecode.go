@@ -35,8 +35,15 @@ func NewQPReader(r io.Reader) io.Reader {
 // line long enough for QPCleaner to insert a soft line break at
 // MaxQPLineLen: where the break falls changes which trailing whitespace
 // is kept, and QPCleaner can drop the byte that follows a break depending
-// on the size of the reader's reads.
+// on the size of the reader's reads. ok is also false when one of the
+// last two bytes of raw is "=": QPCleaner peeks two bytes past an "=",
+// and the end of the content it meets there can end its read, and the
+// content, early when that read fills its buffer (parts of 4 KB or more,
+// depending on where the reads fall); the chain keeps doing so.
 func DecodeQuotedPrintable(raw []byte) (out []byte, ok bool) {
+	if bytes.IndexByte(raw[max(0, len(raw)-2):], '=') >= 0 {
+		return nil, false
+	}
 	// The content never grows: every byte of out comes from at least one
 	// byte of raw. Non-nil even when empty, as io.ReadAll's result is.
 	out = make([]byte, 0, len(raw))
