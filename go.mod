@@ -62,3 +62,5 @@ require (
 replace github.com/jhillyerd/enmime/v2 => ./third_party/enmime
 
 replace github.com/emersion/go-smtp => ./third_party/go-smtp
+
+replace github.com/jackc/pgx/v5 => ./third_party/pgx

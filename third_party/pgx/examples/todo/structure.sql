@@ -1,0 +1,4 @@
+create table tasks (
+  id serial primary key,
+  description text not null
+);

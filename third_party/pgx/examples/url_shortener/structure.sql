@@ -1,0 +1,4 @@
+create table shortened_urls (
+  id text primary key,
+  url text not null
+);
