@@ -100,7 +100,7 @@ func (f *Frontend) Send(msg FrontendMessage) {
 func (f *Frontend) Flush() error {
 	if err := f.encodeError; err != nil {
 		f.encodeError = nil
-		f.wbuf = f.wbuf[:0]
+		f.resetWriteBuffer()
 		return &writeError{err: err, safeToRetry: true}
 	}
 
@@ -110,15 +110,7 @@ func (f *Frontend) Flush() error {
 
 	n, err := f.w.Write(f.wbuf)
 
-	// The buffer is kept up to retainedWriteMax (see PATCHES.md): dropped
-	// past 1 KiB after every flush, it was grown again by doubling for the
-	// next batch of messages, allocating and copying about twice the
-	// size of every large Bind.
-	if len(f.wbuf) > retainedWriteMax {
-		f.wbuf = make([]byte, 0, 1024)
-	} else {
-		f.wbuf = f.wbuf[:0]
-	}
+	f.resetWriteBuffer()
 
 	if err != nil {
 		return &writeError{err: err, safeToRetry: n == 0}
@@ -481,3 +473,16 @@ func (f *Frontend) SetMaxBodyLen(maxBodyLen int) {
 // messages. A connection holds at most this much between flushes; a
 // larger buffer, from an occasional large batch, is given back.
 const retainedWriteMax = 1 << 20
+
+// resetWriteBuffer empties the write buffer for the next messages, keeping
+// it up to retainedWriteMax (see PATCHES.md): dropped past 1 KiB after
+// every flush, it was grown again by doubling for the next batch of
+// messages, allocating and copying about twice the size of every large
+// Bind.
+func (f *Frontend) resetWriteBuffer() {
+	if cap(f.wbuf) > retainedWriteMax {
+		f.wbuf = make([]byte, 0, 1024)
+	} else {
+		f.wbuf = f.wbuf[:0]
+	}
+}
