@@ -290,33 +290,71 @@ func TestClean(t *testing.T) {
 	}
 }
 
-// TestPostgresReferencesLookupUsesIndex guards the plan of the References
-// look-up: a reply citing only unknown Message-IDs must not scan every
-// message (the planner's choice for the plain join with ORDER BY id DESC).
-func TestPostgresReferencesLookupUsesIndex(t *testing.T) {
-	ctx := context.Background()
-	pg, err := Open(ctx, Options{DatabaseURL: pgtest.URL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pg.Close)
-	p := pg.(*pgStore)
-	// No statistics yet, as on a young or fast-growing table before
-	// autovacuum's analyze: the planner falls back on default estimates,
-	// under which the plain join walked the whole primary key.
-	if _, err := p.pool.Exec(ctx, `
+// TestReferencesLookupUsesIndex guards the plan of the References look-up:
+// a reply citing only unknown Message-IDs must not scan every message (the
+// PostgreSQL planner's choice for the plain join with ORDER BY id DESC).
+// It reads the dedupe key's index for the messages whose Message-ID is
+// their dedupe key, and messages_message_id_other for the others, and
+// finds both kinds.
+func TestReferencesLookupUsesIndex(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		// No statistics yet, as on a young or fast-growing table before
+		// autovacuum's analyze: the planner falls back on default
+		// estimates, under which the plain join walked the whole primary
+		// key. Odd messages have a dedupe key of their own.
+		fill := `
 ALTER TABLE messages SET (autovacuum_enabled = false);
 INSERT INTO tickets (number, created_at, updated_at)
 SELECT '2026-' || lpad(i::text, 6, '0'), now(), now() FROM generate_series(1, 2000) AS i;
 INSERT INTO messages (ticket_id, direction, kind, message_id, raw, raw_sha256, dedupe_key, created_at)
-SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '', 'k' || i, now()
-FROM generate_series(1, 20000) AS i`); err != nil {
-		t.Fatal(err)
-	}
-	plan := explain(t, p, ticketByMessageIDs.pg, []string{"<unknown@example.org>", "<m7@example.org>"})
-	if !strings.Contains(plan, "messages_message_id") || strings.Contains(plan, "Seq Scan on messages") {
-		t.Errorf("the References look-up does not go through messages_message_id:\n%s", plan)
-	}
+SELECT 1 + i % 2000, 'in', 'request', '<m' || i || '@example.org>', '\x00', '',
+    CASE WHEN i % 2 = 0 THEN '<m' || i || '@example.org>' ELSE 'k' || i END, now()
+FROM generate_series(1, 20000) AS i`
+		if b.name == "sqlite" {
+			fill = sqliteSeries + `
+INSERT INTO tickets (number, created_at, updated_at)
+SELECT '2026-' || substr('00000' || n, -6), 0, 0 FROM i WHERE n <= 2000;
+` + sqliteSeries + `
+INSERT INTO messages (ticket_id, direction, kind, message_id, raw, raw_sha256, dedupe_key, created_at)
+SELECT 1 + n % 2000, 'in', 'request', '<m' || n || '@example.org>', x'00', '',
+    CASE WHEN n % 2 = 0 THEN '<m' || n || '@example.org>' ELSE 'k' || n END, 0
+FROM i`
+		}
+		b.exec(t, fill)
+		ids := []string{"<unknown@example.org>", "<m7@example.org>", "<m8@example.org>"}
+		plan := queryPlan(t, b, ticketByMessageIDs, ids)
+		dedupe := map[string]string{"postgres": "messages_dedupe_key_key", "sqlite": "sqlite_autoindex_messages_1"}[b.name]
+		if !strings.Contains(plan, dedupe) || !strings.Contains(plan, "messages_message_id_other") ||
+			strings.Contains(plan, "Seq Scan on messages") || strings.Contains(plan, "SCAN messages") {
+			t.Errorf("the References look-up does not read the messages through %s and messages_message_id_other:\n%s", dedupe, plan)
+		}
+		ctx := context.Background()
+		for _, c := range []struct {
+			ids  []string
+			want string
+		}{
+			{[]string{"<m7@example.org>"}, "2026-000008"},                     // dedupe key of its own
+			{[]string{"<m8@example.org>"}, "2026-000009"},                     // its Message-ID
+			{[]string{"<m7@example.org>", "<m8@example.org>"}, "2026-000009"}, // the newest
+		} {
+			var got Ticket
+			err := b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+				var err error
+				got, err = tx.TicketByMessageIDs(ctx, c.ids)
+				return err
+			})
+			if err != nil || got.Number != c.want {
+				t.Errorf("TicketByMessageIDs(%v) = %s, %v; want %s", c.ids, got.Number, err, c.want)
+			}
+		}
+		err := b.s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			_, err := tx.TicketByMessageIDs(ctx, []string{"<unknown@example.org>", ""})
+			return err
+		})
+		if !errors.Is(err, ErrNotFound) {
+			t.Errorf("TicketByMessageIDs of unknown and empty ids: %v, want ErrNotFound", err)
+		}
+	})
 }
 
 // TestStatsUseIndex guards the metrics' count of the outbox: on a table
@@ -377,10 +415,10 @@ SELECT 'B' || n, CASE WHEN n % 100 = 0 THEN 'open' ELSE 'closed' END, 'normal', 
 const sqliteSeries = `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000)`
 
 // queryPlan is the planner's plan of q on b, one line a step.
-func queryPlan(t *testing.T, b backend, q stmt) string {
+func queryPlan(t *testing.T, b backend, q stmt, args ...any) string {
 	t.Helper()
 	explain := stmt{pg: "EXPLAIN " + q.pg, sqlite: "EXPLAIN QUERY PLAN " + q.sqlite}
-	rs, err := coreOf(b.s).read.query(context.Background(), explain)
+	rs, err := coreOf(b.s).read.query(context.Background(), explain, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

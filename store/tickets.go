@@ -405,24 +405,36 @@ var (
 	// NO KEY UPDATE: the foreign-key checks of the messages inserted for
 	// the ticket (KEY SHARE) do not wait for it.
 	pgTicketByNumberLocked = `SELECT ` + pgTicketCols + ` FROM tickets t WHERE t.number = $1 FOR NO KEY UPDATE OF t`
-	// ticketByMessageIDs finds the messages first, through the
-	// messages_message_id index, then picks the newest. On PostgreSQL, as
-	// one join with ORDER BY m.id DESC LIMIT 1, the planner walks the
-	// primary key backwards and filters, a cost that grows with the table
-	// when nothing matches (a reply to a message never seen), inside the
-	// serial commit path; the MATERIALIZED step keeps the index look-up
-	// first.
+	// ticketByMessageIDs finds the messages first, by index, then picks
+	// the newest. A message's Message-ID is its dedupe key whenever it has
+	// one, so the rows where the two are equal are found through the
+	// dedupe key's unique index, and the others (none that Guichet writes
+	// itself) through messages_message_id_other, which holds only them
+	// (migration 0020): one index entry per message instead of two. On
+	// PostgreSQL, as one join with ORDER BY m.id DESC LIMIT 1, the planner
+	// walks the primary key backwards and filters, a cost that grows with
+	// the table when nothing matches (a reply to a message never seen),
+	// inside the serial commit path; the MATERIALIZED step keeps the index
+	// look-ups first.
 	ticketByMessageIDs = stmt{
 		pg: `
 WITH m AS MATERIALIZED (
     SELECT id, ticket_id FROM messages
-    WHERE message_id = ANY($1::text[]) AND message_id <> ''
+    WHERE dedupe_key = ANY($1::text[]) AND message_id = dedupe_key
+    UNION ALL
+    SELECT id, ticket_id FROM messages
+    WHERE message_id = ANY($1::text[]) AND message_id <> '' AND message_id <> dedupe_key
 )
 SELECT ` + pgTicketCols + ` FROM m JOIN tickets t ON t.id = m.ticket_id
 ORDER BY m.id DESC LIMIT 1`,
 		sqlite: `
-SELECT ` + sqliteTicketCols + ` FROM messages m JOIN tickets t ON t.id = m.ticket_id
-WHERE m.message_id IN (SELECT value FROM json_each(?)) AND m.message_id <> ''
+SELECT ` + sqliteTicketCols + ` FROM (
+    SELECT id, ticket_id FROM messages
+    WHERE dedupe_key IN (SELECT value FROM json_each(?1)) AND message_id = dedupe_key
+    UNION ALL
+    SELECT id, ticket_id FROM messages
+    WHERE message_id IN (SELECT value FROM json_each(?1)) AND message_id <> '' AND message_id <> dedupe_key
+) m JOIN tickets t ON t.id = m.ticket_id
 ORDER BY m.id DESC LIMIT 1`,
 		replan: true,
 	}
