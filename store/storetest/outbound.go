@@ -121,6 +121,74 @@ func testCreateTicketAttaches(t *testing.T, open Opener) {
 	}
 }
 
+// testCreateTicketsGroup: a group of tickets created at once is what one
+// at a time would make: numbers in the order given within each year (a
+// group across New Year takes each year's next), each ticket's
+// participants in first-seen order, requester first, each message
+// attached with its kind; and a message that does not exist fails the
+// group.
+func testCreateTicketsGroup(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	newYear := time.Date(2027, 1, 1, 0, 0, 1, 0, time.UTC)
+	var tks []store.Ticket
+	inTx(t, s, func(ctx context.Context, tx store.Tx) error {
+		var nts []store.NewTicket
+		for i, nt := range []store.NewTicket{
+			{Requester: "Awa@Example.org", Participants: []string{"moussa@example.org", "awa@example.org"}, CreatedAt: base, MessageKind: store.KindAlert},
+			{Requester: "binta@example.org", CreatedAt: newYear},
+			{Requester: "chen@example.org", Participants: []string{"Awa@example.org"}, CreatedAt: base.Add(time.Second)},
+		} {
+			m := message(fmt.Sprintf("<group-%d@example.org>", i))
+			id, err := tx.InsertMessage(ctx, &m)
+			if err != nil {
+				return err
+			}
+			nt.Subject, nt.MessageRowID = fmt.Sprintf("demande %d", i), id
+			nts = append(nts, nt)
+		}
+		var err error
+		tks, err = tx.CreateTickets(ctx, nts)
+		return err
+	})
+	for i, c := range []struct {
+		number       string
+		participants []string
+		kind         store.Kind
+	}{
+		{"2026-000001", []string{"awa@example.org", "moussa@example.org"}, store.KindAlert},
+		{"2027-000001", []string{"binta@example.org"}, store.KindRequest},
+		{"2026-000002", []string{"chen@example.org", "awa@example.org"}, store.KindRequest},
+	} {
+		if tks[i].Number != c.number || !slices.Equal(tks[i].Participants, c.participants) {
+			t.Errorf("ticket %d = %s with %v, want %s with %v", i, tks[i].Number, tks[i].Participants, c.number, c.participants)
+		}
+		d, err := s.Ticket(ctx, c.number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(d.Participants, c.participants) || d.Subject != fmt.Sprintf("demande %d", i) {
+			t.Errorf("%s stored with %v (%q), want %v", c.number, d.Participants, d.Subject, c.participants)
+		}
+		if len(d.Messages) != 1 || d.Messages[0].Kind != c.kind || d.Messages[0].MessageID != fmt.Sprintf("<group-%d@example.org>", i) {
+			t.Errorf("%s messages %+v, want its message as %s", c.number, d.Messages, c.kind)
+		}
+		if len(d.History) != 1 || d.History[0].To != store.StatusOpen {
+			t.Errorf("%s history %+v, want its creation", c.number, d.History)
+		}
+	}
+	err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := tx.CreateTickets(ctx, []store.NewTicket{
+			{Subject: "s", Requester: "x@example.org", CreatedAt: base},
+			{Subject: "s", Requester: "y@example.org", CreatedAt: base, MessageRowID: 999999},
+		})
+		return err
+	})
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("CreateTickets of a group attaching an unknown message = %v, want ErrNotFound", err)
+	}
+}
+
 // testOpeningMessage: a message inserted as the opening of a ticket
 // (OpensTicket) belongs, with its kind, to the ticket CreateTickets makes
 // with the id it reserved (PostgreSQL; SQLite reserves none and attaches);

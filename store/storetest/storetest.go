@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"InsertComposedMany", testInsertComposedMany},
 		{"InsertOutbound", testInsertOutbound},
 		{"CreateTicketAttaches", testCreateTicketAttaches},
+		{"CreateTicketsGroup", testCreateTicketsGroup},
 		{"OpeningMessage", testOpeningMessage},
 		{"BatchMethods", testBatchMethods},
 		{"AckCounts", testAckCounts},
