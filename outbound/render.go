@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"guichet/store"
@@ -52,9 +53,8 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 	fail := func(i int, err error) { errs[i] = fmt.Errorf("outbound: compose outbox %d: %w", ms[i].ID, err) }
 	srcs := map[int64]store.AckSource{}
 	if len(ids) > 0 {
-		var err error
-		if srcs, err = st.AckSources(ctx, ids); err != nil {
-			srcs = map[int64]store.AckSource{}
+		read, err := st.AckSources(ctx, ids)
+		if err != nil {
 			for _, i := range todo {
 				if _, ok := known[ms[i].ID]; !ok {
 					fail(i, err)
@@ -62,10 +62,9 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 			}
 			todo = slices.DeleteFunc(todo, func(i int) bool { return errs[i] != nil })
 		}
+		maps.Copy(srcs, read)
 	}
-	for id, src := range known {
-		srcs[id] = src
-	}
+	maps.Copy(srcs, known)
 	type composed struct {
 		i   int
 		c   Composed

@@ -255,7 +255,7 @@ func cleanBody(s string) (string, bool) {
 			}
 			i++
 			run = i
-		case (r != '\n' && r != '\t' && isControl(r)) || r == 0x2028 || r == 0x2029:
+		case isControl(r) || r == 0x2028 || r == 0x2029: // cleanLead leaves out LF and tab
 			b.WriteString(s[run:i])
 			i += n
 			run = i
