@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"guichet/internal/walvfs"
 )
 
 func openSQLiteStore(t *testing.T, dir string) *sqliteStore {
@@ -141,5 +143,25 @@ func TestSQLiteReadOnlyNoCheckpointer(t *testing.T) {
 	defer s.Close()
 	if c := s.(*sqliteStore).ckpt; c != nil {
 		t.Error("a read-only store runs a checkpointer")
+	}
+}
+
+// TestSQLiteWriterGathersLogWrites: the writer's commits reach the
+// write-ahead log through internal/walvfs, a few writes per commit instead
+// of two per page; the readers and the checkpointer, which do not write
+// the log, see every commit.
+func TestSQLiteWriterGathersLogWrites(t *testing.T) {
+	s := openSQLiteStore(t, t.TempDir())
+	before := walvfs.Snapshot()
+	insertRequests(t, s, 40, 8)
+	d := walvfs.Snapshot()
+	gathered, written := d.Gathered-before.Gathered, d.Written-before.Written
+	// Five commits of 8 requests of ~6 KB: dozens of pages each.
+	if gathered < 100 || written > gathered/5 {
+		t.Fatalf("log writes: %d gathered, %d written; want the writer's log writes gathered", gathered, written)
+	}
+	var n int
+	if err := s.r.QueryRowContext(context.Background(), `SELECT count(*) FROM messages`).Scan(&n); err != nil || n != 40 {
+		t.Fatalf("a reader sees %d messages (%v), want 40", n, err)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go)
+
+	"guichet/internal/walvfs"
 )
 
 // DefaultDataDir is the documented default of GUICHET_DATA_DIR.
@@ -301,6 +303,10 @@ func sqliteDSN(path string, role sqliteRole) string {
 	if role == roleWriter {
 		q.Set("_txlock", "immediate")
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// The writer's log writes are gathered into one write per commit
+		// (internal/walvfs); it relies on synchronous=FULL above to
+		// report a failed write with its commit.
+		q.Set("vfs", walvfs.Name)
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
@@ -318,6 +324,9 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 		if err := privateFile(path); err != nil {
 			return nil, nil, err
 		}
+	}
+	if err := walvfs.Register(); err != nil {
+		return nil, nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	wRole, rRole := roleWriter, roleReader
 	if o.ReadOnly {
