@@ -335,7 +335,7 @@ func (a *Acker) FinishAcks(ctx context.Context, tx store.Tx, p *AckPlan, sent st
 	for k, i := range acked {
 		os[k] = &store.Outbound{
 			TicketID: ts[i].ID, TicketNumber: ts[i].Number, MailFrom: a.o.SupportAddress, To: []string{p.tos[i]},
-			Subject: ackSubject(ts[i].Number, quotedSubject(p.ins[i])), MessageID: newMessageID("", a.o.Hostname), CreatedAt: p.now,
+			Subject: ackSubject(ts[i].Number, quotedSubject(p.ins[i])), MessageID: newMessageID("", a.o.Hostname, p.now), CreatedAt: p.now,
 		}
 	}
 	var hold store.Hold

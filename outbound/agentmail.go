@@ -163,9 +163,8 @@ func (m *Mailer) Notify(ctx context.Context, tx store.Tx, t store.Ticket, n Noti
 	// colon as in every subject we write (docs/threading.md).
 	subject := ticketref.Format(t.Number) + " " + what + " : " + data.Subject
 	refs := threadOf(n.References, n.MessageID)
-	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+	return m.queue(ctx, tx, t, store.KindNotification, notificationIDPrefix, Mail{
 		To: bare(to), Subject: subject, Text: body,
-		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname),
 		InReplyTo: lastOf(refs), References: refs,
 		// Agents answer the requester by replying: the signed agent address
 		// routes the reply to this ticket and proves it came from someone
@@ -197,10 +196,9 @@ func (m *Mailer) NotifyBurst(ctx context.Context, tx store.Tx, ts []store.Ticket
 		return false, fmt.Errorf("outbound: %w", err)
 	}
 	first := ts[0]
-	return m.queue(ctx, tx, first, store.KindNotification, Mail{
+	return m.queue(ctx, tx, first, store.KindNotification, notificationIDPrefix, Mail{
 		To: bare(to), Text: body,
 		Subject:       fmt.Sprintf("%s Série de demandes : %d demandes de %s", ticketref.Format(first.Number), b.Count, templates.OneLine(b.Sender)),
-		MessageID:     newMessageID(notificationIDPrefix, m.o.Hostname),
 		ReplyTo:       &mail.Address{Name: m.o.CentreName + " – " + first.Number, Address: m.o.Signer.Address(first.Number, replyaddr.RoleNote)},
 		AutoSubmitted: "auto-generated",
 	})
@@ -236,7 +234,7 @@ func (m *Mailer) Answer(ctx context.Context, tx store.Tx, t store.Ticket, a Answ
 		subject = ticketref.Format(t.Number) + " Demande résolue : " + t.Subject
 		text += "\n\n" + resolutionRule + "\n" + lines
 	}
-	return m.queue(ctx, tx, t, store.KindAgent, Mail{
+	return m.queue(ctx, tx, t, store.KindAgent, "", Mail{
 		From: from, To: bare(to), Cc: bare(cc),
 		Subject: subject, Text: text,
 		Attachments: atts, InReplyTo: lastOf(refs), References: refs,
@@ -255,7 +253,7 @@ func (m *Mailer) Resolved(ctx context.Context, tx store.Tx, t store.Ticket, r Re
 		return false, fmt.Errorf("outbound: %w", err)
 	}
 	refs := publicThread(r.References)
-	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+	return m.queue(ctx, tx, t, store.KindNotification, "", Mail{
 		To:      bare(to),
 		Subject: ticketref.Format(t.Number) + " Demande résolue : " + t.Subject, Text: body,
 		InReplyTo: lastOf(refs), References: refs,
@@ -292,10 +290,9 @@ func (m *Mailer) Report(ctx context.Context, tx store.Tx, t store.Ticket, r Repo
 		return false, fmt.Errorf("outbound: %w", err)
 	}
 	refs := threadOf(r.References, r.InReplyTo)
-	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+	return m.queue(ctx, tx, t, store.KindNotification, notificationIDPrefix, Mail{
 		To:      bare(to),
 		Subject: ticketref.Format(t.Number) + " Commande non exécutée : " + t.Subject, Text: body,
-		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname),
 		InReplyTo: lastOf(refs), References: refs,
 		ReplyTo: &mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyaddr.RoleAgent)},
 		// RFC 3834 §5: an automatic answer to the agent's message.
@@ -370,13 +367,12 @@ func person(name, addr string) string {
 	return addr
 }
 
-// queue composes ml (From defaults to the centre, MessageID to a new one),
-// stores it in t's history as kind and queues it.
-func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, kind store.Kind, ml Mail) (bool, error) {
+// queue composes ml (From defaults to the centre; its Message-ID is a new
+// one starting with idPrefix, written at the Date header's time), stores it
+// in t's history as kind and queues it.
+func (m *Mailer) queue(ctx context.Context, tx store.Tx, t store.Ticket, kind store.Kind, idPrefix string, ml Mail) (bool, error) {
 	now := m.o.Clock()
-	if ml.MessageID == "" {
-		ml.MessageID = newMessageID("", m.o.Hostname)
-	}
+	ml.MessageID = newMessageID(idPrefix, m.o.Hostname, now)
 	if ml.From.Address == "" {
 		ml.From = m.from
 	}

@@ -28,7 +28,7 @@ func (m *Mailer) Closed(ctx context.Context, tx store.Tx, t store.Ticket) (bool,
 	if err != nil {
 		return false, fmt.Errorf("outbound: %w", err)
 	}
-	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+	return m.queue(ctx, tx, t, store.KindNotification, "", Mail{
 		To:      bare(to),
 		Subject: ticketref.Format(t.Number) + " Demande close : " + t.Subject, Text: body,
 		ReplyTo:       &mail.Address{Name: m.o.CentreName, Address: m.o.Signer.Address(t.Number, replyaddr.RoleRequester)},

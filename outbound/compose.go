@@ -380,18 +380,51 @@ func headerLine(s string) string {
 	return s
 }
 
-// NewMessageID returns a new "<random@host>" Message-ID (RFC 5322 §3.6.4).
-func NewMessageID(host string) string { return newMessageID("", host) }
+// NewMessageID returns a new Message-ID written at now, "<TIME.RANDOM@host>"
+// (RFC 5322 §3.6.4; see newMessageID).
+func NewMessageID(host string, now time.Time) string { return newMessageID("", host, now) }
 
 // newMessageID is NewMessageID with a prefix on the left-hand side.
-func newMessageID(prefix, host string) string {
-	return "<" + prefix + randomID() + "@" + host + ">"
+//
+// The left-hand side starts with now in milliseconds, fixed-width and in an
+// alphabet that sorts as it counts, so that later ids sort after earlier
+// ones. The Message-ID is the dedupe key of every message we store, and
+// that key is uniquely indexed: a random key lands on a random leaf page of
+// the index and dirties a page per message, where time-ordered keys are
+// appended at its right edge, consecutive messages sharing a page. The
+// time the id reveals is the Date header's already. The random part, 80
+// bits, keeps ids written in the same millisecond, here or on another
+// host, apart.
+func newMessageID(prefix, host string, now time.Time) string {
+	return "<" + prefix + timeID(now) + "." + randomID() + "@" + host + ">"
 }
 
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+// b32hex is base32hex (RFC 4648 §7) in lower case: its digits are in ASCII
+// order, so fixed-width numbers written with it sort as they count.
+const b32hex = "0123456789abcdefghijklmnopqrstuv"
 
+var b32 = base32.NewEncoding(b32hex).WithPadding(base32.NoPadding)
+
+// timeIDLen is the width of timeID: 10 base-32 digits hold 50 bits, the 48
+// bits of milliseconds (until the year 10889) with room to spare.
+const timeIDLen = 10
+
+// timeID writes t's Unix time in milliseconds as timeIDLen base-32 digits,
+// most significant first. A time before 1970 is written as 1970, one past
+// 48 bits as the largest: fixed width is what keeps the order.
+func timeID(t time.Time) string {
+	ms := min(max(t.UnixMilli(), 0), 1<<48-1)
+	var b [timeIDLen]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = b32hex[ms&31]
+		ms >>= 5
+	}
+	return string(b[:])
+}
+
+// randomID is 80 random bits, 16 characters.
 func randomID() string {
-	var b [16]byte
+	var b [10]byte
 	rand.Read(b[:])
-	return strings.ToLower(b32.EncodeToString(b[:]))
+	return b32.EncodeToString(b[:])
 }

@@ -128,7 +128,7 @@ func (m *Mailer) Digest(ctx context.Context, tx store.Tx, a DigestAgent, mine, t
 	}
 	ml := Mail{
 		From: m.from, To: bare(to), Subject: "Vos demandes du " + day, Text: body,
-		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname), Date: inZone(now, m.o.Location),
+		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname, now), Date: inZone(now, m.o.Location),
 		// RFC 3834 §5: a machine sends it; responders should keep quiet.
 		AutoSubmitted: "auto-generated",
 	}

@@ -47,9 +47,8 @@ func (m *Mailer) SLA(ctx context.Context, tx store.Tx, t store.Ticket, stage str
 	// novembre 2026 à 11 h 14 — subject": what is due and when, read in
 	// the subject line of a mailbox listing.
 	subject := ticketref.Format(t.Number) + " " + what + " : " + deadline + data.Due + " — " + data.Subject
-	return m.queue(ctx, tx, t, store.KindNotification, Mail{
+	return m.queue(ctx, tx, t, store.KindNotification, notificationIDPrefix, Mail{
 		To: bare(to), Subject: subject, Text: body,
-		MessageID: newMessageID(notificationIDPrefix, m.o.Hostname),
 		// As notifications: a reply to the signed agent address acts on
 		// the ticket (#prendre, or a public answer).
 		ReplyTo:       &mail.Address{Name: m.o.CentreName + " – " + t.Number, Address: m.o.Signer.Address(t.Number, replyaddr.RoleAgent)},

@@ -258,7 +258,7 @@ func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	number := r.PathValue("number")
-	msgID := outbound.NewMessageID(s.o.Hostname)
+	msgID := outbound.NewMessageID(s.o.Hostname, s.now())
 	res, err := s.o.Answerer.AnswerAsAgent(r.Context(), AgentMessage{
 		Ticket: number, From: from, Note: req.Kind == string(store.KindNote), Text: req.Text, MessageID: msgID,
 	})

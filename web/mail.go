@@ -29,7 +29,7 @@ func (s *Server) composeLink(addr string, now time.Time) (linkMail, error) {
 	}
 	c := linkMail{
 		subject:   "Vos demandes auprès du " + templates.OneLine(s.o.CentreName),
-		messageID: outbound.NewMessageID(s.o.Hostname),
+		messageID: outbound.NewMessageID(s.o.Hostname, now),
 	}
 	if !strings.HasPrefix(strings.ToLower(s.o.CentreName), "centre") {
 		c.subject = "Vos demandes : " + templates.OneLine(s.o.CentreName)
