@@ -304,8 +304,7 @@ func sqliteDSN(path string, role sqliteRole) string {
 		q.Set("_txlock", "immediate")
 		q.Add("_pragma", "wal_autocheckpoint(0)")
 		// The writer's log writes are gathered into one write per commit
-		// (internal/walvfs); it relies on synchronous=FULL above to
-		// report a failed write with its commit.
+		// (internal/walvfs).
 		q.Set("vfs", walvfs.Name)
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()

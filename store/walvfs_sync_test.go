@@ -2,10 +2,10 @@ package store
 
 import "testing"
 
-// TestSQLiteWriterSynchronousFull: the writer's log writes are gathered in
-// memory (internal/walvfs) and reach the file at the commit's sync; only
-// synchronous=FULL syncs the log at each commit, so a failed write fails
-// its commit instead of being published.
+// TestSQLiteWriterSynchronousFull: the writer syncs the log at each
+// commit, so that a commit is on disk before its caller acknowledges it
+// (SMTP 250 after commit), through the VFS that gathers its log writes
+// (internal/walvfs) as through SQLite's own.
 func TestSQLiteWriterSynchronousFull(t *testing.T) {
 	s := openSQLiteStore(t, t.TempDir())
 	if n := pragmaInt(t, s.w, "synchronous"); n != 2 {

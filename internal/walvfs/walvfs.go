@@ -7,27 +7,28 @@
 // per-write work. This VFS is SQLite's own (the default one, "unix" on
 // Linux) with the write-ahead log's writes kept in memory while they
 // follow each other in the file, and handed to the real file in one write
-// before anything needs them there: before the log is synced, read,
-// truncated, measured or closed, and before a commit is published to
-// other connections (the database file's shared-memory barrier, which
-// SQLite crosses between the two copies of the wal-index header). A
-// process that dies with writes still in memory dies before the commit
-// they belong to was synced or published, exactly as if it had died
-// before writing them.
+// before anything needs them there: at the end of each commit, before the
+// log is read, truncated, measured or closed, and at the database file's
+// shared-memory barrier, which SQLite crosses before other connections
+// can see a commit. A process that dies with writes still in memory dies
+// before the commit they belong to was synced or published, exactly as if
+// it had died before writing them.
 //
 // Everything else, the database file's reads and writes included, goes
 // to the real VFS unchanged; the files on disk are the same, so other
 // processes open the database with the default VFS.
 //
-// An error from a write gathered earlier is returned by the call that
-// hands the writes over: the sync of the commit under synchronous=FULL,
-// which fails the commit as a failed write would have. Under a lower
-// synchronous setting the barrier hands them over and cannot return an
-// error; it is kept and returned by the log's next call. Guichet's writer
-// runs with synchronous=FULL.
+// A failed write fails the commit it belongs to: the commit's last frame
+// is handed over as soon as it is gathered, before SQLite syncs the log or
+// publishes the commit, whatever the synchronous setting. What a
+// transaction that rolled back left gathered (pages it had spilled into
+// the log) is handed over before SQLite gives up the write lock, as
+// SQLite would have written it while holding the lock: later, it could
+// land on frames another process has committed since.
 package walvfs
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,20 @@ type walFile struct {
 	db      uintptr // its database file's sqlite3_file, 0 if unknown
 	gathered
 	err int32 // a hand-over's failure that nothing could return yet
+	// commitPage: the last write was a commit frame's header, so the
+	// next is that frame's page.
+	commitPage bool
+}
+
+// frameHeader is the size of a log frame's header, which SQLite writes
+// by itself before the frame's page; its bytes 4-7 hold, in a commit's
+// last frame only, the database's size after the commit.
+const frameHeader = 24
+
+// commitHeader reports whether p is a log frame's header that ends a
+// commit.
+func commitHeader(p []byte) bool {
+	return len(p) == frameHeader && binary.BigEndian.Uint32(p[4:8]) != 0
 }
 
 // gathered is a run of writes that follow each other in a file: buf is
@@ -233,10 +248,11 @@ func (v *vfs) dbMethods(m *sqlite3.Tsqlite3_io_methods) {
 	closeFn := v.dbClose
 	v.fns = append(v.fns, closeFn)
 	*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&m.FxClose)) = closeFn
-	if m.FiVersion >= 2 && m.FxShmBarrier != 0 {
-		barrier := v.dbShmBarrier
-		v.fns = append(v.fns, barrier)
+	if m.FiVersion >= 2 && m.FxShmBarrier != 0 && m.FxShmLock != 0 {
+		barrier, lock := v.dbShmBarrier, v.dbShmLock
+		v.fns = append(v.fns, barrier, lock)
 		*(*func(*libc.TLS, uintptr))(unsafe.Pointer(&m.FxShmBarrier)) = barrier
+		*(*func(*libc.TLS, uintptr, int32, int32, int32) int32)(unsafe.Pointer(&m.FxShmLock)) = lock
 	}
 }
 
@@ -295,23 +311,36 @@ func (v *vfs) logWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int
 		return sqlite3.SQLITE_IOERR_WRITE
 	}
 	src := unsafe.Slice((*byte)(cptr(zBuf)), int(iAmt))
+	// A commit's last frame is handed over once its page is gathered, so
+	// that a failed write fails the commit before SQLite publishes it,
+	// whatever the synchronous setting (under FULL, the sync that follows
+	// would have handed it over anyway).
+	commitPage := w.commitPage
+	w.commitPage = false
+	how := refused
 	if w.err == sqlite3.SQLITE_OK {
-		switch w.add(iOfst, src) {
-		case rewrote:
-			v.rewritten.Add(1)
-			fallthrough
-		case appended:
-			v.gathered.Add(1)
-			return sqlite3.SQLITE_OK
+		how = w.add(iOfst, src)
+	}
+	if how == refused {
+		if rc := v.handOver(tls, pFile, w); rc != sqlite3.SQLITE_OK {
+			return rc
+		}
+		if how = w.add(iOfst, src); how == refused {
+			return callWrite(tls, realMethods(w).FxWrite, pFile, zBuf, iAmt, iOfst)
 		}
 	}
-	if rc := v.handOver(tls, pFile, w); rc != sqlite3.SQLITE_OK {
-		return rc
-	}
-	if w.add(iOfst, src) == refused {
-		return callWrite(tls, realMethods(w).FxWrite, pFile, zBuf, iAmt, iOfst)
-	}
 	v.gathered.Add(1)
+	switch {
+	case commitHeader(src) && how == appended:
+		w.commitPage = true
+	case commitHeader(src), commitPage:
+		// A commit header written over an earlier one (checksums
+		// recomputed), or the commit frame's page.
+		return v.handOver(tls, pFile, w)
+	}
+	if how == rewrote {
+		v.rewritten.Add(1)
+	}
 	return sqlite3.SQLITE_OK
 }
 
@@ -389,6 +418,27 @@ func (v *vfs) dbShmBarrier(tls *libc.TLS, pFile uintptr) {
 		}
 	}
 	(*(*func(*libc.TLS, uintptr))(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_io_methods)(cptr(real)).FxShmBarrier})))(tls, pFile)
+}
+
+// walWriteLock is the wal-index lock a writer holds (WAL_WRITE_LOCK).
+const walWriteLock = 0
+
+// dbShmLock hands the log's writes over before SQLite gives up the write
+// lock: what is still gathered then belongs to a transaction that rolled
+// back after spilling pages into the log, and SQLite wrote such frames
+// while it held the lock. Handed over later, they could land on frames
+// that another process, holding the lock in between, has committed. They
+// belong to no commit, so a failure to write them is of no consequence.
+func (v *vfs) dbShmLock(tls *libc.TLS, pFile uintptr, ofst, n, flags int32) int32 {
+	v.mu.Lock()
+	w := v.dbs[pFile]
+	real := v.realOf[(*sqlite3.Tsqlite3_file)(cptr(pFile)).FpMethods]
+	v.mu.Unlock()
+	if w != nil && ofst == walWriteLock && flags == sqlite3.SQLITE_SHM_UNLOCK|sqlite3.SQLITE_SHM_EXCLUSIVE && len(w.buf) > 0 {
+		v.handOver(tls, w.file, w) //nolint:errcheck // rolled-back frames
+		w.commitPage = false
+	}
+	return (*(*func(*libc.TLS, uintptr, int32, int32, int32) int32)(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_io_methods)(cptr(real)).FxShmLock})))(tls, pFile, ofst, n, flags)
 }
 
 func (v *vfs) dbClose(tls *libc.TLS, pFile uintptr) int32 {
