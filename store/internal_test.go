@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -828,4 +829,46 @@ func TestPortable(t *testing.T) {
 			t.Errorf("portable(%q) = %q, %q; want the SQLite text %q", c.pg, got.pg, got.sqlite, c.sqlite)
 		}
 	}
+}
+
+// TestReminderScanUsesIndexes guards the reminder scan, which every node
+// runs each second: on a table of tickets mostly without a running clock
+// it must read the partial indexes of the running deadlines, never the
+// whole table, on either backend. tickets_clock_running, which no
+// statement read, is gone (migrations 0021, SQLite 0018).
+func TestReminderScanUsesIndexes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		fill := `
+INSERT INTO tickets (number, status, priority, created_at, updated_at, clock_since, first_response_due, resolution_due)
+SELECT 'R' || i, 'open', 'normal', now(), now(),
+    CASE WHEN i % 100 = 0 THEN now() END, CASE WHEN i % 100 = 0 THEN now() + interval '1 hour' END,
+    CASE WHEN i % 100 = 0 THEN now() + interval '1 day' END
+FROM generate_series(1, 20000) AS i;
+ANALYZE tickets`
+		want := []string{"tickets_sla_running"}
+		if b.name == "sqlite" {
+			fill = sqliteSeries + `
+INSERT INTO tickets (number, status, priority, created_at, updated_at, clock_since, first_response_due, resolution_due)
+SELECT 'R' || n, 'open', 'normal', 0, 0, CASE WHEN n % 100 = 0 THEN 0 END,
+    CASE WHEN n % 100 = 0 THEN 3600000000 END, CASE WHEN n % 100 = 0 THEN 86400000000 END FROM i`
+			want = []string{"tickets_first_response_running", "tickets_resolution_running"}
+		}
+		b.exec(t, fill)
+		plan := queryPlan(t, b, dueReminders, ts(time.Now()), 100)
+		for _, ix := range want {
+			if !strings.Contains(plan, ix) {
+				t.Errorf("the reminder scan does not read %s:\n%s", ix, plan)
+			}
+		}
+		if strings.Contains(plan, "Seq Scan on tickets") || regexp.MustCompile(`(?m)^SCAN (tickets|t)$`).MatchString(plan) {
+			t.Errorf("the reminder scan reads the tickets table whole:\n%s", plan)
+		}
+		gone := map[string]string{
+			"sqlite":   `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'tickets_clock_running'`,
+			"postgres": `SELECT count(*) FROM pg_indexes WHERE indexname = 'tickets_clock_running'`,
+		}[b.name]
+		if n := b.count(t, gone); n != 0 {
+			t.Error("tickets_clock_running, which no statement reads, is still there")
+		}
+	})
 }
