@@ -97,6 +97,10 @@ type walFile struct {
 	// commitPage: the last write was a commit frame's header, so the
 	// next is that frame's page.
 	commitPage bool
+	// readAt: the log's last call was a read at this offset (-1 if not).
+	// walRewriteChecksums reads each frame and writes its header back
+	// there; the last one it writes is a commit's, with no page after it.
+	readAt int64
 }
 
 // frameHeader is the size of a log frame's header, which SQLite writes
@@ -200,7 +204,7 @@ func (v *vfs) open(tls *libc.TLS, _ uintptr, zName, pFile uintptr, flags int32, 
 	defer v.mu.Unlock()
 	switch {
 	case flags&sqlite3.SQLITE_OPEN_WAL != 0:
-		w := &walFile{file: pFile, methods: f.FpMethods}
+		w := &walFile{file: pFile, methods: f.FpMethods, readAt: -1}
 		if zName != 0 {
 			w.db = sqlite3.Xsqlite3_database_file_object(tls, zName)
 		}
@@ -317,6 +321,8 @@ func (v *vfs) logWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int
 	// would have handed it over anyway).
 	commitPage := w.commitPage
 	w.commitPage = false
+	reread := w.readAt == iOfst
+	w.readAt = -1
 	how := refused
 	if w.err == sqlite3.SQLITE_OK {
 		how = w.add(iOfst, src)
@@ -331,7 +337,7 @@ func (v *vfs) logWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int
 	}
 	v.gathered.Add(1)
 	switch {
-	case commitHeader(src) && how == appended:
+	case commitHeader(src) && how == appended && !reread:
 		w.commitPage = true
 	case commitHeader(src), commitPage:
 		// A commit header written over an earlier one (checksums
@@ -351,6 +357,7 @@ func (v *vfs) logRead(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int6
 	if rc != sqlite3.SQLITE_OK {
 		return rc
 	}
+	w.readAt = iOfst
 	return (*(*func(*libc.TLS, uintptr, uintptr, int32, int64) int32)(unsafe.Pointer(&struct{ uintptr }{realMethods(w).FxRead})))(tls, pFile, zBuf, iAmt, iOfst)
 }
 
