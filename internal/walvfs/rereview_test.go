@@ -116,3 +116,34 @@ func TestRewrittenCommitHeaderNormal(t *testing.T) {
 		})
 	}
 }
+
+// TestNoLoneHeaderAfterRewrite: after a commit whose checksums were
+// recomputed, the next commit's first frame header is not handed over by
+// itself (a commitPage flag left set by the rewritten commit header).
+func TestNoLoneHeaderAfterRewrite(t *testing.T) {
+	install24(t)
+	path := filepath.Join(t.TempDir(), "l.db")
+	w := open(t, path, walvfs.Name, "FULL", "wal_autocheckpoint(0)", "cache_size(8)", "cache_spill(1)")
+	run(t, w, schema)
+	tx, err := w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		k, v := row(i)
+		if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tx.Exec(`UPDATE t SET v = v`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	before := count24.Load()
+	run(t, w, `INSERT INTO t (id, k, v) VALUES (1000, 'x', x'00')`)
+	if n := count24.Load() - before; n != 0 {
+		t.Errorf("%d lone 24-byte log writes in a one-row commit, want 0", n)
+	}
+}
