@@ -72,9 +72,9 @@ func failingLogWrites(t *testing.T) {
 }
 
 // TestFailedLogWrite: a write to the log that fails fails the commit it
-// belongs to, and a commit that was reported is whole for a reader. Under
-// FULL walvfs hands the writes over at the commit's sync; under NORMAL at
-// the barrier, which cannot fail the commit.
+// belongs to, and a commit that was reported is whole for a reader, under
+// FULL and NORMAL: walvfs hands a commit's writes over once its last
+// frame is gathered, before SQLite syncs or publishes it.
 func TestFailedLogWrite(t *testing.T) {
 	failingLogWrites(t)
 	for _, tc := range []struct{ vfs, sync string }{

@@ -139,8 +139,8 @@ func TestGathers(t *testing.T) {
 
 // TestVisibleAfterEachCommit: a reader on another connection, through the
 // default VFS, sees every commit as soon as it returns, under
-// synchronous=FULL (the log is handed over at its sync) and NORMAL (no
-// sync: handed over at the barrier SQLite crosses to publish the commit).
+// synchronous=FULL and NORMAL (no sync: the commit's last frame is what
+// hands the log over).
 func TestVisibleAfterEachCommit(t *testing.T) {
 	for _, sync := range []string{"FULL", "NORMAL"} {
 		t.Run(sync, func(t *testing.T) {
