@@ -26,23 +26,43 @@ var (
 // pwrite replaces the unix VFS's pwrite; a package variable, so that the
 // function value SQLite holds stays alive.
 var pwrite = func(tls *libc.TLS, fd int32, buf uintptr, n uint64, off int64) int64 {
-	if failLog.Load() && off >= failFrom.Load() {
-		name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(fd)))
-		if err == nil && strings.HasSuffix(name, "-wal") {
-			*(*int32)(cmem(libc.X__errno_location(tls))) = 5 // EIO
-			return -1
-		}
+	if failLog.Load() && off >= failFrom.Load() && isLog(fd) {
+		return eio(tls)
 	}
 	return int64(libc.Xpwrite(tls, fd, buf, libc.Tsize_t(n), libc.Toff_t(off)))
+}
+
+// isLog reports whether fd is a write-ahead log (its name ends in -wal).
+func isLog(fd int32) bool {
+	name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(fd)))
+	return err == nil && strings.HasSuffix(name, "-wal")
+}
+
+// eio fails a system call with EIO, as the C library would.
+func eio(tls *libc.TLS) int64 {
+	*(*int32)(cmem(libc.X__errno_location(tls))) = 5 // EIO
+	return -1
 }
 
 // cmem turns the address of C memory, which SQLite hands over as a
 // uintptr, into a pointer.
 func cmem(p uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&p)) }
 
-// failingLogWrites installs pwrite in the unix VFS's system-call table for
-// the test (the default VFS and walvfs, which wraps it, both go through it).
+// failingLogWrites installs pwrite for the test.
 func failingLogWrites(t *testing.T) {
+	t.Helper()
+	installPwrite(t, &pwrite)
+	t.Cleanup(func() {
+		failLog.Store(false)
+		failFrom.Store(0)
+	})
+}
+
+// installPwrite puts *fn in the unix VFS's system-call table in place of
+// pwrite(2) for the test (the default VFS and walvfs, which wraps it, both
+// go through it). fn points to a package variable, so that the function
+// value SQLite holds stays alive.
+func installPwrite(t *testing.T, fn *func(*libc.TLS, int32, uintptr, uint64, int64) int64) {
 	t.Helper()
 	if runtime.GOOS != "linux" {
 		t.Skip("names files through /proc/self/fd")
@@ -61,14 +81,10 @@ func failingLogWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := *(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_vfs)(cmem(unix)).FxSetSystemCall}))
-	if rc := set(tls, unix, call, *(*uintptr)(unsafe.Pointer(&pwrite))); rc != sqlite3.SQLITE_OK {
+	if rc := set(tls, unix, call, *(*uintptr)(unsafe.Pointer(fn))); rc != sqlite3.SQLITE_OK {
 		t.Fatalf("xSetSystemCall(pwrite): SQLite error %d", rc)
 	}
-	t.Cleanup(func() {
-		failLog.Store(false)
-		failFrom.Store(0)
-		set(tls, unix, call, 0)
-	})
+	t.Cleanup(func() { set(tls, unix, call, 0) })
 }
 
 // TestFailedLogWrite: a write to the log that fails fails the commit it

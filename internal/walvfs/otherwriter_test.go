@@ -28,12 +28,7 @@ func TestRolledBackFramesBesideOtherWriter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := 1000; i < 1200; i++ {
-				k, v := row(i)
-				if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
-					t.Fatal(err)
-				}
-			}
+			insertIn(t, tx, 1000, 1200)
 			if err := tx.Rollback(); err != nil {
 				t.Fatal(err)
 			}

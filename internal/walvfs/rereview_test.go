@@ -3,34 +3,29 @@ package walvfs_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"unsafe"
 
 	"modernc.org/libc"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"guichet/internal/walvfs"
 )
 
-// Throwaway (review): fail only 24-byte pwrites to the log, and count them.
+// fail24, when set, fails every 24-byte pwrite(2) to the log that carries
+// a database size: a commit frame's header. count24 counts 24-byte writes
+// to the log.
 var (
 	fail24  atomic.Bool
 	count24 atomic.Int64
 )
 
 var pwrite24 = func(tls *libc.TLS, fd int32, buf uintptr, n uint64, off int64) int64 {
-	if n == 24 {
-		name, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(fd)))
-		if err == nil && strings.HasSuffix(name, "-wal") {
-			count24.Add(1)
-			hdr := unsafe.Slice((*byte)(cmem(buf)), 24)
-			if fail24.Load() && (hdr[4]|hdr[5]|hdr[6]|hdr[7]) != 0 {
-				*(*int32)(cmem(libc.X__errno_location(tls))) = 5 // EIO
-				return -1
-			}
+	if n == 24 && isLog(fd) {
+		count24.Add(1)
+		hdr := unsafe.Slice((*byte)(cmem(buf)), 24)
+		if fail24.Load() && (hdr[4]|hdr[5]|hdr[6]|hdr[7]) != 0 {
+			return eio(tls)
 		}
 	}
 	return int64(libc.Xpwrite(tls, fd, buf, libc.Tsize_t(n), libc.Toff_t(off)))
@@ -38,15 +33,8 @@ var pwrite24 = func(tls *libc.TLS, fd int32, buf uintptr, n uint64, off int64) i
 
 func install24(t *testing.T) {
 	t.Helper()
-	tls := libc.NewTLS()
-	name, _ := libc.CString("unix")
-	unix := sqlite3.Xsqlite3_vfs_find(tls, name)
-	call, _ := libc.CString("pwrite")
-	set := *(*func(*libc.TLS, uintptr, uintptr, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_vfs)(cmem(unix)).FxSetSystemCall}))
-	if rc := set(tls, unix, call, *(*uintptr)(unsafe.Pointer(&pwrite24))); rc != sqlite3.SQLITE_OK {
-		t.Fatal(rc)
-	}
-	t.Cleanup(func() { fail24.Store(false); set(tls, unix, call, 0) })
+	installPwrite(t, &pwrite24)
+	t.Cleanup(func() { fail24.Store(false) })
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -79,12 +67,7 @@ func TestRewrittenCommitHeaderNormal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := 20; i < 200; i++ {
-				k, v := row(i)
-				if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
-					t.Fatal(err)
-				}
-			}
+			insertIn(t, tx, 20, 200)
 			if _, err := tx.Exec(`UPDATE t SET v = v WHERE id >= 20`); err != nil {
 				t.Fatal(err)
 			}
@@ -129,12 +112,7 @@ func TestNoLoneHeaderAfterRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 200 {
-		k, v := row(i)
-		if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertIn(t, tx, 0, 200)
 	if _, err := tx.Exec(`UPDATE t SET v = v`); err != nil {
 		t.Fatal(err)
 	}

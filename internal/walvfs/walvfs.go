@@ -415,16 +415,13 @@ func (v *vfs) logClose(tls *libc.TLS, pFile uintptr) int32 {
 // commit: it crosses this barrier between writing the two copies of the
 // wal-index header, and readers take a header only when both agree.
 func (v *vfs) dbShmBarrier(tls *libc.TLS, pFile uintptr) {
-	v.mu.Lock()
-	w := v.dbs[pFile]
-	real := v.realOf[(*sqlite3.Tsqlite3_file)(cptr(pFile)).FpMethods]
-	v.mu.Unlock()
+	w, real := v.dbFile(pFile)
 	if w != nil && len(w.buf) > 0 {
 		if rc := v.handOver(tls, w.file, w); rc != sqlite3.SQLITE_OK {
 			w.err = rc
 		}
 	}
-	(*(*func(*libc.TLS, uintptr))(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_io_methods)(cptr(real)).FxShmBarrier})))(tls, pFile)
+	(*(*func(*libc.TLS, uintptr))(unsafe.Pointer(&struct{ uintptr }{real.FxShmBarrier})))(tls, pFile)
 }
 
 // walWriteLock is the wal-index lock a writer holds (WAL_WRITE_LOCK).
@@ -437,23 +434,29 @@ const walWriteLock = 0
 // that another process, holding the lock in between, has committed. They
 // belong to no commit, so a failure to write them is of no consequence.
 func (v *vfs) dbShmLock(tls *libc.TLS, pFile uintptr, ofst, n, flags int32) int32 {
-	v.mu.Lock()
-	w := v.dbs[pFile]
-	real := v.realOf[(*sqlite3.Tsqlite3_file)(cptr(pFile)).FpMethods]
-	v.mu.Unlock()
+	w, real := v.dbFile(pFile)
 	if w != nil && ofst == walWriteLock && flags == sqlite3.SQLITE_SHM_UNLOCK|sqlite3.SQLITE_SHM_EXCLUSIVE && len(w.buf) > 0 {
 		v.handOver(tls, w.file, w) //nolint:errcheck // rolled-back frames
 		w.commitPage = false
 	}
-	return (*(*func(*libc.TLS, uintptr, int32, int32, int32) int32)(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_io_methods)(cptr(real)).FxShmLock})))(tls, pFile, ofst, n, flags)
+	return (*(*func(*libc.TLS, uintptr, int32, int32, int32) int32)(unsafe.Pointer(&struct{ uintptr }{real.FxShmLock})))(tls, pFile, ofst, n, flags)
 }
 
 func (v *vfs) dbClose(tls *libc.TLS, pFile uintptr) int32 {
+	_, real := v.dbFile(pFile)
 	v.mu.Lock()
-	real := v.realOf[(*sqlite3.Tsqlite3_file)(cptr(pFile)).FpMethods]
 	delete(v.dbs, pFile)
 	v.mu.Unlock()
-	return (*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{(*sqlite3.Tsqlite3_io_methods)(cptr(real)).FxClose})))(tls, pFile)
+	return (*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{real.FxClose})))(tls, pFile)
+}
+
+// dbFile returns the log of an open database file (nil if it has none
+// open through this VFS) and the database file's real io_methods.
+func (v *vfs) dbFile(pFile uintptr) (*walFile, *sqlite3.Tsqlite3_io_methods) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	real := v.realOf[(*sqlite3.Tsqlite3_file)(cptr(pFile)).FpMethods]
+	return v.dbs[pFile], (*sqlite3.Tsqlite3_io_methods)(cptr(real))
 }
 
 // cptr turns the address of C memory, which SQLite hands over as a

@@ -70,14 +70,20 @@ func insert(t testing.TB, db *sql.DB, from, to int) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	insertIn(t, tx, from, to)
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// insertIn inserts rows row(from) to row(to-1) in the open transaction tx.
+func insertIn(t testing.TB, tx *sql.Tx, from, to int) {
+	t.Helper()
 	for i := from; i < to; i++ {
 		k, v := row(i)
 		if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -183,12 +189,7 @@ func TestSpillsAndRollbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 300; i < 600; i++ {
-		k, v := row(i)
-		if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertIn(t, tx, 300, 600)
 	// Read back pages that were spilled, then change them again.
 	var n int
 	if err := tx.QueryRow(`SELECT count(*) FROM t WHERE length(v) > 0`).Scan(&n); err != nil || n != 600 {
@@ -211,12 +212,7 @@ func TestSpillsAndRollbacks(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	for i := 300; i < 500; i++ {
-		k, v := row(i)
-		if _, err := tx.Exec(`INSERT INTO t (id, k, v) VALUES (?, ?, ?)`, i, k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertIn(t, tx, 300, 500)
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
