@@ -274,7 +274,7 @@ func (v *vfs) log(pFile uintptr) *walFile {
 // handOver writes what w gathered to the real file. The gathered writes
 // are dropped whatever the outcome: a failed write fails its commit, and
 // SQLite writes those frames again if it retries.
-func (v *vfs) handOver(tls *libc.TLS, pFile uintptr, w *walFile) int32 {
+func (v *vfs) handOver(tls *libc.TLS, w *walFile) int32 {
 	if w.err != sqlite3.SQLITE_OK {
 		rc := w.err
 		w.err = sqlite3.SQLITE_OK
@@ -287,7 +287,7 @@ func (v *vfs) handOver(tls *libc.TLS, pFile uintptr, w *walFile) int32 {
 	rc := int32(sqlite3.SQLITE_OK)
 	for done := 0; done < len(w.buf) && rc == sqlite3.SQLITE_OK; {
 		n := min(len(w.buf)-done, maxWrite)
-		rc = callWrite(tls, realMethods(w).FxWrite, pFile, uintptr(unsafe.Pointer(&w.buf[done])), int32(n), w.off+int64(done))
+		rc = callWrite(tls, realMethods(w).FxWrite, w.file, uintptr(unsafe.Pointer(&w.buf[done])), int32(n), w.off+int64(done))
 		done += n
 		v.written.Add(1)
 	}
@@ -302,7 +302,7 @@ func (v *vfs) handOverLog(tls *libc.TLS, pFile uintptr, missing int32) (*walFile
 	if w == nil {
 		return nil, missing
 	}
-	return w, v.handOver(tls, pFile, w)
+	return w, v.handOver(tls, w)
 }
 
 func callWrite(tls *libc.TLS, fn, pFile, buf uintptr, n int32, off int64) int32 {
@@ -328,7 +328,7 @@ func (v *vfs) logWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int
 		how = w.add(iOfst, src)
 	}
 	if how == refused {
-		if rc := v.handOver(tls, pFile, w); rc != sqlite3.SQLITE_OK {
+		if rc := v.handOver(tls, w); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
 		if how = w.add(iOfst, src); how == refused {
@@ -342,7 +342,7 @@ func (v *vfs) logWrite(tls *libc.TLS, pFile, zBuf uintptr, iAmt int32, iOfst int
 	case commitHeader(src), commitPage:
 		// A commit header written over an earlier one (checksums
 		// recomputed), or the commit frame's page.
-		return v.handOver(tls, pFile, w)
+		return v.handOver(tls, w)
 	}
 	if how == rewrote {
 		v.rewritten.Add(1)
@@ -398,7 +398,7 @@ func (v *vfs) logClose(tls *libc.TLS, pFile uintptr) int32 {
 	if w == nil {
 		return sqlite3.SQLITE_IOERR_CLOSE
 	}
-	rc := v.handOver(tls, pFile, w)
+	rc := v.handOver(tls, w)
 	v.mu.Lock()
 	delete(v.logs, pFile)
 	if w.db != 0 && v.dbs[w.db] == w {
@@ -417,7 +417,7 @@ func (v *vfs) logClose(tls *libc.TLS, pFile uintptr) int32 {
 func (v *vfs) dbShmBarrier(tls *libc.TLS, pFile uintptr) {
 	w, real := v.dbFile(pFile)
 	if w != nil && len(w.buf) > 0 {
-		if rc := v.handOver(tls, w.file, w); rc != sqlite3.SQLITE_OK {
+		if rc := v.handOver(tls, w); rc != sqlite3.SQLITE_OK {
 			w.err = rc
 		}
 	}
@@ -436,7 +436,7 @@ const walWriteLock = 0
 func (v *vfs) dbShmLock(tls *libc.TLS, pFile uintptr, ofst, n, flags int32) int32 {
 	w, real := v.dbFile(pFile)
 	if w != nil && ofst == walWriteLock && flags == sqlite3.SQLITE_SHM_UNLOCK|sqlite3.SQLITE_SHM_EXCLUSIVE && len(w.buf) > 0 {
-		v.handOver(tls, w.file, w) //nolint:errcheck // rolled-back frames
+		v.handOver(tls, w) //nolint:errcheck // rolled-back frames
 		w.commitPage = false
 	}
 	return (*(*func(*libc.TLS, uintptr, int32, int32, int32) int32)(unsafe.Pointer(&struct{ uintptr }{real.FxShmLock})))(tls, pFile, ofst, n, flags)
