@@ -66,7 +66,7 @@ func (s *aheadStore) noteAhead(ms []*store.Message, numbers []string) {
 	}
 }
 
-func (s *aheadStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+func (s *aheadStore) InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error) {
 	w := make([]store.TxFunc, len(fns))
 	for i, fn := range fns {
 		w[i] = func(ctx context.Context, tx store.Tx) error { return fn(ctx, countingTx{tx, s}) }
@@ -77,7 +77,7 @@ func (s *aheadStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, pr
 			return prelude(ctx, countingTx{tx, s}, live)
 		}
 	}
-	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
+	return s.Store.InTxBatchCommit(ctx, w, wp, finish)
 }
 
 func (s *aheadStore) InTx(ctx context.Context, fn store.TxFunc) error {
@@ -159,7 +159,7 @@ func TestBatchInsertAheadFailure(t *testing.T) {
 				msgs = append(msgs, fmt.Appendf(nil, "From: u%d@example.org\r\nSubject: n%d\r\nMessage-ID: <%d@example.org>\r\n\r\nx\r\n", i, i, i))
 			}
 			batch, qs := queueAll(t, p, msgs, smtpEnv)
-			p.c.commit(context.Background(), batch)
+			p.c.commitBatch(context.Background(), batch)
 			for i, q := range qs {
 				r, err := <-q.res, <-q.err
 				if (err != nil) != (i == 1) || (i != 1 && r.Action != Created) {
@@ -320,14 +320,14 @@ type hookStore struct {
 	after func()
 }
 
-func (s *hookStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+func (s *hookStore) InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error) {
 	var wp store.BatchPrelude
 	if prelude != nil {
 		wp = func(ctx context.Context, tx store.Tx, live []int) (int, error) {
 			return prelude(ctx, hookTx{tx, s.after}, live)
 		}
 	}
-	return s.Store.InTxBatchFinish(ctx, fns, wp, finish)
+	return s.Store.InTxBatchCommit(ctx, fns, wp, finish)
 }
 
 // A ticket read with the batch's inserts cannot change under the batch: an

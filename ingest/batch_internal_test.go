@@ -42,7 +42,7 @@ func TestBatchReferencesPendingTicket(t *testing.T) {
 				}
 			}
 			batch := []*job[*opening]{<-p.c.queue, <-p.c.queue, <-p.c.queue}
-			p.c.commit(context.Background(), batch)
+			p.c.commitBatch(context.Background(), batch)
 			a, dup, reply := <-results[0], <-results[1], <-results[2]
 			if a.Action != Created || a.Ticket == "" {
 				t.Fatalf("request = %+v", a)

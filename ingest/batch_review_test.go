@@ -48,7 +48,7 @@ func queueAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(i int) store.En
 func commitAll(t *testing.T, p *Pipeline, msgs [][]byte, env func(int) store.Envelope) []Result {
 	t.Helper()
 	batch, qs := queueAll(t, p, msgs, env)
-	p.c.commit(context.Background(), batch)
+	p.c.commitBatch(context.Background(), batch)
 	var rs []Result
 	for i, q := range qs {
 		r, err := <-q.res, <-q.err
@@ -125,7 +125,7 @@ func (s *flakyStore) wrapFn(fn store.TxFunc) store.TxFunc {
 func (s *flakyStore) InTx(ctx context.Context, fn store.TxFunc) error {
 	return s.Store.InTx(ctx, s.wrapFn(fn))
 }
-func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+func (s *flakyStore) InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error) {
 	w := make([]store.TxFunc, len(fns))
 	for i := range fns {
 		w[i] = s.wrapFn(fns[i])
@@ -136,7 +136,7 @@ func (s *flakyStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, pr
 			return prelude(ctx, flakyTx{tx, s}, live)
 		}
 	}
-	return s.Store.InTxBatchFinish(ctx, w, wp, finish)
+	return s.Store.InTxBatchCommit(ctx, w, wp, finish)
 }
 
 func TestBatchReplyChain(t *testing.T) {
@@ -171,7 +171,7 @@ func TestBatchFinishFailureIsolated(t *testing.T) {
 		[]byte("From: c@example.org\r\nSubject: trois\r\nMessage-ID: <3@example.org>\r\n\r\nx\r\n"),
 	}
 	batch, qs := queueAll(t, p, msgs, smtpEnv)
-	p.c.commit(context.Background(), batch)
+	p.c.commitBatch(context.Background(), batch)
 	for i, q := range qs {
 		r, err := <-q.res, <-q.err
 		if (err != nil) != (i == 1) || (i != 1 && r.Action != Created) {
@@ -194,7 +194,7 @@ func TestBatchRerunAfterSkip(t *testing.T) {
 				[]byte("From: bob@example.org\r\nSubject: Autre\r\nMessage-ID: <c@example.org>\r\n\r\nx\r\n"),
 			}
 			batch, qs := queueAll(t, p, msgs, smtpEnv)
-			p.c.commit(context.Background(), batch)
+			p.c.commitBatch(context.Background(), batch)
 			var b Result
 			for i, q := range qs {
 				r, err := <-q.res, <-q.err

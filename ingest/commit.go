@@ -231,15 +231,30 @@ func (c *committer[O]) Do(ctx context.Context, ahead *Ahead, fn work[O]) error {
 }
 
 // Run commits queued work in batches of at most max until ctx ends, then
-// drains the queue.
+// drains the queue. A batch's callers hear their verdict once its commit
+// is durable (settle): on SQLite the sync of the log takes place after the
+// writer's connection is free, so the next batch runs meanwhile and
+// batches committed during one sync share the next.
 func (c *committer[O]) Run(ctx context.Context) {
+	settling := make(chan *settlement[O], 4)
+	settled := make(chan struct{})
+	go func() {
+		defer close(settled)
+		for s := range settling {
+			s.settle()
+		}
+	}()
+	defer func() {
+		close(settling)
+		<-settled
+	}()
 	c.running.Store(true)
 	for {
 		var first *job[O]
 		select {
 		case <-ctx.Done():
 			c.running.Store(false)
-			c.drain()
+			c.drain(settling)
 			return
 		case first = <-c.queue:
 		}
@@ -253,18 +268,22 @@ func (c *committer[O]) Run(ctx context.Context) {
 				break fill
 			}
 		}
-		c.commit(context.WithoutCancel(ctx), jobs)
+		if s := c.commit(context.WithoutCancel(ctx), jobs); s != nil {
+			settling <- s
+		}
 	}
 }
 
 // drain commits what was queued before Run stopped, and what callers that
 // saw Run still running are about to queue, so no caller waits forever;
 // callers arriving later commit on their own.
-func (c *committer[O]) drain() {
+func (c *committer[O]) drain(settling chan<- *settlement[O]) {
 	for {
 		select {
 		case j := <-c.queue:
-			c.commit(context.Background(), []*job[O]{j})
+			if s := c.commit(context.Background(), []*job[O]{j}); s != nil {
+				settling <- s
+			}
 		default:
 			if c.sending.Load() == 0 && len(c.queue) == 0 {
 				return
@@ -274,9 +293,38 @@ func (c *committer[O]) drain() {
 	}
 }
 
+// settlement is a committed batch's verdicts, to be given once the commit
+// is durable.
+type settlement[O any] struct {
+	jobs    []*job[O]
+	errs    []error
+	durable func() error
+}
+
+// settle waits for the commit to be durable and gives each caller its
+// verdict. When it cannot be, no caller of the batch may acknowledge: a
+// work's own failure stands, any other verdict (committed, or skipped
+// because what it found was committed) becomes the sync's failure.
+func (s *settlement[O]) settle() {
+	var err error
+	if s.durable != nil {
+		err = s.durable()
+	}
+	for i, j := range s.jobs {
+		e := s.errs[i]
+		if err != nil && (e == nil || errors.Is(e, store.ErrSkip)) {
+			e = err
+		}
+		j.done <- e
+	}
+}
+
 // commit runs jobs in one transaction, then the finish step over what the
-// committed ones left, and applies the retry policy.
-func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
+// committed ones left, and applies the retry policy. The works that ran
+// again alone have their verdict; those of the batch are returned to be
+// settled once the commit is durable (nil when none is left, or when the
+// commit was durable on return).
+func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) *settlement[O] {
 	b := &batch[O]{pending: map[string]*job[O]{}}
 	fns := make([]store.TxFunc, len(jobs))
 	for i, j := range jobs {
@@ -299,18 +347,31 @@ func (c *committer[O]) commit(ctx context.Context, jobs []*job[O]) {
 		return c.finishAll(ctx, tx, opens)
 	}
 	start := time.Now()
-	errs, err := c.st.InTxBatchFinish(ctx, fns, insertAhead(jobs, b), finish)
+	errs, durable, err := c.st.InTxBatchCommit(ctx, fns, insertAhead(jobs, b), finish)
 	c.log.Debug("batch committed", "size", len(jobs), "ms", float64(time.Since(start).Microseconds())/1000, "err", err)
+	s := &settlement[O]{durable: durable}
 	for i, j := range jobs {
 		var e error
 		if i < len(errs) {
 			e = errs[i]
 		}
 		if err != nil || errors.Is(e, errDeferred) || errors.Is(e, errAlone) {
-			e = c.alone(ctx, j.fn)
+			// Alone, the work commits durably before its verdict; the
+			// sync it waits for also covers this batch's commit.
+			j.done <- c.alone(ctx, j.fn)
+			continue
 		}
-		j.done <- e
+		s.jobs = append(s.jobs, j)
+		s.errs = append(s.errs, e)
 	}
+	if len(s.jobs) == 0 {
+		return nil
+	}
+	if durable == nil {
+		s.settle()
+		return nil
+	}
+	return s
 }
 
 // insertAhead returns the prelude that inserts, at the start of each

@@ -26,9 +26,9 @@ func (s *countingStore) InTx(ctx context.Context, fn store.TxFunc) error {
 	return s.Store.InTx(ctx, fn)
 }
 
-func (s *countingStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
+func (s *countingStore) InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error) {
 	s.batches.Add(1)
-	return s.Store.InTxBatchFinish(ctx, fns, prelude, finish)
+	return s.Store.InTxBatchCommit(ctx, fns, prelude, finish)
 }
 
 // testCommitter is a committer whose finish step records what it got, in
@@ -74,7 +74,7 @@ func (tc *testCommitter) batchOf(t *testing.T, fns ...work[string]) []error {
 	for range fns {
 		jobs = append(jobs, <-tc.queue)
 	}
-	tc.commit(context.Background(), jobs)
+	tc.commitBatch(context.Background(), jobs)
 	out := make([]error, len(fns))
 	for i := range errs {
 		out[i] = <-errs[i]

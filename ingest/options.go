@@ -17,7 +17,7 @@ import (
 // Store is the part of the store the pipeline needs.
 type Store interface {
 	InTx(ctx context.Context, fn store.TxFunc) error
-	InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error)
+	InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error)
 	// PutContent stores attachments' content ahead of their message.
 	PutContent(ctx context.Context, as []store.Attachment) error
 	// Ticket reads a ticket's thread for the agents' API (PostAgent).

@@ -23,8 +23,8 @@ type finishCountStore struct {
 	finishes []*countCalls
 }
 
-func (s *finishCountStore) InTxBatchFinish(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, error) {
-	return s.Store.InTxBatchFinish(ctx, fns, prelude, func(ctx context.Context, tx store.Tx, live []int) error {
+func (s *finishCountStore) InTxBatchCommit(ctx context.Context, fns []store.TxFunc, prelude store.BatchPrelude, finish store.BatchFinish) ([]error, func() error, error) {
+	return s.Store.InTxBatchCommit(ctx, fns, prelude, func(ctx context.Context, tx store.Tx, live []int) error {
 		c := &countCalls{}
 		s.mu.Lock()
 		s.finishes = append(s.finishes, c)

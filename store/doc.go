@@ -8,8 +8,10 @@
 //
 // What it guarantees:
 //   - A transaction commits durably before InTx or InTxBatchFinish return
-//     (PostgreSQL commit; SQLite WAL with synchronous=FULL), so callers may
-//     acknowledge (SMTP 250, IMAP flag, exit 0) right after.
+//     (PostgreSQL commit; SQLite: the WAL synced after the commit, see
+//     walsync.go), so callers may acknowledge (SMTP 250, IMAP flag, exit 0)
+//     right after. InTxBatchCommit returns at the commit, with what to wait
+//     for before acknowledging; so does every write outside a transaction.
 //   - A batch (InTxBatchFinish) commits once for all its functions: the
 //     work of every function that returned nil, and of finish, is
 //     committed together or not at all; a function that failed has none of

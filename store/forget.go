@@ -393,7 +393,7 @@ func (s *core) inEraseTx(ctx context.Context, dry bool, fn func(c conn) (Erasure
 	if err != nil || dry {
 		return r, err
 	}
-	return r, t.commit()
+	return r, t.commitDurably()
 }
 
 func (s *core) secret(ctx context.Context, e Erasure) ([]byte, error) {

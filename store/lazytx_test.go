@@ -267,14 +267,14 @@ func TestLazyBeginFailureIsTheBatchs(t *testing.T) {
 	begin := func(context.Context) (txn, error) {
 		return txn{commit: func() error { return nil }, rollback: func() {}}, nil
 	}
-	errs, err := runBatch(ctx, []TxFunc{
+	errs, _, err := runBatch(ctx, []TxFunc{
 		func(context.Context, Tx) error { return boom },
 		func(context.Context, Tx) error { return nil },
 	}, nil, nil, begin)
 	if !errors.Is(err, boom) || errs[0] != nil || errs[1] != nil {
 		t.Errorf("begin failed in the first work: batch %v, works %v; want the batch's failure, no work's", err, errs)
 	}
-	errs, err = runBatch(ctx, []TxFunc{
+	errs, _, err = runBatch(ctx, []TxFunc{
 		func(context.Context, Tx) error { return mine },
 		func(context.Context, Tx) error { return nil },
 	}, nil, nil, begin)

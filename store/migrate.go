@@ -198,7 +198,7 @@ func migrateOne(ctx context.Context, ms []migration, now time.Time, begin func(c
 	if _, err := t.c.exec(ctx, migrationDone, m.version, m.name, now); err != nil {
 		return "", false, wrap("store: migration "+m.name, err)
 	}
-	if err := t.commit(); err != nil {
+	if err := t.commitDurably(); err != nil {
 		return "", false, wrap("store: migration "+m.name, err)
 	}
 	return m.name, false, nil

@@ -251,6 +251,9 @@ type sqliteStore struct {
 	stmts *stmtCache
 	// ckpt checkpoints the WAL beside the writer; nil when read-only.
 	ckpt *checkpointer
+	// ws makes the writer's commits durable (walsync.go); nil when
+	// read-only.
+	ws *walSync
 }
 
 // sqliteTx implements Tx on the writer's transaction.
@@ -271,9 +274,10 @@ const (
 	roleCheckpointer                   // the checkpointer's (checkpoint.go)
 )
 
-// sqliteDSN: WAL so readers never block the writer; synchronous=FULL so a
-// commit is on disk before the caller acknowledges (SMTP 250 after commit);
-// busy_timeout so that other processes' writes are waited for, not failed.
+// sqliteDSN: WAL so readers never block the writer; the writer at
+// synchronous=NORMAL, its commits synced once its connection is free and
+// before their callers return (walsync.go), so that a commit is on disk
+// before the caller acknowledges (SMTP 250 after commit); busy_timeout so that other processes' writes are waited for, not failed.
 // The writer leaves checkpoints to the checkpointer (wal_autocheckpoint=0,
 // checkpoint.go). A read-only connection (mode=ro) leaves the journal mode
 // alone: setting it is a write.
@@ -297,7 +301,13 @@ func sqliteDSN(path string, role sqliteRole) string {
 		q.Set("mode", "ro")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(FULL)")
+		if role == roleWriter {
+			// The writer's commits are synced after its connection is
+			// free (walsync.go); callers still return after the sync.
+			q.Add("_pragma", "synchronous(NORMAL)")
+		} else {
+			q.Add("_pragma", "synchronous(FULL)")
+		}
 	}
 	q.Add("_pragma", "foreign_keys(1)")
 	if role == roleWriter {
@@ -344,7 +354,12 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	}
 	r.SetMaxOpenConns(4)
 	s := &sqliteStore{w: w, r: r, stmts: newStmtCache()}
-	s.core = core{write: sqliteConn{w}, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
+	var write conn = sqliteConn{w}
+	if !o.ReadOnly {
+		s.ws = newWALSync(path)
+		write = syncedConn{sqliteConn{w}, s.ws}
+	}
+	s.core = core{write: write, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
 		log: o.logger(), now: o.clock()}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
@@ -401,12 +416,26 @@ func (s *sqliteStore) beginOn(ctx context.Context, q func(*sql.Tx) sqlQuerier) (
 		return txn{}, wrap("store: begin", err)
 	}
 	c := sqliteConn{q(tx)}
-	return txn{
+	t := txn{
 		tx:       &sqliteTx{txCore{c: c, now: s.now}},
 		c:        c,
 		commit:   func() error { return wrap("store: commit", tx.Commit()) },
 		rollback: func() { tx.Rollback() }, //nolint:errcheck // no-op after commit
-	}, nil
+	}
+	if s.ws != nil {
+		// The sync that makes this commit durable is the first to begin
+		// after it returned (walsync.go).
+		var need uint64
+		t.commit = func() error {
+			if err := tx.Commit(); err != nil {
+				return wrap("store: commit", err)
+			}
+			need = s.ws.mark()
+			return nil
+		}
+		t.durable = func() error { return s.ws.durableAfter(need, "store: commit") }
+	}
+	return t, nil
 }
 
 // snapshotTx: one read transaction is one WAL snapshot.
@@ -426,6 +455,9 @@ func (s *sqliteStore) Close() {
 	s.stmts.close()
 	s.r.Close()
 	s.w.Close()
+	if s.ws != nil {
+		s.ws.close()
+	}
 }
 
 func (s *sqliteStore) Ping(ctx context.Context) error {

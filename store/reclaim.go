@@ -72,6 +72,8 @@ func (s *sqliteStore) securely(ctx context.Context, e Erasure, fn func() (Erasur
 	}
 	if _, err := s.w.ExecContext(ctx, `PRAGMA incremental_vacuum`); err != nil {
 		s.log.Warn("erasure: reclaiming space", "pragma", "incremental_vacuum", "err", err)
+	} else if err := s.ws.durable("store: sync"); err != nil {
+		s.log.Warn("erasure: reclaiming space", "pragma", "incremental_vacuum", "err", err)
 	}
 	if err := s.truncateWAL(ctx); err != nil {
 		s.log.Warn("erasure: reclaiming space", "pragma", "wal_checkpoint(TRUNCATE)", "err", err)

@@ -503,6 +503,13 @@ type Store interface {
 	// then nothing was committed. A prelude's error that names a fn is that
 	// fn's own: the batch runs again without it.
 	InTxBatchFinish(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) (errs []error, err error)
+	// InTxBatchCommit is InTxBatchFinish returning as soon as the batch
+	// committed, before its commit is durable: nothing it committed may be
+	// acknowledged before durable, when not nil, returned nil. durable is
+	// nil when the commit was durable on return (PostgreSQL). On SQLite
+	// the writer's connection is free during the sync, so the caller can
+	// run its next batch meanwhile (walsync.go).
+	InTxBatchCommit(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) (errs []error, durable func() error, err error)
 	// PutContent stores the content of attachments (once per hash) in a
 	// short transaction of its own, before the message that refers to it
 	// is delivered in a shared one. A message's own insert still stores

@@ -26,10 +26,25 @@ type core struct {
 // txn is one open transaction: the Tx handed to the caller's functions,
 // and how to end it. rollback after commit does nothing.
 type txn struct {
-	tx       Tx
-	c        conn
+	tx Tx
+	c  conn
+	// commit commits; the commit is durable once it returned when durable
+	// is nil (PostgreSQL), else once durable returned nil (SQLite, whose
+	// writer syncs after its connection is free: walsync.go).
 	commit   func() error
+	durable  func() error
 	rollback func()
+}
+
+// commitDurably commits and returns once the commit is on disk.
+func (t txn) commitDurably() error {
+	if err := t.commit(); err != nil {
+		return err
+	}
+	if t.durable != nil {
+		return t.durable()
+	}
+	return nil
 }
 
 // txCore implements the Tx methods whose Go is the same on both backends;
@@ -51,13 +66,23 @@ func (s *core) InTx(ctx context.Context, fn TxFunc) error {
 	if err := fn(ctx, t.tx); err != nil {
 		return err
 	}
-	return t.commit()
+	return t.commitDurably()
 }
 
 // InTxBatchFinish runs fns in one transaction committed once: the commit's
 // fsync is shared (group commit). See runBatch for how one fn's failure is
 // kept from the others.
 func (s *core) InTxBatchFinish(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) ([]error, error) {
+	errs, durable, err := runBatch(ctx, fns, prelude, finish, s.begin)
+	if err == nil && durable != nil {
+		err = durable()
+	}
+	return errs, err
+}
+
+// InTxBatchCommit is InTxBatchFinish returning once the batch committed,
+// before it is durable: see Store.
+func (s *core) InTxBatchCommit(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish) ([]error, func() error, error) {
 	return runBatch(ctx, fns, prelude, finish, s.begin)
 }
 
@@ -68,11 +93,13 @@ func (s *core) InTxBatchFinish(ctx context.Context, fns []TxFunc, prelude BatchP
 // fn i, whose error is kept: the others' work is redone from scratch, which
 // a TxFunc allows (it holds no state across runs); a prelude's error that
 // names fn i is handled the same way. A fn whose error wraps
-// ErrSkip wrote nothing and is left out without a rollback. Failures are
+// ErrSkip wrote nothing and is left out without a rollback. durable is
+// the committed transaction's (txn.durable): nil when the commit is
+// durable already. Failures are
 // rare (a duplicate or an unknown ticket is not an error), so the common
 // batch costs one BEGIN, the fns' own statements and one COMMIT.
-func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish, begin func(context.Context) (txn, error)) ([]error, error) {
-	errs := make([]error, len(fns))
+func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish BatchFinish, begin func(context.Context) (txn, error)) (errs []error, durable func() error, err error) {
+	errs = make([]error, len(fns))
 	live := make([]int, len(fns))
 	for i := range live {
 		live[i] = i
@@ -80,13 +107,13 @@ func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish Ba
 	for len(live) > 0 {
 		b, err := begin(ctx)
 		if err != nil {
-			return errs, err
+			return errs, nil, err
 		}
 		if prelude != nil {
 			if k, err := prelude(ctx, b.tx, live); err != nil {
 				b.rollback()
 				if k < 0 || k >= len(live) || failedBegin(err) {
-					return errs, err
+					return errs, nil, err
 				}
 				errs[live[k]] = err
 				live = append(live[:k], live[k+1:]...)
@@ -103,7 +130,7 @@ func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish Ba
 					// not this work (PostgreSQL begins with the first
 					// statement, lazyTx).
 					b.rollback()
-					return errs, err
+					return errs, nil, err
 				}
 				errs[i] = err
 				if errors.Is(err, ErrSkip) {
@@ -128,13 +155,16 @@ func runBatch(ctx context.Context, fns []TxFunc, prelude BatchPrelude, finish Ba
 			if finish != nil {
 				if err := finish(ctx, b.tx, live); err != nil {
 					b.rollback()
-					return errs, err
+					return errs, nil, err
 				}
 			}
-			return errs, b.commit()
+			if err := b.commit(); err != nil {
+				return errs, nil, err
+			}
+			return errs, b.durable, nil
 		}
 		b.rollback()
 		live = append(live[:failed], live[failed+1:]...)
 	}
-	return errs, nil
+	return errs, nil, nil
 }
