@@ -321,3 +321,35 @@ func TestSQLiteFailedSyncFailsWrites(t *testing.T) {
 		t.Fatalf("a later lease got %v, want ErrSyncFailed", err)
 	}
 }
+
+// TestSQLiteSyncsTheLogOfALinkedDatabase: SQLite follows a symbolic
+// link to the database file and keeps its log beside the file it found,
+// not beside the link. The sync goes to that log: the one named after
+// the link does not exist, and finding none must not pass for a commit
+// on disk.
+func TestSQLiteSyncsTheLogOfALinkedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(t.TempDir(), "elsewhere.db")
+	if err := os.WriteFile(real, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, SQLitePath(dir)); err != nil {
+		t.Fatal(err)
+	}
+	s := openSQLiteStore(t, dir)
+	probe(t, s)
+	g := newGate(t)
+	s.ws.sync = g.sync
+	g.holds(t, "a transaction", async(insertProbe(s, 1)))
+	want, err := os.Stat(real + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, name := range g.calls {
+		if got, err := os.Stat(name); err != nil || !os.SameFile(got, want) {
+			t.Errorf("synced %s, want the log SQLite writes, %s", name, real+"-wal")
+		}
+	}
+}
