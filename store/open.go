@@ -365,6 +365,16 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 		s.Close()
 		return nil, nil, wrap("store: open "+path, err)
 	}
+	if s.ws != nil {
+		// The log is named after the database file SQLite opened, which
+		// is not path when path is a symbolic link: SQLite follows it.
+		main, err := mainFile(ctx, w)
+		if err != nil {
+			s.Close()
+			return nil, nil, wrap("store: open "+path, err)
+		}
+		s.ws.path = main + "-wal"
+	}
 	// The WAL and its index exist once a connection opened the database;
 	// SQLite gives them the database file's mode, but those left by an
 	// older version may be wider.
@@ -392,6 +402,30 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 		return nil, nil, err
 	}
 	return s, applied, nil
+}
+
+// mainFile returns the name of the database file db's connection opened,
+// as SQLite resolved it (symbolic links followed).
+func mainFile(ctx context.Context, db *sql.DB) (string, error) {
+	rs, err := db.QueryContext(ctx, `PRAGMA database_list`)
+	if err != nil {
+		return "", err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var seq int
+		var name, file string
+		if err := rs.Scan(&seq, &name, &file); err != nil {
+			return "", err
+		}
+		if name == "main" {
+			return file, nil
+		}
+	}
+	if err := rs.Err(); err != nil {
+		return "", err
+	}
+	return "", errors.New("no main database")
 }
 
 // beginTx opens a transaction on the writer (BEGIN IMMEDIATE: it holds the
