@@ -34,9 +34,9 @@ import (
 //     checkpoint, retried at the next tick, and a commit arriving meanwhile
 //     waits at most that long.
 //
-// Durability is unchanged: a commit is in the WAL, synced (synchronous=
-// FULL), before it returns, and a checkpoint syncs the WAL before it copies
-// and the database file before the WAL may start over.
+// Durability is unchanged: a commit is in the WAL, synced (walsync.go),
+// before its caller hears of it, and a checkpoint syncs the WAL before it
+// copies and the database file before the WAL may start over.
 type checkpointer struct {
 	db       *sql.DB // its own connection: data_version counts others' commits
 	writer   *sql.DB

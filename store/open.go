@@ -365,11 +365,11 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 		s.Close()
 		return nil, nil, wrap("store: open "+path, err)
 	}
+	main := path
 	if s.ws != nil {
 		// The log is named after the database file SQLite opened, which
 		// is not path when path is a symbolic link: SQLite follows it.
-		main, err := mainFile(ctx, w)
-		if err != nil {
+		if main, err = mainFile(ctx, w); err != nil {
 			s.Close()
 			return nil, nil, wrap("store: open "+path, err)
 		}
@@ -378,7 +378,7 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	// The WAL and its index exist once a connection opened the database;
 	// SQLite gives them the database file's mode, but those left by an
 	// older version may be wider.
-	for _, side := range []string{path + "-wal", path + "-shm"} {
+	for _, side := range []string{main + "-wal", main + "-shm"} {
 		if o.ReadOnly {
 			break
 		}

@@ -44,6 +44,9 @@ type walSync struct {
 	begun, ended uint64
 	running      bool
 	failed       error
+	// failedAt is the number of the sync that failed: the commits an
+	// earlier one covered are durable still.
+	failedAt uint64
 }
 
 func newWALSync(dbPath string) *walSync {
@@ -89,8 +92,12 @@ func (s *walSync) waitFor(need uint64) error {
 		s.ended = n
 		if err != nil && s.failed == nil {
 			s.failed = fmt.Errorf("%w: %w", ErrSyncFailed, err)
+			s.failedAt = n
 		}
 		s.cond.Broadcast()
+	}
+	if s.failed != nil && need < s.failedAt {
+		return nil // a sync before the failed one covered this commit
 	}
 	return s.failed
 }

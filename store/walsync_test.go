@@ -172,6 +172,30 @@ func TestWALSyncFailureIsFinal(t *testing.T) {
 	g.wantSyncs(t, 1) // none after the failure
 }
 
+// TestWALSyncFailureSparesEarlierCommits: a commit that a sync before the
+// failed one covered is on disk; a caller that waits for it only after the
+// failure (a batch settled late) still hears so.
+func TestWALSyncFailureSparesEarlierCommits(t *testing.T) {
+	ws, g := newLog(t)
+	need := ws.mark()
+	first := async(ws.wait)
+	g.waitEntered(t)
+	g.release <- nil
+	allReturned(t, "the first commit", first)
+	second := async(ws.wait)
+	g.waitEntered(t)
+	g.release <- syscall.EIO
+	if err := returned(t, "the failed sync's commit", second); !errors.Is(err, ErrSyncFailed) {
+		t.Fatalf("got %v, want ErrSyncFailed", err)
+	}
+	if err := ws.waitFor(need); err != nil {
+		t.Fatalf("a commit covered by the first sync: %v, want nil", err)
+	}
+	if err := ws.waitFor(ws.mark()); !errors.Is(err, ErrSyncFailed) {
+		t.Fatalf("a commit after the failure: %v, want ErrSyncFailed", err)
+	}
+}
+
 // TestWALSyncFollowsTheLogFile: SQLite deletes the log when the last
 // connection closes (after checkpointing it into the database, synced)
 // and a later one creates a new file: the sync goes to the file at the
