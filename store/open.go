@@ -277,7 +277,8 @@ const (
 // sqliteDSN: WAL so readers never block the writer; the writer at
 // synchronous=NORMAL, its commits synced once its connection is free and
 // before their callers return (walsync.go), so that a commit is on disk
-// before the caller acknowledges (SMTP 250 after commit); busy_timeout so that other processes' writes are waited for, not failed.
+// before the caller acknowledges (SMTP 250 after commit); busy_timeout so
+// that other processes' writes are waited for, not failed.
 // The writer leaves checkpoints to the checkpointer (wal_autocheckpoint=0,
 // checkpoint.go). A read-only connection (mode=ro) leaves the journal mode
 // alone: setting it is a write.
@@ -354,27 +355,24 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	}
 	r.SetMaxOpenConns(4)
 	s := &sqliteStore{w: w, r: r, stmts: newStmtCache()}
-	var write conn = sqliteConn{w}
-	if !o.ReadOnly {
-		s.ws = newWALSync(path)
-		write = syncedConn{sqliteConn{w}, s.ws}
-	}
-	s.core = core{write: write, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
-		log: o.logger(), now: o.clock()}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, nil, wrap("store: open "+path, err)
 	}
 	main := path
-	if s.ws != nil {
+	var write conn = sqliteConn{w}
+	if !o.ReadOnly {
 		// The log is named after the database file SQLite opened, which
 		// is not path when path is a symbolic link: SQLite follows it.
 		if main, err = mainFile(ctx, w); err != nil {
 			s.Close()
 			return nil, nil, wrap("store: open "+path, err)
 		}
-		s.ws.path = main + "-wal"
+		s.ws = newWALSync(main)
+		write = syncedConn{sqliteConn{w}, s.ws}
 	}
+	s.core = core{write: write, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
+		log: o.logger(), now: o.clock()}
 	// The WAL and its index exist once a connection opened the database;
 	// SQLite gives them the database file's mode, but those left by an
 	// older version may be wider.
@@ -450,23 +448,24 @@ func (s *sqliteStore) beginOn(ctx context.Context, q func(*sql.Tx) sqlQuerier) (
 		return txn{}, wrap("store: begin", err)
 	}
 	c := sqliteConn{q(tx)}
+	// The sync that makes the commit durable is the first to begin after
+	// it returned (walsync.go).
+	var need uint64
 	t := txn{
-		tx:       &sqliteTx{txCore{c: c, now: s.now}},
-		c:        c,
-		commit:   func() error { return wrap("store: commit", tx.Commit()) },
-		rollback: func() { tx.Rollback() }, //nolint:errcheck // no-op after commit
-	}
-	if s.ws != nil {
-		// The sync that makes this commit durable is the first to begin
-		// after it returned (walsync.go).
-		var need uint64
-		t.commit = func() error {
+		tx: &sqliteTx{txCore{c: c, now: s.now}},
+		c:  c,
+		commit: func() error {
 			if err := tx.Commit(); err != nil {
 				return wrap("store: commit", err)
 			}
-			need = s.ws.mark()
+			if s.ws != nil {
+				need = s.ws.mark()
+			}
 			return nil
-		}
+		},
+		rollback: func() { tx.Rollback() }, //nolint:errcheck // no-op after commit
+	}
+	if s.ws != nil {
 		t.durable = func() error { return s.ws.durableAfter(need, "store: commit") }
 	}
 	return t, nil

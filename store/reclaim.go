@@ -70,9 +70,8 @@ func (s *sqliteStore) securely(ctx context.Context, e Erasure, fn func() (Erasur
 	if err != nil || r.Zero() {
 		return r, err
 	}
-	if _, err := s.w.ExecContext(ctx, `PRAGMA incremental_vacuum`); err != nil {
-		s.log.Warn("erasure: reclaiming space", "pragma", "incremental_vacuum", "err", err)
-	} else if err := s.ws.durable("store: sync"); err != nil {
+	// Through the writer's conn, which returns once the vacuum is synced.
+	if _, err := s.write.exec(ctx, stmt{sqlite: `PRAGMA incremental_vacuum`}); err != nil {
 		s.log.Warn("erasure: reclaiming space", "pragma", "incremental_vacuum", "err", err)
 	}
 	if err := s.truncateWAL(ctx); err != nil {
