@@ -95,17 +95,18 @@ func (c *Checker) Check(ctx context.Context, in Input) Result {
 		defer cancel()
 	}
 	// The three questions are independent: asked at once, a message waits
-	// for the slowest, not for their sum.
+	// for the slowest, not for their sum. The DMARC record is asked on
+	// this goroutine while the others run: under load a goroutine started
+	// for it waited for a processor longer than a cached answer takes
+	// (0.7 ms a message, measured), and the SMTP receiver's early SPF
+	// check has been running since the message began.
 	var (
 		wg     sync.WaitGroup
-		rec    *dmarc.Record
-		recErr error
 		sigs   []*dkim.Verification
 		sigErr error
 		spfRes spf.Result
 		spfDom string
 	)
-	wg.Go(func() { rec, recErr = c.dmarcRecord(ctx, domain) })
 	if len(in.Raw) > 0 && in.FromFields == 1 && hasDKIMSignature(in.Raw) {
 		wg.Go(func() { sigs, sigErr = c.dkim(ctx, in.Raw) })
 	}
@@ -113,12 +114,14 @@ func (c *Checker) Check(ctx context.Context, in Input) Result {
 	// one of the centre's relays, which forwards everyone's mail, it would
 	// fail every domain that publishes a strict SPF record.
 	spfKnown := in.SMTP && in.ClientIP.IsValid() && !c.trustedRelay(in.ClientIP)
-	switch early := earlySPF(ctx, in); {
-	case spfKnown && early != nil:
-		// Started by the SMTP receiver while the message arrived.
-		wg.Go(func() { spfRes, spfDom = early.wait(ctx) })
-	case spfKnown:
+	early := earlySPF(ctx, in)
+	if spfKnown && early == nil {
 		wg.Go(func() { spfRes, spfDom = c.spf(ctx, in) })
+	}
+	rec, recErr := c.dmarcRecord(ctx, domain)
+	if spfKnown && early != nil {
+		// Started by the SMTP receiver while the message arrived.
+		spfRes, spfDom = early.wait(ctx)
 	}
 	wg.Wait()
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -230,5 +231,58 @@ func TestEarlySPF(t *testing.T) {
 	}
 	if r := c.StartSPF(context.Background(), netip.Addr{}, "client.test", "x@example.org"); r != nil {
 		t.Errorf("StartSPF without a client address = %v, want nil", r)
+	}
+}
+
+// barrier answers example.org's SPF and DMARC questions only once both
+// have been asked: a Check that asked them one after the other would
+// wait until its context ends.
+type barrier struct {
+	sender.Resolver
+	spf, dmarc chan struct{}
+	spfOnce    sync.Once
+	dmarcOnce  sync.Once
+}
+
+func (b *barrier) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	var mine, other chan struct{}
+	switch name {
+	case "example.org":
+		b.spfOnce.Do(func() { close(b.spf) })
+		mine, other = b.spf, b.dmarc
+	case "_dmarc.example.org":
+		b.dmarcOnce.Do(func() { close(b.dmarc) })
+		mine, other = b.dmarc, b.spf
+	}
+	if mine != nil {
+		select {
+		case <-other:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return b.Resolver.LookupTXT(ctx, name)
+}
+
+// TestCheckAsksAtOnce: the DMARC and SPF questions are asked together,
+// whether the SMTP receiver started SPF early or not, so a message waits
+// for the slower answer, not for both in turn.
+func TestCheckAsksAtOnce(t *testing.T) {
+	z, _ := zone(t)
+	ip := netip.MustParseAddr("192.0.2.10")
+	for _, early := range []bool{false, true} {
+		b := &barrier{Resolver: z, spf: make(chan struct{}), dmarc: make(chan struct{})}
+		c := &sender.Checker{Resolver: b, Budget: 5 * time.Second}
+		ctx := context.Background()
+		if early {
+			e := c.StartSPF(ctx, ip, "client.test", "bounce@example.org")
+			t.Cleanup(e.Stop)
+			ctx = sender.WithEarlySPF(ctx, e)
+		}
+		in := sender.Input{Raw: []byte(msg), From: "awa@example.org", FromFields: 1,
+			SMTP: true, ClientIP: ip, Helo: "client.test", MailFrom: "bounce@example.org"}
+		if r := c.Check(ctx, in); r.Verdict != sender.Verified || !strings.Contains(r.Evidence, "dmarc=pass") {
+			t.Errorf("early SPF %v: verdict %v, want dmarc=pass (the questions were asked one after the other)", early, r)
+		}
 	}
 }
