@@ -44,7 +44,31 @@ type committer[O any] struct {
 	// their send to queue: Run drains until it is zero, so that no work is
 	// left in the queue after Run returns.
 	sending atomic.Int64
+	// gather is how long after its first work a batch may wait for more
+	// (gatherFor); gap follows the time between works queued, last is
+	// when the latest was: Run's alone.
+	gather time.Duration
+	gap    time.Duration
+	last   time.Time
 }
+
+const (
+	// gatherFor bounds how long a batch waits for more work once its first
+	// was queued, when works come faster than that. A batch costs about as
+	// much for one message as for several: its transaction, its commit and
+	// the pages every commit writes again (the last pages of the tables and
+	// indexes). Taken as soon as one work was there, batches under the
+	// load generator's 16 connections held 2.8 messages on average, and
+	// more than half of them one. Waiting up to 2 ms made them 6.7 on
+	// SQLite, cut the gateway's CPU per message by a tenth and raised the
+	// rate by 9 % (3 % on PostgreSQL), with the median latency unchanged:
+	// the verdict waits for the sync of the log anyway (walsync.go). 1 ms
+	// gathered too little, 3 ms raised the median latency.
+	gatherFor = 2 * time.Millisecond
+	// gapCap bounds one gap's weight in the mean: after a pause, the next
+	// work is not kept waiting, and a few quick ones bring the mean down.
+	gapCap = 100 * time.Millisecond
+)
 
 // work is a caller's unit of work: it runs in tx, and acts on its batch
 // through b.
@@ -52,10 +76,11 @@ type work[O any] func(ctx context.Context, tx store.Tx, b *batch[O]) error
 
 // job is one caller's work waiting for its commit.
 type job[O any] struct {
-	fn    work[O]
-	ahead *Ahead
-	opens []O // what its last run left to the batch's end
-	done  chan error
+	fn     work[O]
+	queued time.Time
+	ahead  *Ahead
+	opens  []O // what its last run left to the batch's end
+	done   chan error
 }
 
 // Ahead is a work's first statement when it is the insert of a message
@@ -202,7 +227,8 @@ func (b *batch[O]) start(j *job[O]) {
 }
 
 func newCommitter[O any](st Store, maxBatch int, log *slog.Logger, finish func(context.Context, store.Tx, []O) error) *committer[O] {
-	return &committer[O]{st: st, finish: finish, max: maxBatch, log: log, queue: make(chan *job[O], 4*maxBatch)}
+	return &committer[O]{st: st, finish: finish, max: maxBatch, log: log, queue: make(chan *job[O], 4*maxBatch),
+		gather: gatherFor, gap: gapCap}
 }
 
 // Do runs fn and returns once its work is committed (nil) or has failed.
@@ -216,7 +242,7 @@ func (c *committer[O]) Do(ctx context.Context, ahead *Ahead, fn work[O]) error {
 		c.sending.Add(-1)
 		return c.alone(ctx, fn)
 	}
-	j := &job[O]{fn: fn, ahead: ahead, done: make(chan error, 1)}
+	j := &job[O]{fn: fn, queued: time.Now(), ahead: ahead, done: make(chan error, 1)}
 	select {
 	case c.queue <- j:
 		c.sending.Add(-1)
@@ -268,10 +294,51 @@ func (c *committer[O]) Run(ctx context.Context) {
 				break fill
 			}
 		}
+		jobs = c.gatherMore(ctx, jobs)
 		if s := c.commit(context.WithoutCancel(ctx), jobs); s != nil {
 			settling <- s
 		}
 	}
+}
+
+// gatherMore lets a batch wait for more work, until it is c.gather old
+// (counted from when its first work was queued) or full, when works come
+// faster than that; otherwise it returns jobs as they are.
+func (c *committer[O]) gatherMore(ctx context.Context, jobs []*job[O]) []*job[O] {
+	for _, j := range jobs {
+		c.arrived(j.queued)
+	}
+	if c.gather <= 0 || c.gap >= c.gather || len(jobs) >= c.max {
+		return jobs
+	}
+	wait := c.gather - time.Since(jobs[0].queued)
+	if wait <= 0 {
+		return jobs
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for len(jobs) < c.max {
+		select {
+		case j := <-c.queue:
+			c.arrived(j.queued)
+			jobs = append(jobs, j)
+		case <-t.C:
+			return jobs
+		case <-ctx.Done():
+			return jobs
+		}
+	}
+	return jobs
+}
+
+// arrived takes a work queued at into the mean gap between works (an
+// exponential mean, each new gap weighing an eighth).
+func (c *committer[O]) arrived(at time.Time) {
+	if !c.last.IsZero() {
+		g := min(max(at.Sub(c.last), 0), gapCap)
+		c.gap += (g - c.gap) / 8
+	}
+	c.last = at
 }
 
 // drain commits what was queued before Run stopped, and what callers that

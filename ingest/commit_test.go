@@ -201,3 +201,97 @@ func TestCommitter(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitterGathers: when works come faster than the gathering time, a
+// batch waits for the next one; when they come rarely, a work is
+// committed at once.
+func TestCommitterGathers(t *testing.T) {
+	be := testdb.Backends()[0]
+	run := func(t *testing.T, tc *testCommitter) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { tc.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+		for !tc.running.Load() { // else Do commits alone
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// do runs Do in the background; its verdict comes on the channel.
+	do := func(tc *testCommitter, name string, runs *atomic.Int32) <-chan error {
+		errc := make(chan error, 1)
+		go func() { errc <- tc.Do(context.Background(), nil, opens(name, runs)) }()
+		return errc
+	}
+	verdict := func(t *testing.T, errc <-chan error, what string) {
+		t.Helper()
+		select {
+		case err := <-errc:
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no verdict after 10 s", what)
+		}
+	}
+
+	t.Run("frequent works share a batch", func(t *testing.T) {
+		tc := newTestCommitter(t, be.Open(t))
+		tc.max = 2 // full, and committed, once the second is there
+		tc.gather, tc.gap = time.Hour, 0
+		run(t, tc)
+		var runs atomic.Int32
+		first := do(tc, "a", &runs)
+		time.Sleep(20 * time.Millisecond) // a has been taken, and waits
+		second := do(tc, "b", &runs)
+		verdict(t, first, "a")
+		verdict(t, second, "b")
+		if n := tc.st.batches.Load(); n != 1 {
+			t.Errorf("%d batches, want the two works in one", n)
+		}
+	})
+	t.Run("a rare work is committed at once", func(t *testing.T) {
+		tc := newTestCommitter(t, be.Open(t))
+		// Works came further apart than the gathering time (the first
+		// one keeps the mean as it is).
+		tc.gather, tc.gap = time.Hour, 2*time.Hour
+		run(t, tc)
+		var runs atomic.Int32
+		verdict(t, do(tc, "a", &runs), "a (it waited for work that was not coming)")
+	})
+	t.Run("a batch waits no longer than the gathering time", func(t *testing.T) {
+		tc := newTestCommitter(t, be.Open(t))
+		tc.gather, tc.gap = 50*time.Millisecond, 0
+		run(t, tc)
+		var runs atomic.Int32
+		verdict(t, do(tc, "a", &runs), "a")
+	})
+}
+
+// TestCommitterGap: the mean gap between works falls under the gathering
+// time within a burst and rises above it at the first pause.
+func TestCommitterGap(t *testing.T) {
+	c := newCommitter[string](nil, 8, slog.New(slog.DiscardHandler), nil)
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name       string
+		gap        time.Duration // between the works of the step
+		works      int
+		wantGather bool
+	}{
+		{"first works after start", 5 * time.Millisecond, 3, false},
+		{"a burst, 1 ms apart", time.Millisecond, 40, true},
+		{"one work after a pause of a minute", time.Minute, 1, false},
+		{"the burst again", time.Millisecond, 40, true},
+		{"works 10 ms apart", 10 * time.Millisecond, 40, false},
+	}
+	for _, tt := range tests {
+		for range tt.works {
+			at = at.Add(tt.gap)
+			c.arrived(at)
+		}
+		if got := c.gap < c.gather; got != tt.wantGather {
+			t.Errorf("%s: mean gap %v, gathering %v; want gathering %v", tt.name, c.gap, got, tt.wantGather)
+		}
+	}
+}
