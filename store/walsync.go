@@ -43,7 +43,10 @@ type walSync struct {
 	// time it asks.
 	begun, ended uint64
 	running      bool
-	failed       error
+	// closed: the store closed; a sync still asked for (a write that
+	// committed as it closed) opens the log and closes it again.
+	closed bool
+	failed error
 	// failedAt is the number of the sync that failed: the commits an
 	// earlier one covered are durable still.
 	failedAt uint64
@@ -131,6 +134,9 @@ func (s *walSync) syncLog() error {
 		}
 		s.f = f
 	}
+	if s.closed {
+		defer s.closeFile()
+	}
 	return s.sync(s.f)
 }
 
@@ -147,6 +153,7 @@ func (s *walSync) close() {
 	for s.running {
 		s.cond.Wait()
 	}
+	s.closed = true
 	s.closeFile()
 }
 

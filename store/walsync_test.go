@@ -377,3 +377,24 @@ func TestSQLiteSyncsTheLogOfALinkedDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestWALSyncAfterClose: a write that committed as the store closed still
+// has its sync, and the log file is not left open after it.
+func TestWALSyncAfterClose(t *testing.T) {
+	ws, _ := newLog(t)
+	syncs := 0
+	ws.sync = func(*os.File) error { syncs++; return nil }
+	if err := ws.wait(); err != nil {
+		t.Fatal(err)
+	}
+	ws.close()
+	if ws.f != nil {
+		t.Fatal("the log is still open after close")
+	}
+	if err := ws.wait(); err != nil {
+		t.Fatalf("a sync after close: %v", err)
+	}
+	if syncs != 2 || ws.f != nil {
+		t.Errorf("%d syncs, log open %v; want 2, and the log closed again", syncs, ws.f != nil)
+	}
+}
