@@ -213,9 +213,7 @@ func TestCommitterGathers(t *testing.T) {
 		done := make(chan struct{})
 		go func() { tc.Run(ctx); close(done) }()
 		t.Cleanup(func() { cancel(); <-done })
-		for !tc.running.Load() { // else Do commits alone
-			time.Sleep(time.Millisecond)
-		}
+		waitFor(t, "Run", tc.running.Load) // else Do commits alone
 	}
 	// do runs Do in the background; its verdict comes on the channel.
 	do := func(tc *testCommitter, name string, runs *atomic.Int32) <-chan error {
@@ -225,13 +223,8 @@ func TestCommitterGathers(t *testing.T) {
 	}
 	verdict := func(t *testing.T, errc <-chan error, what string) {
 		t.Helper()
-		select {
-		case err := <-errc:
-			if err != nil {
-				t.Fatalf("%s: %v", what, err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: no verdict after 10 s", what)
+		if err := awaitVerdict(t, errc, what, 10*time.Second); err != nil {
+			t.Fatalf("%s: %v", what, err)
 		}
 	}
 

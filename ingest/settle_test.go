@@ -80,13 +80,8 @@ func TestCommitterVerdictAfterDurable(t *testing.T) {
 				gs.release <- nil
 				gs.release <- nil
 				for i, ch := range []chan error{first, second} {
-					select {
-					case err := <-ch:
-						if err != nil {
-							t.Errorf("work %d: %v", i, err)
-						}
-					case <-time.After(5 * time.Second):
-						t.Fatalf("work %d: no verdict once durable", i)
+					if err := awaitVerdict(t, ch, fmt.Sprintf("work %d, once durable", i), 5*time.Second); err != nil {
+						t.Errorf("work %d: %v", i, err)
 					}
 				}
 			})
@@ -109,6 +104,19 @@ func TestCommitterVerdictAfterDurable(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// awaitVerdict returns the verdict that comes on errc, and fails t when
+// none came within d.
+func awaitVerdict(t *testing.T, errc <-chan error, what string, d time.Duration) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(d):
+		t.Fatalf("%s: no verdict after %v", what, d)
+		return nil
 	}
 }
 
