@@ -415,6 +415,22 @@ SELECT 'B' || n, CASE WHEN n % 100 = 0 THEN 'open' ELSE 'closed' END, 'normal', 
 // sqliteSeries numbers 1 to 20000 as i(n): SQLite has no generate_series.
 const sqliteSeries = `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000)`
 
+// scansTickets reports whether plan (queryPlan's) reads the tickets
+// table whole, on either backend.
+func scansTickets(plan string) bool {
+	return strings.Contains(plan, "Seq Scan on tickets") || regexp.MustCompile(`(?m)^SCAN (tickets|t)$`).MatchString(plan)
+}
+
+// hasIndex reports whether b's schema has the index name.
+func (b backend) hasIndex(t *testing.T, name string) bool {
+	t.Helper()
+	q := map[string]string{
+		"sqlite":   `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '` + name + `'`,
+		"postgres": `SELECT count(*) FROM pg_indexes WHERE indexname = '` + name + `'`,
+	}[b.name]
+	return b.count(t, q) != 0
+}
+
 // queryPlan is the planner's plan of q on b, one line a step.
 func queryPlan(t *testing.T, b backend, q stmt, args ...any) string {
 	t.Helper()
@@ -860,15 +876,86 @@ SELECT 'R' || n, 'open', 'normal', 0, 0, CASE WHEN n % 100 = 0 THEN 0 END,
 				t.Errorf("the reminder scan does not read %s:\n%s", ix, plan)
 			}
 		}
-		if strings.Contains(plan, "Seq Scan on tickets") || regexp.MustCompile(`(?m)^SCAN (tickets|t)$`).MatchString(plan) {
+		if scansTickets(plan) {
 			t.Errorf("the reminder scan reads the tickets table whole:\n%s", plan)
 		}
-		gone := map[string]string{
-			"sqlite":   `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'tickets_clock_running'`,
-			"postgres": `SELECT count(*) FROM pg_indexes WHERE indexname = 'tickets_clock_running'`,
-		}[b.name]
-		if n := b.count(t, gone); n != 0 {
+		if b.hasIndex(t, "tickets_clock_running") {
 			t.Error("tickets_clock_running, which no statement reads, is still there")
+		}
+	})
+}
+
+// TestFindTicketsByRequesterUsesIndex guards a requester's page: on a
+// table of many requesters it reads tickets_requester_key, never the
+// whole table, and tickets_requester (a second index entry per ticket for
+// the same address) is gone (migrations 0022, SQLite 0019).
+func TestFindTicketsByRequesterUsesIndex(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		fill := `
+INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
+SELECT 'R' || i, 'open', 'normal', now(), now(), 'r' || i || '@example.org', 'r' || i || '@example.org'
+FROM generate_series(1, 20000) AS i;
+ANALYZE tickets`
+		if b.name == "sqlite" {
+			fill = sqliteSeries + `
+INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
+SELECT 'R' || n, 'open', 'normal', 0, 0, 'r' || n || '@example.org', 'r' || n || '@example.org' FROM i`
+		}
+		b.exec(t, fill)
+		for _, words := range []int{0, 1} {
+			args := []any{"", "", "r7@example.org", "r7@example.org"}
+			for range words {
+				args = append(args, "panne")
+			}
+			plan := queryPlan(t, b, findTickets(words, true), append(args, limitArg(0))...)
+			if !strings.Contains(plan, "tickets_requester_key") {
+				t.Errorf("a requester's tickets (%d words) are not found through tickets_requester_key:\n%s", words, plan)
+			}
+			if scansTickets(plan) {
+				t.Errorf("a requester's tickets (%d words) are found by reading the table whole:\n%s", words, plan)
+			}
+		}
+		if b.hasIndex(t, "tickets_requester") {
+			t.Error("tickets_requester, a second entry for the requester's address, is still there")
+		}
+	})
+}
+
+// TestRequesterKeyBackfill: the tickets opened before requester_key
+// existed get theirs from the migration that drops tickets_requester, as
+// MailboxKey computes it, so that their requester still finds them.
+func TestRequesterKeyBackfill(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ms, err := migrations(b.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(ms, func(m migration) bool { return strings.HasSuffix(m.name, "_requester_by_key") })
+		if i < 0 {
+			t.Fatal("no requester_by_key migration")
+		}
+		addrs := []string{"Awa.Diop@Example.org", " awa+imprimante@example.org ", "moussa@example.org+x", "plain@example.org"}
+		for n, a := range addrs {
+			b.exec(t, fmt.Sprintf(`INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
+VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, map[string]string{"sqlite": "0", "postgres": "now()"}[b.name],
+				map[string]string{"sqlite": "0", "postgres": "now()"}[b.name], a))
+		}
+		b.exec(t, `INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
+VALUES ('B9', 'open', 'normal', `+map[string]string{"sqlite": "0, 0", "postgres": "now(), now()"}[b.name]+`, '', '')`)
+		b.exec(t, ms[i].sql)
+		for n, a := range addrs {
+			want := MailboxKey(a)
+			got := b.count(t, fmt.Sprintf(`SELECT count(*) FROM tickets WHERE number = 'B%d' AND requester_key = '%s'`, n, want))
+			if got != 1 {
+				t.Errorf("the ticket of %q has not the key %q after the migration", a, want)
+			}
+		}
+		if n := b.count(t, `SELECT count(*) FROM tickets WHERE number = 'B9' AND requester_key = ''`); n != 1 {
+			t.Error("a ticket without a requester got a key")
+		}
+		got, err := b.s.FindTickets(context.Background(), TicketQuery{Requester: "awa.diop@example.org"})
+		if err != nil || len(got) != 1 || got[0].Number != "B0" {
+			t.Errorf("FindTickets(awa.diop@example.org) = %v, %v; want B0 after the backfill", got, err)
 		}
 	})
 }

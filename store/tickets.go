@@ -709,23 +709,33 @@ func searchWords(text string) []string {
 	return words
 }
 
-// findTickets is FindTickets' statement for that many search words: the
-// requester through the tickets_requester index; each word with strpos
-// (PostgreSQL) or instr (SQLite) over lower(). PostgreSQL folds every
-// letter; SQLite folds ASCII letters only, so the words are lowered in Go
-// and an accented capital in the stored text is not folded.
-func findTickets(words int) stmt {
-	const where = `(%[1]s = '' OR t.status = %[1]s) AND (%[2]s = '' OR t.category = %[2]s) AND (%[3]s = '' OR lower(t.requester) = %[3]s)`
+// findTickets is FindTickets' statement for that many search words, with
+// or without a requester: each word with strpos (PostgreSQL) or instr
+// (SQLite) over lower(). PostgreSQL folds every letter; SQLite folds ASCII
+// letters only, so the words are lowered in Go and an accented capital in
+// the stored text is not folded. The requester is found through
+// tickets_requester_key, then matched whole: a requester's page lists the
+// tickets of that exact address, not those of its +tag variants. A
+// statement of its own, because neither planner would use the index behind
+// an "OR the parameter is empty".
+func findTickets(words int, byRequester bool) stmt {
+	const where = `(%[1]s = '' OR t.status = %[1]s) AND (%[2]s = '' OR t.category = %[2]s)`
+	const requester = ` AND t.requester_key = %[1]s AND t.requester_key <> '' AND lower(t.requester) = %[2]s`
 	const word = ` AND (%[1]s(lower(t.subject), %[2]s) > 0 OR EXISTS (
     SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND %[1]s(lower(m.subject || ' ' || m.body), %[2]s) > 0))`
 	build := func(cols, search, limit string, param func(int) string) string {
 		var b strings.Builder
 		b.WriteString(`SELECT ` + cols + ` FROM tickets t WHERE `)
-		fmt.Fprintf(&b, where, param(1), param(2), param(3))
-		for i := range words {
-			fmt.Fprintf(&b, word, search, param(4+i))
+		fmt.Fprintf(&b, where, param(1), param(2))
+		n := 3
+		if byRequester {
+			fmt.Fprintf(&b, requester, param(3), param(4))
+			n = 5
 		}
-		fmt.Fprintf(&b, ` ORDER BY t.created_at DESC, t.id DESC LIMIT `+limit, param(4+words))
+		for i := range words {
+			fmt.Fprintf(&b, word, search, param(n+i))
+		}
+		fmt.Fprintf(&b, ` ORDER BY t.created_at DESC, t.id DESC LIMIT `+limit, param(n+words))
 		return b.String()
 	}
 	return stmt{
@@ -738,12 +748,16 @@ func findTickets(words int) stmt {
 // and words of their subject or messages.
 func (s *core) FindTickets(ctx context.Context, q TicketQuery) ([]Ticket, error) {
 	words := searchWords(q.Text)
-	args := []any{string(q.Status), q.Category, strings.ToLower(clean(q.Requester))}
+	args := []any{string(q.Status), q.Category}
+	requester := strings.ToLower(clean(q.Requester))
+	if requester != "" {
+		args = append(args, MailboxKey(requester), requester)
+	}
 	for _, w := range words {
 		args = append(args, w)
 	}
 	args = append(args, limitArg(q.Limit))
-	rs, err := s.read.query(ctx, findTickets(len(words)), args...)
+	rs, err := s.read.query(ctx, findTickets(len(words), requester != ""), args...)
 	if err != nil {
 		return nil, wrap("store: find tickets", err)
 	}

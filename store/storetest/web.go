@@ -168,16 +168,20 @@ func testFindTickets(t *testing.T, open Opener) {
 	n0 := mk("Imprimante en panne", "awa@example.org", "2.2", "Le bac papier est bloqué.", 0)
 	n1 := mk("Mot de passe oublié", "Moussa@Example.org", "1.3", "Je ne peux plus me connecter.", 1)
 	n2 := mk("Plateforme inaccessible", "awa@example.org", "1.7", "Erreur 502 sur la plateforme.", 2)
+	// The same mailbox with a +detail: the same requester_key, another address.
+	n3 := mk("Accès VPN", "awa+vpn@example.org", "", "Le VPN refuse ma connexion.", 3)
 	setStatus(t, s, n0, store.StatusResolved, "test", base.Add(time.Hour))
 	cases := []struct {
 		name string
 		q    store.TicketQuery
 		want []string
 	}{
-		{"all newest first", store.TicketQuery{}, []string{n2, n1, n0}},
+		{"all newest first", store.TicketQuery{}, []string{n3, n2, n1, n0}},
 		{"requester any case", store.TicketQuery{Requester: "AWA@example.org"}, []string{n2, n0}},
 		{"requester stored with capitals", store.TicketQuery{Requester: "moussa@example.org"}, []string{n1}},
 		{"unknown requester", store.TicketQuery{Requester: "nobody@example.org"}, nil},
+		{"a +detail is another address", store.TicketQuery{Requester: "Awa+VPN@example.org"}, []string{n3}},
+		{"the +detail's mailbox is another address", store.TicketQuery{Requester: "awa+other@example.org"}, nil},
 		{"status", store.TicketQuery{Status: store.StatusResolved}, []string{n0}},
 		{"category", store.TicketQuery{Category: "1.7"}, []string{n2}},
 		{"word of a subject, any case", store.TicketQuery{Text: "IMPRIMANTE"}, []string{n0}},
@@ -185,7 +189,9 @@ func testFindTickets(t *testing.T, open Opener) {
 		{"every word must match", store.TicketQuery{Text: "plateforme 502"}, []string{n2}},
 		{"words from different tickets", store.TicketQuery{Text: "imprimante 502"}, nil},
 		{"text and requester", store.TicketQuery{Text: "plateforme", Requester: "awa@example.org"}, []string{n2}},
-		{"limit", store.TicketQuery{Limit: 1}, []string{n2}},
+		{"limit", store.TicketQuery{Limit: 1}, []string{n3}},
+		{"requester and limit", store.TicketQuery{Requester: "awa@example.org", Limit: 1}, []string{n2}},
+		{"requester, status and category", store.TicketQuery{Requester: "awa@example.org", Status: store.StatusResolved, Category: "2.2"}, []string{n0}},
 		{"like metacharacters are literal", store.TicketQuery{Text: "%"}, nil},
 	}
 	for _, c := range cases {
