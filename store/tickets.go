@@ -263,13 +263,14 @@ func (t *pgTx) attachOpening(ctx context.Context, c *ticketsOfYear, out []Ticket
 	return nil
 }
 
-// SQLite's creation statements, one ticket at a time: the transaction
-// already holds the write lock (BEGIN IMMEDIATE), so the counter upsert is
-// serialised and rolls back with it.
+// SQLite's creation statements: the year's counter moved once per year
+// of the group, by the number of its tickets, then the tickets one at a
+// time. The transaction already holds the write lock (BEGIN IMMEDIATE),
+// so the counter upsert is serialised and rolls back with it.
 var (
-	sqliteNextNumber = stmt{sqlite: `
-INSERT INTO ticket_counters (year, last) VALUES (?, 1)
-ON CONFLICT (year) DO UPDATE SET last = last + 1
+	sqliteReserveNumbers = stmt{sqlite: `
+INSERT INTO ticket_counters (year, last) VALUES (?1, ?2)
+ON CONFLICT (year) DO UPDATE SET last = last + ?2
 RETURNING last`}
 	sqliteInsertTicket = stmt{sqlite: `
 INSERT INTO tickets (number, subject, category, category_source, confidence, requester,
@@ -281,28 +282,41 @@ RETURNING id`}
 INSERT INTO status_history (ticket_id, from_status, to_status, reason, at) VALUES (?, '', 'open', 'created', ?)`}
 )
 
-// CreateTickets creates the tickets one by one: in-process SQLite has no
-// round trips to save.
+// CreateTickets numbers the tickets of each year in the order given, one
+// counter upsert per year (a statement per ticket cost the group commit
+// about 20 µs each), then creates them one by one: in-process SQLite has
+// no round trips to save.
 func (t *sqliteTx) CreateTickets(ctx context.Context, nts []NewTicket) ([]Ticket, error) {
+	nts = slices.Clone(nts)
+	perYear := map[int]int64{}
+	for i := range nts {
+		prepareTicket(&nts[i], t.now())
+		perYear[nts[i].CreatedAt.Year()]++
+	}
+	next := make(map[int]int64, len(perYear))
+	for year, n := range perYear {
+		var last int64
+		if err := t.c.queryRow(ctx, sqliteReserveNumbers, year, n).Scan(&last); err != nil {
+			return nil, wrap("store: create tickets: numbers", err)
+		}
+		next[year] = last - n + 1
+	}
 	out := make([]Ticket, 0, len(nts))
 	for _, nt := range nts {
-		tk, err := t.createTicket(ctx, nt)
+		year := nt.CreatedAt.Year()
+		tk, err := t.createTicket(ctx, nt, ticketNumber(year, next[year]))
 		if err != nil {
 			return nil, err
 		}
+		next[year]++
 		out = append(out, tk)
 	}
 	return out, nil
 }
 
-func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket) (Ticket, error) {
-	prepareTicket(&nt, t.now())
-	year, at := nt.CreatedAt.Year(), ts(nt.CreatedAt)
-	var n int64
-	if err := t.c.queryRow(ctx, sqliteNextNumber, year).Scan(&n); err != nil {
-		return Ticket{}, wrap("store: create ticket: number", err)
-	}
-	number := ticketNumber(year, n)
+// createTicket writes nt, prepared (prepareTicket), as ticket number.
+func (t *sqliteTx) createTicket(ctx context.Context, nt NewTicket, number string) (Ticket, error) {
+	at := ts(nt.CreatedAt)
 	var id int64
 	if err := t.c.queryRow(ctx, sqliteInsertTicket, number, nt.Subject, nt.Category, nt.CategorySource, nt.Confidence,
 		nt.Requester, nt.LinkedTo, nt.NoAckReason, nt.IncidentKey, at, MailboxKey(nt.Requester),
