@@ -921,41 +921,72 @@ SELECT 'R' || n, 'open', 'normal', 0, 0, 'r' || n || '@example.org', 'r' || n ||
 	})
 }
 
-// TestRequesterKeyBackfill: the tickets opened before requester_key
-// existed get theirs from the migration that drops tickets_requester, as
-// MailboxKey computes it, so that their requester still finds them.
+// TestRequesterKeyBackfill: a database upgraded past the migration that
+// drops tickets_requester (put back as it was before it: the old index,
+// the tickets opened before requester_key existed without one) gives
+// those tickets their key as MailboxKey computes it, so that their
+// requester still finds them, and loses the index.
 func TestRequesterKeyBackfill(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, b backend) {
-		ms, err := migrations(b.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(ms, func(m migration) bool { return strings.HasSuffix(m.name, "_requester_by_key") })
-		if i < 0 {
-			t.Fatal("no requester_by_key migration")
-		}
-		addrs := []string{"Awa.Diop@Example.org", " awa+imprimante@example.org ", "moussa@example.org+x", "plain@example.org"}
-		for n, a := range addrs {
-			b.exec(t, fmt.Sprintf(`INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
-VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, map[string]string{"sqlite": "0", "postgres": "now()"}[b.name],
-				map[string]string{"sqlite": "0", "postgres": "now()"}[b.name], a))
-		}
-		b.exec(t, `INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
-VALUES ('B9', 'open', 'normal', `+map[string]string{"sqlite": "0, 0", "postgres": "now(), now()"}[b.name]+`, '', '')`)
-		b.exec(t, ms[i].sql)
-		for n, a := range addrs {
-			want := MailboxKey(a)
-			got := b.count(t, fmt.Sprintf(`SELECT count(*) FROM tickets WHERE number = 'B%d' AND requester_key = '%s'`, n, want))
-			if got != 1 {
-				t.Errorf("the ticket of %q has not the key %q after the migration", a, want)
+	ctx := context.Background()
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			o := Options{DataDir: t.TempDir()}
+			now := "0"
+			if name == "postgres" {
+				o, now = Options{DatabaseURL: pgtest.URL(t)}, "now()"
 			}
-		}
-		if n := b.count(t, `SELECT count(*) FROM tickets WHERE number = 'B9' AND requester_key = ''`); n != 1 {
-			t.Error("a ticket without a requester got a key")
-		}
-		got, err := b.s.FindTickets(context.Background(), TicketQuery{Requester: "awa.diop@example.org"})
-		if err != nil || len(got) != 1 || got[0].Number != "B0" {
-			t.Errorf("FindTickets(awa.diop@example.org) = %v, %v; want B0 after the backfill", got, err)
-		}
-	})
+			ms, err := migrations(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(ms, func(m migration) bool { return strings.HasSuffix(m.name, "_requester_by_key") })
+			if i < 0 {
+				t.Fatal("no requester_by_key migration")
+			}
+			s, err := Open(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addrs := []string{"Awa.Diop@Example.org", " awa+imprimante@example.org ", "moussa@example.org+x", "plain@example.org", ""}
+			old := []string{
+				`CREATE INDEX tickets_requester ON tickets (lower(requester), id)`,
+				fmt.Sprintf(`DELETE FROM schema_migrations WHERE version >= %d`, ms[i].version),
+			}
+			for n, a := range addrs {
+				old = append(old, fmt.Sprintf(`INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
+VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, now, now, a))
+			}
+			for _, q := range old {
+				if _, err := coreOf(s).write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			s.Close()
+			if s, err = Open(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			b := backend{name: name, s: s, count: func(t *testing.T, q string) int64 {
+				t.Helper()
+				var n int64
+				if err := coreOf(s).read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return n
+			}}
+			for n, a := range addrs {
+				want := MailboxKey(a)
+				if got := b.count(t, fmt.Sprintf(`SELECT count(*) FROM tickets WHERE number = 'B%d' AND requester_key = '%s'`, n, want)); got != 1 {
+					t.Errorf("the ticket of %q has not the key %q after the upgrade", a, want)
+				}
+			}
+			if b.hasIndex(t, "tickets_requester") {
+				t.Error("tickets_requester is still there after the upgrade")
+			}
+			got, err := s.FindTickets(ctx, TicketQuery{Requester: "awa.diop@example.org"})
+			if err != nil || len(got) != 1 || got[0].Number != "B0" {
+				t.Errorf("FindTickets(awa.diop@example.org) = %v, %v; want B0 after the upgrade", got, err)
+			}
+		})
+	}
 }
