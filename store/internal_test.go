@@ -47,25 +47,31 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Close)
-			c := coreOf(s)
-			fn(t, backend{
-				name: o.name, s: s,
-				count: func(t *testing.T, q string) int64 {
-					t.Helper()
-					var n int64
-					if err := c.read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
-						t.Fatalf("%s: %v", q, err)
-					}
-					return n
-				},
-				exec: func(t *testing.T, q string) {
-					t.Helper()
-					if _, err := c.write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
-						t.Fatalf("%s: %v", q, err)
-					}
-				},
-			})
+			fn(t, backendOf(o.name, s))
 		})
+	}
+}
+
+// backendOf is s, opened on the backend name, with its helpers.
+func backendOf(name string, s Store) backend {
+	ctx := context.Background()
+	c := coreOf(s)
+	return backend{
+		name: name, s: s,
+		count: func(t *testing.T, q string) int64 {
+			t.Helper()
+			var n int64
+			if err := c.read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		},
+		exec: func(t *testing.T, q string) {
+			t.Helper()
+			if _, err := c.write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		},
 	}
 }
 
@@ -957,23 +963,14 @@ func TestRequesterKeyBackfill(t *testing.T) {
 VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, now, now, a))
 			}
 			for _, q := range old {
-				if _, err := coreOf(s).write.exec(ctx, stmt{pg: q, sqlite: q}); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
+				backendOf(name, s).exec(t, q)
 			}
 			s.Close()
 			if s, err = Open(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Close)
-			b := backend{name: name, s: s, count: func(t *testing.T, q string) int64 {
-				t.Helper()
-				var n int64
-				if err := coreOf(s).read.queryRow(ctx, stmt{pg: q, sqlite: q}).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				return n
-			}}
+			b := backendOf(name, s)
 			for n, a := range addrs {
 				want := MailboxKey(a)
 				if got := b.count(t, fmt.Sprintf(`SELECT count(*) FROM tickets WHERE number = 'B%d' AND requester_key = '%s'`, n, want)); got != 1 {
