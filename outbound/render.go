@@ -17,7 +17,7 @@ var ErrCannotCompose = errors.New("outbound: cannot compose")
 // RenderStore is what RenderAll reads and writes; store.Store satisfies it.
 type RenderStore interface {
 	AckSources(ctx context.Context, outboxIDs []int64) (map[int64]store.AckSource, error)
-	InTx(ctx context.Context, fn store.TxFunc) error
+	InTxCommit(ctx context.Context, fn store.TxFunc) (durable func() error, err error)
 	// ComposedPerTx is how many acknowledgments one transaction stores.
 	ComposedPerTx() int
 }
@@ -30,9 +30,11 @@ var _ RenderStore = store.Store(nil)
 // first incoming message give what PlanAcks and FinishAcks had; the recipient,
 // subject and Message-ID queued with it are kept, and it is dated when it
 // was queued. The bytes are stored as the tickets' ack messages and linked
-// to their outbox rows in one transaction, committed before anything is
-// sent: what goes out is what the ticket shows, and a later attempt sends
-// the same bytes. ms[i] is updated in place; errs[i] is its error (nil for
+// to their outbox rows, a few per transaction (ComposedPerTx), durable
+// before anything is sent: what goes out is what the ticket shows, and a
+// later attempt sends the same bytes. The transactions are waited for
+// once, after the last: its durability covers the others'
+// (Store.InTxCommit). ms[i] is updated in place; errs[i] is its error (nil for
 // mail that had its bytes already). known holds the sources already in
 // hand (QueuedAck.Source, by outbox id), which are not read again.
 func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound, known map[int64]store.AckSource) (errs []error) {
@@ -96,18 +98,18 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 		done = append(done, composed{i, c, a.ackMessage(src.Ticket, o.To[0], c, at)})
 	}
 	perTx := max(st.ComposedPerTx(), 1)
+	var stored []composed // committed, not yet known durable
+	var durable func() error
 	storeChunk := func(chunk []composed) error {
 		msgs, ids := make([]*store.Message, len(chunk)), make([]int64, len(chunk))
 		for k, d := range chunk {
 			msgs[k], ids[k] = d.msg, ms[d.i].ID
 		}
-		err := st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		d, err := st.InTxCommit(ctx, func(ctx context.Context, tx store.Tx) error {
 			return tx.InsertComposed(ctx, msgs, ids)
 		})
 		if err == nil {
-			for _, d := range chunk {
-				ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, d.msg.ID, d.c.Subject
-			}
+			stored, durable = append(stored, chunk...), d
 		}
 		return err
 	}
@@ -130,6 +132,19 @@ func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbou
 				fail(d.i, err)
 			}
 		}
+	}
+	if durable != nil {
+		if err := durable(); err != nil {
+			// Committed, perhaps not on disk: not sent now. A later
+			// attempt finds the bytes stored, or composes them again.
+			for _, d := range stored {
+				fail(d.i, err)
+			}
+			return errs
+		}
+	}
+	for _, d := range stored {
+		ms[d.i].Raw, ms[d.i].MessageRowID, ms[d.i].Subject = d.c.Raw, d.msg.ID, d.c.Subject
 	}
 	return errs
 }

@@ -252,21 +252,36 @@ func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 	}
 }
 
-// txCounter counts the transactions RenderAll opens.
+// txCounter counts the transactions RenderAll opens and its waits for
+// their durability; durableErr, when set, is what those waits return.
 type txCounter struct {
 	store.Store
-	txs int
+	txs, waits int
+	durableErr error
 }
 
-func (c *txCounter) InTx(ctx context.Context, fn store.TxFunc) error {
+func (c *txCounter) InTxCommit(ctx context.Context, fn store.TxFunc) (func() error, error) {
 	c.txs++
-	return c.Store.InTx(ctx, fn)
+	durable, err := c.Store.InTxCommit(ctx, fn)
+	if err != nil || (durable == nil && c.durableErr == nil) {
+		return durable, err
+	}
+	return func() error {
+		c.waits++
+		if durable != nil {
+			if err := durable(); err != nil {
+				return err
+			}
+		}
+		return c.durableErr
+	}, nil
 }
 
 // TestRenderAllTransactions: a claim's acknowledgments are stored in one
 // transaction on PostgreSQL, where each commit costs more than the
 // inserts it saves, and eight per transaction on SQLite, whose single
-// writer the pipeline waits for.
+// writer the pipeline waits for; SQLite's commits are waited for once,
+// after the last (PostgreSQL's are durable on return).
 func TestRenderAllTransactions(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -283,6 +298,33 @@ func TestRenderAllTransactions(t *testing.T) {
 			want := map[string]int{"sqlite": 2, "postgres": 1}[b.Name]
 			if c.txs != want {
 				t.Errorf("RenderAll of 16 acknowledgments used %d transactions, want %d", c.txs, want)
+			}
+			wantWaits := map[string]int{"sqlite": 1, "postgres": 0}[b.Name]
+			if c.waits != wantWaits {
+				t.Errorf("RenderAll waited %d times for durability, want %d", c.waits, wantWaits)
+			}
+		})
+	}
+}
+
+// TestRenderAllNotDurable: when the commits cannot be made durable (the
+// log's sync failed), no acknowledgment is handed on to be sent: each has
+// the error and no bytes.
+func TestRenderAllNotDurable(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st := b.Open(t)
+			a, _ := newTestAcker(t, nil)
+			claimed := claimAcks(t, st, a, "t", 10)
+			c := &txCounter{Store: st, durableErr: store.ErrUnavailable}
+			for i, err := range a.RenderAll(context.Background(), c, claimed, nil) {
+				if !errors.Is(err, store.ErrUnavailable) || len(claimed[i].Raw) != 0 || claimed[i].MessageRowID != 0 {
+					t.Errorf("acknowledgment %d: %v, %d bytes, message row %d; want ErrUnavailable and nothing to send",
+						i, err, len(claimed[i].Raw), claimed[i].MessageRowID)
+				}
+			}
+			if c.waits != 1 {
+				t.Errorf("RenderAll waited %d times for durability, want 1", c.waits)
 			}
 		})
 	}

@@ -808,21 +808,12 @@ func TestPostgresWithoutDescriptionCache(t *testing.T) {
 	now := time.Now()
 	var number string
 	err = st.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		id, err := tx.InsertMessage(ctx, &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
-			MessageID: "<a@example.org>", Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: "k"})
+		tk, err := queueOne(ctx, tx, now)
 		if err != nil {
 			return err
 		}
-		tks, err := tx.CreateTickets(ctx, []NewTicket{{Subject: "x", Requester: "a@example.org", MessageRowID: id, MessageKind: KindRequest}})
-		if err != nil {
-			return err
-		}
-		number = tks[0].Number
-		if _, err := tx.TicketByMessageIDs(ctx, []string{"<a@example.org>"}); err != nil {
-			return err
-		}
-		_, err = tx.Enqueue(ctx, &Outbound{TicketID: tks[0].ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
-			MessageID: "<r@example.org>", Raw: []byte("x"), CreatedAt: now})
+		number = tk.Number
+		_, err = tx.TicketByMessageIDs(ctx, []string{"<a@example.org>"})
 		return err
 	})
 	if err != nil {
@@ -986,4 +977,21 @@ VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, now, now, a))
 			}
 		})
 	}
+}
+
+// queueOne creates a ticket for a request from a@example.org, Message-ID
+// <a@example.org>, and queues one outbound message for it.
+func queueOne(ctx context.Context, tx Tx, now time.Time) (Ticket, error) {
+	id, err := tx.InsertMessage(ctx, &Message{Direction: DirIn, Kind: KindRequest, From: "a@example.org",
+		MessageID: "<a@example.org>", Raw: []byte("Subject: x\r\n\r\nx\r\n"), DedupeKey: "k"})
+	if err != nil {
+		return Ticket{}, err
+	}
+	tks, err := tx.CreateTickets(ctx, []NewTicket{{Subject: "x", Requester: "a@example.org", MessageRowID: id, MessageKind: KindRequest}})
+	if err != nil {
+		return Ticket{}, err
+	}
+	_, err = tx.Enqueue(ctx, &Outbound{TicketID: tks[0].ID, MailFrom: "support@example.org", To: []string{"a@example.org"},
+		MessageID: "<r@example.org>", Raw: []byte("x"), CreatedAt: now})
+	return tks[0], err
 }

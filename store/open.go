@@ -254,6 +254,10 @@ type sqliteStore struct {
 	// ws makes the writer's commits durable (walsync.go); nil when
 	// read-only.
 	ws *walSync
+	// lazyWrite is the writer outside a transaction for writes that only
+	// the outbox sender waits for (MarkSent): durable lazily
+	// (walSync.waitLazily).
+	lazyWrite conn
 }
 
 // sqliteTx implements Tx on the writer's transaction.
@@ -361,6 +365,7 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 	}
 	main := path
 	var write conn = sqliteConn{w}
+	s.lazyWrite = write
 	if !o.ReadOnly {
 		// The log is named after the database file SQLite opened, which
 		// is not path when path is a symbolic link: SQLite follows it.
@@ -369,7 +374,8 @@ func openSQLite(ctx context.Context, o Options) (*sqliteStore, []string, error) 
 			return nil, nil, wrap("store: open "+path, err)
 		}
 		s.ws = newWALSync(main)
-		write = syncedConn{sqliteConn{w}, s.ws}
+		write = syncedConn{sqliteConn{w}, s.ws, false}
+		s.lazyWrite = syncedConn{sqliteConn{w}, s.ws, true}
 	}
 	s.core = core{write: write, read: sqliteConn{r}, begin: s.beginTx, snapshot: s.snapshotTx,
 		log: o.logger(), now: o.clock()}
@@ -467,6 +473,7 @@ func (s *sqliteStore) beginOn(ctx context.Context, q func(*sql.Tx) sqlQuerier) (
 	}
 	if s.ws != nil {
 		t.durable = func() error { return s.ws.durableAfter(need, "store: commit") }
+		t.lazilyDurable = func() error { return s.ws.lazilyDurableAfter(need, "store: commit") }
 	}
 	return t, nil
 }

@@ -764,5 +764,5 @@ func (s *sqliteStore) MarkSent(ctx context.Context, sent ...Sent) error {
 	if err != nil {
 		return fmt.Errorf("store: mark sent: %w", err)
 	}
-	return markSentAll(ctx, s.write, ids, string(js))
+	return markSentAll(ctx, s.lazyWrite, ids, string(js))
 }

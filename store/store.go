@@ -491,6 +491,15 @@ type BatchFinish func(ctx context.Context, tx Tx, live []int) error
 type Store interface {
 	// InTx runs fn in one transaction and commits when it returns nil.
 	InTx(ctx context.Context, fn TxFunc) error
+	// InTxCommit is InTx returning as soon as the transaction committed:
+	// nothing it wrote may be acted on outside the database before
+	// durable, when not nil, returned nil. durable is nil when the commit
+	// was durable on return (PostgreSQL). On SQLite it starts no sync of
+	// the log for a while (walSync.waitLazily): the syncs others start,
+	// every few milliseconds under load, cover it. Waiting for the last of
+	// several commits covers them all. For writes whose only consequence
+	// outside the database can wait a few milliseconds: a relay's delivery.
+	InTxCommit(ctx context.Context, fn TxFunc) (durable func() error, err error)
 	// InTxBatchFinish runs prelude (when not nil), fns in one shared
 	// transaction, then finish (when
 	// not nil) in the same transaction, told which fns' work is in it

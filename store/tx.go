@@ -31,9 +31,12 @@ type txn struct {
 	// commit commits; the commit is durable once it returned when durable
 	// is nil (PostgreSQL), else once durable returned nil (SQLite, whose
 	// writer syncs after its connection is free: walsync.go).
-	commit   func() error
-	durable  func() error
-	rollback func()
+	commit  func() error
+	durable func() error
+	// lazilyDurable is durable that leaves the sync to others for a while
+	// (walSync.waitLazily); nil when durable is.
+	lazilyDurable func() error
+	rollback      func()
 }
 
 // commitDurably commits and returns once the commit is on disk.
@@ -67,6 +70,24 @@ func (s *core) InTx(ctx context.Context, fn TxFunc) error {
 		return err
 	}
 	return t.commitDurably()
+}
+
+// InTxCommit runs fn in one transaction, commits when it returns nil, and
+// returns as soon as it committed, with how to wait for the commit to be
+// durable (nil when it was on return). See Store.
+func (s *core) InTxCommit(ctx context.Context, fn TxFunc) (func() error, error) {
+	t, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer t.rollback()
+	if err := fn(ctx, t.tx); err != nil {
+		return nil, err
+	}
+	if err := t.commit(); err != nil {
+		return nil, err
+	}
+	return t.lazilyDurable, nil
 }
 
 // InTxBatchFinish runs fns in one transaction committed once: the commit's

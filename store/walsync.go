@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 )
 
 // walSync makes the SQLite writer's commits durable after the writer's
@@ -34,6 +35,8 @@ type walSync struct {
 	path string
 	// sync is fdatasync on Linux; tests replace it.
 	sync func(*os.File) error
+	// lazy is how long lazy waits leave the sync to others (lazySync).
+	lazy time.Duration
 
 	mu   sync.Mutex
 	cond *sync.Cond
@@ -53,7 +56,7 @@ type walSync struct {
 }
 
 func newWALSync(dbPath string) *walSync {
-	s := &walSync{path: dbPath + "-wal", sync: datasync}
+	s := &walSync{path: dbPath + "-wal", sync: datasync, lazy: lazySync}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -73,6 +76,35 @@ func (s *walSync) mark() uint64 {
 // wait returns once a sync of the log that began after the call has
 // completed, or reports why it could not.
 func (s *walSync) wait() error { return s.waitFor(s.mark()) }
+
+// lazySync is how long a lazy wait (waitLazily) leaves others to start
+// the sync it needs before it starts it itself. Under load the group
+// commit syncs the log every few milliseconds; the outbox sender's
+// commits, which only a relay's delivery waits for, ride on those
+// instead of adding syncs of their own (a third of them, each costing
+// the disk a flush and the processors its completion).
+const lazySync = 10 * time.Millisecond
+
+// waitLazily is waitFor(need) that starts no sync before within has
+// passed: a sync another caller starts meanwhile covers it. A sync under
+// way when the time is up is waited for first, as waitFor does.
+func (s *walSync) waitLazily(need uint64, within time.Duration) error {
+	// The deadline is taken first: the timer then fires at it or after,
+	// never before, and the loop below cannot miss its last wake-up.
+	deadline := time.Now().Add(within)
+	wake := time.AfterFunc(within, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.cond.Broadcast()
+	})
+	defer wake.Stop()
+	s.mu.Lock()
+	for s.ended < need && s.failed == nil && time.Now().Before(deadline) {
+		s.cond.Wait()
+	}
+	s.mu.Unlock()
+	return s.waitFor(need)
+}
 
 // waitFor returns once sync number need (see mark) has completed: a
 // caller whose sync is under way waits for it, the first caller to find
@@ -159,8 +191,13 @@ func (s *walSync) close() {
 
 // durable is what a write on the writer returns once it committed: nil
 // when the commit is on disk, else ErrUnavailable (SMTP 451, exit 75)
-// with the sync's failure.
-func (s *walSync) durable(op string) error { return s.durableAfter(s.mark(), op) }
+// with the sync's failure. lazy waits as waitLazily does.
+func (s *walSync) durable(lazy bool, op string) error {
+	if lazy {
+		return s.lazilyDurableAfter(s.mark(), op)
+	}
+	return s.durableAfter(s.mark(), op)
+}
 
 // durableAfter is durable for a commit that returned when mark gave need.
 func (s *walSync) durableAfter(need uint64, op string) error {
@@ -170,11 +207,21 @@ func (s *walSync) durableAfter(need uint64, op string) error {
 	return nil
 }
 
+// lazilyDurableAfter is durableAfter that waits lazily (waitLazily).
+func (s *walSync) lazilyDurableAfter(need uint64, op string) error {
+	if err := s.waitLazily(need, s.lazy); err != nil {
+		return under(op, ErrUnavailable, err)
+	}
+	return nil
+}
+
 // syncedConn is the writer outside a transaction: each statement commits
-// on its own and returns once that commit is durable (walSync).
+// on its own and returns once that commit is durable (walSync); lazily
+// when lazy is set (walSync.waitLazily).
 type syncedConn struct {
-	c  sqliteConn
-	ws *walSync
+	c    sqliteConn
+	ws   *walSync
+	lazy bool
 }
 
 func (c syncedConn) exec(ctx context.Context, s stmt, args ...any) (int64, error) {
@@ -182,7 +229,7 @@ func (c syncedConn) exec(ctx context.Context, s stmt, args ...any) (int64, error
 	if err != nil {
 		return n, err
 	}
-	return n, c.ws.durable("store: sync")
+	return n, c.ws.durable(c.lazy, "store: sync")
 }
 
 func (c syncedConn) query(ctx context.Context, s stmt, args ...any) (rows, error) {
@@ -190,16 +237,17 @@ func (c syncedConn) query(ctx context.Context, s stmt, args ...any) (rows, error
 	if err != nil {
 		return nil, err
 	}
-	return &syncedRows{rows: rs, ws: c.ws}, nil
+	return &syncedRows{rows: rs, ws: c.ws, lazy: c.lazy}, nil
 }
 
 func (c syncedConn) queryRow(ctx context.Context, s stmt, args ...any) scanner {
-	return syncedRow{c.c.queryRow(ctx, s, args...), c.ws}
+	return syncedRow{c.c.queryRow(ctx, s, args...), c.ws, c.lazy}
 }
 
 type syncedRow struct {
-	r  scanner
-	ws *walSync
+	r    scanner
+	ws   *walSync
+	lazy bool
 }
 
 // Scan: a statement that found no row to return may still have written
@@ -209,7 +257,7 @@ func (r syncedRow) Scan(dest ...any) error {
 	if err != nil && !noRow(err) {
 		return err
 	}
-	if serr := r.ws.durable("store: sync"); serr != nil {
+	if serr := r.ws.durable(r.lazy, "store: sync"); serr != nil {
 		return serr
 	}
 	return err
@@ -220,6 +268,7 @@ func (r syncedRow) Scan(dest ...any) error {
 type syncedRows struct {
 	rows
 	ws   *walSync
+	lazy bool
 	done bool
 	err  error
 }
@@ -250,6 +299,6 @@ func (r *syncedRows) finish() {
 	r.done = true
 	r.rows.Close()
 	if r.rows.Err() == nil {
-		r.err = r.ws.durable("store: sync")
+		r.err = r.ws.durable(r.lazy, "store: sync")
 	}
 }

@@ -164,12 +164,80 @@ func TestWALSyncFailureIsFinal(t *testing.T) {
 	if !errors.Is(err, ErrSyncFailed) || !errors.Is(err, syscall.EIO) {
 		t.Fatalf("got %v, want ErrSyncFailed wrapping EIO", err)
 	}
-	later := async(func() error { return ws.durable("store: commit") })
-	err = returned(t, "a later commit", later)
-	if !errors.Is(err, ErrSyncFailed) || !errors.Is(err, ErrUnavailable) {
-		t.Fatalf("a later commit got %v, want ErrSyncFailed as ErrUnavailable", err)
+	ws.lazy = time.Minute // a lazy wait fails at once too
+	for _, lazy := range []bool{false, true} {
+		later := async(func() error { return ws.durable(lazy, "store: commit") })
+		err = returned(t, "a later commit", later)
+		if !errors.Is(err, ErrSyncFailed) || !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("a later commit (lazy %v) got %v, want ErrSyncFailed as ErrUnavailable", lazy, err)
+		}
 	}
 	g.wantSyncs(t, 1) // none after the failure
+}
+
+// noSyncFor fails the test if a sync starts within d.
+func (g *gate) noSyncFor(t *testing.T, d time.Duration) {
+	t.Helper()
+	select {
+	case <-g.entered:
+		t.Fatal("a sync started")
+	case <-time.After(d):
+	}
+}
+
+// ridesOn checks that what, started as lazy, starts no sync of its own
+// and waits; then that another write, started as other, starts one that
+// lets both return.
+func (g *gate) ridesOn(t *testing.T, what string, lazy <-chan error, other func() error) {
+	t.Helper()
+	g.noSyncFor(t, 50*time.Millisecond)
+	blocked(t, what, lazy)
+	done := async(other)
+	g.holds(t, what, lazy)
+	allReturned(t, "the other write", done)
+}
+
+// TestWALSyncLazyRidesOnAnotherSync: a lazy wait starts no sync of its
+// own while its time lasts; the next sync another caller starts covers
+// it, and it returns when that one completes.
+func TestWALSyncLazyRidesOnAnotherSync(t *testing.T) {
+	ws, g := newLog(t)
+	need := ws.mark()
+	lazy := async(func() error { return ws.waitLazily(need, time.Minute) })
+	g.ridesOn(t, "a lazy wait", lazy, ws.wait)
+	g.wantSyncs(t, 1)
+}
+
+// TestWALSyncLazyNotCoveredByAnEarlierSync: a sync that began before the
+// lazy commit returned does not cover it; once that sync ended, the lazy
+// wait goes on waiting for another.
+func TestWALSyncLazyNotCoveredByAnEarlierSync(t *testing.T) {
+	ws, g := newLog(t)
+	first := async(ws.wait)
+	g.waitEntered(t) // sync 1 under way
+	need := ws.mark()
+	lazy := async(func() error { return ws.waitLazily(need, time.Minute) })
+	g.release <- nil
+	allReturned(t, "the first commit", first)
+	g.ridesOn(t, "a lazy wait after sync 1", lazy, ws.wait)
+	g.wantSyncs(t, 2)
+}
+
+// TestWALSyncLazyStartsItsOwnSync: when nobody else syncs, a lazy wait
+// starts the sync itself once its time is up, not before.
+func TestWALSyncLazyStartsItsOwnSync(t *testing.T) {
+	ws, g := newLog(t)
+	const within = 100 * time.Millisecond
+	start := time.Now()
+	lazy := async(func() error { return ws.waitLazily(ws.mark(), within) })
+	g.waitEntered(t)
+	if waited := time.Since(start); waited < within {
+		t.Errorf("the sync started after %v, want %v or more", waited, within)
+	}
+	blocked(t, "a lazy wait", lazy)
+	g.release <- nil
+	allReturned(t, "a lazy wait", lazy)
+	g.wantSyncs(t, 1)
 }
 
 // TestWALSyncFailureSparesEarlierCommits: a commit that a sync before the
@@ -323,6 +391,55 @@ func TestSQLiteWritesOutsideTransactionsWaitForSync(t *testing.T) {
 	})
 	g.holds(t, "AcquireLease", done)
 	g.holds(t, "SetMailboxState", async(func() error { return s.SetMailboxState(ctx, "INBOX", 7, 42) }))
+}
+
+// TestSQLiteInTxCommitIsLazy, through the store on a real database:
+// InTxCommit returns once committed, before any sync; its durable waits
+// for a sync without starting one while its time lasts, and the sync of
+// an ordinary transaction committed after it covers it.
+func TestSQLiteInTxCommitIsLazy(t *testing.T) {
+	s := openSQLiteStore(t, t.TempDir())
+	probe(t, s)
+	g := newGate(t)
+	s.ws.sync = g.sync
+	s.ws.lazy = time.Minute
+	durable, err := s.InTxCommit(context.Background(), func(ctx context.Context, tx Tx) error {
+		_, err := tx.(*sqliteTx).c.exec(ctx, stmt{sqlite: `INSERT INTO walsync_probe VALUES (1)`})
+		return err
+	})
+	if err != nil || durable == nil {
+		t.Fatalf("InTxCommit = %v, durable %v; want a wait for the sync", err, durable != nil)
+	}
+	if n := probeCount(t, s); n != 1 {
+		t.Fatalf("readers see %d rows, want the committed one", n)
+	}
+	g.ridesOn(t, "InTxCommit's durable", async(durable), insertProbe(s, 2))
+	g.wantSyncs(t, 1)
+}
+
+// TestSQLiteMarkSentIsLazy: recording a delivery waits for a sync of the
+// log without starting one while its time lasts (only the sender waits
+// for it); another write's sync covers it.
+func TestSQLiteMarkSentIsLazy(t *testing.T) {
+	s := openSQLiteStore(t, t.TempDir())
+	ctx := context.Background()
+	now := time.Now()
+	if err := s.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		_, err := queueOne(ctx, tx, now)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ClaimOutbound(ctx, now.Add(time.Second), 10, time.Minute)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ClaimOutbound = %d rows, %v; want 1", len(got), err)
+	}
+	g := newGate(t)
+	s.ws.sync = g.sync
+	s.ws.lazy = time.Minute
+	marked := async(func() error { return s.MarkSent(ctx, Sent{ID: got[0].ID, At: now}) })
+	g.ridesOn(t, "MarkSent", marked, func() error { return s.SetMailboxState(ctx, "INBOX", 7, 42) })
+	g.wantSyncs(t, 1)
 }
 
 // TestSQLiteFailedSyncFailsWrites: a failed sync fails its transaction
