@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -252,22 +253,32 @@ func TestSenderWithoutComposerSendsNothingEmpty(t *testing.T) {
 	}
 }
 
-// txCounter counts the transactions RenderAll opens and its waits for
-// their durability; durableErr, when set, is what those waits return.
+// txCounter counts the transactions RenderAll opens and records which
+// commit's durability it waits for. fail, when set, makes the transactions
+// it names (1 for the first) fail before committing; durableErr, when
+// set, is what the waits return.
 type txCounter struct {
 	store.Store
-	txs, waits int
+	txs        int
+	fail       func(tx int) bool
+	committed  []int // the transactions that committed, in order
+	waited     []int // the transactions whose durability was waited for
 	durableErr error
 }
 
 func (c *txCounter) InTxCommit(ctx context.Context, fn store.TxFunc) (func() error, error) {
 	c.txs++
-	durable, err := c.Store.InTxCommit(ctx, fn)
-	if err != nil || (durable == nil && c.durableErr == nil) {
-		return durable, err
+	n := c.txs
+	if c.fail != nil && c.fail(n) {
+		return nil, fmt.Errorf("transaction %d made to fail", n)
 	}
+	durable, err := c.Store.InTxCommit(ctx, fn)
+	if err != nil {
+		return nil, err
+	}
+	c.committed = append(c.committed, n)
 	return func() error {
-		c.waits++
+		c.waited = append(c.waited, n)
 		if durable != nil {
 			if err := durable(); err != nil {
 				return err
@@ -280,52 +291,85 @@ func (c *txCounter) InTxCommit(ctx context.Context, fn store.TxFunc) (func() err
 // TestRenderAllTransactions: a claim's acknowledgments are stored in one
 // transaction on PostgreSQL, where each commit costs more than the
 // inserts it saves, and eight per transaction on SQLite, whose single
-// writer the pipeline waits for; SQLite's commits are waited for once,
-// after the last (PostgreSQL's are durable on return).
+// writer the pipeline waits for; the commits are waited for once, after
+// the last (on SQLite its sync covers those before it; PostgreSQL's
+// return durable).
 func TestRenderAllTransactions(t *testing.T) {
-	for _, b := range backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			st := b.Open(t)
-			ctx := context.Background()
-			a, _ := newTestAcker(t, nil)
-			claimed := claimAcks(t, st, a, "t", 16)
-			c := &txCounter{Store: st}
-			for i, err := range a.RenderAll(ctx, c, claimed, nil) {
-				if err != nil || claimed[i].MessageRowID == 0 {
-					t.Errorf("acknowledgment %d: %v, message row %d", i, err, claimed[i].MessageRowID)
-				}
+	withClaimedAcks(t, 16, func(t *testing.T, backend string, st store.Store, a *Acker, claimed []store.Outbound) {
+		c := &txCounter{Store: st}
+		for i, err := range a.RenderAll(context.Background(), c, claimed, nil) {
+			if err != nil || claimed[i].MessageRowID == 0 {
+				t.Errorf("acknowledgment %d: %v, message row %d", i, err, claimed[i].MessageRowID)
 			}
-			want := map[string]int{"sqlite": 2, "postgres": 1}[b.Name]
-			if c.txs != want {
-				t.Errorf("RenderAll of 16 acknowledgments used %d transactions, want %d", c.txs, want)
-			}
-			wantWaits := map[string]int{"sqlite": 1, "postgres": 0}[b.Name]
-			if c.waits != wantWaits {
-				t.Errorf("RenderAll waited %d times for durability, want %d", c.waits, wantWaits)
-			}
-		})
-	}
+		}
+		want := map[string]int{"sqlite": 2, "postgres": 1}[backend]
+		if c.txs != want {
+			t.Errorf("RenderAll of 16 acknowledgments used %d transactions, want %d", c.txs, want)
+		}
+		if !slices.Equal(c.waited, []int{want}) {
+			t.Errorf("RenderAll waited for the durability of transactions %v, want only the last, %d", c.waited, want)
+		}
+	})
 }
 
-// TestRenderAllNotDurable: when the commits cannot be made durable (the
-// log's sync failed), no acknowledgment is handed on to be sent: each has
-// the error and no bytes.
+// TestRenderAllWaitsForTheLastCommit: when the last transaction fails,
+// the wait is for the last one that committed, which covers the others;
+// the acknowledgments of the failed one have its error and no bytes.
+func TestRenderAllWaitsForTheLastCommit(t *testing.T) {
+	withClaimedAcks(t, 16, func(t *testing.T, backend string, st store.Store, a *Acker, claimed []store.Outbound) {
+		// A group fails whole (SQLite: the second of eight, transaction
+		// 2; PostgreSQL: the one of sixteen), then its acknowledgments
+		// are stored one by one, and the sixteenth's transaction, the
+		// last, fails too.
+		fails := map[string][2]int{"sqlite": {2, 10}, "postgres": {1, 17}}[backend]
+		first, last := fails[0], fails[1]
+		c := &txCounter{Store: st, fail: func(tx int) bool { return tx == first || tx == last }}
+		errs := a.RenderAll(context.Background(), c, claimed, nil)
+		for i, err := range errs {
+			if i == 15 {
+				if err == nil || claimed[i].MessageRowID != 0 || len(claimed[i].Raw) != 0 {
+					t.Errorf("acknowledgment 16: %v, message row %d; want its transaction's error and nothing to send", err, claimed[i].MessageRowID)
+				}
+			} else if err != nil || claimed[i].MessageRowID == 0 {
+				t.Errorf("acknowledgment %d: %v, message row %d", i+1, err, claimed[i].MessageRowID)
+			}
+		}
+		if c.txs != last {
+			t.Fatalf("%d transactions, want %d", c.txs, last)
+		}
+		if lastOK := c.committed[len(c.committed)-1]; !slices.Equal(c.waited, []int{lastOK}) || lastOK != last-1 {
+			t.Errorf("waited for transactions %v (committed %v), want only %d", c.waited, c.committed, last-1)
+		}
+	})
+}
+
+// TestRenderAllNotDurable: when the wait for the commits' durability
+// fails (as after a failed sync of the log), no acknowledgment is handed
+// on to be sent: each has the error and no bytes.
 func TestRenderAllNotDurable(t *testing.T) {
+	withClaimedAcks(t, 10, func(t *testing.T, _ string, st store.Store, a *Acker, claimed []store.Outbound) {
+		c := &txCounter{Store: st, durableErr: store.ErrUnavailable}
+		for i, err := range a.RenderAll(context.Background(), c, claimed, nil) {
+			if !errors.Is(err, store.ErrUnavailable) || len(claimed[i].Raw) != 0 || claimed[i].MessageRowID != 0 {
+				t.Errorf("acknowledgment %d: %v, %d bytes, message row %d; want ErrUnavailable and nothing to send",
+					i, err, len(claimed[i].Raw), claimed[i].MessageRowID)
+			}
+		}
+		if len(c.waited) != 1 {
+			t.Errorf("RenderAll waited for the durability of transactions %v, want one", c.waited)
+		}
+	})
+}
+
+// withClaimedAcks runs fn on each backend, with n acknowledgments queued
+// without their bytes and claimed by the sender.
+func withClaimedAcks(t *testing.T, n int, fn func(t *testing.T, backend string, st store.Store, a *Acker, claimed []store.Outbound)) {
+	t.Helper()
 	for _, b := range backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			st := b.Open(t)
 			a, _ := newTestAcker(t, nil)
-			claimed := claimAcks(t, st, a, "t", 10)
-			c := &txCounter{Store: st, durableErr: store.ErrUnavailable}
-			for i, err := range a.RenderAll(context.Background(), c, claimed, nil) {
-				if !errors.Is(err, store.ErrUnavailable) || len(claimed[i].Raw) != 0 || claimed[i].MessageRowID != 0 {
-					t.Errorf("acknowledgment %d: %v, %d bytes, message row %d; want ErrUnavailable and nothing to send",
-						i, err, len(claimed[i].Raw), claimed[i].MessageRowID)
-				}
-			}
-			if c.waits != 1 {
-				t.Errorf("RenderAll waited %d times for durability, want 1", c.waits)
-			}
+			fn(t, b.Name, st, a, claimAcks(t, st, a, "t", n))
 		})
 	}
 }

@@ -494,10 +494,12 @@ type Store interface {
 	// InTxCommit is InTx returning as soon as the transaction committed:
 	// nothing it wrote may be acted on outside the database before
 	// durable, when not nil, returned nil. durable is nil when the commit
-	// was durable on return (PostgreSQL). On SQLite it starts no sync of
-	// the log for a while (walSync.waitLazily): the syncs others start,
-	// every few milliseconds under load, cover it. Waiting for the last of
-	// several commits covers them all. For writes whose only consequence
+	// was durable on return (PostgreSQL). On SQLite, while syncs of the
+	// log come often, it starts none for a while (walSync.waitLazily): the
+	// syncs others start, every few milliseconds under load, cover it; on
+	// a quiet log it syncs at once. A commit's durability covers every
+	// commit that had returned before it: one caller committing several
+	// in turn waits for the last. For writes whose only consequence
 	// outside the database can wait a few milliseconds: a relay's delivery.
 	InTxCommit(ctx context.Context, fn TxFunc) (durable func() error, err error)
 	// InTxBatchFinish runs prelude (when not nil), fns in one shared

@@ -46,6 +46,9 @@ type walSync struct {
 	// time it asks.
 	begun, ended uint64
 	running      bool
+	// begunAt is when the latest sync began: lazy waits wait only while
+	// syncs come often (waitLazily).
+	begunAt time.Time
 	// closed: the store closed; a sync still asked for (a write that
 	// committed as it closed) opens the log and closes it again.
 	closed bool
@@ -86,12 +89,22 @@ func (s *walSync) wait() error { return s.waitFor(s.mark()) }
 const lazySync = 10 * time.Millisecond
 
 // waitLazily is waitFor(need) that starts no sync before within has
-// passed: a sync another caller starts meanwhile covers it. A sync under
-// way when the time is up is waited for first, as waitFor does.
+// passed, while syncs come often: a sync another caller starts meanwhile
+// covers it. When none began in the last within (a quiet server, or
+// `guichet ingest`, which has nobody to share with), it is waitFor at
+// once: waiting would only delay the mail. A sync under way when the
+// time is up is waited for first, as waitFor does.
 func (s *walSync) waitLazily(need uint64, within time.Duration) error {
 	// The deadline is taken first: the timer then fires at it or after,
 	// never before, and the loop below cannot miss its last wake-up.
-	deadline := time.Now().Add(within)
+	now := time.Now()
+	deadline := now.Add(within)
+	s.mu.Lock()
+	quiet := s.begunAt.IsZero() || now.Sub(s.begunAt) > within
+	s.mu.Unlock()
+	if quiet {
+		return s.waitFor(need)
+	}
 	wake := time.AfterFunc(within, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -119,6 +132,7 @@ func (s *walSync) waitFor(need uint64) error {
 		}
 		s.running = true
 		s.begun++
+		s.begunAt = time.Now()
 		n := s.begun
 		s.mu.Unlock()
 		err := s.syncLog()

@@ -197,15 +197,58 @@ func (g *gate) ridesOn(t *testing.T, what string, lazy <-chan error, other func(
 	allReturned(t, "the other write", done)
 }
 
-// TestWALSyncLazyRidesOnAnotherSync: a lazy wait starts no sync of its
-// own while its time lasts; the next sync another caller starts covers
-// it, and it returns when that one completes.
+// busy makes the log count as busy for lazy waits of up to a minute: a
+// sync began just now (waitLazily waits only while syncs come often).
+func (g *gate) busy(t *testing.T, ws *walSync) {
+	t.Helper()
+	g.holds(t, "a first write", async(ws.wait))
+}
+
+// TestWALSyncLazyRidesOnAnotherSync: on a busy log, a lazy wait starts no
+// sync of its own while its time lasts; the next sync another caller
+// starts covers it, and it returns when that one completes.
 func TestWALSyncLazyRidesOnAnotherSync(t *testing.T) {
 	ws, g := newLog(t)
+	g.busy(t, ws)
 	need := ws.mark()
 	lazy := async(func() error { return ws.waitLazily(need, time.Minute) })
 	g.ridesOn(t, "a lazy wait", lazy, ws.wait)
-	g.wantSyncs(t, 1)
+	g.wantSyncs(t, 2)
+}
+
+// TestWALSyncLazyOnAQuietLog: when no sync began within the lazy wait's
+// time (never, or long ago), it starts its sync at once: nobody is
+// syncing to share with (`guichet ingest`, a quiet server).
+func TestWALSyncLazyOnAQuietLog(t *testing.T) {
+	ws, g := newLog(t)
+	for _, when := range []string{"never", "two minutes ago"} {
+		if when != "never" {
+			ws.mu.Lock()
+			ws.begunAt = time.Now().Add(-2 * time.Minute)
+			ws.mu.Unlock()
+		}
+		lazy := async(func() error { return ws.waitLazily(ws.mark(), time.Minute) })
+		g.holds(t, "a lazy wait, last sync "+when, lazy)
+	}
+	g.wantSyncs(t, 2)
+}
+
+// TestWALSyncLazyFailsWithAnotherSync: a lazy wait that another caller's
+// sync covers fails when that sync fails.
+func TestWALSyncLazyFailsWithAnotherSync(t *testing.T) {
+	ws, g := newLog(t)
+	g.busy(t, ws)
+	need := ws.mark()
+	lazy := async(func() error { return ws.waitLazily(need, time.Minute) })
+	g.noSyncFor(t, 50*time.Millisecond)
+	other := async(ws.wait)
+	g.waitEntered(t)
+	g.release <- syscall.EIO
+	for what, ch := range map[string]<-chan error{"the lazy wait": lazy, "the other write": other} {
+		if err := returned(t, what, ch); !errors.Is(err, ErrSyncFailed) {
+			t.Errorf("%s got %v, want ErrSyncFailed", what, err)
+		}
+	}
 }
 
 // TestWALSyncLazyNotCoveredByAnEarlierSync: a sync that began before the
@@ -223,11 +266,13 @@ func TestWALSyncLazyNotCoveredByAnEarlierSync(t *testing.T) {
 	g.wantSyncs(t, 2)
 }
 
-// TestWALSyncLazyStartsItsOwnSync: when nobody else syncs, a lazy wait
-// starts the sync itself once its time is up, not before.
+// TestWALSyncLazyStartsItsOwnSync: on a busy log where nobody syncs
+// again, a lazy wait starts the sync itself once its time is up, not
+// before.
 func TestWALSyncLazyStartsItsOwnSync(t *testing.T) {
 	ws, g := newLog(t)
 	const within = 100 * time.Millisecond
+	g.busy(t, ws)
 	start := time.Now()
 	lazy := async(func() error { return ws.waitLazily(ws.mark(), within) })
 	g.waitEntered(t)
@@ -237,7 +282,7 @@ func TestWALSyncLazyStartsItsOwnSync(t *testing.T) {
 	blocked(t, "a lazy wait", lazy)
 	g.release <- nil
 	allReturned(t, "a lazy wait", lazy)
-	g.wantSyncs(t, 1)
+	g.wantSyncs(t, 2)
 }
 
 // TestWALSyncFailureSparesEarlierCommits: a commit that a sync before the
@@ -394,32 +439,37 @@ func TestSQLiteWritesOutsideTransactionsWaitForSync(t *testing.T) {
 }
 
 // TestSQLiteInTxCommitIsLazy, through the store on a real database:
-// InTxCommit returns once committed, before any sync; its durable waits
-// for a sync without starting one while its time lasts, and the sync of
-// an ordinary transaction committed after it covers it.
+// InTxCommit returns once committed, before any sync; on a busy log its
+// durable waits for a sync without starting one while its time lasts,
+// and the sync of an ordinary transaction committed after it covers it.
 func TestSQLiteInTxCommitIsLazy(t *testing.T) {
 	s := openSQLiteStore(t, t.TempDir())
 	probe(t, s)
 	g := newGate(t)
 	s.ws.sync = g.sync
 	s.ws.lazy = time.Minute
-	durable, err := s.InTxCommit(context.Background(), func(ctx context.Context, tx Tx) error {
-		_, err := tx.(*sqliteTx).c.exec(ctx, stmt{sqlite: `INSERT INTO walsync_probe VALUES (1)`})
+	g.busy(t, s.ws)
+	var durable func() error
+	committed := async(func() (err error) {
+		durable, err = s.InTxCommit(context.Background(), func(ctx context.Context, tx Tx) error {
+			_, err := tx.(*sqliteTx).c.exec(ctx, stmt{sqlite: `INSERT INTO walsync_probe VALUES (1)`})
+			return err
+		})
 		return err
 	})
-	if err != nil || durable == nil {
+	if err := returned(t, "InTxCommit", committed); err != nil || durable == nil {
 		t.Fatalf("InTxCommit = %v, durable %v; want a wait for the sync", err, durable != nil)
 	}
 	if n := probeCount(t, s); n != 1 {
 		t.Fatalf("readers see %d rows, want the committed one", n)
 	}
 	g.ridesOn(t, "InTxCommit's durable", async(durable), insertProbe(s, 2))
-	g.wantSyncs(t, 1)
+	g.wantSyncs(t, 2)
 }
 
-// TestSQLiteMarkSentIsLazy: recording a delivery waits for a sync of the
-// log without starting one while its time lasts (only the sender waits
-// for it); another write's sync covers it.
+// TestSQLiteMarkSentIsLazy: on a busy log, recording a delivery waits
+// for a sync of the log without starting one while its time lasts (only
+// the sender waits for it); another write's sync covers it.
 func TestSQLiteMarkSentIsLazy(t *testing.T) {
 	s := openSQLiteStore(t, t.TempDir())
 	ctx := context.Background()
@@ -437,9 +487,10 @@ func TestSQLiteMarkSentIsLazy(t *testing.T) {
 	g := newGate(t)
 	s.ws.sync = g.sync
 	s.ws.lazy = time.Minute
+	g.busy(t, s.ws)
 	marked := async(func() error { return s.MarkSent(ctx, Sent{ID: got[0].ID, At: now}) })
 	g.ridesOn(t, "MarkSent", marked, func() error { return s.SetMailboxState(ctx, "INBOX", 7, 42) })
-	g.wantSyncs(t, 1)
+	g.wantSyncs(t, 2)
 }
 
 // TestSQLiteFailedSyncFailsWrites: a failed sync fails its transaction
