@@ -953,15 +953,16 @@ func TestRequesterKeyBackfill(t *testing.T) {
 				old = append(old, fmt.Sprintf(`INSERT INTO tickets (number, status, priority, created_at, updated_at, requester, requester_key)
 VALUES ('B%d', 'open', 'normal', %s, %s, '%s', '')`, n, now, now, a))
 			}
+			b := backendOf(name, s)
 			for _, q := range old {
-				backendOf(name, s).exec(t, q)
+				b.exec(t, q)
 			}
 			s.Close()
 			if s, err = Open(ctx, o); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Close)
-			b := backendOf(name, s)
+			b = backendOf(name, s)
 			for n, a := range addrs {
 				want := MailboxKey(a)
 				if got := b.count(t, fmt.Sprintf(`SELECT count(*) FROM tickets WHERE number = 'B%d' AND requester_key = '%s'`, n, want)); got != 1 {

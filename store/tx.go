@@ -61,33 +61,39 @@ type txCore struct {
 
 // InTx runs fn in one transaction and commits when it returns nil.
 func (s *core) InTx(ctx context.Context, fn TxFunc) error {
-	t, err := s.begin(ctx)
-	if err != nil {
+	t, err := s.runTx(ctx, fn)
+	if err != nil || t.durable == nil {
 		return err
 	}
-	defer t.rollback()
-	if err := fn(ctx, t.tx); err != nil {
-		return err
-	}
-	return t.commitDurably()
+	return t.durable()
 }
 
 // InTxCommit runs fn in one transaction, commits when it returns nil, and
 // returns as soon as it committed, with how to wait for the commit to be
 // durable (nil when it was on return). See Store.
 func (s *core) InTxCommit(ctx context.Context, fn TxFunc) (func() error, error) {
-	t, err := s.begin(ctx)
+	t, err := s.runTx(ctx, fn)
 	if err != nil {
 		return nil, err
 	}
+	return t.lazilyDurable, nil
+}
+
+// runTx runs fn in a transaction and commits it when fn returns nil; the
+// caller waits for the commit's durability as it needs.
+func (s *core) runTx(ctx context.Context, fn TxFunc) (txn, error) {
+	t, err := s.begin(ctx)
+	if err != nil {
+		return txn{}, err
+	}
 	defer t.rollback()
 	if err := fn(ctx, t.tx); err != nil {
-		return nil, err
+		return txn{}, err
 	}
 	if err := t.commit(); err != nil {
-		return nil, err
+		return txn{}, err
 	}
-	return t.lazilyDurable, nil
+	return t, nil
 }
 
 // InTxBatchFinish runs fns in one transaction committed once: the commit's

@@ -203,17 +203,9 @@ func (s *walSync) close() {
 	s.closeFile()
 }
 
-// durable is what a write on the writer returns once it committed: nil
-// when the commit is on disk, else ErrUnavailable (SMTP 451, exit 75)
-// with the sync's failure. lazy waits as waitLazily does.
-func (s *walSync) durable(lazy bool, op string) error {
-	if lazy {
-		return s.lazilyDurableAfter(s.mark(), op)
-	}
-	return s.durableAfter(s.mark(), op)
-}
-
-// durableAfter is durable for a commit that returned when mark gave need.
+// durableAfter is what a write on the writer returns once it committed,
+// when mark gave need: nil when the commit is on disk, else
+// ErrUnavailable (SMTP 451, exit 75) with the sync's failure.
 func (s *walSync) durableAfter(need uint64, op string) error {
 	if err := s.waitFor(need); err != nil {
 		return under(op, ErrUnavailable, err)
@@ -243,7 +235,15 @@ func (c syncedConn) exec(ctx context.Context, s stmt, args ...any) (int64, error
 	if err != nil {
 		return n, err
 	}
-	return n, c.ws.durable(c.lazy, "store: sync")
+	return n, c.durable()
+}
+
+// durable returns once the statement that just committed is durable.
+func (c syncedConn) durable() error {
+	if c.lazy {
+		return c.ws.lazilyDurableAfter(c.ws.mark(), "store: sync")
+	}
+	return c.ws.durableAfter(c.ws.mark(), "store: sync")
 }
 
 func (c syncedConn) query(ctx context.Context, s stmt, args ...any) (rows, error) {
@@ -251,17 +251,16 @@ func (c syncedConn) query(ctx context.Context, s stmt, args ...any) (rows, error
 	if err != nil {
 		return nil, err
 	}
-	return &syncedRows{rows: rs, ws: c.ws, lazy: c.lazy}, nil
+	return &syncedRows{rows: rs, c: c}, nil
 }
 
 func (c syncedConn) queryRow(ctx context.Context, s stmt, args ...any) scanner {
-	return syncedRow{c.c.queryRow(ctx, s, args...), c.ws, c.lazy}
+	return syncedRow{c.c.queryRow(ctx, s, args...), c}
 }
 
 type syncedRow struct {
-	r    scanner
-	ws   *walSync
-	lazy bool
+	r scanner
+	c syncedConn
 }
 
 // Scan: a statement that found no row to return may still have written
@@ -271,7 +270,7 @@ func (r syncedRow) Scan(dest ...any) error {
 	if err != nil && !noRow(err) {
 		return err
 	}
-	if serr := r.ws.durable(r.lazy, "store: sync"); serr != nil {
+	if serr := r.c.durable(); serr != nil {
 		return serr
 	}
 	return err
@@ -281,8 +280,7 @@ func (r syncedRow) Scan(dest ...any) error {
 // its sync's failure is reported by Err, as the rows' own would be.
 type syncedRows struct {
 	rows
-	ws   *walSync
-	lazy bool
+	c    syncedConn
 	done bool
 	err  error
 }
@@ -313,6 +311,6 @@ func (r *syncedRows) finish() {
 	r.done = true
 	r.rows.Close()
 	if r.rows.Err() == nil {
-		r.err = r.ws.durable(r.lazy, "store: sync")
+		r.err = r.c.durable()
 	}
 }

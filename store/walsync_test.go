@@ -166,7 +166,12 @@ func TestWALSyncFailureIsFinal(t *testing.T) {
 	}
 	ws.lazy = time.Minute // a lazy wait fails at once too
 	for _, lazy := range []bool{false, true} {
-		later := async(func() error { return ws.durable(lazy, "store: commit") })
+		later := async(func() error {
+			if lazy {
+				return ws.lazilyDurableAfter(ws.mark(), "store: commit")
+			}
+			return ws.durableAfter(ws.mark(), "store: commit")
+		})
 		err = returned(t, "a later commit", later)
 		if !errors.Is(err, ErrSyncFailed) || !errors.Is(err, ErrUnavailable) {
 			t.Fatalf("a later commit (lazy %v) got %v, want ErrSyncFailed as ErrUnavailable", lazy, err)
