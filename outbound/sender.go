@@ -97,13 +97,20 @@ type Sender struct {
 	mu   sync.Mutex
 	held map[int64]hold // messages in hand
 	gen  uint64         // claims made, numbering held's entries
+	// again are messages a claim took while they were still in hand,
+	// given back to Run once their hand is released (release).
+	again []store.Outbound
 }
 
 // hold is a message in hand: the claim that took it (a later claim of the
 // same message is another hold), and the end of its lease as last set.
+// again is a later claim of the same message, made while this one was in
+// hand (take): the store leased it to this sender again, so nobody else
+// will send it before that lease ends.
 type hold struct {
 	gen   uint64
 	until time.Time
+	again *store.Outbound
 }
 
 // NewSender returns a Sender; Run starts it.
@@ -299,11 +306,13 @@ func (s *Sender) Run(ctx context.Context) error {
 			// What was handed over before the stop goes out now, rather
 			// than after its lease ends and a restart claims it.
 			offered, known, until := s.takeOffered()
+			offered, until = s.takeAgain(offered, until)
 			dispatch(s.take(offered, s.o.Clock(), until), known)
 			return nil
 		}
 		now := s.o.Clock()
 		offered, known, until := s.takeOffered()
+		offered, until = s.takeAgain(offered, until)
 		var claimed []store.Outbound
 		claim = claim || !time.Now().Before(nextClaim)
 		if claim {
@@ -346,7 +355,15 @@ func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]t
 	s.gen++
 	out := claimed[:0]
 	for _, m := range claimed {
-		if _, ok := s.held[m.ID]; ok {
+		if h, ok := s.held[m.ID]; ok {
+			if h.gen != s.gen {
+				// Claimed again while in hand: its result was recorded
+				// (a retry now due) but its hand not yet released, or its
+				// lease ran out while the store was unreachable. Left
+				// alone, it would wait for this claim's lease to end.
+				h.again = &m
+				s.held[m.ID] = h
+			}
 			continue
 		}
 		end, handed := until[m.ID]
@@ -421,13 +438,47 @@ func (s *Sender) inHand() int {
 	return len(s.held)
 }
 
-// release ends the sender's work on ids: their result is recorded.
+// release ends the sender's work on ids: their result is recorded. A
+// message claimed again meanwhile goes back to Run (takeAgain).
 func (s *Sender) release(ids ...int64) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	again := false
 	for _, id := range ids {
+		if m := s.held[id].again; m != nil {
+			s.again = append(s.again, *m)
+			again = true
+		}
 		delete(s.held, id)
 	}
+	s.mu.Unlock()
+	if again {
+		select {
+		case s.offer <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// takeAgain adds to ms the messages claimed again while they were in hand
+// (take), now released, with a lease whose end is unknown (zero) in until:
+// confirm then renews it before sending, which fails when the earlier
+// hand's result made the claim stale (sent, failed, or a retry that
+// cleared the lease), so that nothing goes out twice.
+func (s *Sender) takeAgain(ms []store.Outbound, until map[int64]time.Time) ([]store.Outbound, map[int64]time.Time) {
+	s.mu.Lock()
+	again := s.again
+	s.again = nil
+	s.mu.Unlock()
+	if len(again) == 0 {
+		return ms, until
+	}
+	if until == nil {
+		until = make(map[int64]time.Time, len(again))
+	}
+	for _, m := range again {
+		until[m.ID] = time.Time{}
+	}
+	return append(ms, again...), until
 }
 
 // renewLoop extends the lease of the messages in hand every Renew, in one
@@ -579,7 +630,9 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 			err = fmt.Errorf("lease not confirmed: %w", cerr)
 		} else if !ok {
 			// Another sender claimed it after our lease ran out; it is
-			// that sender's to send and record.
+			// that sender's to send and record. Or, claimed again while
+			// in hand (takeAgain), its earlier attempt's result was
+			// recorded since: a later claim takes it if it is due.
 			log.Warn("outbox: not sent, the lease was lost")
 			return
 		}

@@ -273,6 +273,147 @@ func TestSenderKick(t *testing.T) {
 	deliveredOnce(t, r, ids)
 }
 
+// claimWhileRecording makes the race of a retry that comes due before
+// its delivery's hand is released happen every time: its first MarkRetry,
+// once committed, waits for a claim that returns the message (due again
+// at once: RetryMin is tiny) before it returns, and then has the relay
+// accept mail.
+type claimWhileRecording struct {
+	store.Store
+	accept  func()
+	mu      sync.Mutex
+	waiting int64         // the message whose retry waits for a claim
+	claimed chan struct{} // closed once a claim returned it
+}
+
+func (c *claimWhileRecording) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
+	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	first := c.claimed == nil
+	if first {
+		c.waiting, c.claimed = id, make(chan struct{})
+	}
+	claimed := c.claimed
+	c.mu.Unlock()
+	if !first {
+		return nil
+	}
+	select {
+	case <-claimed:
+	case <-time.After(10 * time.Second):
+		return fmt.Errorf("no claim of outbox %d while its retry was being recorded", id)
+	}
+	c.accept()
+	return nil
+}
+
+func (c *claimWhileRecording) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
+	ob, err := c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range ob {
+		if c.claimed != nil && o.ID == c.waiting {
+			close(c.claimed)
+			c.waiting = 0
+		}
+	}
+	return ob, err
+}
+
+// TestSenderReclaimedInHand: a message that a claim takes again while its
+// earlier attempt still has it in hand (its retry recorded, its hand not
+// yet released) is sent under that claim, not left leased to the sender
+// until the lease ends (an hour here).
+func TestSenderReclaimedInHand(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			r := startRelay(t, relayOpts{})
+			r.setAnswer(451)
+			st := &claimWhileRecording{Store: b.Open(t), accept: func() { r.setAnswer(0) }}
+			ids := queueAcks(t, st.Store, 1)
+			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+			_, stop := runSender(t, SenderOptions{Store: st, Relay: rel, RetryMin: time.Millisecond, Lease: time.Hour})
+			ob := waitOutbox(t, st.Store, "delivery under the second claim", all(store.OutSent))
+			stop()
+			if ob[0].Attempts != 2 {
+				t.Errorf("attempts = %d, want 2: the one refused, the one delivered", ob[0].Attempts)
+			}
+			deliveredOnce(t, r, ids)
+		})
+	}
+}
+
+// reclaimWatch closes reclaimed once a second claim returned a message
+// that a first claim had returned.
+type reclaimWatch struct {
+	store.Store
+	mu        sync.Mutex
+	seen      map[int64]bool
+	reclaimed chan struct{}
+}
+
+func (c *reclaimWatch) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
+	ob, err := c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range ob {
+		if c.seen[o.ID] && c.reclaimed != nil {
+			close(c.reclaimed)
+			c.reclaimed = nil
+		}
+		c.seen[o.ID] = true
+	}
+	return ob, err
+}
+
+// stallingRelay holds its first delivery until release is closed.
+type stallingRelay struct {
+	Relay
+	once    sync.Once
+	release <-chan struct{}
+}
+
+func (r *stallingRelay) Send(ctx context.Context, from string, to []string, raw []byte) error {
+	r.once.Do(func() {
+		select {
+		case <-r.release:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	return r.Relay.Send(ctx, from, to, raw)
+}
+
+// TestSenderReclaimedInHandSentOnce: a message claimed again while it is
+// being delivered (its lease ran out: no renewal came) is not sent a
+// second time once that delivery is recorded: the second claim is
+// confirmed with the store before sending, and the store has it sent.
+func TestSenderReclaimedInHandSentOnce(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			r := startRelay(t, relayOpts{})
+			reclaimed := make(chan struct{})
+			st := &reclaimWatch{Store: b.Open(t), seen: map[int64]bool{}, reclaimed: reclaimed}
+			ids := queueAcks(t, st.Store, 1)
+			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+			// The relay holds the delivery until the lease (200 ms, never
+			// renewed) has run out and a claim took the message again.
+			_, stop := runSender(t, SenderOptions{Store: st, Relay: &stallingRelay{Relay: rel, release: reclaimed},
+				Lease: 200 * time.Millisecond, Renew: time.Hour})
+			waitOutbox(t, st.Store, "delivery", all(store.OutSent))
+			select {
+			case <-reclaimed:
+			default:
+				t.Fatal("the message was not claimed again during its delivery")
+			}
+			time.Sleep(200 * time.Millisecond) // a second delivery would come now
+			stop()
+			deliveredOnce(t, r, ids)
+		})
+	}
+}
+
 // claimCounter counts the claims of the outbox it wraps.
 type claimCounter struct {
 	store.Store
