@@ -23,7 +23,7 @@ func (c *Catalogue) Tag(subject string) (Category, bool) {
 	startDone := false
 	tryStart := func() (Category, bool) {
 		startDone = true
-		if code, ok := startTag(rest); ok {
+		if code, _, ok := startTag(rest); ok {
 			if cat, ok := c.Lookup(code); ok {
 				return cat, true
 			}
@@ -40,7 +40,7 @@ func (c *Catalogue) Tag(subject string) (Category, bool) {
 				return cat, true
 			}
 		}
-		if code, ok := bracketTag(subject[i:]); ok {
+		if code, _, ok := bracketTag(subject[i:]); ok {
 			if cat, ok := c.Lookup(code); ok {
 				return cat, true
 			}
@@ -53,8 +53,8 @@ func (c *Catalogue) Tag(subject string) (Category, bool) {
 }
 
 // bracketTag reads "[N.M]", "(N-M)" or "[ N.M ]" at the start of s and
-// returns "N.M".
-func bracketTag(s string) (string, bool) {
+// returns "N.M" and the index after the closing bracket.
+func bracketTag(s string) (code string, end int, ok bool) {
 	closing := byte(']')
 	if s[0] == '(' {
 		closing = ')'
@@ -62,38 +62,63 @@ func bracketTag(s string) (string, bool) {
 	i := skipBlank(s, 1)
 	code, j, ok := codeAt(s, i)
 	if !ok {
-		return "", false
+		return "", 0, false
 	}
 	j = skipBlank(s, j)
 	if j >= len(s) || s[j] != closing {
-		return "", false
+		return "", 0, false
 	}
-	return code, true
+	return code, j + 1, true
 }
 
-// startTag reads "N.M :", "N.M:", "N.M -" or "N.M –" at the start of s.
-func startTag(s string) (string, bool) {
+// startTag reads "N.M :", "N.M:", "N.M -" or "N.M –" at the start of s
+// and returns "N.M" and the index after its colon or dash.
+func startTag(s string) (code string, end int, ok bool) {
 	if s == "" {
-		return "", false
+		return "", 0, false
 	}
 	code, j, ok := codeAt(s, 0)
 	if !ok || strings.Contains(s[:j], "-") {
 		// "N-M" only in brackets: "2026-11 : panne" is a date, not a tag.
-		return "", false
+		return "", 0, false
 	}
 	k := skipBlank(s, j)
-	switch {
-	case k < len(s) && s[k] == ':', strings.HasPrefix(s[k:], "："):
-		return code, true
-	case k < len(s) && s[k] == '-', strings.HasPrefix(s[k:], "–"), strings.HasPrefix(s[k:], "—"):
+	if k >= len(s) {
+		return "", 0, false
+	}
+	sep, size := utf8.DecodeRuneInString(s[k:])
+	switch sep {
+	case ':', '：':
+		return code, k + size, true
+	case '-', '–', '—':
 		// A dash must stand apart: "1.7-beta" is a version.
-		_, size := utf8.DecodeRuneInString(s[k:])
 		after := s[k+size:]
 		if after == "" || after[0] == ' ' || after[0] == '\t' || strings.HasPrefix(after, "\u00a0") {
-			return code, true
+			return code, k + size, true
 		}
 	}
-	return "", false
+	return "", 0, false
+}
+
+// StripTag returns subject without its first category tag that names code,
+// read as Tag reads tags: in brackets anywhere, else at the start (Tag's
+// start form, after the prefixes a caller has already removed), and
+// without the blanks that followed it; the result is trimmed. A subject
+// with no such tag is returned trimmed.
+func StripTag(subject, code string) string {
+	for i := 0; i < len(subject); i++ {
+		if b := subject[i]; b != '[' && b != '(' {
+			continue
+		}
+		if c, end, ok := bracketTag(subject[i:]); ok && c == code {
+			return strings.TrimSpace(subject[:i] + subject[skipBlank(subject, i+end):])
+		}
+	}
+	rest := subject[skipBlank(subject, 0):]
+	if c, end, ok := startTag(rest); ok && c == code {
+		return strings.TrimSpace(rest[skipBlank(rest, end):])
+	}
+	return strings.TrimSpace(subject)
 }
 
 // codeAt reads digits, '.' or '-', digits at s[i:], at most three digits on

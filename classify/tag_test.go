@@ -92,3 +92,65 @@ func FuzzTag(f *testing.F) {
 		}
 	})
 }
+
+func TestStripTag(t *testing.T) {
+	tests := []struct {
+		name, subject, code, want string
+	}{
+		{"brackets first", "[1.7] Imprimante en panne", "1.7", "Imprimante en panne"},
+		{"brackets inside", "Imprimante [1.7] en panne", "1.7", "Imprimante en panne"},
+		{"parentheses with a dash last", "Imprimante en panne (1-7)", "1.7", "Imprimante en panne"},
+		{"spaces inside", "[ 1.7 ] Panne", "1.7", "Panne"},
+		{"no-break spaces inside", "[\u00a01.7\u00a0] Panne", "1.7", "Panne"},
+		{"start colon", "1.7 : Panne", "1.7", "Panne"},
+		{"start glued colon", "1.7: Panne", "1.7", "Panne"},
+		{"start no-break space colon (Outlook)", "1.7\u00a0: Panne", "1.7", "Panne"},
+		{"start narrow no-break space colon", "1.7\u202f: Panne", "1.7", "Panne"},
+		{"start fullwidth colon", "1.7：Panne", "1.7", "Panne"},
+		{"start dash", "1.7 - Panne", "1.7", "Panne"},
+		{"start en dash", "1.7 – Panne", "1.7", "Panne"},
+		{"start after blanks", "  1.7 :  Panne  ", "1.7", "Panne"},
+		{"start before a bracket", "1.5 : mot de passe [2.2]", "1.5", "mot de passe [2.2]"},
+		{"bracket before a start form", "[2.2] RE: 1.5 : x", "2.2", "RE: 1.5 : x"},
+		{"only the first", "[1.7] et [1.7] bis", "1.7", "et [1.7] bis"},
+		{"only the code's", "[1.1] et [1.7] panne", "1.7", "[1.1] et panne"},
+		{"1.10 is not 1.1", "[1.10] Notifications", "1.1", "[1.10] Notifications"},
+		{"two-digit minor", "[1.10] Notifications", "1.10", "Notifications"},
+		{"tag alone", "[1.7]", "1.7", ""},
+		// Left as they are: not tags, or not this code's.
+		{"start form later", "Panne 1.7 : écran", "1.7", "Panne 1.7 : écran"},
+		{"version at start", "1.7-beta : installation", "1.7", "1.7-beta : installation"},
+		{"longer version", "2.2.1 : notes", "2.2", "2.2.1 : notes"},
+		{"version in brackets", "[2.2.1] notes", "2.2", "[2.2.1] notes"},
+		{"date at start", "2026-11 : panne", "2026.11", "2026-11 : panne"},
+		{"no tag", "  Imprimante en panne ", "1.7", "Imprimante en panne"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := StripTag(tc.subject, tc.code); got != tc.want {
+				t.Errorf("StripTag(%q, %q) = %q, want %q", tc.subject, tc.code, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestStripTagRemovesWhatTagFound: whatever tag Tag reads in a subject
+// (its start form after no prefix), StripTag with that code removes one,
+// so that the ticket's subject never keeps the tag that chose its
+// category when it was the subject's only one.
+func TestStripTagRemovesWhatTagFound(t *testing.T) {
+	c := defaultCatalogue(t)
+	for _, subject := range []string{
+		"[1.7] x", "x (1-7)", "[\u00a01.7 ] x", "1.7 : x", "1.7\u00a0: x", "1.7\u202f: x",
+		"1.7 – x", "1.7 — x", "1.7 - x", "1.7:x", "1.7：x", "x [2.2]", "(3.1) x",
+	} {
+		cat, ok := c.Tag(subject)
+		if !ok {
+			t.Errorf("Tag(%q) found no tag", subject)
+			continue
+		}
+		if got := StripTag(subject, cat.Code); got != "x" {
+			t.Errorf("StripTag(%q, %q) = %q, want %q", subject, cat.Code, got, "x")
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -219,24 +218,10 @@ func (th *threads) isOurSubaddress(a string) bool {
 func TicketSubject(subject string, cat classify.Result) string {
 	s := ticketref.Clean(subject)
 	if cat.Source == "tag" {
-		s = stripCategoryTag(s, cat.Code)
+		s = classify.StripTag(s, cat.Code)
 	}
 	if s == "" {
 		s = "(sans objet)"
 	}
 	return s
-}
-
-// stripCategoryTag removes the first tag naming code, in the forms
-// docs/threading.md lists: [N.M], [N-M], (N.M) with optional inner spaces, or a
-// leading "N.M :" / "N.M -".
-func stripCategoryTag(s, code string) string {
-	major, minor, _ := strings.Cut(code, ".")
-	num := regexp.QuoteMeta(major) + `[.-]` + regexp.QuoteMeta(minor)
-	bracket := regexp.MustCompile(`[\[(]\s*` + num + `\s*[\])]\s*`)
-	if loc := bracket.FindStringIndex(s); loc != nil {
-		return strings.TrimSpace(s[:loc[0]] + s[loc[1]:])
-	}
-	lead := regexp.MustCompile(`^\s*` + num + `\s*[:-]\s*`)
-	return strings.TrimSpace(lead.ReplaceAllString(s, ""))
 }

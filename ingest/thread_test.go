@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/classify"
 	"guichet/ingest/mailparse"
 	"guichet/sender"
 	"guichet/store"
@@ -173,4 +174,29 @@ type failingTx struct {
 
 func (tx *failingTx) TicketByNumber(context.Context, string) (store.Ticket, error) {
 	return store.Ticket{}, tx.err
+}
+
+func TestTicketSubject(t *testing.T) {
+	tag := classify.Result{Code: "1.7", Source: "tag"}
+	inferred := classify.Result{Code: "1.7", Source: "inferred"}
+	for _, tc := range []struct {
+		name, subject string
+		cat           classify.Result
+		want          string
+	}{
+		{"tag in brackets", "[1.7] Plateforme inaccessible", tag, "Plateforme inaccessible"},
+		{"tag after a forward prefix", "TR : [1.7] Plateforme inaccessible", tag, "Plateforme inaccessible"},
+		{"start tag from French Outlook", "1.7\u00a0: Plateforme inaccessible", tag, "Plateforme inaccessible"},
+		{"start tag with an en dash", "RE : 1.7 – Plateforme inaccessible", tag, "Plateforme inaccessible"},
+		{"our ticket tag and the category's", "RE: [Ticket#2026-000042] [1.7] Plateforme", tag, "Plateforme"},
+		{"inferred: the words stay", "1.7 : Plateforme inaccessible", inferred, "1.7 : Plateforme inaccessible"},
+		{"tag alone", "[1.7]", tag, "(sans objet)"},
+		{"empty", "", classify.Result{}, "(sans objet)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := TicketSubject(tc.subject, tc.cat); got != tc.want {
+				t.Errorf("TicketSubject(%q) = %q, want %q", tc.subject, got, tc.want)
+			}
+		})
+	}
 }
