@@ -24,9 +24,12 @@ import (
 //     and the writer keeps appending while it runs, so under sustained
 //     load the WAL would never be wholly copied and never start over. When
 //     the WAL passes resetBytes, one PASSIVE checkpoint runs on the writer
-//     connection, between two transactions: it has only the few pages
-//     committed since the last one left to copy, and the commit after it
-//     starts the WAL over;
+//     connection, between two transactions, and the commit after it
+//     starts the WAL over. It holds the group commit while it runs, and
+//     it costs mostly its syncs, of the WAL and of the database file,
+//     which the pages it copies lengthen: so the checkpointer's own passes
+//     first catch up, beside the writer, with the pages committed during
+//     the pass before, until few came (catchUp);
 //   - once no commit came for idle, a TRUNCATE checkpoint empties the WAL
 //     file, so that a burst does not leave it large. It holds writers off
 //     while it waits for readers, so its busy timeout is short: a reader
@@ -57,6 +60,13 @@ const (
 	// request). Measured, 64 MB cost the committer no less CPU, with a WAL
 	// of 70 MB instead of 30.
 	resetBytes = 16 << 20
+	// catchUpFrames: the checkpointer's own passes go on while more frames
+	// than this came during the pass before, at most maxCatchUp passes.
+	// Under load (1,100 requests a second) the writer connection's
+	// checkpoints held the group commit 26–30 ms each after no such pass,
+	// 16–21 ms after one, 8–12 ms after three.
+	catchUpFrames = 128
+	maxCatchUp    = 4
 	// idleBusyTimeout bounds how long the idle TRUNCATE checkpoint, which
 	// holds writers off while it waits, waits for readers.
 	idleBusyTimeout = 100 * time.Millisecond
@@ -107,6 +117,7 @@ func (c *checkpointer) run(ctx context.Context) {
 			version, lastWrite, truncated = v, time.Now(), false
 			frames := c.checkpoint(ctx, c.db, "PASSIVE")
 			if frames >= c.resetFrames {
+				catchUp(frames, func() int64 { return c.checkpoint(ctx, c.db, "PASSIVE") })
 				c.checkpoint(ctx, c.writer, "PASSIVE")
 			}
 			continue
@@ -114,6 +125,20 @@ func (c *checkpointer) run(ctx context.Context) {
 		if !truncated && time.Since(lastWrite) >= c.idle {
 			truncated = c.checkpoint(ctx, c.db, "TRUNCATE") == 0
 		}
+	}
+}
+
+// catchUp runs pass again while the frames it reports (those of the WAL
+// when it began, -1 on error) grew by more than catchUpFrames since the
+// pass before, which reported frames: those came during that pass, and a
+// pass copies them beside the writer. At most maxCatchUp passes.
+func catchUp(frames int64, pass func() int64) {
+	for range maxCatchUp {
+		next := pass()
+		if next < 0 || next-frames <= catchUpFrames {
+			return
+		}
+		frames = next
 	}
 }
 

@@ -165,3 +165,35 @@ func TestSQLiteWriterGathersLogWrites(t *testing.T) {
 		t.Fatalf("a reader sees %d messages (%v), want 40", n, err)
 	}
 }
+
+// TestCatchUp: the checkpointer's own passes go on while more than
+// catchUpFrames frames came during the pass before, and stop at an
+// error, when the WAL started over, or after maxCatchUp passes.
+func TestCatchUp(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		first  int64   // what the pass before reported
+		passes []int64 // what each pass reports
+		want   int     // passes run
+	}{
+		{"few frames came", 5000, []int64{5000 + catchUpFrames}, 1},
+		{"many, then few", 5000, []int64{5600, 5600 + catchUpFrames}, 2},
+		{"many each time", 5000, []int64{6000, 7000, 8000, 9000, 10000, 11000}, maxCatchUp},
+		{"an error", 5000, []int64{-1, 9000}, 1},
+		{"the WAL started over", 5000, []int64{12, 5000}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ran := 0
+			catchUp(tc.first, func() int64 {
+				ran++
+				if ran > len(tc.passes) {
+					t.Fatalf("pass %d, more than the %d expected", ran, len(tc.passes))
+				}
+				return tc.passes[ran-1]
+			})
+			if ran != tc.want {
+				t.Errorf("%d passes, want %d", ran, tc.want)
+			}
+		})
+	}
+}
