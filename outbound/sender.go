@@ -192,10 +192,7 @@ func (s *Sender) Offer(q QueuedAck) {
 		s.log.Warn("outbox: too much mail handed over, left for a claim when its lease ends", "outbox", q.Outbound.ID)
 		return
 	}
-	select {
-	case s.offer <- struct{}{}:
-	default:
-	}
+	s.wake()
 }
 
 // takeOffered returns what was offered since the last call, with the
@@ -402,7 +399,13 @@ func (s *Sender) confirm(ctx context.Context, id int64) (bool, error) {
 // those in got run until now+Lease, the others are no longer ours.
 func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	again := false
+	defer func() {
+		s.mu.Unlock()
+		if again {
+			s.wake()
+		}
+	}()
 	for _, id := range got {
 		if h, ok := s.held[id]; ok && h.gen == asked[id] {
 			h.until = now.Add(s.o.Lease)
@@ -413,8 +416,16 @@ func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
 	for id, g := range asked {
 		// Only the claim that was asked about: the same message may have
 		// been recorded, then claimed again since.
-		if s.held[id].gen == g {
+		if h := s.held[id]; h.gen == g {
 			delete(s.held, id)
+			if h.again != nil {
+				// Not renewed because its result was recorded (a retry
+				// clears the lease) before this sender's claim took it
+				// again: that claim is ours to send, as release would.
+				s.again = append(s.again, *h.again)
+				again = true
+				continue
+			}
 			s.log.Warn("outbox: lease lost, another sender may have the message", "outbox", id)
 		}
 	}
@@ -452,10 +463,15 @@ func (s *Sender) release(ids ...int64) {
 	}
 	s.mu.Unlock()
 	if again {
-		select {
-		case s.offer <- struct{}{}:
-		default:
-		}
+		s.wake()
+	}
+}
+
+// wake has Run take what was handed over or given back. It never blocks.
+func (s *Sender) wake() {
+	select {
+	case s.offer <- struct{}{}:
+	default:
 	}
 }
 

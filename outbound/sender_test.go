@@ -287,9 +287,8 @@ type claimWhileRecording struct {
 }
 
 func (c *claimWhileRecording) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
-	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
-		return err
-	}
+	// Armed before the retry commits: a claim that returns the message
+	// right after it counts, whenever it began.
 	c.mu.Lock()
 	first := c.claimed == nil
 	if first {
@@ -297,6 +296,9 @@ func (c *claimWhileRecording) MarkRetry(ctx context.Context, id int64, lastErr s
 	}
 	claimed := c.claimed
 	c.mu.Unlock()
+	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
+		return err
+	}
 	if !first {
 		return nil
 	}
@@ -410,6 +412,166 @@ func TestSenderReclaimedInHandSentOnce(t *testing.T) {
 			time.Sleep(200 * time.Millisecond) // a second delivery would come now
 			stop()
 			deliveredOnce(t, r, ids)
+		})
+	}
+}
+
+// renewRace makes a renewal straddle a claim: after the first MarkRetry
+// commits, a renewal runs whose statement comes before the claim that
+// takes the message again (the retry cleared its lease, so it is not
+// renewed), but whose answer is read after that claim's take: renewed
+// then drops the hold that carries the claim.
+type renewRace struct {
+	store.Store
+	s *Sender
+
+	mu          sync.Mutex
+	id          int64         // the message, once its first retry is armed
+	renewStored chan struct{} // closed once the renewal's statement ran
+	claimed     chan struct{} // closed once a claim returned the message
+	waited      bool          // the renewal waited for the claim
+	claimOnce   sync.Once
+}
+
+func (c *renewRace) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
+	// Armed before the retry commits, so that every claim after it
+	// waits for the renewal's statement.
+	c.mu.Lock()
+	first := c.id == 0
+	if first {
+		c.id = id
+		c.renewStored, c.claimed = make(chan struct{}), make(chan struct{})
+	}
+	c.mu.Unlock()
+	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
+		return err
+	}
+	if first {
+		c.s.renew(ctx) // the renewal loop's tick, landing in this window
+	}
+	return nil
+}
+
+func (c *renewRace) RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error) {
+	got, err := c.Store.RenewOutbound(ctx, owner, ids, now, lease)
+	c.mu.Lock()
+	first := c.id != 0 && !c.waited
+	c.waited = c.waited || first
+	rs, cl := c.renewStored, c.claimed
+	c.mu.Unlock()
+	if first {
+		close(rs)
+		select {
+		case <-cl:
+			// Run's take of the claim's answer; were it later, the hold
+			// would be gone first and the claim taken as new: the test
+			// would pass without testing anything, never fail wrongly.
+			time.Sleep(50 * time.Millisecond)
+		case <-time.After(5 * time.Second):
+		}
+	}
+	return got, err
+}
+
+func (c *renewRace) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
+	c.mu.Lock()
+	rs := c.renewStored
+	c.mu.Unlock()
+	if rs != nil {
+		select {
+		case <-rs:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	ob, err := c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range ob {
+		if c.id != 0 && o.ID == c.id {
+			c.claimOnce.Do(func() { close(c.claimed) })
+		}
+	}
+	return ob, err
+}
+
+// TestSenderReclaimedInHandRenewal: a message claimed again while in
+// hand, whose hold a renewal then drops, is still sent under that claim,
+// not left leased to the sender until the lease ends.
+func TestSenderReclaimedInHandRenewal(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			r := startRelay(t, relayOpts{})
+			r.setAnswer(451)
+			st := &renewRace{Store: b.Open(t)}
+			queueAcks(t, st.Store, 1)
+			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+			// The renewal is the test's, not the renewal loop's (an hour).
+			s := NewSender(SenderOptions{Store: st, Relay: rel, RetryMin: time.Millisecond, Lease: time.Hour,
+				Renew: time.Hour, Poll: 10 * time.Millisecond})
+			st.s = s // before Run: MarkRetry reads it
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- s.Run(ctx) }()
+			t.Cleanup(func() { stopNow(t, cancel, done) })
+			go func() { time.Sleep(300 * time.Millisecond); r.setAnswer(0) }()
+			waitOutbox(t, st.Store, "delivery under the second claim", all(store.OutSent))
+		})
+	}
+}
+
+// failThenRenewErr: the delivery's lease runs out while the relay stalls
+// and a claim takes the message again; the relay then refuses it for good
+// (MarkFailed), and the confirmation of the copy claimed again meets a
+// store error, which the sender records as a retry.
+type failThenRenewErr struct {
+	reclaimWatch
+	mu     sync.Mutex
+	failed bool
+}
+
+func (c *failThenRenewErr) MarkFailed(ctx context.Context, id int64, lastErr string) error {
+	err := c.reclaimWatch.Store.MarkFailed(ctx, id, lastErr)
+	c.mu.Lock()
+	c.failed = true
+	c.mu.Unlock()
+	return err
+}
+
+func (c *failThenRenewErr) RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error) {
+	c.mu.Lock()
+	f := c.failed
+	c.failed = false
+	c.mu.Unlock()
+	if f {
+		return nil, store.ErrUnavailable
+	}
+	return c.reclaimWatch.Store.RenewOutbound(ctx, owner, ids, now, lease)
+}
+
+// TestSenderReclaimedInHandRefused: a message the relay refused for good
+// stays failed, with one attempt, whatever the copy claimed again while
+// it was in hand then records.
+func TestSenderReclaimedInHandRefused(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			r := startRelay(t, relayOpts{})
+			r.setAnswer(550)
+			reclaimed := make(chan struct{})
+			st := &failThenRenewErr{reclaimWatch: reclaimWatch{Store: b.Open(t), seen: map[int64]bool{}, reclaimed: reclaimed}}
+			queueAcks(t, st.Store, 1)
+			rel, _ := NewSMTPRelay(SMTPRelayOptions{Addr: r.addr})
+			_, stop := runSender(t, SenderOptions{Store: st, Relay: &stallingRelay{Relay: rel, release: reclaimed},
+				Lease: 200 * time.Millisecond, Renew: time.Hour, RetryMin: time.Hour})
+			waitOutbox(t, st.reclaimWatch.Store, "failed", all(store.OutFailed))
+			time.Sleep(500 * time.Millisecond)
+			stop()
+			ob, err := st.reclaimWatch.Store.Outbox(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ob[0].State != store.OutFailed || ob[0].Attempts != 1 {
+				t.Errorf("refused for good, now state %s, attempts %d", ob[0].State, ob[0].Attempts)
+			}
 		})
 	}
 }

@@ -549,14 +549,16 @@ RETURNING id`,
 		sqlite: `SELECT ` + sqliteOutboxCols + ` FROM outbox ORDER BY id`,
 	}
 	// markRetry, markFailed: attempts counts every attempt, the last one
-	// included; a sent row stays sent.
+	// included. Only a pending row takes a result: a sent row stays sent,
+	// and a failed one stays failed until an agent requeues it (a late
+	// result, from a copy the sender claimed again, must not revive it).
 	markRetry = portable(`
 UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
     lease_until = NULL
-WHERE id = $1 AND state <> 'sent'`)
+WHERE id = $1 AND state IN ('queued', 'retrying')`)
 	markFailed = portable(`
 UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $2, lease_until = NULL
-WHERE id = $1 AND state <> 'sent'`)
+WHERE id = $1 AND state IN ('queued', 'retrying')`)
 	// requeue only applies to a failed message; any other gives ErrNotFound.
 	requeue = portable(`
 UPDATE outbox SET state = 'queued', next_attempt_at = $2, lease_until = NULL

@@ -569,7 +569,9 @@ type Store interface {
 	// ErrNotFound, naming them, when some of the ids are unknown (the
 	// others are recorded).
 	MarkSent(ctx context.Context, sent ...Sent) error
-	// MarkRetry records a temporary failure and the next attempt time.
+	// MarkRetry records a temporary failure and the next attempt time,
+	// MarkFailed a final one. Both apply to a pending (queued or
+	// retrying) message only: ErrNotFound for any other.
 	MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, lastErr string) error
 	// Requeue puts a failed message back in the queue, due now.

@@ -991,6 +991,20 @@ func testOutbox(t *testing.T, open Opener) {
 	if err := s.MarkFailed(ctx, ids[1], "550 5.1.1 no such user"); err != nil {
 		t.Fatal(err)
 	}
+	// A failed row stays as it is: a late result (an attempt on a copy
+	// the sender had claimed again) neither revives nor counts it; the
+	// outbox checked below still has its three attempts and its 550.
+	for _, c := range []struct {
+		name string
+		err  error
+	}{
+		{"MarkRetry(failed)", s.MarkRetry(ctx, ids[1], "451 late", later.Add(time.Minute))},
+		{"MarkFailed(failed)", s.MarkFailed(ctx, ids[1], "550 late")},
+	} {
+		if !errors.Is(c.err, store.ErrNotFound) {
+			t.Errorf("%s = %v, want ErrNotFound", c.name, c.err)
+		}
+	}
 	if got := claim(later.Add(time.Hour), 10); !slices.Equal(got, ids[2:]) {
 		t.Errorf("claim late = %v, want only the third %v (failed is never claimed)", got, ids[2:])
 	}
