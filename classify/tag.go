@@ -93,19 +93,23 @@ func startTag(s string) (code string, end int, ok bool) {
 	case '-', '–', '—':
 		// A dash must stand apart: "1.7-beta" is a version.
 		after := s[k+size:]
-		if after == "" || after[0] == ' ' || after[0] == '\t' || strings.HasPrefix(after, "\u00a0") {
+		if after == "" || skipBlank(after, 0) > 0 {
 			return code, k + size, true
 		}
 	}
 	return "", 0, false
 }
 
-// StripTag returns subject without its first category tag that names code,
-// read as Tag reads tags: in brackets anywhere, else at the start (Tag's
-// start form, after the prefixes a caller has already removed), and
-// without the blanks that followed it; the result is trimmed. A subject
+// StripTag returns subject without the first category tag that names
+// code, read in Tag's order: the start form at its start (after the
+// prefixes a caller has already removed), else the first in brackets; and
+// without the blanks that followed it. The result is trimmed. A subject
 // with no such tag is returned trimmed.
 func StripTag(subject, code string) string {
+	rest := subject[skipBlank(subject, 0):]
+	if c, end, ok := startTag(rest); ok && c == code {
+		return strings.TrimSpace(rest[skipBlank(rest, end):])
+	}
 	for i := 0; i < len(subject); i++ {
 		if b := subject[i]; b != '[' && b != '(' {
 			continue
@@ -113,10 +117,6 @@ func StripTag(subject, code string) string {
 		if c, end, ok := bracketTag(subject[i:]); ok && c == code {
 			return strings.TrimSpace(subject[:i] + subject[skipBlank(subject, i+end):])
 		}
-	}
-	rest := subject[skipBlank(subject, 0):]
-	if c, end, ok := startTag(rest); ok && c == code {
-		return strings.TrimSpace(rest[skipBlank(rest, end):])
 	}
 	return strings.TrimSpace(subject)
 }

@@ -111,6 +111,8 @@ func TestStripTag(t *testing.T) {
 		{"start en dash", "1.7 – Panne", "1.7", "Panne"},
 		{"start after blanks", "  1.7 :  Panne  ", "1.7", "Panne"},
 		{"start before a bracket", "1.5 : mot de passe [2.2]", "1.5", "mot de passe [2.2]"},
+		{"start before the same code in brackets", "1.7 : voir aussi [1.7]", "1.7", "voir aussi [1.7]"},
+		{"start en dash and narrow no-break space", "1.7 –\u202fPanne", "1.7", "Panne"},
 		{"bracket before a start form", "[2.2] RE: 1.5 : x", "2.2", "RE: 1.5 : x"},
 		{"only the first", "[1.7] et [1.7] bis", "1.7", "et [1.7] bis"},
 		{"only the code's", "[1.1] et [1.7] panne", "1.7", "[1.1] et panne"},
@@ -143,6 +145,7 @@ func TestStripTagRemovesWhatTagFound(t *testing.T) {
 	for _, subject := range []string{
 		"[1.7] x", "x (1-7)", "[\u00a01.7 ] x", "1.7 : x", "1.7\u00a0: x", "1.7\u202f: x",
 		"1.7 – x", "1.7 — x", "1.7 - x", "1.7:x", "1.7：x", "x [2.2]", "(3.1) x",
+		"1.7 –\u202fx", "1.7 -\u00a0x",
 	} {
 		cat, ok := c.Tag(subject)
 		if !ok {
