@@ -416,18 +416,17 @@ func (s *Sender) renewed(asked map[int64]uint64, got []int64, now time.Time) {
 	for id, g := range asked {
 		// Only the claim that was asked about: the same message may have
 		// been recorded, then claimed again since.
-		if h := s.held[id]; h.gen == g {
-			delete(s.held, id)
-			if h.again != nil {
-				// Not renewed because its result was recorded (a retry
-				// clears the lease) before this sender's claim took it
-				// again: that claim is ours to send, as release would.
-				s.again = append(s.again, *h.again)
-				again = true
-				continue
-			}
-			s.log.Warn("outbox: lease lost, another sender may have the message", "outbox", id)
+		if s.held[id].gen != g {
+			continue
 		}
+		// A claim made again while in hand was not renewed because the
+		// first attempt's result was recorded (a retry clears the lease)
+		// before that claim: it is ours to send.
+		if s.dropHold(id) {
+			again = true
+			continue
+		}
+		s.log.Warn("outbox: lease lost, another sender may have the message", "outbox", id)
 	}
 }
 
@@ -455,16 +454,25 @@ func (s *Sender) release(ids ...int64) {
 	s.mu.Lock()
 	again := false
 	for _, id := range ids {
-		if m := s.held[id].again; m != nil {
-			s.again = append(s.again, *m)
-			again = true
-		}
-		delete(s.held, id)
+		again = s.dropHold(id) || again
 	}
 	s.mu.Unlock()
 	if again {
 		s.wake()
 	}
+}
+
+// dropHold ends the hold on id, under s.mu, and gives back to Run
+// (takeAgain) the claim made again while it was in hand, if any; it
+// reports whether it did, for the caller to wake Run once s.mu is free.
+func (s *Sender) dropHold(id int64) bool {
+	m := s.held[id].again
+	delete(s.held, id)
+	if m == nil {
+		return false
+	}
+	s.again = append(s.again, *m)
+	return true
 }
 
 // wake has Run take what was handed over or given back. It never blocks.

@@ -280,31 +280,19 @@ func TestSenderKick(t *testing.T) {
 // accept mail.
 type claimWhileRecording struct {
 	store.Store
-	accept  func()
-	mu      sync.Mutex
-	waiting int64         // the message whose retry waits for a claim
-	claimed chan struct{} // closed once a claim returned it
+	retryClaim
+	accept func()
 }
 
 func (c *claimWhileRecording) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
-	// Armed before the retry commits: a claim that returns the message
-	// right after it counts, whenever it began.
-	c.mu.Lock()
-	first := c.claimed == nil
-	if first {
-		c.waiting, c.claimed = id, make(chan struct{})
-	}
-	claimed := c.claimed
-	c.mu.Unlock()
+	first := c.arm(id)
 	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
 		return err
 	}
 	if !first {
 		return nil
 	}
-	select {
-	case <-claimed:
-	case <-time.After(10 * time.Second):
+	if !c.waitClaimed(10 * time.Second) {
 		return fmt.Errorf("no claim of outbox %d while its retry was being recorded", id)
 	}
 	c.accept()
@@ -313,15 +301,54 @@ func (c *claimWhileRecording) MarkRetry(ctx context.Context, id int64, lastErr s
 
 func (c *claimWhileRecording) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
 	ob, err := c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.saw(ob)
+	return ob, err
+}
+
+// retryClaim follows a message from its first retry to the next claim
+// that returns it. It is armed before that retry commits (arm), so that a
+// claim returning the message right after the commit counts, whenever the
+// claim began.
+type retryClaim struct {
+	mu      sync.Mutex
+	id      int64         // the message, once armed
+	claimed chan struct{} // closed once a claim returned it (saw)
+	once    sync.Once
+}
+
+// arm arms at the first retry of all and reports whether id's did.
+func (w *retryClaim) arm(id int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.id != 0 {
+		return false
+	}
+	w.id, w.claimed = id, make(chan struct{})
+	return true
+}
+
+// saw notes what a claim returned.
+func (w *retryClaim) saw(ob []store.Outbound) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	for _, o := range ob {
-		if c.claimed != nil && o.ID == c.waiting {
-			close(c.claimed)
-			c.waiting = 0
+		if w.id != 0 && o.ID == w.id {
+			w.once.Do(func() { close(w.claimed) })
 		}
 	}
-	return ob, err
+}
+
+// waitClaimed waits, at most d, for a claim to return the armed message.
+func (w *retryClaim) waitClaimed(d time.Duration) bool {
+	w.mu.Lock()
+	claimed := w.claimed
+	w.mu.Unlock()
+	select {
+	case <-claimed:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // TestSenderReclaimedInHand: a message that a claim takes again while its
@@ -423,26 +450,23 @@ func TestSenderReclaimedInHandSentOnce(t *testing.T) {
 // then drops the hold that carries the claim.
 type renewRace struct {
 	store.Store
+	retryClaim
 	s *Sender
 
-	mu          sync.Mutex
-	id          int64         // the message, once its first retry is armed
+	rmu         sync.Mutex
 	renewStored chan struct{} // closed once the renewal's statement ran
-	claimed     chan struct{} // closed once a claim returned the message
 	waited      bool          // the renewal waited for the claim
-	claimOnce   sync.Once
 }
 
 func (c *renewRace) MarkRetry(ctx context.Context, id int64, lastErr string, next time.Time) error {
 	// Armed before the retry commits, so that every claim after it
 	// waits for the renewal's statement.
-	c.mu.Lock()
-	first := c.id == 0
+	first := c.arm(id)
 	if first {
-		c.id = id
-		c.renewStored, c.claimed = make(chan struct{}), make(chan struct{})
+		c.rmu.Lock()
+		c.renewStored = make(chan struct{})
+		c.rmu.Unlock()
 	}
-	c.mu.Unlock()
 	if err := c.Store.MarkRetry(ctx, id, lastErr, next); err != nil {
 		return err
 	}
@@ -454,29 +478,27 @@ func (c *renewRace) MarkRetry(ctx context.Context, id int64, lastErr string, nex
 
 func (c *renewRace) RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error) {
 	got, err := c.Store.RenewOutbound(ctx, owner, ids, now, lease)
-	c.mu.Lock()
-	first := c.id != 0 && !c.waited
+	c.rmu.Lock()
+	first := c.renewStored != nil && !c.waited
 	c.waited = c.waited || first
-	rs, cl := c.renewStored, c.claimed
-	c.mu.Unlock()
+	rs := c.renewStored
+	c.rmu.Unlock()
 	if first {
 		close(rs)
-		select {
-		case <-cl:
+		if c.waitClaimed(5 * time.Second) {
 			// Run's take of the claim's answer; were it later, the hold
 			// would be gone first and the claim taken as new: the test
 			// would pass without testing anything, never fail wrongly.
 			time.Sleep(50 * time.Millisecond)
-		case <-time.After(5 * time.Second):
 		}
 	}
 	return got, err
 }
 
 func (c *renewRace) ClaimOutboundFor(ctx context.Context, owner string, now time.Time, n int, lease time.Duration) ([]store.Outbound, error) {
-	c.mu.Lock()
+	c.rmu.Lock()
 	rs := c.renewStored
-	c.mu.Unlock()
+	c.rmu.Unlock()
 	if rs != nil {
 		select {
 		case <-rs:
@@ -484,13 +506,7 @@ func (c *renewRace) ClaimOutboundFor(ctx context.Context, owner string, now time
 		}
 	}
 	ob, err := c.Store.ClaimOutboundFor(ctx, owner, now, n, lease)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, o := range ob {
-		if c.id != 0 && o.ID == c.id {
-			c.claimOnce.Do(func() { close(c.claimed) })
-		}
-	}
+	c.saw(ob)
 	return ob, err
 }
 
