@@ -34,9 +34,10 @@ var _ RenderStore = store.Store(nil)
 // before anything is sent: what goes out is what the ticket shows, and a
 // later attempt sends the same bytes. The transactions are waited for
 // once, after the last that committed: they run one after the other, so
-// its durability covers the others' (Store.InTxCommit). ms[i] is updated in place; errs[i] is its error (nil for
-// mail that had its bytes already). known holds the sources already in
-// hand (QueuedAck.Source, by outbox id), which are not read again.
+// its durability covers the others' (Store.InTxCommit). ms[i] is updated
+// in place; errs[i] is its error (nil for mail that had its bytes
+// already). known holds the sources already in hand (QueuedAck.Source,
+// by outbox id), which are not read again.
 func (a *Acker) RenderAll(ctx context.Context, st RenderStore, ms []store.Outbound, known map[int64]store.AckSource) (errs []error) {
 	errs = make([]error, len(ms))
 	var todo []int
