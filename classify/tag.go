@@ -2,6 +2,7 @@ package classify
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"guichet/ticketref"
@@ -115,10 +116,71 @@ func StripTag(subject, code string) string {
 			continue
 		}
 		if c, end, ok := bracketTag(subject[i:]); ok && c == code {
-			return strings.TrimSpace(subject[:i] + subject[skipBlank(subject, i+end):])
+			return joinAround(subject[:i], subject[i+end:])
 		}
 	}
 	return strings.TrimSpace(subject)
+}
+
+// joinAround joins what stood before and after a tag taken from a subject,
+// leaving none of the punctuation that only set the tag apart: the
+// separator after a leading tag ("[1.7] - Panne", "[1.7] : Panne"), the one
+// before a trailing tag ("Panne - [1.7]"), and the blank before a comma or a
+// full stop ("Panne [1.7], urgent" gives "Panne, urgent"). A colon after an
+// inner tag stays, with its space: "Panne [1.7] : urgent" gives
+// "Panne : urgent", as French typography writes it.
+func joinAround(before, after string) string {
+	before = strings.TrimRightFunc(before, unicode.IsSpace)
+	after = strings.TrimLeftFunc(after, unicode.IsSpace)
+	switch {
+	case before == "":
+		if r, size := utf8.DecodeRuneInString(after); isSeparator(r) &&
+			(r == ':' || r == '：' || size == len(after) || skipBlank(after, size) > size) {
+			after = after[size:]
+		}
+		return strings.TrimSpace(after)
+	case after == "":
+		if r, size := utf8.DecodeLastRuneInString(before); isSeparator(r) &&
+			(r == ':' || r == '：' || size == len(before) || skipBlankBack(before, len(before)-size) < len(before)-size) {
+			before = before[:len(before)-size]
+		}
+		return strings.TrimSpace(before)
+	}
+	before = strings.TrimLeftFunc(before, unicode.IsSpace)
+	after = strings.TrimRightFunc(after, unicode.IsSpace)
+	switch r, _ := utf8.DecodeRuneInString(after); r {
+	case ',', '.', '…', ')', ']':
+		return before + after
+	}
+	return before + " " + after
+}
+
+// isSeparator reports whether r is one of the marks that set a start tag
+// apart from the subject (startTag's colons and dashes).
+func isSeparator(r rune) bool {
+	switch r {
+	case ':', '：', '-', '–', '—':
+		return true
+	}
+	return false
+}
+
+// skipBlankBack is skipBlank read backwards: the index of the blanks that
+// end s[:i], or i when there are none.
+func skipBlankBack(s string, i int) int {
+	for i > 0 {
+		switch {
+		case s[i-1] == ' ' || s[i-1] == '\t':
+			i--
+		case strings.HasSuffix(s[:i], "\u00a0"):
+			i -= 2
+		case strings.HasSuffix(s[:i], "\u202f"):
+			i -= 3
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // codeAt reads digits, '.' or '-', digits at s[i:], at most three digits on

@@ -1,6 +1,12 @@
 package classify
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"guichet/ticketref"
+)
 
 func TestTag(t *testing.T) {
 	c := defaultCatalogue(t)
@@ -90,6 +96,15 @@ func FuzzTag(f *testing.F) {
 		if r.Code != cat.Code || r.Source != SourceTag {
 			t.Fatalf("Classify(%q) = %+v, want the tag %s", subject, r, cat.Code)
 		}
+		// The tag found is taken out of the subject as a new ticket gets it
+		// (prefixes removed): it is shorter, trimmed, and still UTF-8 when
+		// it was.
+		base := ticketref.TrimPrefixes(subject)
+		stripped := StripTag(base, cat.Code)
+		if len(stripped) >= len(strings.TrimSpace(base)) || stripped != strings.TrimSpace(stripped) ||
+			(utf8.ValidString(subject) && !utf8.ValidString(stripped)) {
+			t.Fatalf("StripTag(%q, %q) = %q", subject, cat.Code, stripped)
+		}
 	})
 }
 
@@ -119,6 +134,18 @@ func TestStripTag(t *testing.T) {
 		{"1.10 is not 1.1", "[1.10] Notifications", "1.1", "[1.10] Notifications"},
 		{"two-digit minor", "[1.10] Notifications", "1.10", "Notifications"},
 		{"tag alone", "[1.7]", "1.7", ""},
+		{"bracket before a comma", "Panne [1.7], urgent", "1.7", "Panne, urgent"},
+		{"bracket before a full stop", "Panne du serveur (1.7).", "1.7", "Panne du serveur."},
+		{"bracket before a colon", "Panne [1.7] : urgent", "1.7", "Panne : urgent"},
+		{"bracket then a dash", "[1.7] - Imprimante en panne", "1.7", "Imprimante en panne"},
+		{"bracket then an en dash", "[1.7] – Imprimante", "1.7", "Imprimante"},
+		{"bracket then a colon", "[1.7]\u00a0: Imprimante", "1.7", "Imprimante"},
+		{"bracket then a glued colon", "[1.7]: Imprimante", "1.7", "Imprimante"},
+		{"dash then a bracket", "Imprimante en panne - [1.7]", "1.7", "Imprimante en panne"},
+		{"colon then a bracket", "Imprimante en panne : [1.7]", "1.7", "Imprimante en panne"},
+		{"glued words get a space", "Panne[1.7]serveur", "1.7", "Panne serveur"},
+		{"a glued dash is not a separator", "[1.7] -5 °C en salle", "1.7", "-5 °C en salle"},
+		{"a glued trailing dash stays", "Salle B- [1.7]", "1.7", "Salle B-"},
 		// Left as they are: not tags, or not this code's.
 		{"start form later", "Panne 1.7 : écran", "1.7", "Panne 1.7 : écran"},
 		{"version at start", "1.7-beta : installation", "1.7", "1.7-beta : installation"},
