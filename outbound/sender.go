@@ -243,10 +243,11 @@ func (s *Sender) Run(ctx context.Context) error {
 	bg := context.WithoutCancel(ctx)
 	type job struct {
 		m         store.Outbound
+		gen       uint64 // the claim that took it (take)
 		renderErr error
 	}
 	jobs := make(chan job)
-	sent := make(chan store.Sent, s.o.Batch)
+	sent := make(chan delivery, s.o.Batch)
 	recorded := make(chan struct{})
 	go func() {
 		defer close(recorded)
@@ -256,7 +257,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	for range s.o.Parallel {
 		wg.Go(func() {
 			for j := range jobs {
-				s.deliver(bg, j.m, j.renderErr, sent)
+				s.deliver(bg, j.m, j.gen, j.renderErr, sent)
 			}
 		})
 	}
@@ -279,13 +280,13 @@ func (s *Sender) Run(ctx context.Context) error {
 
 	// dispatch composes ms, leased to us, and hands each to a worker, even
 	// when ctx ends meanwhile, so that none waits for its lease to expire.
-	dispatch := func(ms []store.Outbound, known map[int64]store.AckSource) {
+	dispatch := func(ms []store.Outbound, gen uint64, known map[int64]store.AckSource) {
 		var renderErrs []error
 		if s.o.Render != nil && len(ms) > 0 {
 			renderErrs = s.o.Render(bg, ms, known)
 		}
 		for i, m := range ms {
-			j := job{m: m}
+			j := job{m: m, gen: gen}
 			if i < len(renderErrs) {
 				j.renderErr = renderErrs[i]
 			}
@@ -304,7 +305,8 @@ func (s *Sender) Run(ctx context.Context) error {
 			// than after its lease ends and a restart claims it.
 			offered, known, until := s.takeOffered()
 			offered, until = s.takeAgain(offered, until)
-			dispatch(s.take(offered, s.o.Clock(), until), known)
+			ms, gen := s.take(offered, s.o.Clock(), until)
+			dispatch(ms, gen, known)
 			return nil
 		}
 		now := s.o.Clock()
@@ -321,7 +323,8 @@ func (s *Sender) Run(ctx context.Context) error {
 			claimed, err = s.o.Store.ClaimOutboundFor(bg, s.o.Owner, now, s.o.Batch, s.o.Lease)
 			if err != nil {
 				s.log.Warn("outbox: claim failed", "err", err)
-				dispatch(s.take(offered, now, until), known)
+				ms, gen := s.take(offered, now, until)
+				dispatch(ms, gen, known)
 				if _, ok := s.wait(ctx, storeDelay); !ok {
 					continue // to the stop, above
 				}
@@ -331,7 +334,8 @@ func (s *Sender) Run(ctx context.Context) error {
 			storeDelay = time.Second
 		}
 		full := len(claimed) == s.o.Batch
-		dispatch(s.take(append(offered, claimed...), now, until), known)
+		ms, gen := s.take(append(offered, claimed...), now, until)
+		dispatch(ms, gen, known)
 		if full {
 			continue // more may be due
 		}
@@ -346,7 +350,8 @@ func (s *Sender) Run(ctx context.Context) error {
 // claimed lease ends at now+Lease; a message handed over keeps the end
 // of the lease it was inserted with (until), however long it waited to
 // be taken, so that confirm renews it, or finds it lost, before sending.
-func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]time.Time) []store.Outbound {
+// gen numbers this claim: confirm and release act on its holds only.
+func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]time.Time) (taken []store.Outbound, gen uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.gen++
@@ -370,7 +375,7 @@ func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]t
 		s.held[m.ID] = hold{gen: s.gen, until: end}
 		out = append(out, m)
 	}
-	return out
+	return out, s.gen
 }
 
 // confirm tells whether id is still this sender's to send, just before
@@ -378,11 +383,14 @@ func (s *Sender) take(claimed []store.Outbound, now time.Time, until map[int64]t
 // process paused), less than a third of the lease may be left, or none,
 // and another sender may have claimed the message since: the lease is
 // renewed first, and the message is sent only if that succeeds. An error
-// is the store's; nothing was sent.
-func (s *Sender) confirm(ctx context.Context, id int64) (bool, error) {
+// is the store's; nothing was sent. A hold of another claim (gen) is not
+// this delivery's: its own was dropped when its lease was lost, and the
+// message claimed again since, a delivery of its own under way.
+func (s *Sender) confirm(ctx context.Context, id int64, gen uint64) (bool, error) {
 	s.mu.Lock()
 	h, ok := s.held[id]
 	s.mu.Unlock()
+	ok = ok && h.gen == gen
 	now := s.o.Clock()
 	if !ok || h.until.Sub(now) > s.o.Lease/3 {
 		return ok, nil
@@ -448,13 +456,15 @@ func (s *Sender) inHand() int {
 	return len(s.held)
 }
 
-// release ends the sender's work on ids: their result is recorded. A
-// message claimed again meanwhile goes back to Run (takeAgain).
-func (s *Sender) release(ids ...int64) {
+// release ends the sender's work on id under the claim gen: its result is
+// recorded. A message claimed again meanwhile goes back to Run
+// (takeAgain). A hold of another claim stays: this one's was dropped when
+// its lease was lost, and the message claimed anew since is that claim's.
+func (s *Sender) release(id int64, gen uint64) {
 	s.mu.Lock()
 	again := false
-	for _, id := range ids {
-		again = s.dropHold(id) || again
+	if h, ok := s.held[id]; ok && h.gen == gen {
+		again = s.dropHold(id)
 	}
 	s.mu.Unlock()
 	if again {
@@ -579,13 +589,20 @@ func (s *Sender) wait(ctx context.Context, d time.Duration) (claim, ok bool) {
 	}
 }
 
+// delivery is a message the relay accepted, with the claim under which it
+// was sent (take), for release.
+type delivery struct {
+	store.Sent
+	gen uint64
+}
+
 // recordSent records deliveries as they come, together when several
 // finished during the previous write: one statement and one commit for
 // them instead of one each. It returns when sent is closed and drained.
-func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
+func (s *Sender) recordSent(ctx context.Context, sent <-chan delivery) {
 	const most = 256
 	for first := range sent {
-		group := []store.Sent{first}
+		group := []delivery{first}
 		var linger <-chan time.Time
 	more:
 		for len(group) < most {
@@ -619,26 +636,30 @@ func (s *Sender) recordSent(ctx context.Context, sent <-chan store.Sent) {
 				break more
 			}
 		}
-		err := s.record(ctx, s.log, func() error { return s.o.Store.MarkSent(ctx, group...) })
+		marks := make([]store.Sent, len(group))
+		for i, d := range group {
+			marks[i] = d.Sent
+		}
+		err := s.record(ctx, s.log, func() error { return s.o.Store.MarkSent(ctx, marks...) })
 		if err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrUnavailable) && len(group) > 1 {
 			// ErrNotFound recorded the others, and an outage fails each
 			// alone too; any other failure recorded none: try each alone,
 			// so that one bad row does not have the whole group sent again
 			// when its lease ends.
-			for _, x := range group {
+			for _, x := range marks {
 				s.record(ctx, s.log.With("outbox", x.ID), func() error { return s.o.Store.MarkSent(ctx, x) })
 			}
 		}
-		for _, x := range group {
-			s.release(x.ID)
+		for _, d := range group {
+			s.release(d.ID, d.gen)
 		}
 	}
 }
 
-// deliver sends m, unless composing it failed (renderErr): then nothing was
-// sent, and m fails when composing can never succeed, or waits for its next
-// attempt like a relay's temporary failure.
-func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error, sent chan<- store.Sent) {
+// deliver sends m, taken under the claim gen, unless composing it failed
+// (renderErr): then nothing was sent, and m fails when composing can never
+// succeed, or waits for its next attempt like a relay's temporary failure.
+func (s *Sender) deliver(ctx context.Context, m store.Outbound, gen uint64, renderErr error, sent chan<- delivery) {
 	log := s.log.With("outbox", m.ID, "ticket", m.TicketNumber, "message_id", m.MessageID)
 	err := renderErr
 	if err == nil && len(m.Raw) == 0 {
@@ -647,7 +668,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		err = fmt.Errorf("%w: outbox %d has no bytes and no composer", ErrCannotCompose, m.ID)
 	}
 	if err == nil {
-		ok, cerr := s.confirm(ctx, m.ID)
+		ok, cerr := s.confirm(ctx, m.ID, gen)
 		if cerr != nil {
 			// Not sent: a temporary failure, recorded as such when the
 			// store answers again.
@@ -666,7 +687,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 	delivered := false
 	defer func() {
 		if !delivered {
-			s.release(m.ID)
+			s.release(m.ID, gen)
 		}
 	}()
 	if errors.Is(err, ErrCannotCompose) {
@@ -693,7 +714,7 @@ func (s *Sender) deliver(ctx context.Context, m store.Outbound, renderErr error,
 		// insists while the lease holds, since a lost MarkSent means a
 		// second delivery once the lease expires).
 		delivered = true
-		sent <- store.Sent{ID: m.ID, At: now, Note: note, Kind: m.Kind}
+		sent <- delivery{store.Sent{ID: m.ID, At: now, Note: note, Kind: m.Kind}, gen}
 		log.Debug("outbox: sent")
 		return
 	}

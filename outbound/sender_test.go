@@ -715,9 +715,9 @@ func (o *groupRefusingOutbox) MarkSent(_ context.Context, sent ...store.Sent) er
 func TestRecordSentFallsBackToOneByOne(t *testing.T) {
 	ob := &groupRefusingOutbox{}
 	s := NewSender(SenderOptions{Store: ob})
-	sent := make(chan store.Sent, 3)
+	sent := make(chan delivery, 3)
 	for id := int64(1); id <= 3; id++ {
-		sent <- store.Sent{ID: id, At: fixedNow}
+		sent <- delivery{Sent: store.Sent{ID: id, At: fixedNow}}
 	}
 	close(sent)
 	s.recordSent(context.Background(), sent)
@@ -906,20 +906,84 @@ func TestSenderConfirmsALateLease(t *testing.T) {
 			if err != nil || len(claimed) != 1 {
 				t.Fatalf("claim = %d rows (%v)", len(claimed), err)
 			}
-			s.take(claimed, t0, nil)
+			_, gen := s.take(claimed, t0, nil)
 			clk.now = t0.Add(lease + 5*time.Second) // no renewal ran
 			if tc.reclaim {
 				if again, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(again) != 1 {
 					t.Fatalf("the other sender's claim = %d rows (%v)", len(again), err)
 				}
 			}
-			sent := make(chan store.Sent, 1)
-			s.deliver(ctx, claimed[0], nil, sent)
+			sent := make(chan delivery, 1)
+			s.deliver(ctx, claimed[0], gen, nil, sent)
 			if n, _ := r.counts(); n != tc.wantSent || len(sent) != tc.wantSent {
 				t.Errorf("relay got %d, %d recorded; want %d", n, len(sent), tc.wantSent)
 			}
 			if tc.wantSent == 1 {
 				sentOnce(t, ids, r)
+			}
+		})
+	}
+}
+
+// TestSenderLeaseLostThenClaimedAgain: a message whose lease this sender
+// lost (another sender claimed it while the store was out of reach of the
+// renewals) and that this sender claimed again later, once that lease
+// ended too, has two deliveries in this process: the first claim's, still
+// waiting for a worker, and the new claim's. Only the new claim's may send
+// it, and the first claim's end (release) must leave the new one's hold
+// alone, or its lease would go unrenewed.
+func TestSenderLeaseLostThenClaimedAgain(t *testing.T) {
+	const lease = 20 * time.Second
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st, ids, t0, clk := leaseFixture(t, b, 1)
+			r := &countingRelay{got: map[string]int{}}
+			s := NewSender(SenderOptions{Store: st, Relay: r, Clock: clk.Now, Lease: lease})
+			ctx := context.Background()
+			first, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
+			if err != nil || len(first) != 1 {
+				t.Fatalf("claim = %d rows (%v)", len(first), err)
+			}
+			m := first[0]
+			_, gen1 := s.take(first, t0, nil)
+			clk.now = t0.Add(lease + time.Second)
+			if other, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(other) != 1 {
+				t.Fatalf("the other sender's claim = %d rows (%v)", len(other), err)
+			}
+			s.renew(ctx) // lost: the hold is dropped
+			if n := s.inHand(); n != 0 {
+				t.Fatalf("%d in hand after the lease was lost, want 0", n)
+			}
+			clk.now = t0.Add(2*lease + 2*time.Second) // the other's lease ended too
+			again, err := st.ClaimOutboundFor(ctx, s.o.Owner, clk.now, 1, lease)
+			if err != nil || len(again) != 1 {
+				t.Fatalf("the claim again = %d rows (%v)", len(again), err)
+			}
+			taken, gen2 := s.take(again, clk.now, nil)
+			if len(taken) != 1 || gen2 == gen1 {
+				t.Fatalf("take = %d rows under claim %d (first %d), want 1 under a new claim", len(taken), gen2, gen1)
+			}
+
+			sent := make(chan delivery, 2)
+			s.deliver(ctx, m, gen1, nil, sent)
+			if n, _ := r.counts(); n != 0 || len(sent) != 0 {
+				t.Fatalf("the first claim's delivery sent %d, recorded %d; want none: the message is the new claim's", n, len(sent))
+			}
+			s.release(m.ID, gen1)
+			s.mu.Lock()
+			h, held := s.held[m.ID]
+			s.mu.Unlock()
+			if !held || h.gen != gen2 {
+				t.Fatalf("after the first claim's release: held %v under claim %d, want the new claim %d's hold", held, h.gen, gen2)
+			}
+
+			s.deliver(ctx, taken[0], gen2, nil, sent)
+			close(sent)
+			s.recordSent(ctx, sent)
+			sentOnce(t, ids, r)
+			waitOutbox(t, st, "delivery", all(store.OutSent))
+			if n := s.inHand(); n != 0 {
+				t.Errorf("%d in hand after the delivery was recorded, want 0", n)
 			}
 		})
 	}
@@ -952,14 +1016,14 @@ func TestRecordSentGathersResults(t *testing.T) {
 	for id := int64(1); id <= n; id++ {
 		s.held[id] = hold{}
 	}
-	sent := make(chan store.Sent)
+	sent := make(chan delivery)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		s.recordSent(context.Background(), sent)
 	}()
 	for id := int64(1); id <= n; id++ {
-		sent <- store.Sent{ID: id, At: fixedNow}
+		sent <- delivery{Sent: store.Sent{ID: id, At: fixedNow}}
 		time.Sleep(time.Millisecond)
 	}
 	// All released: the next result is alone in hand and waits for none.
@@ -968,7 +1032,7 @@ func TestRecordSentGathersResults(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	s.held[n+1] = hold{}
-	sent <- store.Sent{ID: n + 1, At: fixedNow}
+	sent <- delivery{Sent: store.Sent{ID: n + 1, At: fixedNow}}
 	for s.inHand() > 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
