@@ -126,33 +126,67 @@ func StripTag(subject, code string) string {
 // leaving none of the punctuation that only set the tag apart: the
 // separator after a leading tag ("[1.7] - Panne", "[1.7] : Panne"), the one
 // before a trailing tag ("Panne - [1.7]"), and the blank before a comma or a
-// full stop ("Panne [1.7], urgent" gives "Panne, urgent"). A colon after an
-// inner tag stays, with its space: "Panne [1.7] : urgent" gives
-// "Panne : urgent", as French typography writes it.
+// full stop ("Panne [1.7], urgent" gives "Panne, urgent"), one of two
+// separators around an inner tag ("Nagios - [2.3] - Disque plein"), and
+// the blank an opening bracket or quote would get ("Panne ([1.7]
+// imprimante)"). A colon after an inner tag stays, with its space:
+// "Panne [1.7] : urgent" gives "Panne : urgent", as French typography
+// writes it.
 func joinAround(before, after string) string {
 	before = strings.TrimRightFunc(before, unicode.IsSpace)
 	after = strings.TrimLeftFunc(after, unicode.IsSpace)
 	switch {
 	case before == "":
-		if r, size := utf8.DecodeRuneInString(after); isSeparator(r) &&
-			(r == ':' || r == '：' || size == len(after) || skipBlank(after, size) > size) {
+		if r, size := utf8.DecodeRuneInString(after); isSeparator(r) && startsApart(after, size) {
 			after = after[size:]
 		}
 		return strings.TrimSpace(after)
 	case after == "":
-		if r, size := utf8.DecodeLastRuneInString(before); isSeparator(r) &&
-			(r == ':' || r == '：' || size == len(before) || skipBlankBack(before, len(before)-size) < len(before)-size) {
+		if r, size := utf8.DecodeLastRuneInString(before); isSeparator(r) && endsApart(before, size) {
 			before = before[:len(before)-size]
 		}
 		return strings.TrimSpace(before)
 	}
 	before = strings.TrimLeftFunc(before, unicode.IsSpace)
 	after = strings.TrimRightFunc(after, unicode.IsSpace)
-	switch r, _ := utf8.DecodeRuneInString(after); r {
-	case ',', '.', '…', ')', ']':
+	if r, size := utf8.DecodeRuneInString(after); isSeparator(r) && startsApart(after, size) {
+		if l, lsize := utf8.DecodeLastRuneInString(before); isSeparator(l) && endsApart(before, lsize) {
+			// "Nagios - [2.3] - Disque plein": one separator is enough.
+			if after = strings.TrimLeftFunc(after[size:], unicode.IsSpace); after == "" {
+				return before
+			}
+			return before + " " + after
+		}
+	}
+	switch r, size := utf8.DecodeRuneInString(after); r {
+	case ')', ']':
+		return before + after
+	case ',', '.', '…':
+		// A comma or a full stop, not a word that starts with one
+		// (".pst", ".NET").
+		if size == len(after) || skipBlank(after, size) > size {
+			return before + after
+		}
+	}
+	switch l, _ := utf8.DecodeLastRuneInString(before); l {
+	case '(', '[', '"', '\'', '“':
 		return before + after
 	}
 	return before + " " + after
+}
+
+// startsApart reports whether the separator of size bytes that starts s
+// stands apart from what follows it: a colon always, a dash when a blank
+// or the end follows ("-5 °C" is a number).
+func startsApart(s string, size int) bool {
+	return s[0] == ':' || strings.HasPrefix(s, "：") || size == len(s) || skipBlank(s, size) > size
+}
+
+// endsApart is startsApart for a separator of size bytes that ends s,
+// which a blank or the start must precede ("B-" is a name).
+func endsApart(s string, size int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == ':' || r == '：' || size == len(s) || skipBlankBack(s, len(s)-size) < len(s)-size
 }
 
 // isSeparator reports whether r is one of the marks that set a start tag
