@@ -400,7 +400,13 @@ func (s *Sender) confirm(ctx context.Context, id int64, gen uint64) (bool, error
 		return false, err
 	}
 	s.renewed(map[int64]uint64{id: h.gen}, got, now)
-	return len(got) == 1, nil
+	// The store renews by owner, not by claim: while the renewal was on its
+	// way, this claim's hold may have been lost and the message claimed
+	// again by this sender, whose lease the store then renewed.
+	s.mu.Lock()
+	h, ok = s.held[id]
+	s.mu.Unlock()
+	return len(got) == 1 && ok && h.gen == gen, nil
 }
 
 // renewed records a renewal at now of the holds in asked (id → claim):

@@ -930,8 +930,9 @@ func TestSenderConfirmsALateLease(t *testing.T) {
 // renewals) and that this sender claimed again later, once that lease
 // ended too, has two deliveries in this process: the first claim's, still
 // waiting for a worker, and the new claim's. Only the new claim's may send
-// it, and the first claim's end (release) must leave the new one's hold
-// alone, or its lease would go unrenewed.
+// it, and the first claim's end (release, as when its delivery was already
+// under way) must leave the new one's hold alone, or its lease would go
+// unrenewed.
 func TestSenderLeaseLostThenClaimedAgain(t *testing.T) {
 	const lease = 20 * time.Second
 	for _, b := range backends(t) {
@@ -969,6 +970,8 @@ func TestSenderLeaseLostThenClaimedAgain(t *testing.T) {
 			if n, _ := r.counts(); n != 0 || len(sent) != 0 {
 				t.Fatalf("the first claim's delivery sent %d, recorded %d; want none: the message is the new claim's", n, len(sent))
 			}
+			// A first delivery already in the relay when its lease was lost
+			// ends the same way, through recordSent or its deferred release.
 			s.release(m.ID, gen1)
 			s.mu.Lock()
 			h, held := s.held[m.ID]
@@ -982,6 +985,81 @@ func TestSenderLeaseLostThenClaimedAgain(t *testing.T) {
 			s.recordSent(ctx, sent)
 			sentOnce(t, ids, r)
 			waitOutbox(t, st, "delivery", all(store.OutSent))
+			if n := s.inHand(); n != 0 {
+				t.Errorf("%d in hand after the delivery was recorded, want 0", n)
+			}
+		})
+	}
+}
+
+// renewHookOutbox runs hook (once) just before the next RenewOutbound
+// reaches the store: the renewal is slow, the world moves on meanwhile.
+type renewHookOutbox struct {
+	store.Store
+	mu   sync.Mutex
+	hook func()
+}
+
+func (o *renewHookOutbox) RenewOutbound(ctx context.Context, owner string, ids []int64, now time.Time, lease time.Duration) ([]int64, error) {
+	o.mu.Lock()
+	h := o.hook
+	o.hook = nil
+	o.mu.Unlock()
+	if h != nil {
+		h()
+	}
+	return o.Store.RenewOutbound(ctx, owner, ids, now, lease)
+}
+
+// TestSenderConfirmRaceWithANewClaim: the first claim's delivery
+// confirms a late lease; while its renewal is on its way, the hold is lost
+// (another sender claimed) and the message is claimed again by this
+// sender. The store renews by owner, so it answers "yours" for the new
+// claim's lease: confirm must still refuse the first claim's delivery.
+func TestSenderConfirmRaceWithANewClaim(t *testing.T) {
+	const lease = 20 * time.Second
+	for _, b := range backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			st, ids, t0, clk := leaseFixture(t, b, 1)
+			set := func(at time.Time) {
+				clk.mu.Lock()
+				defer clk.mu.Unlock()
+				clk.now = at
+			}
+			ob := &renewHookOutbox{Store: st}
+			r := &countingRelay{got: map[string]int{}}
+			s := NewSender(SenderOptions{Store: ob, Relay: r, Clock: clk.Now, Lease: lease})
+			ctx := context.Background()
+			first, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
+			if err != nil || len(first) != 1 {
+				t.Fatalf("claim = %d rows (%v)", len(first), err)
+			}
+			_, gen1 := s.take(first, t0, nil)
+			set(t0.Add(lease - time.Second)) // renewals failed: a second left
+			var taken []store.Outbound
+			var gen2 uint64
+			ob.hook = func() {
+				set(t0.Add(lease + time.Second))
+				if o, err := st.ClaimOutboundFor(ctx, "other", clk.Now(), 1, lease); err != nil || len(o) != 1 {
+					t.Errorf("other's claim = %d (%v)", len(o), err)
+				}
+				s.renew(ctx) // lost: hold gen1 dropped
+				set(t0.Add(2*lease + 2*time.Second))
+				again, err := st.ClaimOutboundFor(ctx, s.o.Owner, clk.Now(), 1, lease)
+				if err != nil || len(again) != 1 {
+					t.Errorf("claim again = %d (%v)", len(again), err)
+				}
+				taken, gen2 = s.take(again, clk.Now(), nil)
+			}
+			sent := make(chan delivery, 2)
+			s.deliver(ctx, first[0], gen1, nil, sent) // its confirm renews, slowly
+			if len(taken) != 1 {
+				t.Fatalf("taken again: %d rows, want 1", len(taken))
+			}
+			s.deliver(ctx, taken[0], gen2, nil, sent)
+			close(sent)
+			s.recordSent(ctx, sent)
+			sentOnce(t, ids, r)
 			if n := s.inHand(); n != 0 {
 				t.Errorf("%d in hand after the delivery was recorded, want 0", n)
 			}
