@@ -133,7 +133,9 @@ func StripTag(subject, code string) string {
 // "Panne [1.7] : urgent" gives "Panne : urgent", as French typography
 // writes it.
 func joinAround(before, after string) string {
-	before = strings.TrimRightFunc(before, unicode.IsSpace)
+	trimmed := strings.TrimRightFunc(before, unicode.IsSpace)
+	touched := trimmed == before // no blank between what was before and the tag
+	before = trimmed
 	after = strings.TrimLeftFunc(after, unicode.IsSpace)
 	switch {
 	case before == "":
@@ -168,25 +170,39 @@ func joinAround(before, after string) string {
 			return before + after
 		}
 	}
-	switch l, _ := utf8.DecodeLastRuneInString(before); l {
-	case '(', '[', '"', '\'', '“':
-		return before + after
+	if touched {
+		// An opening bracket or quote that the tag followed ('Demande
+		// "[1.7] accès VPN"'); a quote that closed something ('Erreur
+		// "Access denied" [1.7] sur SAP') had a blank after it.
+		switch l, _ := utf8.DecodeLastRuneInString(before); l {
+		case '(', '[', '"', '\'', '“':
+			return before + after
+		}
 	}
 	return before + " " + after
 }
 
 // startsApart reports whether the separator of size bytes that starts s
-// stands apart from what follows it: a colon always, a dash when a blank
-// or the end follows ("-5 °C" is a number).
+// stands apart from what follows it: a blank or the end follows, or, after
+// a colon, anything but a digit, a colon or a slash ("[1.7]:Panne", but
+// not ":443", "::1" or "://"). A dash must have a blank after it: "-5 °C"
+// is a number.
 func startsApart(s string, size int) bool {
-	return s[0] == ':' || strings.HasPrefix(s, "：") || size == len(s) || skipBlank(s, size) > size
+	if size == len(s) || skipBlank(s, size) > size {
+		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(s); r == ':' || r == '：' {
+		next := s[size]
+		return !isDigit(next) && next != ':' && next != '/'
+	}
+	return false
 }
 
 // endsApart is startsApart for a separator of size bytes that ends s,
-// which a blank or the start must precede ("B-" is a name).
+// which a blank or the start must precede: "Panne : [1.7]", but not "B-"
+// or "Disque C:", where the mark belongs to the word.
 func endsApart(s string, size int) bool {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return r == ':' || r == '：' || size == len(s) || skipBlankBack(s, len(s)-size) < len(s)-size
+	return size == len(s) || skipBlankBack(s, len(s)-size) < len(s)-size
 }
 
 // isSeparator reports whether r is one of the marks that set a start tag

@@ -154,6 +154,13 @@ func TestStripTag(t *testing.T) {
 		{"French quotes keep their space", "Demande « [1.7] accès VPN »", "1.7", "Demande « accès VPN »"},
 		{"between two dashes", "Nagios - [2.3] - Disque plein", "2.3", "Nagios - Disque plein"},
 		{"between two colons", "Alerte : [2.3] : disque plein", "2.3", "Alerte : disque plein"},
+		{"after a closing quote", "Erreur \"Access denied\" [1.7] sur SAP", "1.7", "Erreur \"Access denied\" sur SAP"},
+		{"after a closing single quote", "Erreur 'Access denied' [1.7] sur SAP", "1.7", "Erreur 'Access denied' sur SAP"},
+		{"a port after a dash and a tag", "Nagios - [2.3] :443 injoignable", "2.3", "Nagios - :443 injoignable"},
+		{"an address after a tag", "[2.3] ::1 ne répond plus", "2.3", "::1 ne répond plus"},
+		{"bracket then a colon glued to both", "[1.7]:Imprimante", "1.7", "Imprimante"},
+		{"a drive's colon before a trailing tag", "Disque C: [2.3]", "2.3", "Disque C:"},
+		{"a drive's colon before a tag and a dash", "Disque C: [2.3] - plein", "2.3", "Disque C: - plein"},
 		// Left as they are: not tags, or not this code's.
 		{"start form later", "Panne 1.7 : écran", "1.7", "Panne 1.7 : écran"},
 		{"version at start", "1.7-beta : installation", "1.7", "1.7-beta : installation"},
