@@ -133,10 +133,9 @@ func StripTag(subject, code string) string {
 // "Panne [1.7] : urgent" gives "Panne : urgent", as French typography
 // writes it.
 func joinAround(before, after string) string {
-	trimmed := strings.TrimRightFunc(before, unicode.IsSpace)
-	touched := trimmed == before // no blank between what was before and the tag
-	before = trimmed
-	after = strings.TrimLeftFunc(after, unicode.IsSpace)
+	// touched: no blank between what was before and the tag.
+	touched := before == strings.TrimRightFunc(before, unicode.IsSpace)
+	before, after = strings.TrimSpace(before), strings.TrimSpace(after)
 	switch {
 	case before == "":
 		if r, size := utf8.DecodeRuneInString(after); isSeparator(r) && startsApart(after, size) {
@@ -149,8 +148,6 @@ func joinAround(before, after string) string {
 		}
 		return strings.TrimSpace(before)
 	}
-	before = strings.TrimLeftFunc(before, unicode.IsSpace)
-	after = strings.TrimRightFunc(after, unicode.IsSpace)
 	if r, size := utf8.DecodeRuneInString(after); isSeparator(r) && startsApart(after, size) {
 		if l, lsize := utf8.DecodeLastRuneInString(before); isSeparator(l) && endsApart(before, lsize) {
 			// "Nagios - [2.3] - Disque plein": one separator is enough.
@@ -166,7 +163,7 @@ func joinAround(before, after string) string {
 	case ',', '.', '…':
 		// A comma or a full stop, not a word that starts with one
 		// (".pst", ".NET").
-		if size == len(after) || skipBlank(after, size) > size {
+		if next, _ := utf8.DecodeRuneInString(after[size:]); size == len(after) || isBlank(next) {
 			return before + after
 		}
 	}
@@ -188,7 +185,7 @@ func joinAround(before, after string) string {
 // not ":443", "::1" or "://"). A dash must have a blank after it: "-5 °C"
 // is a number.
 func startsApart(s string, size int) bool {
-	if size == len(s) || skipBlank(s, size) > size {
+	if next, _ := utf8.DecodeRuneInString(s[size:]); size == len(s) || isBlank(next) {
 		return true
 	}
 	if r, _ := utf8.DecodeRuneInString(s); r == ':' || r == '：' {
@@ -202,7 +199,8 @@ func startsApart(s string, size int) bool {
 // which a blank or the start must precede: "Panne : [1.7]", but not "B-"
 // or "Disque C:", where the mark belongs to the word.
 func endsApart(s string, size int) bool {
-	return size == len(s) || skipBlankBack(s, len(s)-size) < len(s)-size
+	prev, _ := utf8.DecodeLastRuneInString(s[:len(s)-size])
+	return size == len(s) || isBlank(prev)
 }
 
 // isSeparator reports whether r is one of the marks that set a start tag
@@ -215,22 +213,10 @@ func isSeparator(r rune) bool {
 	return false
 }
 
-// skipBlankBack is skipBlank read backwards: the index of the blanks that
-// end s[:i], or i when there are none.
-func skipBlankBack(s string, i int) int {
-	for i > 0 {
-		switch {
-		case s[i-1] == ' ' || s[i-1] == '\t':
-			i--
-		case strings.HasSuffix(s[:i], "\u00a0"):
-			i -= 2
-		case strings.HasSuffix(s[:i], "\u202f"):
-			i -= 3
-		default:
-			return i
-		}
-	}
-	return i
+// isBlank reports whether r is a blank: a space, a tab, or one of the
+// no-break spaces of French typography (skipBlank).
+func isBlank(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\u00a0' || r == '\u202f'
 }
 
 // codeAt reads digits, '.' or '-', digits at s[i:], at most three digits on
@@ -267,16 +253,11 @@ func isLetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 // French typography puts before ":" and that Outlook sends.
 func skipBlank(s string, i int) int {
 	for i < len(s) {
-		switch {
-		case s[i] == ' ' || s[i] == '\t':
-			i++
-		case strings.HasPrefix(s[i:], "\u00a0"):
-			i += 2
-		case strings.HasPrefix(s[i:], "\u202f"):
-			i += 3
-		default:
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isBlank(r) {
 			return i
 		}
+		i += size
 	}
 	return i
 }
