@@ -811,6 +811,17 @@ func sentOnce(t *testing.T, ids []string, relays ...*countingRelay) {
 	}
 }
 
+// claimOne claims for owner at now the one row the test expects due, or
+// stops the test.
+func claimOne(t *testing.T, st store.Store, owner string, now time.Time, lease time.Duration) []store.Outbound {
+	t.Helper()
+	claimed, err := st.ClaimOutboundFor(context.Background(), owner, now, 1, lease)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("%s's claim at %s = %d rows (%v), want 1", owner, now.Format(time.TimeOnly), len(claimed), err)
+	}
+	return claimed
+}
+
 // leaseFixture opens a store with n acknowledgments due, and a fake clock
 // set at t0, just after they were queued.
 func leaseFixture(t *testing.T, b testdb.Backend, n int) (st store.Store, ids []string, t0 time.Time, clk *fakeClock) {
@@ -902,16 +913,11 @@ func TestSenderConfirmsALateLease(t *testing.T) {
 			r := &countingRelay{got: map[string]int{}}
 			s := NewSender(SenderOptions{Store: st, Relay: r, Clock: clk.Now, Lease: lease})
 			ctx := context.Background()
-			claimed, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
-			if err != nil || len(claimed) != 1 {
-				t.Fatalf("claim = %d rows (%v)", len(claimed), err)
-			}
+			claimed := claimOne(t, st, s.o.Owner, t0, lease)
 			_, gen := s.take(claimed, t0, nil)
 			clk.now = t0.Add(lease + 5*time.Second) // no renewal ran
 			if tc.reclaim {
-				if again, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(again) != 1 {
-					t.Fatalf("the other sender's claim = %d rows (%v)", len(again), err)
-				}
+				claimOne(t, st, "other", clk.now, lease)
 			}
 			sent := make(chan delivery, 1)
 			s.deliver(ctx, claimed[0], gen, nil, sent)
@@ -941,26 +947,17 @@ func TestSenderLeaseLostThenClaimedAgain(t *testing.T) {
 			r := &countingRelay{got: map[string]int{}}
 			s := NewSender(SenderOptions{Store: st, Relay: r, Clock: clk.Now, Lease: lease})
 			ctx := context.Background()
-			first, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
-			if err != nil || len(first) != 1 {
-				t.Fatalf("claim = %d rows (%v)", len(first), err)
-			}
+			first := claimOne(t, st, s.o.Owner, t0, lease)
 			m := first[0]
 			_, gen1 := s.take(first, t0, nil)
 			clk.now = t0.Add(lease + time.Second)
-			if other, err := st.ClaimOutboundFor(ctx, "other", clk.now, 1, lease); err != nil || len(other) != 1 {
-				t.Fatalf("the other sender's claim = %d rows (%v)", len(other), err)
-			}
+			claimOne(t, st, "other", clk.now, lease)
 			s.renew(ctx) // lost: the hold is dropped
 			if n := s.inHand(); n != 0 {
 				t.Fatalf("%d in hand after the lease was lost, want 0", n)
 			}
 			clk.now = t0.Add(2*lease + 2*time.Second) // the other's lease ended too
-			again, err := st.ClaimOutboundFor(ctx, s.o.Owner, clk.now, 1, lease)
-			if err != nil || len(again) != 1 {
-				t.Fatalf("the claim again = %d rows (%v)", len(again), err)
-			}
-			taken, gen2 := s.take(again, clk.now, nil)
+			taken, gen2 := s.take(claimOne(t, st, s.o.Owner, clk.now, lease), clk.now, nil)
 			if len(taken) != 1 || gen2 == gen1 {
 				t.Fatalf("take = %d rows under claim %d (first %d), want 1 under a new claim", len(taken), gen2, gen1)
 			}
@@ -1030,26 +1027,17 @@ func TestSenderConfirmRaceWithANewClaim(t *testing.T) {
 			r := &countingRelay{got: map[string]int{}}
 			s := NewSender(SenderOptions{Store: ob, Relay: r, Clock: clk.Now, Lease: lease})
 			ctx := context.Background()
-			first, err := st.ClaimOutboundFor(ctx, s.o.Owner, t0, 1, lease)
-			if err != nil || len(first) != 1 {
-				t.Fatalf("claim = %d rows (%v)", len(first), err)
-			}
+			first := claimOne(t, st, s.o.Owner, t0, lease)
 			_, gen1 := s.take(first, t0, nil)
 			set(t0.Add(lease - time.Second)) // renewals failed: a second left
 			var taken []store.Outbound
 			var gen2 uint64
 			ob.hook = func() {
 				set(t0.Add(lease + time.Second))
-				if o, err := st.ClaimOutboundFor(ctx, "other", clk.Now(), 1, lease); err != nil || len(o) != 1 {
-					t.Errorf("other's claim = %d (%v)", len(o), err)
-				}
+				claimOne(t, st, "other", clk.Now(), lease)
 				s.renew(ctx) // lost: hold gen1 dropped
 				set(t0.Add(2*lease + 2*time.Second))
-				again, err := st.ClaimOutboundFor(ctx, s.o.Owner, clk.Now(), 1, lease)
-				if err != nil || len(again) != 1 {
-					t.Errorf("claim again = %d (%v)", len(again), err)
-				}
-				taken, gen2 = s.take(again, clk.Now(), nil)
+				taken, gen2 = s.take(claimOne(t, st, s.o.Owner, clk.Now(), lease), clk.Now(), nil)
 			}
 			sent := make(chan delivery, 2)
 			s.deliver(ctx, first[0], gen1, nil, sent) // its confirm renews, slowly
